@@ -1,0 +1,28 @@
+# Quickstart: `make demo` parses the bundled sample; `make test` runs every test.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+SEED   := data/seed/leshan-shizhong-shebao-2023-budget.txt
+
+.PHONY: demo test install bench clean
+
+$(BIN)/budgetkit: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[test]"
+	touch $@
+
+install: $(BIN)/budgetkit
+
+demo: install
+	$(BIN)/budgetkit parse $(SEED) --out out/seed
+	@head -5 out/seed/amounts.csv
+
+test: install
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python bench/parse_speed.py
+
+clean:
+	rm -rf out $(VENV)

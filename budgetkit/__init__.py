@@ -1,0 +1,11 @@
+"""budgetkit: read, reconcile and explore Chinese department budget disclosures.
+
+The pipeline runs read → recognise → tidy → check → report/explore; each stage
+lives in its own sub-package.  ``budgetkit.read`` is the front door.
+"""
+from budgetkit.errors import BadInputError
+from budgetkit.disclosure import Disclosure, PrintedTable
+from budgetkit.pipeline import read
+
+__all__ = ["read", "Disclosure", "PrintedTable", "BadInputError"]
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+import sys
+
+from budgetkit.cli import main
+
+sys.exit(main())

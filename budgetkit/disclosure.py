@@ -1,0 +1,68 @@
+"""The output model: one disclosure as tidy, exact, traceable frames."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from budgetkit.reference import kind_names
+
+
+@dataclass
+class PrintedTable:
+    """A table as printed: a wide frame whose columns are header label paths."""
+
+    doc_id: str
+    index: int
+    kind: str
+    title: str
+    table_no: str | None
+    file: str
+    pages: list
+    unit: str | None
+    frame: pd.DataFrame
+    column_roles: dict
+    continued_pages: int = 0
+
+    @property
+    def kind_label(self) -> str:
+        zh, en = kind_names().get(self.kind, (self.kind, self.kind))
+        return f"{zh} / {en}"
+
+    def __repr__(self) -> str:
+        return (f"PrintedTable(#{self.index} {self.kind} {self.title!r} no={self.table_no} "
+                f"pages={self.pages} unit={self.unit} shape={self.frame.shape})")
+
+
+@dataclass
+class Disclosure:
+    doc_id: str
+    meta: dict
+    tables: list[PrintedTable]
+    amounts: pd.DataFrame
+    narrative: pd.DataFrame
+    residue: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
+
+    def tables_of(self, kind: str) -> list[PrintedTable]:
+        return [t for t in self.tables if t.kind == kind]
+
+    def table(self, kind: str) -> PrintedTable | None:
+        found = self.tables_of(kind)
+        return found[0] if found else None
+
+    def coverage(self) -> dict:
+        recognised = sum(1 for t in self.tables if t.kind != "unknown")
+        return {
+            "tables": len(self.tables),
+            "tables_recognised": recognised,
+            "amount_cells": len(self.amounts),
+            "residue_cells": len(self.residue),
+            "paragraphs": len(self.narrative),
+        }
+
+    def __repr__(self) -> str:
+        c = self.coverage()
+        return (f"Disclosure({self.doc_id!r}, {self.meta.get('department')!r}, {self.meta.get('year')} "
+                f"{self.meta.get('stage')}, family={self.meta.get('family')}, tables={c['tables']}, "
+                f"amounts={c['amount_cells']}, residue={c['residue_cells']})")

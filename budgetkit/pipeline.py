@@ -1,0 +1,106 @@
+"""read → recognise → tidy, for one disclosure published as one or more files."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from budgetkit.disclosure import Disclosure, PrintedTable
+from budgetkit.money import DECIMAL_DTYPE, decimal_series
+from budgetkit.read import open_source
+from budgetkit.recognise.tables import recognise_tables
+from budgetkit.tidy.amounts import tidy_table
+from budgetkit.tidy.meta import infer_meta
+from budgetkit.tidy.narrative import paragraphs
+
+AMOUNT_COLUMNS = [
+    "doc_id", "unit_code", "unit_name", "year", "stage", "table_kind", "table_no", "table_title",
+    "file", "page", "table_index", "row_no", "col_no", "row_label", "code", "code_level", "code_scheme",
+    "column_label", "amount", "decimals", "unit", "amount_yuan", "raw",
+]
+RESIDUE_COLUMNS = ["doc_id", "file", "page", "table_index", "table_kind", "table_no", "table_title",
+                   "row_no", "col_no", "column_label", "raw", "reason"]
+
+
+def doc_id_for(paths: list[Path]) -> str:
+    stems = [p.stem for p in paths]
+    if len(stems) == 1:
+        return stems[0]
+    tokens = [re.split(r"([-_ .])", s) for s in stems]
+    common = []
+    for parts in zip(*tokens):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    prefix = "".join(common).rstrip("-_ .")
+    return prefix if len(prefix) >= 4 else stems[0]
+
+
+def read(paths, doc_id: str | None = None) -> Disclosure:
+    """Read one disclosure (a path, or a list of paths that form one disclosure).
+
+    Raises :class:`budgetkit.BadInputError` with a one-line reason for files
+    that cannot be read.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    paths = [Path(p) for p in paths]
+    sources = [open_source(p) for p in paths]
+    doc_id = doc_id or doc_id_for(paths)
+    recognised, prose = [], []
+    for src in sources:
+        t, p = recognise_tables(src.blocks)
+        recognised.extend(t)
+        prose.extend(p)
+    tidied = [tidy_table(t, i + 1) for i, t in enumerate(recognised)]
+    units: dict = {}
+    for tt in tidied:
+        units.update(tt.units)
+    meta = infer_meta(recognised, prose, units)
+    meta["doc_id"] = doc_id
+    meta["sources"] = [
+        {"file": s.name, "sha256": s.sha256, "format": s.format, "pages": s.n_pages} for s in sources
+    ]
+    tables = [
+        PrintedTable(doc_id=doc_id, index=i + 1, kind=tt.table.kind, title=tt.table.title,
+                     table_no=tt.table.table_no, file=tt.table.file, pages=tt.table.pages,
+                     unit=tt.table.unit, frame=tt.frame,
+                     column_roles=dict(zip(tt.frame.columns, tt.roles)),
+                     continued_pages=tt.table.continued_pages)
+        for i, tt in enumerate(tidied)
+    ]
+    amounts = _amounts_frame([r for tt in tidied for r in tt.amounts], doc_id, meta)
+    residue = pd.DataFrame([r for tt in tidied for r in tt.residue], columns=RESIDUE_COLUMNS[1:])
+    residue.insert(0, "doc_id", doc_id)
+    residue = residue.astype({"page": "Int64", "table_index": "Int64", "row_no": "Int64", "col_no": "Int64"})
+    warnings = []
+    if not any(t.kind != "unknown" for t in tables):
+        warnings.append(
+            f"{', '.join(p.name for p in paths)}: 未识别出任何公开表格，已导出找到的内容 / "
+            "no disclosure table was recognised; what was found is still exported")
+    return Disclosure(doc_id=doc_id, meta=meta, tables=tables, amounts=amounts,
+                      narrative=paragraphs(prose), residue=residue, warnings=warnings)
+
+
+def _amounts_frame(records: list[dict], doc_id: str, meta: dict) -> pd.DataFrame:
+    df = pd.DataFrame(records, columns=[c for c in AMOUNT_COLUMNS if c not in ("doc_id", "year", "stage")])
+    default_unit = meta["units"][0] if len(meta["units"]) == 1 else {"code": None, "name": meta.get("department")}
+    df["unit_code"] = df["unit_code"].where(df["unit_code"].notna(), default_unit["code"])
+    names = {u["code"]: u["name"] for u in meta["units"] if u["code"]}
+    df["unit_name"] = [n if isinstance(n, str) and n else names.get(c, default_unit["name"])
+                       for n, c in zip(df["unit_name"], df["unit_code"])]
+    df.insert(0, "doc_id", doc_id)
+    df["year"] = meta.get("year")
+    df["stage"] = meta.get("stage")
+    df["amount"] = decimal_series(df["amount"], index=df.index)
+    df["amount_yuan"] = decimal_series(df["amount_yuan"], index=df.index)
+    df = df[AMOUNT_COLUMNS]
+    strings = ["doc_id", "unit_code", "unit_name", "stage", "table_kind", "table_no", "table_title", "file",
+               "row_label", "code", "code_level", "code_scheme", "column_label", "unit", "raw"]
+    df = df.astype({c: "string" for c in strings})
+    df = df.astype({"year": "Int64", "decimals": "Int64", "page": "Int64", "table_index": "Int64", "row_no": "Int64",
+                    "col_no": "Int64"})
+    assert df["amount"].dtype == DECIMAL_DTYPE
+    return df

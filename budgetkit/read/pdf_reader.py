@@ -1,0 +1,133 @@
+"""PDF with a text layer → ordered prose lines and raw tables (pdfplumber).
+
+One page parse serves both text and tables; table finding runs only on pages
+that draw ruling lines or rectangles; each page is closed when done.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+
+from budgetkit.errors import BadInputError
+from budgetkit.read.blocks import ProseLine, RawTable
+
+
+def _owner_map(table) -> tuple[list[list[tuple[int, int]]], list[float]]:
+    """For each grid position, the top-left position of the cell covering it;
+    and the x edges of the grid's columns."""
+    cells = table.cells
+    xs = sorted({round(c[0], 1) for c in cells})
+    ys = sorted({round(c[1], 1) for c in cells})
+    n_rows, n_cols = len(ys), len(xs)
+    owners = [[(i, j) for j in range(n_cols)] for i in range(n_rows)]
+    for x0, top, x1, bottom in cells:
+        i0 = ys.index(round(top, 1))
+        j0 = xs.index(round(x0, 1))
+        for i in range(i0, n_rows):
+            if ys[i] >= bottom - 0.5:
+                break
+            for j in range(j0, n_cols):
+                if xs[j] >= x1 - 0.5:
+                    break
+                owners[i][j] = (i0, j0)
+    return owners, xs + [round(table.bbox[2], 1)]
+
+
+def _inside(line: dict, bbox) -> bool:
+    x0, top, x1, bottom = bbox
+    cy = (line["top"] + line["bottom"]) / 2
+    cx = (line["x0"] + line["x1"]) / 2
+    return top - 1 <= cy <= bottom + 1 and x0 - 1 <= cx <= x1 + 1
+
+
+def read_pdf(path: Path) -> tuple[list, int]:
+    """Return (blocks, page_count). Raises BadInputError for unusable PDFs."""
+    blocks: list = []
+    name = path.name
+    try:
+        pdf = pdfplumber.open(path)
+    except Exception as exc:  # pdfminer raises many types for broken files
+        raise _classify_open_error(path, exc) from None
+    with pdf:
+        try:
+            pages = pdf.pages
+        except Exception as exc:
+            raise _classify_open_error(path, exc) from None
+        n_chars = 0
+        n_images = 0
+        for page in pages:
+            pno = page.page_number
+            try:
+                lines = page.extract_text_lines(keep_blank_chars=False)
+                n_chars += len(page.chars)
+                n_images += len(page.images)
+                has_edges = bool(page.rects or page.lines or page.curves)
+                tables = page.find_tables() if has_edges else []
+                raw_tables = []
+                for t in tables:
+                    rows = t.extract()
+                    if not rows:
+                        continue
+                    owners, edges = _owner_map(t)
+                    raw_tables.append((t.bbox, rows, (owners, edges)))
+            except BadInputError:
+                raise
+            except Exception as exc:
+                raise BadInputError(
+                    path,
+                    f"第{pno}页无法解析（文件可能损坏或被截断）",
+                    f"page {pno} cannot be parsed (the file may be corrupt or truncated): {type(exc).__name__}",
+                ) from None
+            finally:
+                page.close()
+            raw_tables.sort(key=lambda t: t[0][1])
+            # interleave prose lines and tables by vertical position
+            items = []
+            for ln in lines:
+                if any(_inside(ln, bb) for bb, _, _ in raw_tables):
+                    continue
+                items.append((ln["top"], 0, ln))
+            for bb, rows, owners in raw_tables:
+                items.append((bb[1], 1, (bb, rows, owners)))
+            items.sort(key=lambda it: (it[0], it[1]))
+            for _, kind, obj in items:
+                if kind == 0:
+                    text = obj["text"].strip()
+                    if text:
+                        blocks.append(ProseLine(text=text, page=pno, file=name))
+                else:
+                    bb, rows, (owners, edges) = obj
+                    blocks.append(
+                        RawTable(
+                            rows=rows,
+                            row_pages=[pno] * len(rows),
+                            file=name,
+                            owners=owners,
+                            bbox=bb,
+                            col_edges=edges,
+                        )
+                    )
+        n_pages = len(pages)
+    if n_chars == 0:
+        if n_images:
+            raise BadInputError(
+                path, "PDF没有文字层（扫描件），需要先做OCR文字识别",
+                "the PDF has no text layer (a scan); it needs OCR first")
+        raise BadInputError(path, "PDF中没有任何文字", "the PDF contains no text at all")
+    return blocks, n_pages
+
+
+def _classify_open_error(path: Path, exc: Exception) -> BadInputError:
+    name = type(exc).__name__
+    chain = [exc, exc.__cause__, exc.__context__, *getattr(exc, "args", ())]
+    text = " ".join(f"{type(e).__name__}: {e}" for e in chain if e is not None).lower()
+    try:
+        encrypted = b"/Encrypt" in path.read_bytes()
+    except OSError:
+        encrypted = False
+    if "password" in text or "encrypt" in text or encrypted:
+        return BadInputError(path, "PDF已加密，需要密码才能读取", "the PDF is encrypted and needs a password")
+    return BadInputError(
+        path, "PDF已损坏或被截断，无法打开",
+        f"the PDF is corrupt or truncated and cannot be opened ({name})")

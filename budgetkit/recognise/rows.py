@@ -1,0 +1,67 @@
+"""Tell caption, header and body rows apart by what their cells say."""
+from __future__ import annotations
+
+import re
+
+from budgetkit.money import looks_like_amount, squeeze, find_unit
+from budgetkit.recognise.catalogue import match_title
+
+TOTAL_LABELS = re.compile(r"^(?:合计|总计|小计|收入总计|支出总计|本年收入合计|本年支出合计|合\s*计)$")
+CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+META = re.compile(r"(?:^|[\s　])(?:预算)?(?:编制)?(?:部门|单位)(?:名称)?\s*[:：]|金额单位|单位\s*[:：]|^金额\s*[:：]|^[（(]\d{4}年度?[)）]$")
+
+
+def cell_text(c) -> str:
+    return "" if c is None else c.strip()
+
+
+def is_blank(row) -> bool:
+    return all(not cell_text(c) for c in row)
+
+
+def _has_money(row) -> bool:
+    for c in row:
+        t = squeeze(c)
+        if looks_like_amount(t) and ("," in t or "." in t):
+            return True
+    return False
+
+
+def is_body_row(row, position: int) -> bool:
+    """A row that carries figures (or is a body row of an empty table)."""
+    if _has_money(row):
+        return True
+    texts = [squeeze(c) for c in row if cell_text(c)]
+    if not texts:
+        return position > 0
+    if CODE.match(texts[0]) and len(texts) >= 2 and not CODE.match(texts[-1]):
+        return True
+    if len(texts) == 1 and TOTAL_LABELS.match(texts[0]) and position > 0:
+        return True
+    return False
+
+
+def is_caption_row(row) -> bool:
+    """Title, 部门/单位 and unit lines printed inside the table grid."""
+    texts = []
+    for c in row:
+        t = cell_text(c)
+        if t and t not in texts:
+            texts.append(t)
+    if not texts:
+        return True
+    if all(META.search(t) or find_unit(t) for t in texts):
+        return True
+    if len(texts) == 1:
+        first = texts[0].split("\n")[0]
+        m = match_title(first)
+        if m is not None and m.score >= 1:
+            return True
+    return False
+
+
+def header_row_count(rows) -> int:
+    for i, row in enumerate(rows):
+        if is_body_row(row, i):
+            return i
+    return len(rows)

@@ -1,0 +1,148 @@
+"""Recognised tables → wide printed frames, tidy amount records and residue.
+
+Every body cell ends in exactly one place: a label, an amount record, or the
+residue with a reason.  Nothing is dropped silently.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from budgetkit.money import is_placeholder, looks_like_amount, parse_amount, printed_decimals, squeeze, to_yuan
+from budgetkit.recognise.tables import RecognisedTable
+from budgetkit.tidy.codes import is_code, join_split, level_of, scheme_of, split_label
+from budgetkit.tidy.columns import clean_label, column_roles, label_paths
+
+_UNIT_CODE = re.compile(r"^\d{6,}$")
+_UNIT_ROW_NAME = re.compile(r"(?:中心|局|委员会|办公室|办事处|厅|院|所|站|队|校|馆|部|会|处|室|街道|镇|乡)$")
+
+
+@dataclass
+class TidyTable:
+    table: RecognisedTable
+    paths: list[str]
+    roles: list[str]
+    frame: pd.DataFrame
+    amounts: list[dict] = field(default_factory=list)
+    residue: list[dict] = field(default_factory=list)
+    units: dict = field(default_factory=dict)
+
+
+def _dedupe(paths: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for j, p in enumerate(paths):
+        p = p or f"列{j + 1}"
+        if p in seen:
+            seen[p] += 1
+            p = f"{p}#{seen[p]}"
+        else:
+            seen[p] = 1
+        out.append(p)
+    return out
+
+
+def tidy_table(t: RecognisedTable, table_index: int) -> TidyTable:
+    g = t.grid
+    paths = label_paths(g)
+    roles = column_roles(g, paths)
+    cols = _dedupe(paths)
+    body = list(range(g.n_header, len(g.text)))
+    frame = pd.DataFrame([[g.shown(i, j) for j in range(g.width)] for i in body], columns=cols, dtype="string")
+    frame.index = pd.RangeIndex(1, len(body) + 1, name="row_no")
+    tt = TidyTable(t, paths, roles, frame)
+    current_unit = (None, None)
+    for row_no, i in enumerate(body, start=1):
+        cells = [g.text[i][j] if g.owner[i][j] == (i, j) else "" for j in range(g.width)]
+        split_parts = [squeeze(cells[j]) for j in range(g.width) if roles[j] == "code" and squeeze(cells[j])]
+        unit_cells = [squeeze(cells[j]) for j in range(g.width) if roles[j] == "unit_code" and squeeze(cells[j])]
+        code = None
+        if split_parts:
+            if len(split_parts) == 1 and is_code(split_parts[0]):
+                code = split_parts[0]
+            else:
+                code = join_split(split_parts)
+        unit_code = next((u for u in unit_cells if _UNIT_CODE.match(u)), None)
+        if code is None:
+            short = next((u for u in unit_cells if is_code(u) and len(u) in (3, 5) and u[0] in "35"), None)
+            if short and ("economic" in t.kind or any(p and "经济" in p for p in paths)):
+                code = short
+        # text in a code column (a 合计 spanning 类/款/项) is a label too
+        labels = {j: clean_label(cells[j]) for j in range(g.width)
+                  if roles[j] in ("label", "code", "unit_code") and cells[j].strip()
+                  and not looks_like_amount(cells[j]) and not squeeze(cells[j]).isdigit()}
+        if code is None:
+            for j, lab in labels.items():
+                c, rest = split_label(lab)
+                if c:
+                    code = c
+                    labels[j] = rest
+                    break
+        if unit_code and not split_parts:
+            name = next(iter(labels.values()), None)
+            if name:
+                tt.units[unit_code] = name
+                current_unit = (unit_code, name)
+        elif not code and labels and len(labels) == 1:
+            name = next(iter(labels.values()))
+            if _UNIT_ROW_NAME.search(name) and len(name) >= 6:
+                current_unit = (unit_code, name)
+        for j in range(g.width):
+            raw = cells[j]
+            if not raw.strip():
+                continue
+            role = roles[j]
+            where = dict(file=t.file, page=g.row_pages[i], table_index=table_index, table_kind=t.kind,
+                         table_no=t.table_no, table_title=t.title, row_no=row_no, col_no=j + 1,
+                         column_label=paths[j], raw=raw)
+            if role != "amount":
+                if not (role == "label" and looks_like_amount(raw) and ("," in raw or "." in raw)):
+                    continue
+                # a form-style table: the figure's label is the cell above it
+                above = _label_above(g, i, j)
+                if not above:
+                    tt.residue.append({**where, "reason": "数字位于标签列 / number in a label column"})
+                    continue
+                where["column_label"] = above
+            value = parse_amount(raw)
+            if value is None:
+                reason = ("占位符，不是金额 / placeholder, not an amount" if is_placeholder(raw)
+                          else "无法解析为金额 / not a parseable amount")
+                tt.residue.append({**where, "reason": reason})
+                continue
+            if t.unit is None:
+                tt.residue.append({**where, "reason": "表格未标明金额单位 / the table prints no amount unit"})
+                continue
+            label = _row_label(labels, j)
+            tt.amounts.append({
+                **where,
+                "row_label": label,
+                "code": code,
+                "code_level": level_of(code),
+                "code_scheme": scheme_of(code),
+                "unit_code": unit_code or current_unit[0],
+                "unit_name": current_unit[1] if not unit_code or unit_code == current_unit[0] else None,
+                "amount": value,
+                "decimals": printed_decimals(value),
+                "unit": t.unit,
+                "amount_yuan": to_yuan(value, t.unit),
+            })
+    return tt
+
+
+def _row_label(labels: dict[int, str], j: int) -> str:
+    """The label nearest to the left of column j (two-sided tables have two)."""
+    left = [k for k in labels if k < j and labels[k]]
+    if left:
+        return labels[max(left)]
+    return next((v for v in labels.values() if v), "")
+
+
+def _label_above(g, i: int, j: int) -> str:
+    for k in range(i - 1, g.n_header - 1, -1):
+        t = clean_label(g.shown(k, j))
+        if t and not looks_like_amount(t):
+            return t
+    return ""

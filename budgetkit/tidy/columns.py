@@ -1,0 +1,76 @@
+"""Column label paths and column roles (label, code, unit code, amount, attribute)."""
+from __future__ import annotations
+
+import re
+
+from budgetkit.money import looks_like_amount, is_placeholder, squeeze
+from budgetkit.recognise.layout import Grid
+from budgetkit.reference import header_terms
+
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff（）()“”])\s+(?=[\u4e00-\u9fff（）()“”])")
+
+
+def clean_label(text: str) -> str:
+    """Drop indentation, wrapped-line breaks and spacing between Chinese characters."""
+    t = (text or "").replace("\u3000", " ").strip()
+    t = re.sub(r"\s*\n\s*", "", t)
+    t = _CJK_GAP.sub("", t)
+    return re.sub(r"\s{2,}", " ", t)
+
+
+def label_paths(grid: Grid) -> list[str]:
+    """One ``a/b/c`` label per column from the header rows, merged cells filled."""
+    paths = []
+    for j in range(grid.width):
+        parts: list[str] = []
+        for i in range(grid.n_header):
+            t = clean_label(grid.shown(i, j))
+            if t and (not parts or parts[-1] != t):
+                parts.append(t)
+        paths.append("/".join(parts))
+    return paths
+
+
+def _has_term(path: str, role: str) -> bool:
+    comps = path.split("/") if path else []
+    terms = header_terms(role)
+    return any(c in terms for c in comps)
+
+
+def column_roles(grid: Grid, paths: list[str]) -> list[str]:
+    roles = []
+    body = range(grid.n_header, len(grid.text))
+    for j, path in enumerate(paths):
+        comps = path.split("/") if path else []
+        if _has_term(path, "unit_code"):
+            roles.append("unit_code")
+            continue
+        if comps and (comps[-1] in ("类", "款", "项") or _has_term(path, "code")):
+            roles.append("code")
+            continue
+        if _has_term(path, "attribute"):
+            roles.append("attribute")
+            continue
+        cells = [grid.text[i][j] for i in body if grid.owner[i][j] == (i, j) and grid.text[i][j]]
+        money = [c for c in cells if looks_like_amount(c) or is_placeholder(c)]
+        real = [c for c in cells if looks_like_amount(c)]
+        if real and len(money) >= 0.6 * len(cells):
+            roles.append("amount")
+        elif not cells and _looks_money_header(comps):
+            roles.append("amount")
+        else:
+            roles.append("label")
+    return roles
+
+
+_MONEY_WORDS = ("合计", "小计", "总计", "金额", "预算数", "支出", "收入", "经费", "拨款", "资金", "费", "结转", "安排")
+
+
+def _looks_money_header(comps: list[str]) -> bool:
+    """An empty column is an amount column when its header names money."""
+    if not comps:
+        return False
+    last = comps[-1]
+    if last in header_terms("label") or last.startswith(("单位名称", "项目名称", "科目名称")):
+        return False
+    return any(w in squeeze(c) for c in comps for w in _MONEY_WORDS)

@@ -1,0 +1,66 @@
+"""Prose lines → paragraphs with their section heading and page."""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from budgetkit.read.blocks import ProseLine
+
+_CN = "一二三四五六七八九十"
+HEADING = re.compile(
+    rf"^(?:第[{_CN}]+部[分份]|[{_CN}]+、|[（(][{_CN}]+[）)]|\d+[、.．](?!\d))"
+)
+_END = "。；;！!？?：:"
+_PAGE_NO = re.compile(r"^[-—\s]*\d{1,3}[-—\s]*$|^第\s*\d+\s*页")
+
+
+def _is_heading(text: str) -> bool:
+    t = text.strip()
+    if any(t.endswith(c) for c in _END + "，,"):
+        return False
+    if HEADING.match(t) and len(t) <= 40:
+        return True
+    return len(t) <= 24 and not re.search(r"\d+\.\d+", t)
+
+
+def paragraphs(lines: list[ProseLine]) -> pd.DataFrame:
+    """Join wrapped PDF lines; a line ending a sentence or a heading ends a paragraph."""
+    rows: list[dict] = []
+    section = ""
+    buf: list[str] = []
+    buf_page = None
+    buf_file = None
+    wrapped_width = 0
+
+    def flush():
+        nonlocal buf
+        if buf:
+            rows.append(dict(file=buf_file, page=buf_page, section=section, text="".join(buf)))
+        buf = []
+
+    for ln in lines:
+        t = ln.text.strip()
+        if not t or _PAGE_NO.match(t):
+            continue
+        if ln.page is None:  # Word text: each line is already a paragraph
+            flush()
+            if _is_heading(t):
+                section = t
+            buf, buf_page, buf_file = [t], None, ln.file
+            flush()
+            continue
+        starts_new = (not buf or buf_file != ln.file or HEADING.match(t)
+                      or buf[-1][-1:] in _END or len(buf[-1]) < 0.8 * wrapped_width)
+        if starts_new:
+            flush()
+            if _is_heading(t):
+                section = t
+            buf, buf_page, buf_file = [t], ln.page, ln.file
+        else:
+            buf.append(t)
+        wrapped_width = max(wrapped_width, len(t)) if len(t) > 20 else wrapped_width
+    flush()
+    df = pd.DataFrame(rows, columns=["file", "page", "section", "text"])
+    df["page"] = df["page"].astype("Int64")
+    return df.astype({"file": "string", "section": "string", "text": "string"})

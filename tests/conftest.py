@@ -1,0 +1,44 @@
+"""Shared fixtures: every disclosure the tests read comes from data/ (vendored)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import budgetkit
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+SEED_TXT = DATA / "seed" / "leshan-shizhong-shebao-2023-budget.txt"
+SEED_PDF = DATA / "seed" / "leshan-shizhong-shebao-2023-budget.pdf"
+CORPUS = DATA / "corpus"
+
+
+def jiangsu(year: int) -> list[Path]:
+    return [CORPUS / f"js-provincial-party-office-{year}-budget-text.pdf",
+            CORPUS / f"js-provincial-party-office-{year}-budget-tables.pdf"]
+
+
+_cache: dict = {}
+
+
+def load(paths):
+    key = tuple(str(p) for p in (paths if isinstance(paths, list) else [paths]))
+    if key not in _cache:
+        _cache[key] = budgetkit.read(list(key))
+    return _cache[key]
+
+
+@pytest.fixture(scope="session")
+def seed():
+    return load(SEED_TXT)
+
+
+@pytest.fixture(scope="session")
+def seed_pdf():
+    return load(SEED_PDF)
+
+
+@pytest.fixture(scope="session")
+def wanli2025():
+    return load(CORPUS / "sh-putuo-wanli-street-2025-budget.pdf")

@@ -1,0 +1,93 @@
+"""Bad input: one line naming the file and the reason, exit 2, no traceback."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from budgetkit.cli import main
+from conftest import CORPUS, SEED_TXT
+
+
+def run_cli(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "budgetkit", *map(str, args)], capture_output=True, text=True,
+                          timeout=120)
+
+
+def _encrypted(tmp: Path) -> Path:
+    """A real disclosure page with an AES user password (made once with pypdf)."""
+    return Path(__file__).parent / "fixtures" / "encrypted.pdf"
+
+
+def _scan(tmp: Path) -> Path:
+    from PIL import Image
+
+    p = tmp / "scan.pdf"
+    Image.new("RGB", (400, 300), "white").save(p)
+    return p
+
+
+CASES = {
+    "missing": (lambda tmp: tmp / "nope.pdf", "文件不存在"),
+    "not_pdf": (lambda tmp: _write(tmp / "photo.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200), "内容不是PDF"),
+    "binary": (lambda tmp: _write(tmp / "blob.bin", b"\x00\x01\x02" * 300), "不是PDF"),
+    "encrypted": (_encrypted, "加密"),
+    "scan": (_scan, "OCR"),
+    "truncated": (lambda tmp: _write(tmp / "cut.pdf", (CORPUS / "sh-putuo-commerce-2025-budget-unit.pdf")
+                                    .read_bytes()[:60000]), "截断"),
+    "corrupt": (lambda tmp: _write(tmp / "bad.pdf", b"%PDF-1.7\n" + b"garbage " * 500 + b"\n%%EOF\n"), "损坏"),
+    "empty": (lambda tmp: _write(tmp / "empty.pdf", b""), "空的"),
+}
+
+
+def _write(p: Path, data: bytes) -> Path:
+    p.write_bytes(data)
+    return p
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_input_gives_one_line_and_exit_2(case, tmp_path):
+    make, reason = CASES[case]
+    path = make(tmp_path)
+    r = run_cli("parse", path, "--out", tmp_path / "out")
+    assert r.returncode == 2, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    assert path.name in lines[0] and reason in lines[0] and " / " in lines[0]
+    assert "Traceback" not in r.stderr
+
+
+def test_gbk_text_is_read_like_utf8(tmp_path, seed):
+    gbk = tmp_path / "seed-gbk.txt"
+    gbk.write_bytes(SEED_TXT.read_text(encoding="utf-8").encode("gb18030"))
+    from budgetkit import read
+
+    d = read(gbk)
+    assert len(d.amounts) == len(seed.amounts)
+    assert d.amounts["raw"].tolist() == seed.amounts["raw"].tolist()
+
+
+def test_pdf_without_disclosure_tables_warns_and_still_exports(tmp_path):
+    p = Path(__file__).parent / "fixtures" / "no-tables.pdf"
+    r = run_cli("parse", p, "--out", tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    assert "warning" in r.stderr and "未识别出任何公开表格" in r.stderr
+    assert (tmp_path / "out" / "narrative.parquet").exists()
+
+
+def test_parse_cli_writes_csv_parquet_and_a_coverage_summary(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["parse", str(SEED_TXT), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "tables 15 (15 recognised)" in err and "amount cells placed 297" in err and "residue 0" in err
+    import pandas as pd
+
+    csv = pd.read_csv(out / "amounts.csv", dtype=str)
+    row = csv[(csv.table_no == "公开表1") & (csv.row_label == "八、社会保障和就业支出")].iloc[0]
+    assert row["amount"] == "1065.53" and row["unit"] == "万元" and row["amount_yuan"] == "10655300"
+    for name in ("amounts", "tables", "narrative"):
+        assert (out / f"{name}.parquet").exists()
+    back = pd.read_parquet(out / "amounts.parquet")
+    assert str(back["amount"].iloc[0]) .startswith("1149.8")
