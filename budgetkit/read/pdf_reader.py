@@ -59,7 +59,6 @@ def read_pdf(path: Path) -> tuple[list, int]:
         for page in pages:
             pno = page.page_number
             try:
-                lines = page.extract_text_lines(keep_blank_chars=False)
                 n_chars += len(page.chars)
                 n_images += len(page.images)
                 has_edges = bool(page.rects or page.lines or page.curves)
@@ -71,6 +70,14 @@ def read_pdf(path: Path) -> tuple[list, int]:
                         continue
                     owners, edges = _owner_map(t)
                     raw_tables.append((t.bbox, rows, (owners, edges)))
+                # text lines only from characters outside the tables: less work
+                # than a full-page extract_text, and no table text in the prose
+                outside = page
+                if raw_tables:
+                    boxes = [bb for bb, _, _ in raw_tables]
+                    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not any(
+                        _inside(obj, bb) for bb in boxes))
+                lines = outside.extract_text_lines(keep_blank_chars=False)
             except BadInputError:
                 raise
             except Exception as exc:
@@ -85,8 +92,6 @@ def read_pdf(path: Path) -> tuple[list, int]:
             # interleave prose lines and tables by vertical position
             items = []
             for ln in lines:
-                if any(_inside(ln, bb) for bb, _, _ in raw_tables):
-                    continue
                 items.append((ln["top"], 0, ln))
             for bb, rows, owners in raw_tables:
                 items.append((bb[1], 1, (bb, rows, owners)))
