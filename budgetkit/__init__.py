@@ -6,6 +6,7 @@ lives in its own sub-package.  ``budgetkit.read`` is the front door.
 from budgetkit.errors import BadInputError
 from budgetkit.disclosure import Disclosure, PrintedTable
 from budgetkit.pipeline import read
+from budgetkit.check import check
 
-__all__ = ["read", "Disclosure", "PrintedTable", "BadInputError"]
+__all__ = ["read", "check", "Disclosure", "PrintedTable", "BadInputError"]
 __version__ = "0.1.0"

@@ -11,6 +11,8 @@ class ProseLine:
     text: str
     page: int | None
     file: str
+    x1: float | None = None  # right end of a PDF line: tells a wrapped line from a paragraph end
+    height: float | None = None
 
 
 @dataclass

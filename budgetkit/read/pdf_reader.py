@@ -100,7 +100,8 @@ def read_pdf(path: Path) -> tuple[list, int]:
                 if kind == 0:
                     text = obj["text"].strip()
                     if text:
-                        blocks.append(ProseLine(text=text, page=pno, file=name))
+                        blocks.append(ProseLine(text=text, page=pno, file=name, x1=obj["x1"],
+                                                height=obj["bottom"] - obj["top"]))
                 else:
                     bb, rows, (owners, edges) = obj
                     blocks.append(

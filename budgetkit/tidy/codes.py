@@ -31,6 +31,8 @@ def join_split(parts: list[str]) -> str | None:
         return None
     code = parts[0]
     for p in parts[1:]:
+        if p.isdigit() and len(p) == 1:
+            p = p.zfill(2)  # spreadsheets drop the leading zero of 款/项 (``2`` for ``02``)
         if not (p.isdigit() and len(p) == 2):
             break
         code += p

@@ -32,6 +32,12 @@ def paragraphs(lines: list[ProseLine]) -> pd.DataFrame:
     buf_page = None
     buf_file = None
     wrapped_width = 0
+    prev_x1 = prev_h = None
+    right_edge: dict = {}
+    for ln in lines:  # the right margin of each page's prose
+        if ln.x1 is not None:
+            key = (ln.file, ln.page)
+            right_edge[key] = max(right_edge.get(key, 0), ln.x1)
 
     def flush():
         nonlocal buf
@@ -50,8 +56,10 @@ def paragraphs(lines: list[ProseLine]) -> pd.DataFrame:
             buf, buf_page, buf_file = [t], None, ln.file
             flush()
             continue
+        short = (prev_x1 < right_edge.get((ln.file, ln.page), 0) - 2 * (prev_h or 10)) if prev_x1 is not None \
+            else len(buf[-1]) < 0.8 * wrapped_width if buf else False
         starts_new = (not buf or buf_file != ln.file or HEADING.match(t)
-                      or buf[-1][-1:] in _END or len(buf[-1]) < 0.8 * wrapped_width)
+                      or buf[-1][-1:] in _END or short)
         if starts_new:
             flush()
             if _is_heading(t):
@@ -60,6 +68,7 @@ def paragraphs(lines: list[ProseLine]) -> pd.DataFrame:
         else:
             buf.append(t)
         wrapped_width = max(wrapped_width, len(t)) if len(t) > 20 else wrapped_width
+        prev_x1, prev_h = ln.x1, ln.height
     flush()
     df = pd.DataFrame(rows, columns=["file", "page", "section", "text"])
     df["page"] = df["page"].astype("Int64")

@@ -1,0 +1,226 @@
+"""Between-table agreement: same code same amount, totals, basic/project,
+三公 against economic lines, performance targets against projects."""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+import pandas as pd
+
+from budgetkit.check.ledger import Ledger, half_unit
+from budgetkit.check.recorder import Recorder
+from budgetkit.money import to_yuan
+
+#: which money a table's figures cover
+SCOPE = {
+    "income_expenditure_summary": "all", "income_summary": "all", "expenditure_summary": "all",
+    "fiscal_appropriation_summary": "fiscal", "fiscal_appropriation_expenditure_by_function": "fiscal",
+    "fiscal_appropriation_expenditure_by_economic": "fiscal", "fiscal_appropriation_basic_by_economic": "fiscal",
+    "gpb_expenditure_by_function": "gpb", "gpb_basic_expenditure_by_economic": "gpb", "project_expenditure": "gpb",
+}
+#: what a table's overall-total column measures
+TOTAL_MEANS = {"gpb_basic_expenditure_by_economic": "basic", "fiscal_appropriation_basic_by_economic": "basic",
+               "project_expenditure": "project"}
+EXPENDITURE_SIDE = re.compile(r"支出")
+
+
+def _scopes_equal(L: Ledger) -> bool:
+    """When all money is general-public-budget money, every scope may be compared."""
+    vals = {}
+    for kind, scope in (("expenditure_summary", "all"), ("gpb_expenditure_by_function", "gpb"),
+                        ("income_summary", "all")):
+        for t in L.tables(kind):
+            rows = L.total_column_rows(t.index)
+            tot = rows[rows["is_total_row"]]
+            if not tot.empty:
+                vals.setdefault(scope, tot["amount_yuan"].iloc[0])
+    return len(set(vals.values())) <= 1
+
+
+def _views(L: Ledger) -> pd.DataFrame:
+    """One figure per (table, row) per measured quantity, with its scope."""
+    rows = []
+    merged = _scopes_equal(L)
+    for t in L.d.tables:
+        if t.kind not in SCOPE:
+            continue
+        scope = "one" if merged else SCOPE[t.kind]
+        a = L.table_rows(t.index)
+        total_cols = set(L.total_column_rows(t.index)["column_label"]) | set(
+            a.loc[a["concept"] == "total", "column_label"])
+        for _, r in a.iterrows():
+            if r["column_label"] in total_cols:
+                measure = TOTAL_MEANS.get(t.kind, "total")
+                if t.kind in ("income_expenditure_summary", "fiscal_appropriation_summary") \
+                        and re.search("收入", r["column_label"]):
+                    measure = "total_income"
+            elif r["concept"] in ("basic", "project"):
+                measure = r["concept"]
+            elif r["concept"] == "gpb" and t.kind == "fiscal_appropriation_summary":
+                measure, scope_r = "total", ("one" if merged else "gpb")
+                rows.append({**r.to_dict(), "measure": measure, "scope": scope_r})
+                continue
+            elif t.kind == "income_expenditure_summary" and r["column_label"].endswith("预算数") \
+                    and EXPENDITURE_SIDE.search(r["column_label"]):
+                measure = "total"
+            else:
+                continue
+            rows.append({**r.to_dict(), "measure": measure, "scope": scope})
+    return pd.DataFrame(rows)
+
+
+def _agree(L: Ledger, R: Recorder, rule: str, group: pd.DataFrame, what_zh: str, what_en: str) -> None:
+    """Compare figures from different tables; the most common value is the reference."""
+    by_table = group.drop_duplicates(["table_index"])
+    if by_table["table_index"].nunique() < 2:
+        return
+    values = Counter(by_table["amount_yuan"])
+    ref_value, ref_n = values.most_common(1)[0]
+    if ref_n == 1 and len(values) > 1:
+        ref_value = by_table["amount_yuan"].iloc[0]
+    ref_rows = by_table[by_table["amount_yuan"] == ref_value]
+    ref = ref_rows.iloc[0]
+    for _, r in by_table.iterrows():
+        if r["amount_yuan"] == ref_value:
+            R.passed(rule)
+            continue
+        tol = to_yuan(half_unit(r["decimals"]), r["unit"]) + to_yuan(half_unit(ref["decimals"]), ref["unit"])
+        unit = r["unit"] if r["unit"] == ref["unit"] else "元"
+        others = "、".join(sorted({str(x) for x in ref_rows["table_title"]}))
+        R.compare(rule, ref_value, r["amount_yuan"], tol, unit,
+                  f"{what_zh}：{r['table_title']}「{r['column_label']}」与{others}不一致",
+                  f"{what_en}: {r['table_title']} '{r['column_label']}' disagrees with {others}",
+                  [L.location(r)] + [L.location(x) for _, x in ref_rows.iterrows()])
+
+
+def same_code_same_amount(L: Ledger, R: Recorder) -> None:
+    """B01."""
+    v = _views(L)
+    if v.empty or v["eff_code"].isna().all():
+        R.not_evaluated("B01", "没有带科目编码的表格", "no tables print codes")
+        return
+    # project tables list projects, several under one code: not code lines
+    coded = v[v["eff_code"].notna() & (v["table_kind"] != "project_expenditure")]
+    # one figure per table, code and measure: a table's total column comes first
+    coded = coded.assign(_gpb=coded["concept"] == "gpb").sort_values(["table_index", "_gpb", "col_no", "row_no"],
+                                                                      kind="stable")
+    coded = coded.drop_duplicates(["table_index", "eff_code", "measure", "unit_code"])
+    coded = coded[coded.groupby(["table_index", "eff_code", "measure"])["eff_code"].transform("size") == 1]
+    n_groups = 0
+    for (code, measure, scope), g in coded.groupby(["eff_code", "measure", "scope"], sort=False):
+        if g["table_index"].nunique() < 2:
+            continue
+        n_groups += 1
+        label = g["label"].iloc[0]
+        _agree(L, R, "B01", g, f"科目 {code} {label}（{_MEASURE_ZH[measure]}）",
+               f"code {code} {label} ({measure})")
+    if n_groups == 0:
+        R.not_evaluated("B01", "没有科目同时出现在两张表中", "no code appears in two tables")
+
+
+_MEASURE_ZH = {"total": "合计", "basic": "基本支出", "project": "项目支出", "total_income": "收入合计"}
+
+
+def totals_agree(L: Ledger, R: Recorder) -> None:
+    """B02 (合计) and B03 (基本支出 / 项目支出) across tables."""
+    v = _views(L)
+    if v.empty:
+        R.not_evaluated("B02", "缺少汇总表", "no summary tables")
+        return
+    tot = v[v["is_total_row"] & v["eff_code"].isna() & ~v["label"].str.contains("总计")]
+    tot = tot[tot["measure"] != "total_income"]
+    for (measure, scope), g in tot.groupby(["measure", "scope"], sort=False):
+        rule = "B02" if measure == "total" else "B03"
+        _agree(L, R, rule, g, f"{_MEASURE_ZH[measure]}总额", f"{measure} total")
+    if not R.evaluated["B03"]:
+        R.not_evaluated("B03", "没有同时列出基本支出/项目支出的两张表",
+                        "no two tables print basic or project totals")
+
+
+def three_public_vs_economic(L: Ledger, R: Recorder) -> None:
+    """B04: 30217 公务接待费 (and 30231 公务用车运行维护费) against the 三公 table."""
+    three = L.tables("three_public_costs")
+    econ = [t for t in L.d.tables if "economic" in t.kind]
+    if not three or not econ:
+        R.not_evaluated("B04", "缺少“三公”经费表或经济分类表", "no three-public-costs table or no economic table")
+        return
+    rows3 = L.table_rows(three[0].index)
+    if rows3.empty:
+        R.not_evaluated("B04", "“三公”经费表为空", "the three-public-costs table is empty")
+        return
+    first_row = rows3[rows3["row_no"] == rows3["row_no"].min()]
+    for code, word in (("30217", "接待"), ("30231", "运行")):
+        c3 = first_row[first_row["column_label"].str.contains(word)]
+        lines = pd.concat([L.total_column_rows(t.index) for t in econ])
+        lines = lines[lines["eff_code"] == code]
+        if c3.empty or lines.empty:
+            continue
+        x = c3.iloc[0]
+        for _, line in lines.drop_duplicates("table_index").iterrows():
+            tol = to_yuan(half_unit(x["decimals"]), x["unit"]) + to_yuan(half_unit(line["decimals"]), line["unit"])
+            R.evaluated["B04"] += 1
+            if line["amount_yuan"] > x["amount_yuan"] + tol:
+                R.compare("B04", x["amount_yuan"], line["amount_yuan"], tol, "元" if x["unit"] != line["unit"]
+                          else x["unit"],
+                          f"{line['table_title']} {code} {line['label']} 超过“三公”经费表的{x['column_label']}",
+                          f"{line['table_title']} {code} exceeds the three-public-costs '{x['column_label']}'",
+                          [L.location(line), L.location(x)])
+
+
+_PROJECT_CODE = re.compile(r"^[0-9A-Za-z]{8,}[-－—]+")
+_UNIT_ROW = re.compile(r"^\d{1,9}[-－]")
+
+
+def _norm_name(s: str) -> str:
+    return re.sub(r"[\s\-－—_“”\"（）()]", "", _PROJECT_CODE.sub("", s or ""))
+
+
+def targets_vs_projects(L: Ledger, R: Recorder) -> None:
+    """B05: every project's budget in the performance-target table equals the project table."""
+    pt, pj = L.tables("performance_targets"), L.tables("project_expenditure")
+    if not pt or not pj:
+        R.not_evaluated("B05", "缺少绩效目标表或项目支出表", "no performance-target table or no project table")
+        return
+    t_rows = pd.concat([L.table_rows(t.index) for t in pt])
+    t_rows = t_rows[t_rows["concept"] == "total"] if (t_rows["concept"] == "total").any() else t_rows
+    p_rows = pd.concat([L.total_column_rows(t.index) for t in pj])
+    p_items = p_rows[p_rows["eff_code"].notna() & (p_rows["code_level"] == "项")]
+    projects = {_norm_name(r["row_label"]): r for _, r in p_items.iterrows()}
+    targets = {}
+    summary = None
+    for _, r in t_rows.iterrows():
+        if _UNIT_ROW.match(r["row_label"] or ""):
+            summary = summary if summary is not None else r
+            continue
+        targets[_norm_name(r["row_label"])] = r
+    for name, r in targets.items():
+        if name in projects:
+            p = projects[name]
+            tol = to_yuan(half_unit(r["decimals"]), r["unit"]) + to_yuan(half_unit(p["decimals"]), p["unit"])
+            R.compare("B05", p["amount_yuan"], r["amount_yuan"], tol, r["unit"],
+                      f"项目「{p['row_label']}」：绩效目标表预算数与项目支出表不一致",
+                      f"project '{p['row_label']}': the performance-target budget differs from the project table",
+                      [L.location(r), L.location(p)])
+        else:
+            from budgetkit.check.findings import Finding
+            R.add(Finding("B05", "fail", f"绩效目标表中的项目「{r['row_label']}」不在项目支出表中",
+                          f"project '{r['row_label']}' in the performance-target table is not in the project table",
+                          actual=r["amount"], unit=r["unit"], locations=[L.location(r)]))
+    for name, p in projects.items():
+        if name not in targets:
+            from budgetkit.check.findings import Finding
+            R.add(Finding("B05", "fail", f"项目支出表中的项目「{p['row_label']}」没有绩效目标",
+                          f"project '{p['row_label']}' has no performance target",
+                          expected=p["amount"], unit=p["unit"], locations=[L.location(p)]))
+    tot = p_rows[p_rows["is_total_row"]]
+    if summary is not None and not tot.empty:
+        t0 = tot.iloc[0]
+        tol = to_yuan(half_unit(summary["decimals"]), summary["unit"]) + to_yuan(half_unit(t0["decimals"]), t0["unit"])
+        R.compare("B05", t0["amount_yuan"], summary["amount_yuan"], tol, summary["unit"],
+                  "绩效目标表项目预算合计与项目支出表合计不一致",
+                  "the performance-target table's total differs from the project table's total",
+                  [L.location(summary), L.location(t0)])
+
+
+RULES = [same_code_same_amount, totals_agree, three_public_vs_economic, targets_vs_projects]

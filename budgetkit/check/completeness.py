@@ -1,0 +1,75 @@
+"""Completeness: required tables, empty tables explained, placeholders."""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from budgetkit.check.findings import Finding
+from budgetkit.check.ledger import Ledger
+from budgetkit.check.recorder import Recorder
+from budgetkit.reference import kind_names, load_csv
+
+#: words that tie an empty table to the text explaining it
+SUBJECT_WORDS = {
+    "govfund_expenditure": "政府性基金", "soe_capital_expenditure": "国有资本经营",
+    "three_public_costs": "三公", "govfund_three_public_costs": "政府性基金", "procurement": "政府采购",
+    "project_expenditure": "项目支出", "performance_targets": "绩效", "overall_performance_targets": "绩效",
+}
+EXPLAINED = re.compile(r"无|没有|未安排|未列|不涉及|为零|为0|0(?:\.0+)?万元|0(?:\.0+)?元|空表")
+PLACEHOLDER = re.compile(r"[Xx×＊*]{2,}")
+
+
+def required_tables(L: Ledger, R: Recorder) -> None:
+    family = L.d.meta.get("family")
+    stage = L.d.meta.get("stage")
+    fam = "final_accounts" if stage == "决算" else family
+    required = [r["kind"] for r in load_csv("required_tables.csv") if r["family"] == fam]
+    if not required:
+        R.not_evaluated("C01", f"模板“{family}”没有必备表清单", f"no required-table list for family '{family}'")
+        return
+    present = {t.kind for t in L.d.tables}
+    names = kind_names()
+    for kind in required:
+        R.evaluated["C01"] += 1
+        if kind not in present:
+            zh, en = names.get(kind, (kind, kind))
+            R.add(Finding("C01", "fail", f"缺少{zh}", f"the {en} table is missing"))
+
+
+def empty_tables_explained(L: Ledger, R: Recorder) -> None:
+    text = L.d.narrative["text"].tolist() if not L.d.narrative.empty else []
+    for t in L.d.tables:
+        if t.kind == "unknown":
+            continue
+        rows = L.table_rows(t.index)
+        if not rows.empty and (rows["amount_yuan"] != 0).any():
+            continue
+        R.evaluated["C02"] += 1
+        word = SUBJECT_WORDS.get(t.kind)
+        explained = False
+        if word:
+            for p in text:
+                for sent in re.split(r"[。；;]", p):
+                    if word in sent and EXPLAINED.search(sent):
+                        explained = True
+                        break
+        if not explained:
+            R.add(Finding("C02", "fail", f"{t.title}为空表，说明中未解释原因",
+                          f"{t.title} is empty and the text does not explain why",
+                          locations=[{"table_no": t.table_no, "table_title": t.title,
+                                      "page": t.pages[0] if t.pages else None, "row_label": None,
+                                      "column_label": None}]))
+
+
+def placeholders(L: Ledger, R: Recorder) -> None:
+    for _, p in L.d.narrative.iterrows():
+        R.evaluated["C03"] += 1
+        for m in PLACEHOLDER.finditer(p["text"]):
+            quote = p["text"][max(0, m.start() - 20): m.end() + 20]
+            R.add(Finding("C03", "fail", f"说明中残留占位符「{m.group(0)}」", f"placeholder '{m.group(0)}' left in the text",
+                          locations=[{"section": p["section"], "page": None if pd.isna(p["page"]) else int(p["page"]),
+                                      "quote": quote, "file": p["file"]}]))
+
+
+RULES = [required_tables, empty_tables_explained, placeholders]

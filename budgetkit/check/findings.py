@@ -1,0 +1,122 @@
+"""Findings: what a rule found, with numbers as exact decimals and evidence."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+import pandas as pd
+
+from budgetkit.reference import load_csv
+
+FAMILY_NAMES = {
+    "within": ("表内", "within a table"),
+    "between": ("表间", "between tables"),
+    "narrative": ("表文", "text against tables"),
+    "completeness": ("完整性", "completeness"),
+}
+STATUS_NAMES = {"fail": ("不一致", "fail"), "rounding": ("舍入差异", "rounding"),
+                "not_evaluated": ("未评估", "not evaluated")}
+
+
+def rule_table() -> dict[str, dict]:
+    return {r["id"]: r for r in load_csv("rules.csv")}
+
+
+@dataclass
+class Finding:
+    rule: str
+    status: str  # fail | rounding | not_evaluated
+    message: str
+    message_en: str
+    expected: Decimal | None = None
+    actual: Decimal | None = None
+    unit: str | None = None
+    tolerance: Decimal | None = None
+    locations: list[dict] = field(default_factory=list)
+    severity: str = ""
+    family: str = ""
+
+    def __post_init__(self):
+        r = rule_table()[self.rule]
+        self.family = self.family or r["family"]
+        if not self.severity:
+            self.severity = "info" if self.status in ("rounding", "not_evaluated") else r["severity"]
+
+    @property
+    def difference(self) -> Decimal | None:
+        if self.expected is None or self.actual is None:
+            return None
+        return self.actual - self.expected
+
+    @property
+    def title(self) -> str:
+        r = rule_table()[self.rule]
+        return f"{r['title_zh']} / {r['title_en']}"
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["difference"] = self.difference
+        for k in ("expected", "actual", "difference", "tolerance"):
+            d[k] = None if d[k] is None else _dec_str(d[k])
+        return d
+
+
+def _dec_str(v: Decimal) -> str:
+    s = format(v.normalize(), "f") if v == v.to_integral_value() else format(v, "f")
+    if "." in s:
+        s = s.rstrip("0").rstrip(".") if len(s.split(".")[1]) > 2 else s
+    return s
+
+
+class Findings:
+    """A list of findings that is also a DataFrame (``.frame``)."""
+
+    def __init__(self, items: list[Finding], meta: dict, evaluated: dict[str, int]):
+        order = {"error": 0, "warning": 1, "info": 2}
+        fam = list(FAMILY_NAMES)
+        self.items = sorted(items, key=lambda f: (fam.index(f.family), order.get(f.severity, 3), f.rule))
+        self.meta = meta
+        self.evaluated = evaluated  # rule id → number of comparisons made
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self):
+        return len(self.items)
+
+    def __getitem__(self, i):
+        return self.items[i]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.items if f.severity == "error" and f.status == "fail"]
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        rows = []
+        for f in self.items:
+            d = f.to_dict()
+            loc = f.locations[0] if f.locations else {}
+            rows.append({k: d[k] for k in ("rule", "family", "severity", "status", "message", "message_en",
+                                           "expected", "actual", "difference", "unit")}
+                        | {"page": loc.get("page"), "where": loc.get("table_title") or loc.get("section"),
+                           "n_locations": len(f.locations)})
+        cols = ["rule", "family", "severity", "status", "message", "message_en", "expected", "actual",
+                "difference", "unit", "page", "where", "n_locations"]
+        return pd.DataFrame(rows, columns=cols)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.frame
+
+    def _repr_html_(self):
+        return self.frame._repr_html_()
+
+    def __repr__(self):
+        c = self.counts()
+        return f"Findings(errors={c['error']}, warnings={c['warning']}, info={c['info']}, total={len(self)})"
+
+    def counts(self) -> dict:
+        c = {"error": 0, "warning": 0, "info": 0}
+        for f in self.items:
+            c[f.severity] = c.get(f.severity, 0) + 1
+        return c

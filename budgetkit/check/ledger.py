@@ -1,0 +1,125 @@
+"""What the rules read: the amounts frame, enriched once.
+
+Adds the effective code (printed, or inferred from a 类 name such as
+``八、社会保障和就业支出`` → 208), each column's concept (total, basic,
+project, …) and helpers that turn a row into evidence.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import cached_property
+
+import pandas as pd
+
+from budgetkit.money import to_yuan
+from budgetkit.reference import load_csv
+
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+[.、．]\s*)")
+TOTAL_ROW = re.compile(r"^(?:合计|总计|本年收入合计|本年支出合计|收入总计|支出总计|本年收入|本年支出|本年合计)$")
+
+
+def strip_numbering(label: str) -> str:
+    t = _NUMBERING.sub("", (label or "").strip())
+    return re.sub(r"\s+", "", t)
+
+
+def class_names() -> dict[str, str]:
+    return {r["name"]: r["code"] for r in load_csv("class_names.csv")}
+
+
+def class_name_of(code: str) -> str | None:
+    for r in load_csv("class_names.csv"):
+        if r["code"] == code:
+            return r["name"]
+    return None
+
+
+def concept_of(column_label: str) -> str | None:
+    concepts = {r["term"]: r["concept"] for r in load_csv("column_concepts.csv")}
+    parts = (column_label or "").split("/")
+    last = re.sub(r"#\d+$", "", parts[-1])
+    if last in concepts:
+        c = concepts[last]
+        # 小计 under a fund or purpose group means that group
+        if c == "total" and len(parts) > 1:
+            parent = concepts.get(parts[-2])
+            if parent and parent not in ("total",):
+                return parent if parent != "current_appropriation" else "total"
+        return c
+    return None
+
+
+def half_unit(decimals) -> Decimal:
+    """Half the last printed digit: the rounding a printed figure may carry."""
+    d = 2 if decimals is None or pd.isna(decimals) else int(decimals)
+    return Decimal(5) * Decimal(10) ** (-(d + 1))
+
+
+class Ledger:
+    def __init__(self, disclosure):
+        self.d = disclosure
+        a = disclosure.amounts.copy()
+        names = class_names()
+        eff = []
+        for code, label in zip(a["code"], a["row_label"]):
+            if isinstance(code, str) and code:
+                eff.append(code)
+            else:
+                eff.append(names.get(strip_numbering(label if isinstance(label, str) else "")))
+        a["eff_code"] = pd.array(eff, dtype="string")
+        a["concept"] = pd.Series([concept_of(c) for c in a["column_label"]], index=a.index, dtype=object)
+        a["label"] = pd.array([strip_numbering(x if isinstance(x, str) else "") for x in a["row_label"]],
+                              dtype="string")
+        a["is_total_row"] = [bool(TOTAL_ROW.match(x)) for x in a["label"]]
+        self.a = a
+
+    @cached_property
+    def unit(self) -> str:
+        """The unit most tables print: findings are stated in it."""
+        units = self.a["unit"].value_counts()
+        return units.index[0] if len(units) else "万元"
+
+    def in_unit(self, yuan: Decimal) -> Decimal:
+        return yuan / to_yuan(Decimal(1), self.unit)
+
+    def tol_yuan(self, rows) -> Decimal:
+        """n × half the last printed digit, converted to 元, over the given rows."""
+        total = Decimal(0)
+        for _, r in rows.iterrows():
+            total += to_yuan(half_unit(r["decimals"]), r["unit"])
+        return total
+
+    def table_rows(self, table_index: int) -> pd.DataFrame:
+        return self.a[self.a["table_index"] == table_index]
+
+    def tables(self, *kinds) -> list:
+        return [t for t in self.d.tables if t.kind in kinds]
+
+    @staticmethod
+    def location(r) -> dict:
+        return {
+            "table_no": None if pd.isna(r["table_no"]) else r["table_no"],
+            "table_title": r["table_title"], "table_kind": r["table_kind"],
+            "page": None if pd.isna(r["page"]) else int(r["page"]),
+            "row_label": r["row_label"], "column_label": r["column_label"], "raw": r["raw"],
+            "file": r["file"],
+        }
+
+    def single_amount_column(self, table_index: int) -> bool:
+        return self.table_rows(table_index)["column_label"].nunique() == 1
+
+    def total_column_rows(self, table_index: int) -> pd.DataFrame:
+        """Rows in the table's overall-total column (合计/总计/金额, or its only column)."""
+        t = self.table_rows(table_index)
+        if t.empty:
+            return t
+        if t["column_label"].nunique() == 1:
+            return t
+        depth = t["column_label"].str.count("/")
+        tot = t[(t["concept"] == "total") & (depth == depth[t["concept"] == "total"].min())] \
+            if (t["concept"] == "total").any() else t.iloc[0:0]
+        if not tot.empty:
+            first = tot["column_label"].iloc[0]
+            return tot[tot["column_label"] == first]
+        return t.iloc[0:0]

@@ -1,0 +1,150 @@
+"""Within-table identities: code hierarchy, 合计 rows, 合计 columns, 收=支."""
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+import pandas as pd
+
+from budgetkit.check.ledger import Ledger, concept_of, half_unit
+from budgetkit.check.recorder import Recorder
+from budgetkit.money import to_yuan
+
+_SUBTOTAL = ("合计", "小计", "总计")
+
+
+def _groups(a: pd.DataFrame):
+    keys = ["table_index", "column_label", a["unit_code"].fillna("")]
+    return a.groupby(keys, sort=False, dropna=False)
+
+
+def code_hierarchy(L: Ledger, R: Recorder) -> None:
+    """W01: 类 = Σ款, 款 = Σ项 within one column of one table."""
+    coded = L.a[L.a["eff_code"].notna()]
+    if coded.empty:
+        R.not_evaluated("W01", "没有带科目编码的表格", "no table prints classification codes")
+        return
+    for _, g in _groups(coded):
+        counts = g["eff_code"].value_counts()
+        rows = {c: g[g["eff_code"] == c] for c in counts.index if counts[c] == 1}
+        for code, parent in rows.items():
+            if len(code) not in (3, 5):
+                continue
+            kids = [r for c, r in rows.items() if len(c) == len(code) + 2 and c.startswith(code)]
+            if not kids:
+                continue
+            kids_df = pd.concat(kids)
+            p = parent.iloc[0]
+            total = sum(kids_df["amount_yuan"], Decimal(0))
+            tol = L.tol_yuan(kids_df) + to_yuan(half_unit(p["decimals"]), p["unit"])
+            R.compare("W01", p["amount_yuan"], total, tol, p["unit"],
+                      f"{p['table_title']}「{p['column_label']}」列：{code} {p['label']} 与其下级科目之和不等",
+                      f"{p['table_title']} column '{p['column_label']}': {code} differs from the sum of its "
+                      f"{len(kids_df)} sub-codes",
+                      [L.location(p)] + [L.location(r) for _, r in kids_df.iterrows()])
+
+
+def total_rows(L: Ledger, R: Recorder) -> None:
+    """W02: a 合计 row equals the sum of the top-level coded rows in its column."""
+    found_any = False
+    for _, g in _groups(L.a):
+        totals = g[g["is_total_row"] & g["eff_code"].isna() & ~g["label"].str.contains("总计")]
+        coded = g[g["eff_code"].notna()]
+        if totals.empty or coded.empty:
+            continue
+        codes = set(coded["eff_code"])
+        top = coded[[not any(c != o and c.startswith(o) for o in codes) for c in coded["eff_code"]]]
+        s = sum(top["amount_yuan"], Decimal(0))
+        for _, t in totals.iterrows():
+            found_any = True
+            tol = L.tol_yuan(top) + to_yuan(half_unit(t["decimals"]), t["unit"])
+            R.compare("W02", t["amount_yuan"], s, tol, t["unit"],
+                      f"{t['table_title']}「{t['column_label']}」列：{t['label']}行与{len(top)}个科目行之和不等",
+                      f"{t['table_title']} column '{t['column_label']}': the {t['label']} row differs from the "
+                      f"sum of its {len(top)} rows",
+                      [L.location(t)] + [L.location(r) for _, r in top.iterrows()])
+    if not found_any:
+        R.not_evaluated("W02", "没有同时含合计行与科目行的列", "no column has both a 合计 row and coded rows")
+
+
+def _subtree_value(prefix: str, values: dict[str, pd.Series], columns: list[str]):
+    """The value of a header subtree: its own column, its 合计/小计 child, or the sum of its children."""
+    if prefix in values:
+        return [values[prefix]]
+    if prefix in columns:
+        return []  # printed but empty: counts as zero
+    for s in _SUBTOTAL:
+        if f"{prefix}/{s}" in columns:
+            return [values[f"{prefix}/{s}"]] if f"{prefix}/{s}" in values else []
+    children = sorted({c[len(prefix) + 1:].split("/")[0] for c in columns if c.startswith(prefix + "/")})
+    out = []
+    for ch in children:
+        out += _subtree_value(f"{prefix}/{ch}", values, columns)
+    return out
+
+
+def total_columns(L: Ledger, R: Recorder) -> None:
+    """W03: a 合计 column equals the sum of its sibling columns, row by row."""
+    evaluated = False
+    for t in L.d.tables:
+        columns = [c for c, role in t.column_roles.items() if role == "amount"]
+        totals = [c for c in columns if c.split("/")[-1] in _SUBTOTAL]
+        if not totals:
+            continue
+        rows = L.table_rows(t.index)
+        for row_no, g in rows.groupby("row_no", sort=False):
+            values = {r["column_label"]: r for _, r in g.iterrows()}
+            for tc in totals:
+                if tc not in values:
+                    continue
+                parent = tc.rsplit("/", 1)[0] if "/" in tc else ""
+                siblings = sorted({(parent + "/" if parent else "") + c[len(parent) + (1 if parent else 0):]
+                                   .split("/")[0] for c in columns
+                                   if (c.startswith(parent + "/") if parent else True)} - {tc})
+                siblings = [s for s in siblings if s.split("/")[-1] not in _SUBTOTAL]
+                if not siblings:
+                    continue
+                parts = []
+                for s in siblings:
+                    parts += _subtree_value(s, values, columns)
+                if not parts:
+                    continue
+                evaluated = True
+                total = values[tc]
+                s = sum((p["amount_yuan"] for p in parts), Decimal(0))
+                tol = sum((to_yuan(half_unit(p["decimals"]), p["unit"]) for p in parts), Decimal(0)) \
+                    + to_yuan(half_unit(total["decimals"]), total["unit"])
+                names = "＋".join(p["column_label"].split("/")[-1] for p in parts)
+                R.compare("W03", total["amount_yuan"], s, tol, total["unit"],
+                          f"{t.title}「{total['row_label']}」行：{tc} 不等于 {names}",
+                          f"{t.title} row '{total['row_label']}': {tc} differs from {names}",
+                          [L.location(total)] + [L.location(p) for p in parts])
+    if not evaluated:
+        R.not_evaluated("W03", "没有可核对的合计列", "no table has a 合计 column with component columns")
+
+
+def income_equals_expenditure(L: Ledger, R: Recorder) -> None:
+    """W04: 收入总计 = 支出总计 (or 本年收入合计 = 本年支出合计)."""
+    tables = L.tables("income_expenditure_summary", "fiscal_appropriation_summary")
+    if not tables:
+        R.not_evaluated("W04", "缺少收支总表和财政拨款收支总表", "no income-expenditure summary table")
+        return
+    pairs = [("收入总计", "支出总计"), ("本年收入合计", "本年支出合计"), ("本年收入", "本年支出")]
+    for t in tables:
+        rows = L.table_rows(t.index)
+        for inc, exp in pairs:
+            a = rows[rows["label"] == inc]
+            b = rows[rows["label"] == exp]
+            if not a.empty and not b.empty:
+                b_tot = b[b["concept"].isin(["total"]) | (b["column_label"].str.count("/") <= 1)]
+                a0, b0 = a.iloc[0], (b_tot.iloc[0] if not b_tot.empty else b.iloc[0])
+                tol = to_yuan(half_unit(a0["decimals"]), a0["unit"]) + to_yuan(half_unit(b0["decimals"]), b0["unit"])
+                R.compare("W04", a0["amount_yuan"], b0["amount_yuan"], tol, a0["unit"],
+                          f"{t.title}：{inc}与{exp}不等", f"{t.title}: {inc} differs from {exp}",
+                          [L.location(a0), L.location(b0)])
+                break
+        else:
+            R.not_evaluated("W04", f"{t.title}中找不到收入总计与支出总计", f"{t.title}: no income and expenditure totals found")
+
+
+RULES = [code_hierarchy, total_rows, total_columns, income_equals_expenditure]
