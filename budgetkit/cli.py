@@ -20,6 +20,10 @@ def _parser() -> argparse.ArgumentParser:
     parse = sub.add_parser("parse", help="解析为整洁数据 / parse into tidy tables")
     parse.add_argument("paths", nargs="+", help="一份公开文件的一个或多个文件 / the file(s) of one disclosure")
     parse.add_argument("--out", required=True, help="输出文件夹 / output folder")
+    chk = sub.add_parser("check", help="核对表内、表间、表文一致性 / reconcile tables and text")
+    chk.add_argument("paths", nargs="+", help="一份公开文件的一个或多个文件 / the file(s) of one disclosure")
+    chk.add_argument("--format", choices=["text", "json", "html", "md"], default="text")
+    chk.add_argument("--out", help="写入文件而非标准输出 / write to this file instead of stdout")
     return p
 
 
@@ -28,6 +32,8 @@ def main(argv=None) -> int:
     try:
         if args.command == "parse":
             return _parse(args)
+        if args.command == "check":
+            return _check(args)
     except BadInputError as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
@@ -57,6 +63,30 @@ def _parse(args) -> int:
         print(f"警告 / warning: {w}", file=sys.stderr)
     print(f"→ {out} ({', '.join(p.name for p in written)})", file=sys.stderr)
     return 0
+
+
+def _check(args) -> int:
+    """Exit 0: no error-level finding; 1: at least one; 2: bad input."""
+    from budgetkit.check import check
+    from budgetkit.pipeline import read
+    from budgetkit.report import render
+
+    d = read(args.paths)
+    findings = check(d)
+    text = render(findings, args.format)
+    if args.out:
+        out = Path(args.out)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise BadInputError(out, "无法写入输出文件", f"cannot write the output file ({exc.strerror})") from None
+        c = findings.counts()
+        print(f"{d.doc_id}: 错误 {c['error']} / errors, 警告 {c['warning']} / warnings, 提示 {c['info']} / info "
+              f"→ {out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 1 if findings.errors else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -25,27 +25,36 @@ TOTAL_MEANS = {"gpb_basic_expenditure_by_economic": "basic", "fiscal_appropriati
 EXPENDITURE_SIDE = re.compile(r"支出")
 
 
-def _scopes_equal(L: Ledger) -> bool:
-    """When all money is general-public-budget money, every scope may be compared."""
-    vals = {}
-    for kind, scope in (("expenditure_summary", "all"), ("gpb_expenditure_by_function", "gpb"),
-                        ("income_summary", "all")):
+def _scope_classes(L: Ledger) -> dict[str, str]:
+    """Scopes whose totals are equal may be compared: map each scope to its class.
+
+    When all money is general-public-budget money, ``all``, ``fiscal`` and
+    ``gpb`` tables describe the same figures.
+    """
+    totals: dict[str, Decimal] = {}
+    for kind, scope in (("expenditure_summary", "all"), ("income_summary", "all"),
+                        ("fiscal_appropriation_expenditure_by_function", "fiscal"),
+                        ("fiscal_appropriation_summary", "fiscal"), ("gpb_expenditure_by_function", "gpb")):
         for t in L.tables(kind):
             rows = L.total_column_rows(t.index)
             tot = rows[rows["is_total_row"]]
             if not tot.empty:
-                vals.setdefault(scope, tot["amount_yuan"].iloc[0])
-    return len(set(vals.values())) <= 1
+                totals.setdefault(scope, tot["amount_yuan"].iloc[0])
+    classes = {}
+    for scope in ("all", "fiscal", "gpb"):
+        same = [s for s in ("all", "fiscal", "gpb") if s in totals and scope in totals and totals[s] == totals[scope]]
+        classes[scope] = same[0] if same else scope
+    return classes
 
 
 def _views(L: Ledger) -> pd.DataFrame:
     """One figure per (table, row) per measured quantity, with its scope."""
     rows = []
-    merged = _scopes_equal(L)
+    classes = _scope_classes(L)
     for t in L.d.tables:
         if t.kind not in SCOPE:
             continue
-        scope = "one" if merged else SCOPE[t.kind]
+        scope = classes[SCOPE[t.kind]]
         a = L.table_rows(t.index)
         total_cols = set(L.total_column_rows(t.index)["column_label"]) | set(
             a.loc[a["concept"] == "total", "column_label"])
@@ -58,7 +67,7 @@ def _views(L: Ledger) -> pd.DataFrame:
             elif r["concept"] in ("basic", "project"):
                 measure = r["concept"]
             elif r["concept"] == "gpb" and t.kind == "fiscal_appropriation_summary":
-                measure, scope_r = "total", ("one" if merged else "gpb")
+                measure, scope_r = "total", classes["gpb"]
                 rows.append({**r.to_dict(), "measure": measure, "scope": scope_r})
                 continue
             elif t.kind == "income_expenditure_summary" and r["column_label"].endswith("预算数") \

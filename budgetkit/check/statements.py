@@ -17,6 +17,7 @@ CHANGE = re.compile(
     rf"(?P<dir>增加|减少|增长|下降|上升|降低|减|增|持平)"
     rf"(?:了)?\s*(?:(?P<delta>{NUM})\s*(?P<dunit>亿元|万元|元|[%％]|个百分点))?"
 )
+FOLLOW_PCT = re.compile(rf"^[，,、]?\s*(?:总数|总额)?(?P<dir>增长|下降|上升|降低|减少|增加)\s*(?P<delta>{NUM})\s*[%％]")
 SUBJECT_STOP = re.compile(r"[，,；;。：:（(）)、\s]")
 CLASS_ITEM = re.compile(
     r"(?P<lei>[\u4e00-\u9fff“”\"]+?)\s*[（(]类[)）]\s*(?P<kuan>[\u4e00-\u9fff“”\"（）()]+?)\s*[（(]款[)）]"
@@ -95,11 +96,15 @@ def read_sentence(text: str, page, section, file) -> Sentence:
         for mm in s.mentions:
             if mm.end <= c.start() and mm.role == "amount":
                 current = mm
-        s.changes.append(Change(
-            int(c.group("year")) if c.group("year") else None,
-            _dec(c.group("base")) if c.group("base") else None, c.group("bunit"),
-            c.group("dir"), _dec(c.group("delta")) if c.group("delta") else None,
-            c.group("dunit"), current, c.group(0)))
+        year = int(c.group("year")) if c.group("year") else None
+        base_v = _dec(c.group("base")) if c.group("base") else None
+        s.changes.append(Change(year, base_v, c.group("bunit"), c.group("dir"),
+                                _dec(c.group("delta")) if c.group("delta") else None,
+                                c.group("dunit"), current, c.group(0)))
+        follow = FOLLOW_PCT.match(text[c.end():])
+        if follow and c.group("dunit") not in ("%", "％"):  # "…增加50万元，增长33.33%"
+            s.changes.append(Change(year, base_v, c.group("bunit"), follow.group("dir"), _dec(follow.group("delta")),
+                                    "%", current, c.group(0) + follow.group(0)))
     for sh in SHARE.finditer(text):
         prev = [mm for mm in s.mentions if mm.end <= sh.start() and mm.role == "amount"]
         if prev:

@@ -1,0 +1,149 @@
+"""Render findings for people (text, Markdown, HTML) and programs (JSON).
+
+JSON layout: ``{"document": {meta}, "findings": [...]}``; numbers are decimal
+strings.  HTML is one self-contained file: inline CSS, no scripts, no CDN.
+"""
+from __future__ import annotations
+
+import html
+import json
+
+from budgetkit.check.findings import FAMILY_NAMES, STATUS_NAMES, Findings, rule_table
+
+SEVERITY_NAMES = {"error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "info")}
+
+
+def _document(f: Findings) -> dict:
+    m = f.meta
+    return {k: m.get(k) for k in ("doc_id", "department", "department_code", "units", "year", "stage", "family",
+                                  "sources")}
+
+
+def to_json(f: Findings) -> str:
+    return json.dumps({"document": _document(f), "findings": [x.to_dict() for x in f],
+                       "summary": {**f.counts(), "evaluated": f.evaluated}}, ensure_ascii=False, indent=2)
+
+
+def _where(loc: dict) -> str:
+    if "quote" in loc:
+        page = f"第{loc['page']}页 " if loc.get("page") else ""
+        return f"{page}[{loc.get('section') or ''}] “{loc['quote']}”"
+    page = f"第{loc['page']}页 " if loc.get("page") else ""
+    no = f"（{loc['table_no']}）" if loc.get("table_no") else ""
+    cell = f" {loc.get('row_label') or ''} × {loc.get('column_label') or ''}".rstrip(" ×")
+    raw = f" = {loc['raw']}" if loc.get("raw") else ""
+    return f"{page}{loc.get('table_title') or ''}{no}{cell}{raw}"
+
+
+def _header(f: Findings) -> str:
+    m = f.meta
+    c = f.counts()
+    return (f"{m.get('department') or m.get('doc_id')} {m.get('year') or ''}年{m.get('stage') or ''} "
+            f"[{m.get('family')}] — 错误 {c['error']} / errors, 警告 {c['warning']} / warnings, "
+            f"提示 {c['info']} / info")
+
+
+def to_text(f: Findings, max_locations: int = 4) -> str:
+    lines = [_header(f), ""]
+    fam = None
+    for x in f:
+        if x.family != fam:
+            fam = x.family
+            zh, en = FAMILY_NAMES[fam]
+            lines.append(f"== {zh} / {en} ==")
+        sev = SEVERITY_NAMES[x.severity][0]
+        lines.append(f"[{x.rule} {sev}/{x.severity} {STATUS_NAMES[x.status][0]}] {x.message}")
+        lines.append(f"    {x.message_en}")
+        for loc in x.locations[:max_locations]:
+            lines.append(f"    · {_where(loc)}")
+        if len(x.locations) > max_locations:
+            lines.append(f"    · …（另 {len(x.locations) - max_locations} 处 / {len(x.locations) - max_locations} more）")
+    if not len(f):
+        lines.append("未发现问题 / no findings")
+    return "\n".join(lines) + "\n"
+
+
+def to_markdown(f: Findings) -> str:
+    out = [f"# 核对结果 / Reconciliation findings", "", _header(f), ""]
+    fam = None
+    for x in f:
+        if x.family != fam:
+            fam = x.family
+            zh, en = FAMILY_NAMES[fam]
+            out += [f"## {zh} / {en}", ""]
+        out.append(f"- **{x.rule}** {SEVERITY_NAMES[x.severity][0]} / {x.severity} · {x.message}  ")
+        out.append(f"  _{x.message_en}_")
+        for loc in x.locations[:6]:
+            out.append(f"  - {_where(loc)}")
+    return "\n".join(out) + "\n"
+
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:2em auto;max-width:1100px;
+color:#222;line-height:1.5}
+h1{font-size:1.5em}h2{border-bottom:2px solid #ccc;padding-bottom:.2em;margin-top:1.6em}
+.f{border:1px solid #ddd;border-left:6px solid #999;border-radius:4px;padding:.6em 1em;margin:.8em 0}
+.error{border-left-color:#c0392b}.warning{border-left-color:#e67e22}.info{border-left-color:#7f8c8d}
+.tag{display:inline-block;font-size:.8em;padding:0 .5em;border-radius:3px;background:#eee;margin-right:.4em}
+.en{color:#555;font-size:.92em}.nums{font-family:monospace;font-size:.9em;color:#333}
+table{border-collapse:collapse;margin-top:.5em;font-size:.88em;width:100%}
+td,th{border:1px solid #ddd;padding:.2em .5em;text-align:left;vertical-align:top}
+th{background:#f5f5f5}blockquote{margin:.4em 0;padding:.3em .8em;background:#fafafa;border-left:3px solid #bbb}
+.summary td{border:none;padding-right:1.5em}
+"""
+
+
+def to_html(f: Findings) -> str:
+    e = html.escape
+    m = f.meta
+    c = f.counts()
+    parts = [f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>",
+             f"<title>核对结果 / Findings — {e(str(m.get('doc_id')))}</title><style>{_CSS}</style></head><body>",
+             f"<h1>核对结果 / Reconciliation findings</h1>",
+             f"<p>{e(_header(f))}</p>",
+             "<table class='summary'><tr>"
+             + "".join(f"<td><b>{e(s['file'])}</b><br><span class='nums'>sha256 {e(s['sha256'][:16])}…</span></td>"
+                       for s in m.get("sources", []))
+             + "</tr></table>"]
+    fam = None
+    for x in f:
+        if x.family != fam:
+            fam = x.family
+            zh, en = FAMILY_NAMES[fam]
+            parts.append(f"<h2>{e(zh)} / {e(en)}</h2>")
+        sev_zh, sev_en = SEVERITY_NAMES[x.severity]
+        st_zh, st_en = STATUS_NAMES[x.status]
+        rule = rule_table()[x.rule]
+        parts.append(f"<div class='f {x.severity}'>")
+        parts.append(f"<span class='tag'>{e(x.rule)}</span><span class='tag'>{e(sev_zh)} / {e(sev_en)}</span>"
+                     f"<span class='tag'>{e(st_zh)} / {e(st_en)}</span>"
+                     f"<span class='en'>{e(rule['title_zh'])} / {e(rule['title_en'])}</span>")
+        parts.append(f"<p>{e(x.message)}<br><span class='en'>{e(x.message_en)}</span></p>")
+        if x.expected is not None or x.actual is not None:
+            d = x.to_dict()
+            parts.append(f"<p class='nums'>应为 expected {e(str(d['expected']))} · 实为 actual {e(str(d['actual']))}"
+                         f" · 差额 difference {e(str(d['difference']))} {e(x.unit or '')}</p>")
+        quotes = [l for l in x.locations if "quote" in l]
+        cells = [l for l in x.locations if "quote" not in l]
+        for q in quotes:
+            page = f"第{q['page']}页 / page {q['page']} · " if q.get("page") else ""
+            parts.append(f"<blockquote>{e(page)}{e(q.get('section') or '')}<br>“{e(q['quote'])}”</blockquote>")
+        if cells:
+            parts.append("<table><tr><th>页 page</th><th>表 table</th><th>行 row</th><th>列 column</th>"
+                         "<th>原文 printed</th></tr>")
+            for l in cells:
+                title = (l.get("table_title") or "") + (f"（{l['table_no']}）" if l.get("table_no") else "")
+                parts.append(f"<tr><td>{e(str(l.get('page') or ''))}</td><td>{e(title)}</td>"
+                             f"<td>{e(str(l.get('row_label') or ''))}</td><td>{e(str(l.get('column_label') or ''))}</td>"
+                             f"<td>{e(str(l.get('raw') or ''))}</td></tr>")
+            parts.append("</table>")
+        parts.append(f"<p class='en'>依据 / basis: {e(rule['basis'])}</p></div>")
+    if not len(f):
+        parts.append("<p>未发现问题 / no findings</p>")
+    parts.append(f"<p class='en'>错误 {c['error']} · 警告 {c['warning']} · 提示 {c['info']} — budgetkit</p>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def render(f: Findings, fmt: str) -> str:
+    return {"text": to_text, "json": to_json, "md": to_markdown, "html": to_html}[fmt](f)
