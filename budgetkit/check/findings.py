@@ -62,9 +62,12 @@ class Finding:
 
 
 def _dec_str(v: Decimal) -> str:
-    s = format(v.normalize(), "f") if v == v.to_integral_value() else format(v, "f")
+    """Exact decimal string: trailing zeros beyond two decimals dropped (1149.800000 → 1149.80)."""
+    s = format(v, "f")
     if "." in s:
-        s = s.rstrip("0").rstrip(".") if len(s.split(".")[1]) > 2 else s
+        whole, frac = s.split(".")
+        frac = frac.rstrip("0")
+        s = whole if not frac else f"{whole}.{frac.ljust(2, '0')}"
     return s
 
 

@@ -1,0 +1,2 @@
+"""Notebook widgets (see :mod:`budgetkit.explore.widgets`)."""
+from budgetkit.explore.widgets import Explorer, FindingsBrowser  # noqa: F401

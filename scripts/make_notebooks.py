@@ -1,0 +1,107 @@
+"""Write the curated notebooks (outputs empty).  Run after editing the cells here.
+
+    python scripts/make_notebooks.py
+"""
+from pathlib import Path
+
+import nbformat as nbf
+
+ROOT = Path(__file__).resolve().parents[1]
+md, code = nbf.v4.new_markdown_cell, nbf.v4.new_code_cell
+
+POINT_AT_YOUR_FILES = '''# 换成你自己的文件 / point this at your own files:
+#   DOCS = {"我的单位 2024": ["/path/to/disclosure.pdf"]}
+#   A disclosure published as two files (narrative + tables) is one entry with two paths.
+from pathlib import Path
+DATA = Path("..") / "data" if Path("../data").exists() else Path("data")
+DOCS = {
+    "乐山社保中心 2023（四川，文本）": [DATA / "seed" / "leshan-shizhong-shebao-2023-budget.txt"],
+    "万里街道 2025（上海）": [DATA / "corpus" / "sh-putuo-wanli-street-2025-budget.pdf"],
+    "江苏省委办公厅 2019（江苏，两份文件）": [
+        DATA / "corpus" / "js-provincial-party-office-2019-budget-text.pdf",
+        DATA / "corpus" / "js-provincial-party-office-2019-budget-tables.pdf",
+    ],
+}'''
+
+explore = nbf.v4.new_notebook()
+explore.cells = [
+    md("""# 01 · 浏览一份部门预算公开 / Explore a budget disclosure
+
+**本笔记本教什么**：把一份部门预算（或决算）公开文件读成整洁、精确、可追溯的数据表；
+选择文件、预算单位和表格，对照“原表”与“整洁数据”，并查看支出按功能分类和经济分类的构成。
+
+**What this notebook teaches**: read a department budget (or final-accounts) disclosure into tidy,
+exact, traceable tables; choose a document, a budget unit and a table; compare the table *as printed*
+with its *tidy rows*; and chart spending by function class and by economic class.
+
+每个金额都是精确的小数，带着印刷单位（元/万元）以及文件、页码、表格、行、列。
+Every amount is an exact decimal with its printed unit (元/万元) and its file, page, table, row and column."""),
+    code(POINT_AT_YOUR_FILES),
+    code("""import budgetkit
+from budgetkit import charts, widgets
+
+charts.enable_offline()  # 图表在内核中渲染为SVG，无需联网 / charts render to SVG in the kernel: no internet needed
+disclosures = {name: budgetkit.read(paths) for name, paths in DOCS.items()}
+for name, d in disclosures.items():
+    print(name, "→", d)"""),
+    md("""## 选择文件、单位与表格 / Choose document, unit and table
+
+左边是印刷的原表（多行表头合并为 `上级/下级` 的列名），右边是这张表的整洁数据行。
+On the left the table as printed (multi-row headers become `parent/child` column labels); on the right its tidy rows."""),
+    code("""explorer = widgets.Explorer(disclosures)
+explorer"""),
+    md("""## 整洁数据可以直接计算 / The tidy frame is ready for analysis
+
+`amount` 是印刷单位下的精确小数，`amount_yuan` 是换算为元的精确值；求和不会漂移。
+`amount` is exact in the printed unit, `amount_yuan` exact in 元; sums never drift."""),
+    code("""d = disclosures["乐山社保中心 2023（四川，文本）"]
+a = d.amounts
+a[a.table_no == "公开表2"][["row_label", "column_label", "raw", "amount", "unit", "amount_yuan"]].head(8)"""),
+    code("""charts.composition_chart(d, "function")"""),
+    md("""没有放进金额表的单元格都在 `d.residue` 里，不会被悄悄丢掉。
+Cells that could not be placed are in `d.residue` — nothing is dropped silently."""),
+    code("""{name: len(x.residue) for name, x in disclosures.items()}"""),
+]
+
+recon = nbf.v4.new_notebook()
+recon.cells = [
+    md("""# 02 · 核对：数字对得上吗？/ Reconciliation: do the numbers add up?
+
+**本笔记本教什么**：对一份公开文件做三类核对——表内（上下级科目、合计行、合计列）、表间（同一科目、总额、
+基本/项目支出、“三公”、绩效目标）、表文（说明中的金额、占比、增减），并逐条查看证据：原表的行列或说明原文及页码。
+
+**What this notebook teaches**: reconcile a disclosure within tables, between tables and against its
+narrative, and read each finding's evidence — the source rows or the quoted text, with page numbers.
+Rounding differences within printed precision are reported as *rounding*, not as errors; a check that
+lacks its inputs says *not evaluated* and why."""),
+    code(POINT_AT_YOUR_FILES),
+    code("""import budgetkit
+from budgetkit import widgets
+
+name = "乐山社保中心 2023（四川，文本）"
+d = budgetkit.read(DOCS[name])
+findings = budgetkit.check(d)
+findings"""),
+    md("""## 按类别、级别筛选 / Filter by family and severity
+
+选中一条发现，下方显示它背后的原表行列或说明原文。Choose a finding to see the rows or the quote behind it."""),
+    code("""browser = widgets.FindingsBrowser(findings)
+browser"""),
+    md("""## 作为数据表 / As a table
+
+核对结果也是一个 DataFrame，可以排序、筛选、导出。Findings are also a DataFrame to sort, filter and export."""),
+    code("""df = findings.frame
+df.groupby(["family", "severity"]).size()"""),
+    code("""df[df.severity == "error"][["rule", "message", "expected", "actual", "difference", "unit"]]"""),
+    md("""## 导出给编辑 / Send it to an editor
+
+`budgetkit check 文件 --format html --out 报告.html` 生成一个离线可看的单文件报告。
+`budgetkit check FILE --format html --out report.html` writes one self-contained file that works offline."""),
+    code("""from budgetkit.report import to_text
+print(to_text(findings)[:1500])"""),
+]
+
+for nb, name in ((explore, "01-explore.ipynb"), (recon, "02-reconciliation.ipynb")):
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbf.write(nb, ROOT / "notebooks" / name)
+    print("wrote", name)

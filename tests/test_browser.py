@@ -1,0 +1,123 @@
+"""A real browser: JupyterLab 4 + Debian's chromium, offline.
+
+Opens 01-explore, runs all cells, changes the table selector, and checks that
+the table changes, that a chart is drawn as SVG marks, that Chinese fonts are
+available, and that no cell shows an error.  `.ci/run` installs chromium and
+fonts-noto-cjk from Debian; playwright is used without downloading a browser.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+if os.environ.get("BUDGETKIT_SKIP_BROWSER"):
+    pytest.skip("BUDGETKIT_SKIP_BROWSER is set", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    assert Path(CHROMIUM).exists(), "Debian chromium is required: apt-get install chromium (see .ci/run)"
+    port, token = _free_port(), secrets.token_hex(16)
+    home = tmp_path_factory.mktemp("jupyter")
+    # serve a copy of the notebooks so autosave can never touch the repository
+    root = home / "root"
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    (root / "data").symlink_to(ROOT / "data")
+    settings = home / "settings"
+    # render every cell (no virtual scrolling) and ask for no news: nothing may leave this machine
+    for ext, name, body in (("@jupyterlab/notebook-extension", "tracker", '{"windowingMode": "none"}'),
+                            ("@jupyterlab/apputils-extension", "notification", '{"fetchNews": "false"}')):
+        (settings / ext).mkdir(parents=True, exist_ok=True)
+        (settings / ext / f"{name}.jupyterlab-settings").write_text(body)
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"), "JUPYTERLAB_SETTINGS_DIR": str(settings)}
+    log = open(home / "lab.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+         f"--LabApp.workspaces_dir={home / 'workspaces'}", "--allow-root"],
+        env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        raise AssertionError("jupyter lab did not start: " + (home / "lab.log").read_text()[-2000:])
+    yield url, token
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def test_explore_notebook_in_a_real_browser(lab):
+    from playwright.sync_api import sync_playwright
+
+    url, token = lab
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/lab/tree/notebooks/01-explore.ipynb?token={token}", timeout=120_000)
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+        # the kernel must be up before "Run All Cells", or the command does nothing
+        page.get_by_text("| Idle").first.wait_for(timeout=120_000)
+        page.click("div.lm-MenuBar-itemLabel:text-is('Run')")
+        page.click("li.lm-Menu-item:has-text('Run All Cells')")
+        # the explorer's three dropdowns appear when its cell has run
+        page.wait_for_selector(".widget-dropdown select", timeout=180_000)
+        assert page.locator(".widget-dropdown select").count() >= 3
+        table_select = page.locator(".bk-table-select select")
+        page.wait_for_selector(".bk-printed table", timeout=60_000)
+        printed = page.locator(".bk-printed")
+        before = printed.inner_text()
+        assert "部门收支总表" in before
+        options = table_select.locator("option").all_inner_texts()
+        target = next(o for o in options if "公开表2-1" in o)
+        table_select.select_option(label=target)
+        page.wait_for_function(
+            "(b) => { const el = document.querySelector('.bk-printed');"
+            " return el && el.innerText !== b && el.innerText.includes('财政拨款支出预算表'); }",
+            arg=before, timeout=60_000)
+        # a chart is drawn: an <svg> with Vega marks, from the kernel, with no network
+        page.wait_for_selector("svg g.mark-rect path", timeout=120_000)
+        assert page.locator("svg g.mark-rect path").count() >= 3
+        assert page.locator("svg text", has_text="社会保障和就业支出").count() >= 1
+        # Chinese labels have a font to draw with (not boxes)
+        assert page.evaluate("() => document.fonts.check('12px \"Noto Sans CJK SC\"')")
+        # wait for the last cell, then no cell shows an error
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.jp-InputArea-prompt')].every(p => !p.innerText.includes('*'))",
+            timeout=180_000)
+        errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+        assert errors.count() == 0, errors.all_inner_texts()[:2]
+        out = ROOT / "out"
+        out.mkdir(exist_ok=True)
+        page.screenshot(path=str(out / "browser-01-explore.png"), full_page=False)
+        browser.close()
