@@ -24,6 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     chk.add_argument("paths", nargs="+", help="一份公开文件的一个或多个文件 / the file(s) of one disclosure")
     chk.add_argument("--format", choices=["text", "json", "html", "md"], default="text")
     chk.add_argument("--out", help="写入文件而非标准输出 / write to this file instead of stdout")
+    lab = sub.add_parser("lab", help="在 notebooks/ 打开 JupyterLab / open JupyterLab at notebooks/")
+    lab.add_argument("--port", type=int, default=8888)
     return p
 
 
@@ -34,6 +36,8 @@ def main(argv=None) -> int:
             return _parse(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "lab":
+            return _lab(args)
     except BadInputError as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
@@ -63,6 +67,18 @@ def _parse(args) -> int:
         print(f"警告 / warning: {w}", file=sys.stderr)
     print(f"→ {out} ({', '.join(p.name for p in written)})", file=sys.stderr)
     return 0
+
+
+def _lab(args) -> int:
+    """JupyterLab at the curated notebooks (the repository's notebooks/, else the current folder)."""
+    import subprocess
+
+    here = Path(__file__).resolve().parents[1] / "notebooks"
+    root = here if here.is_dir() else Path.cwd()
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}", f"--port={args.port}",
+           "--ServerApp.ip=127.0.0.1"]
+    print(f"JupyterLab → {root}", file=sys.stderr)
+    return subprocess.call(cmd)
 
 
 def _check(args) -> int:

@@ -41,3 +41,18 @@ def test_findings_browser_filters_and_shows_evidence(seed):
     b.family.value = "within"
     b.list.value = 0
     assert "<table" in b.detail.value and "1,055.76" in b.detail.value
+
+
+def test_glossary_is_bilingual_data_used_by_the_explorer(seed):
+    from budgetkit import glossary
+
+    e = glossary.lookup("基本支出")
+    assert e["term_en"] == "basic expenditure" and "人员支出和公用支出" in e["definition_zh"]
+    # every term the seed's 名词解释 defines (outside 科目 names) is in the glossary
+    for term in ("财政拨款收支情况", "一般公共预算拨款收入", "事业收入", "事业单位经营收入", "其他收入", "上年结转",
+                 "基本支出", "项目支出"):
+        assert glossary.lookup(term), term
+    w = widgets.Explorer({"seed": seed})
+    target = next(v for label, v in w.table.options if "公开表1-2" in label)
+    w.table.value = target
+    assert '<abbr title="basic expenditure' in w.printed.value

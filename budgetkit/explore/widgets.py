@@ -12,6 +12,7 @@ import ipywidgets as W
 import pandas as pd
 from IPython.display import HTML, display
 
+from budgetkit import glossary
 from budgetkit.check.findings import FAMILY_NAMES, STATUS_NAMES
 from budgetkit.explore import charts
 from budgetkit.reference import kind_names
@@ -101,8 +102,12 @@ class Explorer(_Guarded):
             self.printed.value = self.tidy.value = "<i>没有表格 / no table</i>"
             return
         pages = "、".join(str(p) for p in t.pages if p is not None) or "–"
-        head = (f"<div>{html.escape(t.title)} · {html.escape(str(t.table_no or ''))} · 第{pages}页 / page(s) "
-                f"{pages} · 金额单位 / unit {html.escape(str(t.unit))}</div>")
+        zh, en = kind_names().get(t.kind, (t.kind, t.kind))
+        cols = " · ".join(glossary.annotate(c) for c in t.frame.columns if t.column_roles.get(c) == "amount")
+        head = (f"<div>{html.escape(t.title)} · {html.escape(str(t.table_no or ''))} · "
+                f"{html.escape(zh)} / {html.escape(en)} · 第{pages}页 / page(s) {pages} · "
+                f"金额单位 / unit {html.escape(str(t.unit))}</div>"
+                f"<div style='font-size:90%;color:#555'>金额列 / amount columns: {cols}</div>")
         self.printed.value = head + t.frame.to_html(max_rows=1000, na_rep="", border=0)
         a = d.amounts[d.amounts["table_index"] == t.index]
         if self.unit.value and self.unit.value != ALL:
