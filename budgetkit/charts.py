@@ -1,2 +1,2 @@
 """Offline charts (see :mod:`budgetkit.explore.charts`)."""
-from budgetkit.explore.charts import composition, composition_chart, enable_offline, to_svg  # noqa: F401
+from budgetkit.explore.charts import composition, composition_chart, enable_offline, to_svg, weights_chart  # noqa: F401

@@ -44,6 +44,15 @@ class Disclosure:
     residue: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
 
+    @property
+    def targets(self) -> pd.DataFrame:
+        """Performance-target indicators, one row each (see :mod:`budgetkit.tidy.targets`)."""
+        if "_targets" not in self.__dict__:
+            from budgetkit.tidy.targets import performance_targets
+
+            self.__dict__["_targets"] = performance_targets(self)
+        return self.__dict__["_targets"]
+
     def tables_of(self, kind: str) -> list[PrintedTable]:
         return [t for t in self.tables if t.kind == kind]
 

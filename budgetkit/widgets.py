@@ -1,2 +1,2 @@
 """Notebook widgets (see :mod:`budgetkit.explore.widgets`)."""
-from budgetkit.explore.widgets import Explorer, FindingsBrowser  # noqa: F401
+from budgetkit.explore.widgets import Explorer, FindingsBrowser, TargetsBrowser  # noqa: F401

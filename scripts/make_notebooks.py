@@ -101,7 +101,40 @@ df.groupby(["family", "severity"]).size()"""),
 print(to_text(findings)[:1500])"""),
 ]
 
-for nb, name in ((explore, "01-explore.ipynb"), (recon, "02-reconciliation.ipynb")):
+targets = nbf.v4.new_notebook()
+targets.cells = [
+    md("""# 04 · 绩效目标审阅 / Reviewing performance targets
+
+**本笔记本教什么**：预算应当与结果挂钩。每个项目都有绩效目标表：一级指标（产出、效益、满意度，2021年起还有成本），
+其下是二级、三级指标，每个指标有运算符（＝、≥、≤、定性）、指标值、度量单位和权重。本笔记本把绩效目标表读成整洁的指标表，
+逐项检查常见问题：成本指标用“≥”、定性指标填数字、度量单位不符、满意度100%、指标在项目间复制、年度目标里的算式算不对。
+
+**What this notebook teaches**: budgets are meant to be tied to results. Each project has a performance-target
+table: level-1 indicators (output, outcome, satisfaction and, since 2021, cost), with level-2 and level-3
+indicators below, each with an operator (＝ ≥ ≤ 定性), a target value, a unit and a weight. We read the table into
+tidy indicators and check the usual defects: cost indicators with ≥, numbers on qualitative rows, units that do
+not fit, 100% satisfaction, indicators copied across projects, and arithmetic in the goal text that does not add up."""),
+    code(POINT_AT_YOUR_FILES),
+    code("""import budgetkit
+from budgetkit import charts, widgets
+
+charts.enable_offline()
+d = budgetkit.read(DOCS["乐山社保中心 2023（四川，文本）"])
+findings = budgetkit.check(d, expected_weight_total=None)  # 权重期望总分因地而异 / the expected weight total differs by province
+d.targets.head()"""),
+    md("""## 选择单位与项目 / Choose the unit and the project
+
+指标树中 ⚑ 标出问题；项目下方列出项目层面的问题（如年度目标里的算式）。
+⚑ marks a flagged indicator; project-level flags (e.g. the goal's arithmetic) are listed under the project."""),
+    code("""widgets.TargetsBrowser(d, findings)"""),
+    md("""## 全部绩效目标问题 / All performance findings"""),
+    code("""f = findings.frame
+f[f.family == "performance"][["rule", "severity", "message"]]"""),
+    code("""charts.weights_chart(d.targets)"""),
+]
+
+for nb, name in ((explore, "01-explore.ipynb"), (recon, "02-reconciliation.ipynb"),
+                 (targets, "04-performance-indicators.ipynb")):
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbf.write(nb, ROOT / "notebooks" / name)
     print("wrote", name)

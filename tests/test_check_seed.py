@@ -42,7 +42,23 @@ EXPECTED = [
     ("N06", "warning", ["机关事业单位职业年金缴费支出", "社会保障就业"], None, None),
     ("N06", "warning", ["其他行政事业单位养老支出", "社会保障就业"], None, None),
     ("C02", "warning", ["部门整体支出绩效目标表"], None, None),  # empty, not explained
-]
+    # performance targets (公开表6)
+    ("P03", "warning", ["新农合人员人员经费", "≥"], None, None),
+    ("P03", "warning", ["财政承担特殊军龄参保增发成本", "≥"], None, None),
+    ("P03", "warning", ["老干部照顾所需资金", "≥"], None, None),
+    ("P03", "warning", ["老干部照顾所需资金", "50000元"], "31.00", "5"),  # cost 5万元 vs budget 31.00
+    ("P03", "warning", ["代管离休干部所需资金", "≥"], None, None),
+    ("P03", "warning", ["代管离休干部所需资金", "800640元"], "16.01", "80.064"),
+    ("P04", "warning", ["提高老干部生活水平", "“1”"], None, None),  # 定性 with a number
+    ("P04", "warning", ["化解社会矛盾，促进社会和谐", "“1”"], None, None),
+    ("P05", "warning", ["老干部补助标准", "“月”"], None, None),  # a 标准 measured in 月
+    ("P08", "warning", ["275540.37元*12月=3285224.76元"], "3306484.44", "3285224.76"),
+    ("P08", "warning", ["2人 × 703.2元/月"], "16876.8", "25905.6"),
+    ("P08", "warning", ["4人 × 3336元/月"], "160128", "200160"),
+    ("P09", "warning", ["当年需要25905.6元"], "31.00", "2.59056"),
+    ("P09", "warning", ["当年所需约800640.00元"], "16.01", "80.064"),
+] + [("P01", "info", [p, "8项指标权重合计 90"], None, "90") for p in (
+    "社保窗口工作", "网络管理", "财政承担特殊军龄参保", "适当照顾老干部", "待管离休干部")]
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +102,7 @@ def test_findings_carry_evidence(findings):
 def test_findings_are_a_frame_and_an_iterable(findings):
     df = findings.frame
     assert len(df) == len(list(findings)) == len(EXPECTED)
-    assert set(df["severity"]) == {"error", "warning"}
+    assert set(df["severity"]) == {"error", "warning", "info"}
     assert (df["rule"] == "N01").sum() == 3
 
 
@@ -97,7 +113,7 @@ def test_json_layout_follows_the_schema(findings):
     for f in doc["findings"]:
         assert set(f) >= {"rule", "severity", "status", "message", "message_en", "expected", "actual",
                           "difference", "unit", "locations"}
-        assert f["status"] in ("fail", "rounding", "not_evaluated")
+        assert f["status"] in ("fail", "rounding", "not_evaluated", "note")
         assert f["severity"] in ("error", "warning", "info")
         for k in ("expected", "actual", "difference"):
             assert f[k] is None or (isinstance(f[k], str) and Decimal(f[k]) == Decimal(f[k]))

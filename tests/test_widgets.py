@@ -56,3 +56,13 @@ def test_glossary_is_bilingual_data_used_by_the_explorer(seed):
     target = next(v for label, v in w.table.options if "公开表1-2" in label)
     w.table.value = target
     assert '<abbr title="basic expenditure' in w.printed.value
+
+
+def test_targets_browser_shows_the_tree_with_flags(seed):
+    b = widgets.TargetsBrowser(seed)
+    assert b.last_error is None and len(b.project.options) == 5
+    b.project.value = "适当照顾老干部"
+    tree = b.tree.value
+    assert "产出指标" in tree and "老干部补助标准" in tree and "⚑P05" in tree and "⚑P04" in tree
+    assert "P08" in tree  # the goal's arithmetic, flagged at project level
+    assert len(b.chart_out.outputs) == 1

@@ -12,10 +12,11 @@ FAMILY_NAMES = {
     "within": ("表内", "within a table"),
     "between": ("表间", "between tables"),
     "narrative": ("表文", "text against tables"),
+    "performance": ("绩效目标", "performance targets"),
     "completeness": ("完整性", "completeness"),
 }
 STATUS_NAMES = {"fail": ("不一致", "fail"), "rounding": ("舍入差异", "rounding"),
-                "not_evaluated": ("未评估", "not evaluated")}
+                "not_evaluated": ("未评估", "not evaluated"), "note": ("说明", "note")}
 
 
 def rule_table() -> dict[str, dict]:
@@ -25,7 +26,7 @@ def rule_table() -> dict[str, dict]:
 @dataclass
 class Finding:
     rule: str
-    status: str  # fail | rounding | not_evaluated
+    status: str  # fail | rounding | not_evaluated | note (a figure reported, not judged)
     message: str
     message_en: str
     expected: Decimal | None = None
@@ -40,7 +41,7 @@ class Finding:
         r = rule_table()[self.rule]
         self.family = self.family or r["family"]
         if not self.severity:
-            self.severity = "info" if self.status in ("rounding", "not_evaluated") else r["severity"]
+            self.severity = "info" if self.status in ("rounding", "not_evaluated", "note") else r["severity"]
 
     @property
     def difference(self) -> Decimal | None:

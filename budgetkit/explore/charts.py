@@ -101,3 +101,20 @@ def composition_chart(d, scheme: str = "function", unit_name: str | None = None)
         tooltip=["code", "name", alt.Tooltip("amount_wan:Q", format=",.2f")],
     ).properties(width=420, height=max(60, 26 * len(df)))
     return _config(chart)
+
+
+def weights_chart(targets: pd.DataFrame, project_name: str | None = None) -> alt.Chart | None:
+    """Indicator weights by level-1 indicator (one project, or all)."""
+    t = targets if project_name is None else targets[targets["project_name"] == project_name]
+    t = t[t["weight"].notna()]
+    if t.empty:
+        return None
+    df = pd.DataFrame({"level1": t["level1"].astype(str), "weight": [float(w) for w in t["weight"]]})
+    df = df.groupby("level1", as_index=False)["weight"].sum()
+    title = "各一级指标权重 / weights by level-1 indicator" + (f" — {project_name}" if project_name else "")
+    chart = alt.Chart(df, title=title).mark_bar(color="#6a8f3b").encode(
+        y=alt.Y("level1:N", title=None, sort="-x"),
+        x=alt.X("weight:Q", title="权重 / weight"),
+        tooltip=["level1", "weight"],
+    ).properties(width=360, height=max(60, 30 * len(df)))
+    return _config(chart)

@@ -185,3 +185,79 @@ class FindingsBrowser(_Guarded):
 
     def _ipython_display_(self):
         display(self.view)
+
+
+class TargetsBrowser(_Guarded):
+    """Choose a unit and a project; see its indicator tree with the quality flags, and its weights."""
+
+    def __init__(self, disclosure, findings=None):
+        super().__init__()
+        from budgetkit.check import check
+
+        self.d = disclosure
+        self.findings = findings if findings is not None else check(disclosure)
+        self.targets = disclosure.targets
+        units = sorted(set(self.targets["unit_name"].dropna()))
+        self.unit = W.Dropdown(options=units, description="单位 / unit", style={"description_width": "initial"},
+                               layout=W.Layout(width="520px"))
+        self.project = W.Dropdown(description="项目 / project", style={"description_width": "initial"},
+                                  layout=W.Layout(width="520px"))
+        self.tree = W.HTML()
+        self.tree.add_class("bk-target-tree")
+        self.chart_out = W.Output()
+        self.unit.observe(self._guard(self._on_unit), names="value")
+        self.project.observe(self._guard(self._on_project), names="value")
+        self.view = W.VBox([self.unit, self.project, self.errors, self.tree, self.chart_out])
+        self._guard(self._on_unit)()
+
+    def _flags(self, project: str, indicator: str | None = None) -> list:
+        out = []
+        for f in self.findings:
+            if f.family != "performance" or f.status == "not_evaluated" or f"「{project}」" not in f.message:
+                continue
+            if indicator is None and not any(f"「{x}」" in f.message for x in self.targets["level3"].dropna()):
+                out.append(f)
+            elif indicator is not None and f"「{indicator}」" in f.message:
+                out.append(f)
+        return out
+
+    def _on_unit(self, *_):
+        t = self.targets[self.targets["unit_name"] == self.unit.value] if self.unit.value else self.targets
+        self.project.options = list(dict.fromkeys(t["project_name"].dropna()))
+        self._on_project()
+
+    def _on_project(self, *_):
+        e = html.escape
+        name = self.project.value
+        if not name:
+            self.tree.value = "<i>没有绩效目标 / no performance targets</i>"
+            return
+        t = self.targets[self.targets["project_name"] == name]
+        first = t.iloc[0]
+        parts = [f"<p><b>{e(name)}</b> · {e(str(first['project_code']))} · 预算 / budget "
+                 f"{first['budget']:.2f} {e(str(first['budget_unit']))}</p>"]
+        for f in self._flags(name):
+            parts.append(f"<div style='color:#b35900'>⚑ [{f.rule}] {e(f.message)}<br><i>{e(f.message_en)}</i></div>")
+        parts.append("<ul>")
+        for level1, g1 in t.groupby("level1", sort=False):
+            parts.append(f"<li><b>{e(level1)}</b> / {e(glossary.english(level1))}<ul>")
+            for level2, g2 in g1.groupby("level2", sort=False):
+                parts.append(f"<li>{e(level2)}<ul>")
+                for _, r in g2.iterrows():
+                    flags = self._flags(name, r["level3"])
+                    mark = "".join(f" <span style='color:#c0392b' title='{e(f.message_en)}'>⚑{e(f.rule)}</span>"
+                                   for f in flags)
+                    parts.append(f"<li>{e(r['level3'])} {e(r['operator'] or '')} {e(r['value'] or '')}"
+                                 f"{e(r['measure_unit'] or '')} · 权重 {e(str(r['weight']).rstrip('0').rstrip('.'))}"
+                                 f"{mark}</li>")
+                parts.append("</ul></li>")
+            parts.append("</ul></li>")
+        parts.append("</ul>")
+        self.tree.value = "".join(parts)
+        self.chart_out.outputs = ()
+        c = charts.weights_chart(self.targets, name)
+        if c is not None:
+            self.chart_out.append_display_data(HTML(charts.to_svg(c)))
+
+    def _ipython_display_(self):
+        display(self.view)

@@ -1,0 +1,185 @@
+"""Performance-target quality: weights, level-1 coverage, cost indicators,
+qualitative/quantitative values, units, satisfaction, copies, and the
+arithmetic and figures written in the goal text."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+
+from budgetkit.check.findings import Finding, _dec_str
+from budgetkit.check.ledger import Ledger
+from budgetkit.check.recorder import Recorder
+from budgetkit.money import YUAN_PER_UNIT, printed_decimals
+from budgetkit.reference import load_csv
+
+NUM = r"\d+(?:\.\d+)?"
+_NUMERIC = re.compile(rf"^[<>≥≤＝=]?\s*{NUM}\s*[%％]?$")
+_EXPR = re.compile(rf"(?P<a>{NUM})\s*(?:元|人|个)?\s*[*×xX]\s*(?P<b>{NUM})\s*(?:个月|月|人|年)?\s*"
+                   rf"(?:=|＝|合计|共计)\s*约?\s*(?P<c>{NUM})\s*(?P<cu>万元|万|元)?")
+_PERSONS = re.compile(rf"(?P<n>\d+)\s*人")
+_RATE = re.compile(rf"(?:每月|(?P<r1>{NUM})\s*元\s*/\s*人\s*[.·．]?\s*月)\s*(?P<r2>{NUM})?\s*元?")
+_NEED = re.compile(rf"(?:预计(?:当年)?需要|需要)\s*约?\s*(?P<y>{NUM})\s*(?P<u>万元|元)")
+_YEAR_NEED = re.compile(rf"(?:当年|今年)(?:所需|需要|预计需要)\s*约?\s*(?P<y>{NUM})\s*(?P<u>万元|元)")
+
+
+def _dec(s) -> Decimal | None:
+    try:
+        return Decimal(str(s).replace(",", ""))
+    except (InvalidOperation, TypeError):
+        return None
+
+
+def _loc(r) -> dict:
+    return {"table_no": None, "table_title": r["table_title"], "page": None if str(r["page"]) == "<NA>" else r["page"],
+            "row_label": f"{r['project_name']} · {r['level3']}",
+            "column_label": "指标值 / value", "raw": f"{r['operator'] or ''} {r['value'] or ''} {r['measure_unit'] or ''}"}
+
+
+def _goal_loc(r, quote) -> dict:
+    return {"section": f"{r['project_name']} · 年度目标 / annual goal", "page": None, "quote": quote}
+
+
+def _to_wan(value: Decimal, unit: str | None) -> Decimal | None:
+    unit = unit or ""
+    if unit.startswith("万元"):
+        return value
+    if unit.startswith("元"):
+        return value / Decimal(10000)
+    return None
+
+
+def review(L: Ledger, R: Recorder, expected_weight_total: Decimal | None = None) -> None:
+    t = L.d.targets
+    if t.empty:
+        for rule in ("P01", "P02", "P03", "P04", "P05", "P08"):
+            R.not_evaluated(rule, "没有可读的项目绩效目标表", "no readable project performance-target table")
+        return
+    framework = load_csv("performance_framework.csv")
+    year = L.d.meta.get("year") or 0
+    units = load_csv("indicator_units.csv")
+    seen_indicators = defaultdict(set)
+    for (code, name), g in t.groupby(["project_code", "project_name"], sort=False, dropna=False):
+        first = g.iloc[0]
+        weights = [w for w in g["weight"] if w is not None and str(w) != "<NA>"]
+        total = sum(weights, Decimal(0))
+        R.evaluated["P01"] += 1
+        if expected_weight_total is None or total != expected_weight_total:
+            exp = "" if expected_weight_total is None else f"（期望 {expected_weight_total}）"
+            exp_en = "" if expected_weight_total is None else f" (expected {expected_weight_total})"
+            R.add(Finding("P01", "fail" if expected_weight_total is not None else "note",
+                          f"项目「{name}」{len(weights)}项指标权重合计 {_dec_str(total)}{exp}",
+                          f"project '{name}': {len(weights)} indicator weights sum to {_dec_str(total)}{exp_en}",
+                          expected=expected_weight_total, actual=total,
+                          severity="warning" if expected_weight_total is not None else "info",
+                          locations=[_loc(first)]))
+        present = set(g["level1"].dropna())
+        for f in framework:
+            if f["required"] != "yes" or (f["since_year"] and year < int(f["since_year"])):
+                continue
+            R.evaluated["P02"] += 1
+            if not any(f["level1"].replace("指标", "") in p for p in present):
+                R.add(Finding("P02", "fail", f"项目「{name}」缺少一级指标「{f['level1']}」",
+                              f"project '{name}' has no {f['name_en']} indicator", locations=[_loc(first)]))
+        budget = first["budget"]
+        for _, r in g.iterrows():
+            level1, op, value, mu = r["level1"] or "", r["operator"] or "", (r["value"] or "").strip(), r["measure_unit"] or ""
+            numeric = bool(_NUMERIC.match(value))
+            if "成本" in level1:
+                R.evaluated["P03"] += 1
+                if op.strip() in ("≥", ">=", "＞", ">"):
+                    R.add(Finding("P03", "fail", f"项目「{name}」成本指标「{r['level3']}」使用“{op}”，成本应设上限",
+                                  f"project '{name}': cost indicator '{r['level3']}' uses '{op}'; a cost needs a ceiling",
+                                  locations=[_loc(r)]))
+                wan = _to_wan(_dec(value), mu) if numeric and _dec(value) is not None else None
+                if wan is not None and budget is not None and str(budget) != "<NA>" and wan != budget:
+                    R.add(Finding("P03", "fail",
+                                  f"项目「{name}」成本指标「{r['level3']}」{value}{mu}（{wan.normalize():f}万元）与预算 {budget:.2f}万元不符",
+                                  f"project '{name}': cost indicator {value}{mu} ({wan.normalize():f} 万元) does not fit the budget {budget:.2f} 万元",
+                                  expected=budget, actual=wan, unit="万元", locations=[_loc(r)]))
+            R.evaluated["P04"] += 1
+            if op.strip() == "定性" and numeric:
+                R.add(Finding("P04", "fail", f"项目「{name}」定性指标「{r['level3']}」填了数值“{value}”",
+                              f"project '{name}': qualitative indicator '{r['level3']}' has the number '{value}'",
+                              locations=[_loc(r)]))
+            elif op.strip() in ("＝", "=", "≥", "≤", ">=", "<=") and value and not numeric:
+                R.add(Finding("P04", "fail", f"项目「{name}」定量指标「{r['level3']}」的值“{value}”不是数字",
+                              f"project '{name}': quantitative indicator '{r['level3']}' has the non-numeric value '{value}'",
+                              locations=[_loc(r)]))
+            if op.strip() != "定性":
+                for u in units:
+                    if u["keyword"] in (r["level3"] or ""):
+                        R.evaluated["P05"] += 1
+                        if not re.search(u["units_pattern"], mu):
+                            R.add(Finding("P05", "fail",
+                                          f"项目「{name}」指标「{r['level3']}」以“{mu or '（空）'}”计量，应为{u['expects_zh']}",
+                                          f"project '{name}': '{r['level3']}' is measured in '{mu}', expected {u['expects_en']}",
+                                          locations=[_loc(r)]))
+                        break
+            if "满意" in (r["level3"] or "") + (r["level2"] or "") and numeric and _dec(value.strip("%％")) == 100 \
+                    and op.strip() in ("＝", "=", "≥", ">="):
+                R.add(Finding("P06", "fail", f"项目「{name}」满意度目标为100%", f"project '{name}' targets 100% satisfaction",
+                              locations=[_loc(r)]))
+            seen_indicators[(r["level3"], value, mu)].add(name)
+        _goal_text(R, g, first)
+    for (level3, value, mu), projects in seen_indicators.items():
+        R.evaluated["P07"] += 1
+        if len(projects) > 1:
+            R.add(Finding("P07", "fail", f"指标「{level3} {value}{mu}」在{len(projects)}个项目中相同：{'、'.join(sorted(projects))}",
+                          f"indicator '{level3} {value}{mu}' is identical in {len(projects)} projects"))
+
+
+def _goal_text(R: Recorder, g, first) -> None:
+    goal = first["goal"] or ""
+    name = first["project_name"]
+    if not goal:
+        return
+    for m in _EXPR.finditer(goal):
+        a, b, c = Decimal(m.group("a")), Decimal(m.group("b")), Decimal(m.group("c"))
+        scale = Decimal(10000) if (m.group("cu") or "").startswith("万") else Decimal(1)
+        got, stated = a * b, c * scale
+        tol = Decimal(5) * Decimal(10) ** (-(printed_decimals(c) + 1)) * scale
+        R.evaluated["P08"] += 1
+        if abs(got - stated) > tol:
+            R.add(Finding("P08", "fail", f"项目「{name}」年度目标中的算式「{m.group(0)}」：{a}×{b}={got.normalize():f}，不等于{stated.normalize():f}",
+                          f"project '{name}': the goal's arithmetic '{m.group(0)}' gives {got.normalize():f}, not {stated.normalize():f}",
+                          expected=got, actual=stated, unit="元", locations=[_goal_loc(first, m.group(0))]))
+    for line in goal.split("\n"):
+        persons = _PERSONS.search(line)
+        rate = _RATE.search(line)
+        need = _NEED.search(line)
+        if persons and rate and need and persons.start() < need.start():
+            per = Decimal(rate.group("r1") or rate.group("r2") or "0")
+            if per == 0:
+                continue
+            n = Decimal(persons.group("n"))
+            yearly = n * per * 12
+            y = Decimal(need.group("y")) * (Decimal(10000) if need.group("u") == "万元" else 1)
+            R.evaluated["P08"] += 1
+            if yearly != y and n * per != y:
+                R.add(Finding("P08", "fail",
+                              f"项目「{name}」年度目标：{n}人 × {per}元/月 × 12个月 = {yearly.normalize():f}元，文中为{y.normalize():f}元",
+                              f"project '{name}': {n} persons × {per} a month × 12 = {yearly.normalize():f}, the goal says {y.normalize():f}",
+                              expected=yearly, actual=y, unit="元", locations=[_goal_loc(first, line.strip()[:160])]))
+    budget = first["budget"]
+    for m in _YEAR_NEED.finditer(goal):
+        y = Decimal(m.group("y"))
+        wan = y if m.group("u") == "万元" else y / Decimal(10000)
+        R.evaluated["P09"] += 1
+        if budget is not None and str(budget) != "<NA>" and abs(wan - budget) > Decimal("0.005") + \
+                Decimal(5) * Decimal(10) ** (-(printed_decimals(y) + 1)) / (1 if m.group("u") == "万元" else 10000):
+            R.add(Finding("P09", "fail", f"项目「{name}」年度目标称「{m.group(0)}」，预算数为 {budget:.2f}万元",
+                          f"project '{name}': the goal says '{m.group(0)}' but the budget is {budget:.2f} 万元",
+                          expected=budget, actual=wan, unit="万元", locations=[_goal_loc(first, m.group(0))]))
+    counts = {Decimal(v) for v, mu, l3 in zip(g["value"], g["measure_unit"], g["level3"])
+              if v and re.fullmatch(r"\d+", v.strip()) and ((mu or "").startswith("人") or "人数" in (l3 or ""))}
+    stated = {Decimal(m.group("n")) for m in _PERSONS.finditer(goal)}
+    if counts and stated:
+        R.evaluated["P09"] += 1
+        if not counts & stated:
+            R.add(Finding("P09", "fail", f"项目「{name}」年度目标中的人数{sorted(stated)}与指标{sorted(counts)}不符",
+                          f"project '{name}': persons in the goal {sorted(stated)} differ from the indicators {sorted(counts)}",
+                          locations=[_goal_loc(first, goal[:120])]))
+
+
+RULES = [review]

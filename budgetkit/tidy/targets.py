@@ -1,0 +1,79 @@
+"""Performance-target tables → one tidy frame: one row per indicator.
+
+Columns are found by header meaning (``reference/target_fields.csv``);
+merged cells (unit, project, budget, goal, level-1/2 indicator) are filled
+down within their project.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from budgetkit.money import DECIMAL_DTYPE, decimal_series, parse_amount
+from budgetkit.reference import load_csv
+
+COLUMNS = ["doc_id", "table_index", "table_title", "page", "row_no", "unit_code", "unit_name", "project_code",
+           "project_name", "budget", "budget_unit", "goal", "level1", "level2", "level3", "operator", "value",
+           "measure_unit", "weight", "direction"]
+_PROJECT = re.compile(r"^\s*([0-9A-Za-z]{6,})\s*[-－—]+\s*(.+)$", re.S)
+_UNIT = re.compile(r"^\s*(\d{2,})\s*[-－]\s*(.+)$", re.S)
+FILL_DOWN = ("unit", "project", "budget", "goal", "level1", "level2")
+
+
+def _field_map(columns) -> dict[str, str]:
+    fields = {r["header"]: r["field"] for r in load_csv("target_fields.csv")}
+    out = {}
+    for col in columns:
+        parts = re.sub(r"#\d+$", "", col).split("/")
+        field = fields.get(parts[-1]) or next((fields[p] for p in reversed(parts) if p in fields), None)
+        if field and field not in out.values():
+            out[col] = field
+    return out
+
+
+def _split(pattern, text):
+    m = pattern.match(text or "")
+    return (m.group(1), m.group(2).strip()) if m else (None, (text or "").strip() or None)
+
+
+def performance_targets(d) -> pd.DataFrame:
+    rows = []
+    for t in d.tables:
+        if t.kind != "performance_targets":
+            continue
+        fmap = _field_map(t.frame.columns)
+        if "level3" not in fmap.values():
+            continue
+        page = t.pages[0] if t.pages else None
+        current: dict = {}
+        for row_no, rec in t.frame.iterrows():
+            vals = {f: (rec[c] or "").strip() for c, f in fmap.items()}
+            if vals.get("project") and vals.get("project") != current.get("project"):
+                current = {k: current.get(k) for k in ("unit",)}  # a new project: reset its merged cells
+            for k in FILL_DOWN:
+                if vals.get(k):
+                    current[k] = vals[k]
+                    if k == "level1":
+                        current.pop("level2", None)
+            if not vals.get("level3"):
+                continue  # department/unit summary rows carry no indicator
+            unit_code, unit_name = _split(_UNIT, current.get("unit"))
+            project_code, project_name = _split(_PROJECT, current.get("project"))
+            rows.append({
+                "doc_id": d.doc_id, "table_index": t.index, "table_title": t.title, "page": page,
+                "row_no": row_no, "unit_code": unit_code, "unit_name": unit_name, "project_code": project_code,
+                "project_name": project_name, "budget": parse_amount(current.get("budget")),
+                "budget_unit": t.unit, "goal": current.get("goal"), "level1": current.get("level1"),
+                "level2": current.get("level2"), "level3": vals.get("level3"), "operator": vals.get("operator"),
+                "value": vals.get("value"), "measure_unit": vals.get("measure_unit"),
+                "weight": parse_amount(vals.get("weight")), "direction": vals.get("direction"),
+            })
+    df = pd.DataFrame(rows, columns=COLUMNS)
+    df["budget"] = decimal_series(df["budget"], index=df.index)
+    df["weight"] = decimal_series(df["weight"], index=df.index)
+    strings = [c for c in COLUMNS if c not in ("table_index", "page", "row_no", "budget", "weight")]
+    df = df.astype({c: "string" for c in strings}).astype({"table_index": "Int64", "page": "Int64",
+                                                           "row_no": "Int64"})
+    assert df["budget"].dtype == DECIMAL_DTYPE
+    return df
