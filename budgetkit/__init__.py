@@ -7,6 +7,7 @@ from budgetkit.errors import BadInputError
 from budgetkit.disclosure import Disclosure, PrintedTable
 from budgetkit.pipeline import read
 from budgetkit.check import check
+from budgetkit.yoy import compare
 
-__all__ = ["read", "check", "Disclosure", "PrintedTable", "BadInputError"]
+__all__ = ["read", "check", "compare", "Disclosure", "PrintedTable", "BadInputError"]
 __version__ = "0.1.0"

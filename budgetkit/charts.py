@@ -1,2 +1,3 @@
 """Offline charts (see :mod:`budgetkit.explore.charts`)."""
-from budgetkit.explore.charts import composition, composition_chart, enable_offline, to_svg, weights_chart  # noqa: F401
+from budgetkit.explore.charts import (  # noqa: F401
+    composition, composition_chart, enable_offline, to_svg, top_movers, totals_by_year, waterfall, weights_chart)

@@ -24,6 +24,11 @@ def _parser() -> argparse.ArgumentParser:
     chk.add_argument("paths", nargs="+", help="一份公开文件的一个或多个文件 / the file(s) of one disclosure")
     chk.add_argument("--format", choices=["text", "json", "html", "md"], default="text")
     chk.add_argument("--out", help="写入文件而非标准输出 / write to this file instead of stdout")
+    cmp_ = sub.add_parser("compare", help="跨年比较同一单位的公开文件 / compare one unit's disclosures across years")
+    cmp_.add_argument("paths", nargs="+", help="每年一个文件；同一年多个文件用逗号连接 / one file per year; "
+                                              "join a year's files with commas")
+    cmp_.add_argument("--format", choices=["text", "json", "html", "md"], default="text")
+    cmp_.add_argument("--out")
     lab = sub.add_parser("lab", help="在 notebooks/ 打开 JupyterLab / open JupyterLab at notebooks/")
     lab.add_argument("--port", type=int, default=8888)
     return p
@@ -38,6 +43,8 @@ def main(argv=None) -> int:
             return _check(args)
         if args.command == "lab":
             return _lab(args)
+        if args.command == "compare":
+            return _compare(args)
     except BadInputError as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
@@ -67,6 +74,23 @@ def _parse(args) -> int:
         print(f"警告 / warning: {w}", file=sys.stderr)
     print(f"→ {out} ({', '.join(p.name for p in written)})", file=sys.stderr)
     return 0
+
+
+def _compare(args) -> int:
+    """Exit 0 when every stated prior-year figure agrees, 1 when one does not, 2 on bad input."""
+    from budgetkit.report.panel import render_panel
+    from budgetkit.yoy import compare
+
+    groups = [p.split(",") for p in args.paths]
+    panel = compare(groups)
+    text = render_panel(panel, args.format)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"{len(panel.lines)} 行 / lines, {len(panel.statements)} 条跨年发现 / statement findings → {args.out}",
+              file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 1 if any(f.severity == "error" for f in panel.statements) else 0
 
 
 def _lab(args) -> int:

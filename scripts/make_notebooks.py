@@ -101,6 +101,74 @@ df.groupby(["family", "severity"]).size()"""),
 print(to_text(findings)[:1500])"""),
 ]
 
+yoy = nbf.v4.new_notebook()
+yoy.cells = [
+    md("""# 03 · 跨年变化 / Year-over-year change
+
+**本笔记本教什么**：部门说明里常写“比上年增加……”。先在一份文件内复算它所说的上年数、增减额和增幅（样本：
+收支总数由 1013.5 万元到 1,149.80 万元，+136.3 万元），再把同一单位几年的公开文件对齐成面板：
+按表格种类与科目编码（无编码时按名称）对齐，科目改名改码通过对照表（数据文件）衔接，标出新增与取消的科目，
+并用上一年实际公开的数字核对下一年的“比上年”表述。
+
+**What this notebook teaches**: department texts say "up X on last year". We first recompute, inside one
+disclosure, the prior-year figure, the change and the percentage it states (the sample: 1013.5 → 1,149.80 万元,
++136.3), then align several years of one unit into a panel — by table kind and classification code (or label),
+through a correspondence table for renamed codes — mark new and discontinued lines, and check each year's
+"比上年" statements against what the previous year actually published."""),
+    code(POINT_AT_YOUR_FILES + '''
+SERIES = {
+    "江苏省委办公厅 2017–2019": [[DATA / "corpus" / f"js-provincial-party-office-{y}-budget-text.pdf",
+                                 DATA / "corpus" / f"js-provincial-party-office-{y}-budget-tables.pdf"]
+                                for y in (2017, 2018, 2019)],
+    "万里街道 2024–2025": [[DATA / "corpus" / f"sh-putuo-wanli-street-{y}-budget.pdf"] for y in (2024, 2025)],
+}'''),
+    code("""import budgetkit
+from budgetkit import charts
+from budgetkit.yoy import stated_changes
+
+charts.enable_offline()
+seed = budgetkit.read(DOCS["乐山社保中心 2023（四川，文本）"])
+stated_changes(seed)[["subject", "current", "base_year", "base", "direction", "delta", "delta_unit",
+                      "recomputed_delta", "recomputed_pct"]]"""),
+    md("""上表“recomputed”列由文中的本年数与上年基数复算。注意：同一个本年数 1,149.80 万元，三处说明用了不同的基年（2021/2022）
+和不同的基数（1013.5/1,149.80）；机关运行经费“增加76.15万元，增长0.70万元”两种说法都与 76.85 − 67.26 = 9.59 不符。
+The recomputed columns come from the text's own current and base figures. Note that one current figure, 1,149.80,
+is compared with different base years and base amounts in three places."""),
+    code("""f = budgetkit.check(seed).frame
+f[f.rule.isin(["N03", "N04", "N07"])][["rule", "severity", "message"]]"""),
+    md("""## 多年面板 / A multi-year panel
+
+选择系列和表格；面板给出每行每年的值、增减额与增幅，并标出新增/取消。Choose a series and a table."""),
+    code("""import ipywidgets as W
+from IPython.display import display, HTML
+
+panels = {name: budgetkit.compare(docs) for name, docs in SERIES.items()}
+series = W.Dropdown(options=list(panels), description="系列 / series", style={"description_width": "initial"})
+table = W.Dropdown(description="表格 / table", style={"description_width": "initial"})
+out = W.Output()
+
+def show(*_):
+    p = panels[series.value]
+    kinds = list(dict.fromkeys(p.lines["table_kind"]))
+    if table.options != tuple(kinds):
+        table.options = kinds
+    lines = p.lines[p.lines["table_kind"] == table.value]
+    cols = ["code", "label", "status"] + [c for c in lines.columns if c.startswith(("value_", "change_", "pct_"))]
+    out.outputs = ()
+    out.append_display_data(HTML(lines[cols].to_html(index=False, na_rep="")))
+
+series.observe(show, names="value")
+table.observe(show, names="value")
+show()
+W.VBox([series, table, out])"""),
+    code("""p = panels["江苏省委办公厅 2017–2019"]
+print(f"比上年表述核对 / statements checked: {p.evaluated}; findings: {len(p.statements)}")
+charts.totals_by_year(p)"""),
+    code("""charts.waterfall(p, "function")"""),
+    code("""charts.waterfall(p, "economic")"""),
+    code("""charts.top_movers(p)"""),
+]
+
 targets = nbf.v4.new_notebook()
 targets.cells = [
     md("""# 04 · 绩效目标审阅 / Reviewing performance targets
@@ -133,7 +201,7 @@ f[f.family == "performance"][["rule", "severity", "message"]]"""),
     code("""charts.weights_chart(d.targets)"""),
 ]
 
-for nb, name in ((explore, "01-explore.ipynb"), (recon, "02-reconciliation.ipynb"),
+for nb, name in ((explore, "01-explore.ipynb"), (recon, "02-reconciliation.ipynb"), (yoy, "03-year-over-year.ipynb"),
                  (targets, "04-performance-indicators.ipynb")):
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbf.write(nb, ROOT / "notebooks" / name)

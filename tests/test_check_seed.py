@@ -28,6 +28,7 @@ EXPECTED = [
     ("N03", "error", ["1,149.80万元总数增加136.3万元"], "0.00", "136.30"),  # base 1,149.80 → +136.3?
     ("N03", "error", ["较2022年预算3.3万元下降10%"], "-15.15", "-10"),  # 3.3 → 2.80 is −15.15%
     ("N03", "error", ["67.26", "增加76.15"], "9.59", "76.15"),  # 机关运行经费 76.85 − 67.26 = 9.59
+    ("N03", "error", ["增长 0.70万元"], "9.59", "0.70"),  # the same sentence's second change
     ("N02", "warning", ["1,065.53万元", "92.6%"], "92.67", "92.6"),
     ("N02", "warning", ["53.21万元", "4.7%"], "4.63", "4.7"),
     ("N04", "warning", ["2021"], "2022", "2021"),  # 比2021年收支预算1013.5万元
@@ -42,6 +43,8 @@ EXPECTED = [
     ("N06", "warning", ["机关事业单位职业年金缴费支出", "社会保障就业"], None, None),
     ("N06", "warning", ["其他行政事业单位养老支出", "社会保障就业"], None, None),
     ("C02", "warning", ["部门整体支出绩效目标表"], None, None),  # empty, not explained
+    ("N07", "warning", ["1,149.80万元", "2021、2022年"], None, None),  # base year differs between sections
+    ("N07", "warning", ["1,149.80万元", "1,013.50、1,149.80"], None, None),  # and so does the base
     # performance targets (公开表6)
     ("P03", "warning", ["新农合人员人员经费", "≥"], None, None),
     ("P03", "warning", ["财政承担特殊军龄参保增发成本", "≥"], None, None),
@@ -103,7 +106,7 @@ def test_findings_are_a_frame_and_an_iterable(findings):
     df = findings.frame
     assert len(df) == len(list(findings)) == len(EXPECTED)
     assert set(df["severity"]) == {"error", "warning", "info"}
-    assert (df["rule"] == "N01").sum() == 3
+    assert (df["rule"] == "N01").sum() == 3 and (df["rule"] == "N03").sum() == 4
 
 
 def test_json_layout_follows_the_schema(findings):

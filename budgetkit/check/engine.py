@@ -20,6 +20,9 @@ def check(disclosure, expected_weight_total=None) -> Findings:
     R = Recorder()
     for rule in within.RULES + between.RULES + narrative.RULES + completeness.RULES:
         rule(L, R)
+    from budgetkit.yoy.statements import consistent_bases
+
+    consistent_bases(L, R)
     targets.review(L, R, None if expected_weight_total is None else Decimal(str(expected_weight_total)))
     return Findings(R.items, disclosure.meta, dict(R.evaluated))
 

@@ -13,6 +13,7 @@ FAMILY_NAMES = {
     "between": ("表间", "between tables"),
     "narrative": ("表文", "text against tables"),
     "performance": ("绩效目标", "performance targets"),
+    "yoy": ("跨年", "year over year"),
     "completeness": ("完整性", "completeness"),
 }
 STATUS_NAMES = {"fail": ("不一致", "fail"), "rounding": ("舍入差异", "rounding"),

@@ -15,7 +15,7 @@ from budgetkit.money import YUAN_PER_UNIT, printed_decimals, to_yuan
 from budgetkit.reference import load_csv
 
 _PREFIX_OK = ("年", "年度", "其中", "中", "局", "委", "会", "厅", "处", "部门", "单位", "本年", "当年", "街道",
-              "室", "院", "所", "站", "队", "包括", "主要", "拨款", "一般公共预算", "财政")
+              "室", "院", "所", "站", "队", "包括", "主要")
 ITEM_TABLES = ["gpb_expenditure_by_function", "fiscal_appropriation_expenditure_by_function",
                "expenditure_summary", "income_expenditure_summary", "fiscal_appropriation_summary"]
 
@@ -106,6 +106,8 @@ class Facts:
                 "three_vehicle_operation": last.str.contains("运行") & ~last.str.contains("购置")
                 & ~last.str.contains("机关运行"),
                 "operating_costs": cols.str.contains("机关运行经费"),
+                "meeting_costs": last.str.contains("会议费"),
+                "training_costs": last.str.contains("培训费"),
             }
             for key, mask in pick.items():
                 self._set(key, first[mask])

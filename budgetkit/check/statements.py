@@ -12,12 +12,12 @@ NUM = r"\d[\d,]*(?:\.\d+)?"
 AMOUNT = re.compile(rf"(?P<num>{NUM})\s*(?P<unit>亿元|万元|元)(?![/／每])")
 SHARE = re.compile(rf"占(?:比|总额的|全部的|支出的|收入的)?\s*(?P<pct>{NUM})\s*[%％]")
 CHANGE = re.compile(
-    rf"(?:比|较|同比)(?:上年|(?P<year>\d{{4}})\s*年)(?:度)?(?P<what>[^\d，,。；;]{{0,20}}?)"
+    rf"(?:比|较|同比|与)(?:上年|(?P<year>\d{{4}})\s*年)(?:度)?(?:相比|比较)?(?P<what>[^\d，,。；;]{{0,20}}?)"
     rf"(?:(?P<base>{NUM})\s*(?P<bunit>亿元|万元|元))?[，,、]?\s*(?:总数|总额)?"
     rf"(?P<dir>增加|减少|增长|下降|上升|降低|减|增|持平)"
     rf"(?:了)?\s*(?:(?P<delta>{NUM})\s*(?P<dunit>亿元|万元|元|[%％]|个百分点))?"
 )
-FOLLOW_PCT = re.compile(rf"^[，,、]?\s*(?:总数|总额)?(?P<dir>增长|下降|上升|降低|减少|增加)\s*(?P<delta>{NUM})\s*[%％]")
+FOLLOW_PCT = re.compile(rf"^[，,、]?\s*(?:总数|总额)?(?P<dir>增长|下降|上升|降低|减少|增加)\s*(?P<delta>{NUM})\s*(?P<u>[%％]|万元|元)")
 SUBJECT_STOP = re.compile(r"[，,；;。：:（(）)、\s]")
 CLASS_ITEM = re.compile(
     r"(?P<lei>[\u4e00-\u9fff“”\"]+?)\s*[（(]类[)）]\s*(?P<kuan>[\u4e00-\u9fff“”\"（）()]+?)\s*[（(]款[)）]"
@@ -102,9 +102,12 @@ def read_sentence(text: str, page, section, file) -> Sentence:
                                 _dec(c.group("delta")) if c.group("delta") else None,
                                 c.group("dunit"), current, c.group(0)))
         follow = FOLLOW_PCT.match(text[c.end():])
-        if follow and c.group("dunit") not in ("%", "％"):  # "…增加50万元，增长33.33%"
+        if follow and c.group("dunit") not in ("%", "％"):  # "…增加50万元，增长33.33%" / "增长0.70万元"
             s.changes.append(Change(year, base_v, c.group("bunit"), follow.group("dir"), _dec(follow.group("delta")),
-                                    "%", current, c.group(0) + follow.group(0)))
+                                    follow.group("u"), current, c.group(0) + follow.group(0)))
+            for mm in s.mentions:
+                if mm.start == c.end() + follow.start("delta"):
+                    mm.role = "delta"
     for sh in SHARE.finditer(text):
         prev = [mm for mm in s.mentions if mm.end <= sh.start() and mm.role == "amount"]
         if prev:
@@ -120,9 +123,18 @@ def read_sentence(text: str, page, section, file) -> Sentence:
 def read_statements(narrative) -> list[Sentence]:
     out = []
     for _, p in narrative.iterrows():
+        last_amount = None
         for sent in split_sentences(p["text"]):
             page = None if pd.isna(p["page"]) else int(p["page"])
             s = read_sentence(sent, page, p["section"], p["file"])
+            for c in s.changes:
+                # "基本支出预算数为10403.11万元。与上年相比增加439.04万元" — the figure is in the sentence before
+                if c.current is None and last_amount is not None and not s.mentions[:1] == [] \
+                        and all(m.role != "amount" for m in s.mentions):
+                    c.current = last_amount
+            amounts = [m for m in s.mentions if m.role == "amount"]
+            if amounts:
+                last_amount = amounts[-1]
             if s.mentions or s.changes:
                 out.append(s)
     return out

@@ -118,3 +118,84 @@ def weights_chart(targets: pd.DataFrame, project_name: str | None = None) -> alt
         tooltip=["level1", "weight"],
     ).properties(width=360, height=max(60, 30 * len(df)))
     return _config(chart)
+
+
+def _panel_class_lines(panel, scheme: str) -> pd.DataFrame:
+    L = panel.lines
+    kinds = FUNCTION_TABLES if scheme == "function" else ECONOMIC_TABLES
+    for kind in kinds:
+        t = L[(L["table_kind"] == kind) & L["code"].notna()]
+        t = t[t["code"].str.len() == 3]
+        if not t.empty:
+            return t
+    return L.iloc[0:0]
+
+
+def totals_by_year(panel) -> alt.Chart | None:
+    """Total expenditure by year, from the summary tables."""
+    L = panel.lines
+    for kind in ("expenditure_summary", "income_expenditure_summary", "gpb_expenditure_by_function"):
+        t = L[(L["table_kind"] == kind) & L["label"].isin(["合计", "本年支出合计", "支出总计", "支出合计", ""])]
+        if not t.empty:
+            r = t.iloc[0]
+            break
+    else:
+        return None
+    df = pd.DataFrame({"year": [str(y) for y in panel.years],
+                       "amount": [None if r[f"value_{y}"] is None else float(r[f"value_{y}"]) for y in panel.years]})
+    chart = alt.Chart(df, title=f"支出总额 / total expenditure ({panel.unit})").mark_bar(color="#3b6ea5").encode(
+        x=alt.X("year:O", title="年度 / year"), y=alt.Y("amount:Q", title=f"金额（{panel.unit}）/ amount"),
+        tooltip=["year", alt.Tooltip("amount:Q", format=",.2f")]).properties(width=320, height=220)
+    return _config(chart)
+
+
+def waterfall(panel, scheme: str = "function", year: int | None = None) -> alt.Chart | None:
+    """How the total moved from the previous year, class (类) by class."""
+    year = year or panel.years[-1]
+    prev = panel.years[panel.years.index(year) - 1]
+    t = _panel_class_lines(panel, scheme)
+    if t.empty:
+        return None
+    steps = []
+    start = float(sum((v for v in t[f"value_{prev}"] if v is not None), Decimal(0)))
+    running = start
+    steps.append({"step": f"{prev}年", "start": 0.0, "end": start, "kind": "total"})
+    for _, r in t.sort_values(f"change_{year}", key=lambda s: s.map(lambda v: abs(v) if v is not None else 0),
+                              ascending=False).iterrows():
+        a, b = r[f"value_{year}"], r[f"value_{prev}"]
+        change = float((a or Decimal(0)) - (b or Decimal(0)))
+        if change == 0:
+            continue
+        steps.append({"step": class_name_of(r["code"]) or r["label"], "start": running, "end": running + change,
+                      "kind": "增加 / up" if change > 0 else "减少 / down"})
+        running += change
+    steps.append({"step": f"{year}年", "start": 0.0, "end": running, "kind": "total"})
+    df = pd.DataFrame(steps)
+    df["order"] = range(len(df))
+    title = (f"{prev}→{year} 变化（按{'功能' if scheme == 'function' else '经济'}分类类级）/ change by "
+             f"{scheme} class ({panel.unit})")
+    chart = alt.Chart(df, title=title).mark_bar().encode(
+        x=alt.X("step:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelAngle=-40)),
+        y=alt.Y("start:Q", title=f"金额（{panel.unit}）"), y2="end:Q",
+        color=alt.Color("kind:N", scale=alt.Scale(domain=["total", "增加 / up", "减少 / down"],
+                                                  range=["#3b6ea5", "#2e8b57", "#c0392b"]), title=None),
+        tooltip=["step", alt.Tooltip("start:Q", format=",.2f"), alt.Tooltip("end:Q", format=",.2f")],
+    ).properties(width=max(240, 60 * len(df)), height=260)
+    return _config(chart)
+
+
+def top_movers(panel, n: int = 10, year: int | None = None) -> alt.Chart | None:
+    """The coded lines that moved most, in absolute terms."""
+    year = year or panel.years[-1]
+    L = panel.lines[panel.lines["code"].notna() & panel.lines[f"change_{year}"].notna()]
+    L = L[L["table_kind"].isin(FUNCTION_TABLES[:1] + ECONOMIC_TABLES[:1])]
+    if L.empty:
+        return None
+    L = L.assign(abs_change=L[f"change_{year}"].map(abs)).sort_values("abs_change", ascending=False).head(n)
+    df = pd.DataFrame({"line": [f"{c} {lab}" for c, lab in zip(L["code"], L["label"])],
+                       "change": [float(v) for v in L[f"change_{year}"]]})
+    chart = alt.Chart(df, title=f"变化最大的科目 / top movers {year} ({panel.unit})").mark_bar().encode(
+        y=alt.Y("line:N", sort="-x", title=None), x=alt.X("change:Q", title=f"增减（{panel.unit}）/ change"),
+        color=alt.condition("datum.change > 0", alt.value("#2e8b57"), alt.value("#c0392b")),
+        tooltip=["line", alt.Tooltip("change:Q", format=",.2f")]).properties(width=380, height=26 * len(df))
+    return _config(chart)

@@ -1,0 +1,222 @@
+"""Panels across years: align lines, compute changes, check 比上年 statements
+against what the previous year published."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+from budgetkit.check.findings import Finding, _dec_str
+from budgetkit.check.ledger import Ledger, half_unit
+from budgetkit.check.narrative import Facts, _prefix_ok, _resolve_phrase
+from budgetkit.check.recorder import Recorder, fmt
+from budgetkit.money import YUAN_PER_UNIT, printed_decimals
+from budgetkit.reference import load_csv
+from budgetkit.yoy.statements import stated_changes
+
+SKIP_KINDS = {"unknown", "performance_targets", "overall_performance_targets", "procurement"}
+
+
+@dataclass
+class Panel:
+    documents: list[dict]
+    years: list[int]
+    unit: str
+    lines: pd.DataFrame
+    statements: list[Finding] = field(default_factory=list)
+    evaluated: int = 0
+
+    def value(self, table_kind: str, code_or_label: str, year: int) -> Decimal | None:
+        L = self.lines
+        row = L[(L["table_kind"] == table_kind) & ((L["code"] == code_or_label) | (L["label"] == code_or_label))]
+        if row.empty:
+            return None
+        v = row.iloc[0][f"value_{year}"]
+        return None if v is None or (isinstance(v, float) and pd.isna(v)) else v
+
+    def to_dict(self) -> dict:
+        lines = []
+        for _, r in self.lines.iterrows():
+            values = {str(y): (None if r[f"value_{y}"] is None else format(r[f"value_{y}"], "f")) for y in self.years}
+            changes = {}
+            for y in self.years[1:]:
+                a, p = r[f"change_{y}"], r[f"pct_{y}"]
+                changes[str(y)] = {"amount": None if a is None else format(a, "f"), "pct": None if p is None else format(p, "f"),
+                                   "note": None if pd.isna(r[f"note_{y}"]) else r[f"note_{y}"]}
+            lines.append({"table_kind": r["table_kind"], "code": None if pd.isna(r["code"]) else r["code"],
+                          "label": r["label"], "unit": self.unit,
+                          "values": values, "changes": changes, "status": r["status"]})
+        return {"documents": self.documents, "lines": lines, "statements": [f.to_dict() for f in self.statements]}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+
+def _line_values(d) -> dict:
+    """(table_kind, key) → (label, code, value in 元) from each table's total column."""
+    L = Ledger(d)
+    out: dict = {}
+    for t in d.tables:
+        if t.kind in SKIP_KINDS:
+            continue
+        rows = L.total_column_rows(t.index)
+        for _, r in rows.iterrows():
+            code = r["eff_code"] if isinstance(r["eff_code"], str) and t.kind != "project_expenditure" else None
+            key = (t.kind, code or f"label:{r['label']}")
+            out.setdefault(key, (r["label"], code, r["amount_yuan"]))
+    return out
+
+
+def _correspondence(extra: pd.DataFrame | None) -> list[dict]:
+    rows = [dict(r) for r in load_csv("code_changes.csv")]
+    if extra is not None:
+        rows += extra.astype(str).to_dict("records")
+    return [r for r in rows if r["old_code"] != r["new_code"]]
+
+
+def compare(disclosures, correspondence: pd.DataFrame | None = None) -> Panel:
+    """Align several disclosures of one unit into a panel (oldest first)."""
+    from budgetkit.pipeline import read
+
+    docs = [read(d) if not hasattr(d, "amounts") else d for d in disclosures]
+    docs = sorted(docs, key=lambda d: d.meta.get("year") or 0)
+    years = [d.meta.get("year") for d in docs]
+    if len(set(years)) != len(years) or None in years:
+        from budgetkit.errors import BadInputError
+
+        raise BadInputError(", ".join(d.doc_id for d in docs), "需要不同年份的公开文件",
+                            "compare needs disclosures of different years")
+    units = pd.concat([d.amounts["unit"] for d in docs]).value_counts()
+    unit = units.index[0] if len(units) else "万元"
+    per = YUAN_PER_UNIT[unit]
+    # values are shown at the precision the documents print in that unit
+    printed = pd.concat([d.amounts.loc[d.amounts["unit"] == unit, "decimals"] for d in docs])
+    q = Decimal(1).scaleb(-int(printed.max())) if len(printed) and not pd.isna(printed.max()) else Decimal("0.01")
+    maps = _correspondence(correspondence)
+    per_year = {}
+    for d, y in zip(docs, years):
+        vals = _line_values(d)
+        remapped = {}
+        for (kind, key), v in vals.items():
+            for m in maps:
+                if key == m["old_code"] and y < int(m["from_year"]):
+                    key = m["new_code"]
+            remapped.setdefault((kind, key), v)
+        per_year[y] = remapped
+    # lines only in one year whose label matches a line only in another year: the same line, recoded
+    keys = set().union(*per_year.values())
+    by_label: dict = {}
+    for y, vals in per_year.items():
+        for (kind, key), (label, code, _) in vals.items():
+            by_label.setdefault((kind, label), set()).add(key)
+    for (kind, label), ks in by_label.items():
+        coded = sorted(k for k in ks if not k.startswith("label:"))
+        if len(coded) == 2 and not any(all((kind, k) in per_year[y] for y in years) for k in coded):
+            old, new = coded
+            if not any((kind, old) in per_year[y] and (kind, new) in per_year[y] for y in years):
+                for y in years:
+                    if (kind, old) in per_year[y]:
+                        per_year[y][(kind, new)] = per_year[y].pop((kind, old))
+    keys = sorted(set().union(*per_year.values()))
+    rows = []
+    for kind, key in keys:
+        present = [(kind, key) in per_year[y] for y in years]
+        label = next(per_year[y][(kind, key)][0] for y in reversed(years) if (kind, key) in per_year[y])
+        row = {"table_kind": kind, "code": None if key.startswith("label:") else key, "label": label}
+        for y in years:
+            v = per_year[y].get((kind, key))
+            row[f"value_{y}"] = None if v is None else (v[2] / per).quantize(q, ROUND_HALF_UP)
+        for prev, y in zip(years, years[1:]):
+            a, b = row[f"value_{y}"], row[f"value_{prev}"]
+            note = None
+            if a is None or b is None:
+                change = pct = None
+                note = "上年无此项 / no line the year before" if b is None else "本年无此项 / no line this year"
+            else:
+                change = a - b
+                if b == 0:
+                    pct, note = None, "上年为零，无增幅 / base is zero: no percentage"
+                else:
+                    pct = (change / b * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            row[f"change_{y}"], row[f"pct_{y}"], row[f"note_{y}"] = change, pct, note
+        row["status"] = "new" if not present[0] else "discontinued" if not present[-1] else "continuing"
+        rows.append(row)
+    lines = pd.DataFrame(rows)
+    panel = Panel([{k: d.meta.get(k) for k in ("doc_id", "department", "year", "stage", "family")} for d in docs],
+                  years, unit, lines)
+    _check_statements(panel, docs)
+    return panel
+
+
+def _fact(facts: Facts, subject: str):
+    key = _resolve_phrase(subject or "")
+    if key:
+        return key, facts.named.get(key)
+    for name in sorted(facts.item_names(), key=len, reverse=True):
+        if subject and subject.endswith(name) and _prefix_ok(subject[: -len(name)]):
+            return name, facts.item(name)
+    return None, None
+
+
+def _check_statements(panel: Panel, docs) -> None:
+    """Y01: each year's stated base (or change) against the previous year's published figure."""
+    R = Recorder()
+    for prev, cur in zip(docs, docs[1:]):
+        if cur.meta["year"] != prev.meta["year"] + 1:
+            continue
+        fp, fc = Facts(Ledger(prev)), Facts(Ledger(cur))
+        for _, s in stated_changes(cur).iterrows():
+            if s["current"] is None or pd.isna(s["current"]):
+                continue
+            key, now = _fact(fc, s["subject"])
+            _, before = _fact(fp, s["subject"]) if key else (None, None)
+            if before is None:
+                continue
+            unit = s["current_unit"]
+            per = YUAN_PER_UNIT[unit]
+            loc = [{"section": s["section"], "page": None if pd.isna(s["page"]) else int(s["page"]),
+                    "quote": s["quote"], "file": s["file"]},
+                   {"table_title": f"{prev.meta['year']}年公开 / published {prev.meta['year']}",
+                    "table_no": None, "page": None, "row_label": key, "column_label": None,
+                    "raw": fmt(before.value_yuan / per, unit)}]
+            if s["base"] is not None and not pd.isna(s["base"]):
+                base = Decimal(s["base"]) * YUAN_PER_UNIT[s["base_unit"] or unit]
+                q = Decimal(1).scaleb(-printed_decimals(Decimal(s["base"])))
+                published = (before.value_yuan / YUAN_PER_UNIT[s["base_unit"] or unit]).quantize(q, ROUND_HALF_UP)
+                panel.evaluated += 1
+                if published * YUAN_PER_UNIT[s["base_unit"] or unit] != base:
+                    R.compare("Y01", before.value_yuan, base, half_unit(printed_decimals(Decimal(s["base"])))
+                              * YUAN_PER_UNIT[s["base_unit"] or unit], unit,
+                              f"{cur.meta['year']}年说明所称上年数与{prev.meta['year']}年公开数不一致（{key}）",
+                              f"the {cur.meta['year']} text's prior-year figure differs from what "
+                              f"{prev.meta['year']} published ({key})", loc)
+            elif s["delta"] is not None and not pd.isna(s["delta"]) and s["delta_unit"] in YUAN_PER_UNIT \
+                    and now is not None:
+                sign = -1 if s["direction"] in ("减少", "下降", "降低", "减") else 1
+                stated = sign * Decimal(s["delta"]) * YUAN_PER_UNIT[s["delta_unit"]]
+                actual = now.value_yuan - before.value_yuan
+                q = Decimal(1).scaleb(-printed_decimals(Decimal(s["delta"])))
+                panel.evaluated += 1
+                if (actual / YUAN_PER_UNIT[s["delta_unit"]]).quantize(q, ROUND_HALF_UP) * YUAN_PER_UNIT[s["delta_unit"]] \
+                        != stated:
+                    R.compare("Y01", actual, stated, half_unit(printed_decimals(Decimal(s["delta"])))
+                              * YUAN_PER_UNIT[s["delta_unit"]] * 2, s["delta_unit"],
+                              f"{cur.meta['year']}年说明所称增减额与两年公开数之差不符（{key}）",
+                              f"the {cur.meta['year']} text's change differs from the two published figures ({key})",
+                              loc)
+            elif s["delta_unit"] in ("%", "％") and now is not None and before.value_yuan != 0:
+                sign = -1 if s["direction"] in ("减少", "下降", "降低", "减") else 1
+                pct = (now.value_yuan - before.value_yuan) / before.value_yuan * 100
+                hp = half_unit(printed_decimals(Decimal(s["delta"])))
+                panel.evaluated += 1
+                if abs(pct - sign * Decimal(s["delta"])) > hp + Decimal("0.01"):
+                    R.add(Finding("Y01", "fail",
+                                  f"{cur.meta['year']}年说明称{key}变化{sign * Decimal(s['delta'])}%，按两年公开数应为"
+                                  f"{pct.quantize(Decimal('0.01'))}%",
+                                  f"the {cur.meta['year']} text states {sign * Decimal(s['delta'])}% for {key}; the "
+                                  f"published figures give {pct.quantize(Decimal('0.01'))}%",
+                                  expected=pct.quantize(Decimal("0.01")), actual=sign * Decimal(s["delta"]), unit="%",
+                                  locations=loc))
+    panel.statements = R.items
