@@ -57,7 +57,7 @@ def _parse(args) -> int:
     from budgetkit.export import write_outputs
     from budgetkit.pipeline import read
 
-    d = read(args.paths)
+    d = read(args.paths, keep_going=True)
     out = Path(args.out)
     try:
         written = write_outputs(d, out)
@@ -73,7 +73,9 @@ def _parse(args) -> int:
     for w in d.warnings:
         print(f"警告 / warning: {w}", file=sys.stderr)
     print(f"→ {out} ({', '.join(p.name for p in written)})", file=sys.stderr)
-    return 0
+    for exc in d.errors:  # what could be read is written above; each failure is one line
+        print(f"错误 / error: {exc}", file=sys.stderr)
+    return 2 if d.errors else 0
 
 
 def _compare(args) -> int:

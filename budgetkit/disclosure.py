@@ -43,6 +43,7 @@ class Disclosure:
     narrative: pd.DataFrame
     residue: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
+    errors: list = field(default_factory=list)  # files that could not be read (BadInputError)
 
     @property
     def targets(self) -> pd.DataFrame:

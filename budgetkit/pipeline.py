@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from budgetkit.disclosure import Disclosure, PrintedTable
+from budgetkit.errors import BadInputError
 from budgetkit.money import DECIMAL_DTYPE, decimal_series
 from budgetkit.read import open_source
 from budgetkit.recognise.tables import recognise_tables
@@ -38,16 +39,27 @@ def doc_id_for(paths: list[Path]) -> str:
     return prefix if len(prefix) >= 4 else stems[0]
 
 
-def read(paths, doc_id: str | None = None) -> Disclosure:
+def read(paths, doc_id: str | None = None, keep_going: bool = False) -> Disclosure:
     """Read one disclosure (a path, or a list of paths that form one disclosure).
 
     Raises :class:`budgetkit.BadInputError` with a one-line reason for files
-    that cannot be read.
+    that cannot be read.  With ``keep_going`` the readable files are still
+    read and the failures are listed in ``.errors`` (nothing parsed is lost).
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     paths = [Path(p) for p in paths]
-    sources = [open_source(p) for p in paths]
+    sources, failures = [], []
+    for p in paths:
+        try:
+            sources.append(open_source(p))
+        except BadInputError as exc:
+            if not keep_going:
+                raise
+            failures.append(exc)
+    if not sources:
+        raise failures[0]
+    paths = [s.path for s in sources]
     doc_id = doc_id or doc_id_for(paths)
     recognised, prose = [], []
     for src in sources:
@@ -81,7 +93,7 @@ def read(paths, doc_id: str | None = None) -> Disclosure:
             f"{', '.join(p.name for p in paths)}: 未识别出任何公开表格，已导出找到的内容 / "
             "no disclosure table was recognised; what was found is still exported")
     return Disclosure(doc_id=doc_id, meta=meta, tables=tables, amounts=amounts,
-                      narrative=paragraphs(prose), residue=residue, warnings=warnings)
+                      narrative=paragraphs(prose), residue=residue, warnings=warnings, errors=failures)
 
 
 def _amounts_frame(records: list[dict], doc_id: str, meta: dict) -> pd.DataFrame:

@@ -91,3 +91,13 @@ def test_parse_cli_writes_csv_parquet_and_a_coverage_summary(tmp_path, capsys):
         assert (out / f"{name}.parquet").exists()
     back = pd.read_parquet(out / "amounts.parquet")
     assert str(back["amount"].iloc[0]) .startswith("1149.8")
+
+
+def test_one_bad_file_does_not_lose_the_others(tmp_path):
+    out = tmp_path / "out"
+    r = run_cli("parse", CORPUS / "js-provincial-party-office-2019-budget-text.pdf", tmp_path / "missing.pdf",
+                "--out", out)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    errors = [line for line in r.stderr.splitlines() if line.startswith("错误 / error")]
+    assert len(errors) == 1 and "missing.pdf" in errors[0] and "文件不存在" in errors[0]
+    assert (out / "narrative.parquet").exists()  # the readable file was still parsed and written
