@@ -16,7 +16,10 @@ install: $(BIN)/budgetkit
 
 demo: install
 	$(BIN)/budgetkit parse $(SEED) --out out/seed
-	@head -5 out/seed/amounts.csv
+	@head -3 out/seed/amounts.csv
+	@# check exits 1 when it finds errors (the sample has them): that is the demo's point, not a failure
+	$(BIN)/budgetkit check $(SEED) --format html --out out/seed/findings.html || test $$? -eq 1
+	$(BIN)/budgetkit check $(SEED) | head -25
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -54,6 +54,11 @@ def empty_tables_explained(L: Ledger, R: Recorder) -> None:
                     if word in sent and EXPLAINED.search(sent):
                         explained = True
                         break
+        if not explained and not L.d.narrative.empty:
+            # a note printed with the table itself: "注：本部门无相关收支项目"
+            n = L.d.narrative
+            same_page = n[(n["file"] == t.file) & n["page"].isin([p for p in t.pages if p is not None])]
+            explained = any(EXPLAINED.search(x) and ("注" in x or "说明" in x) for x in same_page["text"])
         if not explained:
             R.add(Finding("C02", "fail", f"{t.title}为空表，说明中未解释原因",
                           f"{t.title} is empty and the text does not explain why",

@@ -31,7 +31,7 @@ def _dec(s) -> Decimal | None:
 
 
 def _loc(r) -> dict:
-    return {"table_no": None, "table_title": r["table_title"], "page": None if str(r["page"]) == "<NA>" else r["page"],
+    return {"table_no": None, "table_title": r["table_title"], "page": None if str(r["page"]) == "<NA>" else int(r["page"]),
             "row_label": f"{r['project_name']} · {r['level3']}",
             "column_label": "指标值 / value", "raw": f"{r['operator'] or ''} {r['value'] or ''} {r['measure_unit'] or ''}"}
 

@@ -19,9 +19,25 @@ def _document(f: Findings) -> dict:
                                   "sources")}
 
 
+def json_default(o):
+    """numpy/pandas scalars and decimals in evidence: plain JSON, decimals as strings."""
+    from decimal import Decimal
+
+    import pandas as pd
+
+    if isinstance(o, Decimal):
+        return format(o, "f")
+    if o is pd.NA:
+        return None
+    if hasattr(o, "item"):  # numpy scalar
+        return o.item()
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
 def to_json(f: Findings) -> str:
     return json.dumps({"document": _document(f), "findings": [x.to_dict() for x in f],
-                       "summary": {**f.counts(), "evaluated": f.evaluated}}, ensure_ascii=False, indent=2)
+                       "summary": {**f.counts(), "evaluated": f.evaluated}}, ensure_ascii=False, indent=2,
+                      default=json_default)
 
 
 def _where(loc: dict) -> str:

@@ -51,7 +51,9 @@ class Panel:
         return {"documents": self.documents, "lines": lines, "statements": [f.to_dict() for f in self.statements]}
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+        from budgetkit.report.findings import json_default
+
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, default=json_default)
 
 
 def _line_values(d) -> dict:
