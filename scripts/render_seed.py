@@ -78,7 +78,7 @@ def render(src: Path, out_dir: Path) -> Path:
     doc.save(docx_path)
     subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(out_dir), str(docx_path)],
                    check=True, capture_output=True)
-    return out_dir / (src.stem + ".pdf")
+    return out_dir / (src.stem + ".pdf")  # the .docx stays beside it: the Word reader is tested on it too
 
 
 if __name__ == "__main__":

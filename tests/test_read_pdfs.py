@@ -88,3 +88,17 @@ def test_jiangsu_summary_totals_match_the_independent_extraction():
             got.setdefault(key, amount)
         for name, value in expected.items():
             assert got.get(name) == value, (year, name, got.get(name), value)
+
+
+def test_manifest_lists_every_vendored_file_with_its_sha256():
+    import hashlib
+
+    data = CORPUS.parent
+    with open(data / "MANIFEST.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    listed = {r["path"] for r in rows}
+    present = {str(p.relative_to(data)) for p in data.rglob("*") if p.is_file() and p.name != "MANIFEST.csv"}
+    assert listed == present
+    for r in rows:
+        assert hashlib.sha256((data / r["path"]).read_bytes()).hexdigest() == r["sha256"], r["path"]
+        assert r["family"] in ("sichuan", "shanghai", "jiangsu") and r["stage"] == "预算" and r["source"]

@@ -5,6 +5,8 @@ import re
 from collections import Counter
 from decimal import Decimal
 
+import pytest
+
 from conftest import SEED_TXT
 
 SICHUAN_KINDS = {
@@ -98,3 +100,16 @@ def test_seed_text_and_rendered_pdf_give_the_same_amounts(seed, seed_pdf):
     assert len(a) == len(b) == 297
     assert a.equals(b)
     assert seed_pdf.amounts["page"].notna().all()
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".xlsx"])
+def test_word_and_excel_renderings_give_the_same_amounts(seed, suffix):
+    """The seed rendered as Word (scripts/render_seed.py) and Excel (scripts/render_seed_xlsx.py)."""
+    import budgetkit
+
+    d = budgetkit.read(SEED_TXT.with_suffix(suffix))
+    cols = ["table_kind", "table_no", "row_label", "code", "column_label", "amount", "unit"]
+    a = seed.amounts[cols].astype(str).sort_values(cols).reset_index(drop=True)
+    b = d.amounts[cols].astype(str).sort_values(cols).reset_index(drop=True)
+    assert a.equals(b)
+    assert set(SICHUAN_KINDS) <= {t.table_no for t in d.tables}

@@ -44,9 +44,17 @@ def open_source(path) -> SourceDocument:
         return SourceDocument(path, digest, "pdf", n_pages, blocks)
     if path.suffix.lower() == ".pdf":
         raise BadInputError(path, "扩展名是.pdf，但内容不是PDF", "named .pdf but the content is not a PDF")
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
+    if data.startswith(b"PK\x03\x04"):
+        from budgetkit.read.office_reader import read_docx, read_xlsx
+
+        if path.suffix.lower() == ".docx" or b"word/" in data[:4096]:
+            return SourceDocument(path, digest, "docx", None, read_docx(path))
+        if path.suffix.lower() in (".xlsx", ".xlsm") or b"xl/" in data[:4096]:
+            return SourceDocument(path, digest, "xlsx", None, read_xlsx(path))
+        raise BadInputError(path, "无法识别的压缩格式（支持.docx、.xlsx）", "unrecognised zip-based file (.docx and .xlsx are read)")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise BadInputError(
-            path, "Word/Excel文件请先另存为PDF或文本", "Word/Excel files: save as PDF or text first")
+            path, "旧版.doc/.xls文件请先另存为.docx/.xlsx或PDF", "old .doc/.xls files: save as .docx/.xlsx or PDF first")
     from budgetkit.read.wordtext_reader import decode_text, read_wordtext
 
     text = decode_text(path, data)

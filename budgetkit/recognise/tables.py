@@ -156,14 +156,14 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
             file=raw.file, title=title, match=match, table_no=table_no, unit=unit,
             rows=[list(r) for r in rows], owners=[list(o) for o in owners] if owners is not None else None,
             pages=list(pages), captions=context + caption_lines, n_header=header_row_count(rows),
-            continued=0, dropped=0, last_page=raw.page, fmt="pdf" if raw.owners is not None else "text",
+            continued=0, dropped=0, last_page=raw.page, fmt="grid" if raw.owners is not None else "text",
             edges=raw.col_edges,
         ))
     units_seen = None
     for p in pieces:
         rows = p["rows"]
         n_header = header_row_count(rows)
-        if p["fmt"] == "pdf":
+        if p["fmt"] == "grid":
             grid = from_pdf(rows, p["owners"], p["pages"], n_header)
         else:
             grid = from_wordtext(rows, p["pages"], n_header)
