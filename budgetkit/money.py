@@ -88,5 +88,6 @@ def find_unit(text: str) -> str | None:
 
 def decimal_series(values, index=None) -> pd.Series:
     """A pandas Series of exact decimals (pyarrow decimal128)."""
-    arr = pa.array(list(values), type=DECIMAL_TYPE)
+    clean = [None if v is None or (isinstance(v, float) and v != v) else v for v in values]  # NaN → missing
+    arr = pa.array(clean, type=DECIMAL_TYPE)
     return pd.Series(arr, index=index, dtype=DECIMAL_DTYPE)

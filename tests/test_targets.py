@@ -59,3 +59,17 @@ def test_each_defect_is_flagged(tmp_path):
     for rule in ("P03", "P04", "P05", "P06", "P08", "P09"):
         assert rule in got, rule
     assert "P07" in got  # 补助资金 16.01 万元 copied into 另一项目
+
+
+def test_shanghai_project_described_in_text():
+    """万里街道 2025 项目经费情况说明: one project, 用款计划 15万元 × 4 quarters, a goal in words."""
+    from conftest import CORPUS, load
+
+    t = load(CORPUS / "sh-putuo-wanli-street-2025-budget.pdf").targets
+    row = t[t.source == "narrative"].iloc[0]
+    assert row.project_name == "万里街道社区公共服务中心新建工程"
+    assert row.budget == Decimal("60") and row.budget_unit == "万元"
+    assert row.goal.startswith("建成后作为万里街道社区事务受理") and row.level3 is pd.NA
+
+
+import pandas as pd  # noqa: E402

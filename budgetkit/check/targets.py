@@ -51,6 +51,7 @@ def _to_wan(value: Decimal, unit: str | None) -> Decimal | None:
 
 def review(L: Ledger, R: Recorder, expected_weight_total: Decimal | None = None) -> None:
     t = L.d.targets
+    t = t[t["level3"].notna()] if not t.empty else t  # projects described only in text carry no indicators
     if t.empty:
         for rule in ("P01", "P02", "P03", "P04", "P05", "P08"):
             R.not_evaluated(rule, "没有可读的项目绩效目标表", "no readable project performance-target table")

@@ -196,7 +196,7 @@ class TargetsBrowser(_Guarded):
 
         self.d = disclosure
         self.findings = findings if findings is not None else check(disclosure)
-        self.targets = disclosure.targets
+        self.targets = disclosure.targets[disclosure.targets["level3"].notna()]
         units = sorted(set(self.targets["unit_name"].dropna()))
         self.unit = W.Dropdown(options=units, description="单位 / unit", style={"description_width": "initial"},
                                layout=W.Layout(width="520px"))

@@ -7,13 +7,14 @@ down within their project.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pandas as pd
 
 from budgetkit.money import DECIMAL_DTYPE, decimal_series, parse_amount
 from budgetkit.reference import load_csv
 
-COLUMNS = ["doc_id", "table_index", "table_title", "page", "row_no", "unit_code", "unit_name", "project_code",
+COLUMNS = ["doc_id", "source", "table_index", "table_title", "page", "row_no", "unit_code", "unit_name", "project_code",
            "project_name", "budget", "budget_unit", "goal", "level1", "level2", "level3", "operator", "value",
            "measure_unit", "weight", "direction"]
 _PROJECT = re.compile(r"^\s*([0-9A-Za-z]{6,})\s*[-－—]+\s*(.+)$", re.S)
@@ -61,7 +62,7 @@ def performance_targets(d) -> pd.DataFrame:
             unit_code, unit_name = _split(_UNIT, current.get("unit"))
             project_code, project_name = _split(_PROJECT, current.get("project"))
             rows.append({
-                "doc_id": d.doc_id, "table_index": t.index, "table_title": t.title, "page": page,
+                "doc_id": d.doc_id, "source": "table", "table_index": t.index, "table_title": t.title, "page": page,
                 "row_no": row_no, "unit_code": unit_code, "unit_name": unit_name, "project_code": project_code,
                 "project_name": project_name, "budget": parse_amount(current.get("budget")),
                 "budget_unit": t.unit, "goal": current.get("goal"), "level1": current.get("level1"),
@@ -69,6 +70,7 @@ def performance_targets(d) -> pd.DataFrame:
                 "value": vals.get("value"), "measure_unit": vals.get("measure_unit"),
                 "weight": parse_amount(vals.get("weight")), "direction": vals.get("direction"),
             })
+    rows += narrative_projects(d)
     df = pd.DataFrame(rows, columns=COLUMNS)
     df["budget"] = decimal_series(df["budget"], index=df.index)
     df["weight"] = decimal_series(df["weight"], index=df.index)
@@ -77,3 +79,45 @@ def performance_targets(d) -> pd.DataFrame:
                                                            "row_no": "Int64"})
     assert df["budget"].dtype == DECIMAL_DTYPE
     return df
+
+
+_SECTION = re.compile(r"^[一二三四五六七八九十]+、\s*(.+)$")
+_PLAN = re.compile(r"用款计划\s*(\d+(?:\.\d+)?)\s*(万元|元)")
+_BUILDER = re.compile(r"^由.+?(?:建设|实施|承担|负责)的")
+
+
+def narrative_projects(d) -> list[dict]:
+    """项目经费情况说明 (Shanghai): one project each, described in text rather than a table.
+
+    Gives the project's name, its yearly spending plan (the sum of the 用款计划
+    it states) and its goal text, as rows without indicators.
+    """
+    n = d.narrative
+    if n.empty:
+        return []
+    out = []
+    starts = [i for i, t in zip(n.index, n["text"]) if t.strip() == "项目经费情况说明"]
+    for k, start in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else n.index[-1] + 1
+        part = n.loc[start + 1: end - 1]
+        sections: dict[str, list[str]] = {}
+        current = None
+        for text in part["text"]:
+            m = _SECTION.match(text.strip())
+            if m and len(text) < 20:
+                current = m.group(1)
+                continue
+            if current:
+                sections.setdefault(current, []).append(text)
+        overview = "".join(sections.get("项目概况", []))
+        name = _BUILDER.sub("", re.split(r"[，,。]", overview)[0]).strip() or None
+        plan = [(Decimal(v), u) for v, u in _PLAN.findall("".join(sections.get("年度预算安排", [])))]
+        budget = sum((v if u == "万元" else v / 10000 for v, u in plan), Decimal(0)) if plan else None
+        if not name and budget is None:
+            continue
+        page = n.loc[start, "page"]
+        out.append({"doc_id": d.doc_id, "source": "narrative", "table_index": None,
+                    "table_title": "项目经费情况说明", "page": None if pd.isna(page) else int(page), "row_no": None,
+                    "project_name": name, "budget": budget, "budget_unit": "万元",
+                    "goal": "".join(sections.get("绩效目标", [])) or None})
+    return out
