@@ -73,3 +73,24 @@ def test_shanghai_project_described_in_text():
 
 
 import pandas as pd  # noqa: E402
+
+
+def test_department_wide_targets_form(tmp_path):
+    form = ("部门整体支出绩效目标表（公开表7）",
+            [["部门名称", "测试部门", "", "", ""],
+             ["年度部门整体支出预算", "资金总额", "财政拨款", "其他资金", ""],
+             ["", "100.00", "100.00", "0.00", ""],
+             ["年度绩效指标", "一级指标", "二级指标", "三级指标", "指标值（包含数字及文字描述）"],
+             ["", "产出指标", "数量指标", "服务人次", "≥1000人次"],
+             ["", "", "", "", ""],
+             ["", "满意度指标", "服务对象满意度指标", "群众满意度", "≥95%"]])
+    d = disclosure(tmp_path, form)
+    t = d.targets[d.targets.source == "department"]
+    assert t["level3"].tolist() == ["服务人次", "群众满意度"]
+    assert t["level1"].tolist() == ["产出指标", "满意度指标"] and t["budget"].iloc[0] == Decimal("100.00")
+
+
+def test_seed_department_form_is_empty_and_flagged(seed):
+    assert (seed.targets.source == "department").sum() == 0  # the seed's 公开表7 is left blank
+    f = budgetkit.check(seed)
+    assert any(x.rule == "C02" and "部门整体支出绩效目标表" in x.message for x in f)

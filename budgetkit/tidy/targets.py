@@ -70,6 +70,7 @@ def performance_targets(d) -> pd.DataFrame:
                 "value": vals.get("value"), "measure_unit": vals.get("measure_unit"),
                 "weight": parse_amount(vals.get("weight")), "direction": vals.get("direction"),
             })
+    rows += department_targets(d)
     rows += narrative_projects(d)
     df = pd.DataFrame(rows, columns=COLUMNS)
     df["budget"] = decimal_series(df["budget"], index=df.index)
@@ -120,4 +121,41 @@ def narrative_projects(d) -> list[dict]:
                     "table_title": "项目经费情况说明", "page": None if pd.isna(page) else int(page), "row_no": None,
                     "project_name": name, "budget": budget, "budget_unit": "万元",
                     "goal": "".join(sections.get("绩效目标", [])) or None})
+    return out
+
+
+def department_targets(d) -> list[dict]:
+    """部门整体支出绩效目标表: a form whose indicator block starts at a row naming 一级/三级指标."""
+    fields = {r["header"]: r["field"] for r in load_csv("target_fields.csv")}
+    out = []
+    for t in d.tables:
+        if t.kind != "overall_performance_targets":
+            continue
+        grid = t.frame.fillna("").astype(str).values.tolist()
+        budget = None
+        for col in t.frame.columns:  # 资金总额 may sit in the header rows
+            if "资金总额" in col:
+                budget = next((parse_amount(v) for v in t.frame[col].fillna("") if parse_amount(v) is not None), None)
+        cols: dict[int, str] = {}
+        current: dict = {}
+        for k, row in enumerate(grid):
+            cells = [c.strip() for c in row]
+            if "资金总额" in cells and k + 1 < len(grid) and budget is None:
+                budget = parse_amount(grid[k + 1][cells.index("资金总额")])
+            if "一级指标" in cells and "三级指标" in cells:
+                cols = {j: fields[c] for j, c in enumerate(cells) if c in fields}
+                continue
+            if not cols:
+                continue
+            vals = {f: cells[j] for j, f in cols.items() if j < len(cells)}
+            for key in ("level1", "level2"):
+                if vals.get(key):
+                    current[key] = vals[key]
+            if not (vals.get("level3") or vals.get("value")):
+                continue
+            out.append({"doc_id": d.doc_id, "source": "department", "table_index": t.index, "table_title": t.title,
+                        "page": t.pages[0] if t.pages and t.pages[0] is not None else None,
+                        "row_no": t.frame.index[k], "project_name": "部门整体 / department-wide",
+                        "budget": budget, "budget_unit": t.unit, "level1": current.get("level1"),
+                        "level2": current.get("level2"), "level3": vals.get("level3"), "value": vals.get("value")})
     return out
