@@ -77,7 +77,7 @@ def read_pdf(path: Path) -> tuple[list, int]:
                     boxes = [bb for bb, _, _ in raw_tables]
                     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not any(
                         _inside(obj, bb) for bb in boxes))
-                lines = outside.extract_text_lines(keep_blank_chars=False)
+                lines = outside.extract_text_lines(keep_blank_chars=False, return_chars=False)
             except BadInputError:
                 raise
             except Exception as exc:
