@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from budgetkit.check.findings import Finding
 from budgetkit.check.ledger import Ledger, half_unit
 from budgetkit.check.recorder import Recorder
 from budgetkit.money import to_yuan
@@ -212,13 +213,11 @@ def targets_vs_projects(L: Ledger, R: Recorder) -> None:
                       f"project '{p['row_label']}': the performance-target budget differs from the project table",
                       [L.location(r), L.location(p)])
         else:
-            from budgetkit.check.findings import Finding
             R.add(Finding("B05", "fail", f"绩效目标表中的项目「{r['row_label']}」不在项目支出表中",
                           f"project '{r['row_label']}' in the performance-target table is not in the project table",
                           actual=r["amount"], unit=r["unit"], locations=[L.location(r)]))
     for name, p in projects.items():
         if name not in targets:
-            from budgetkit.check.findings import Finding
             R.add(Finding("B05", "fail", f"项目支出表中的项目「{p['row_label']}」没有绩效目标",
                           f"project '{p['row_label']}' has no performance target",
                           expected=p["amount"], unit=p["unit"], locations=[L.location(p)]))

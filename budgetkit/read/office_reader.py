@@ -25,8 +25,7 @@ def _docx_table(tbl, name: str) -> RawTable:
         for tc in tr.tc_lst:
             span = tc.grid_span
             vmerge = tc.tcPr.find(f"{W_NS}vMerge") if tc.tcPr is not None else None
-            text = "\n".join(p.text for p in tc.iter() if p.tag == f"{W_NS}p" and True for p in [p]) if False else \
-                "\n".join("".join(t.text or "" for t in p.iter(f"{W_NS}t")) for p in tc.iter(f"{W_NS}p"))
+            text = "\n".join("".join(t.text or "" for t in p.iter(f"{W_NS}t")) for p in tc.iter(f"{W_NS}p"))
             continues = vmerge is not None and vmerge.get(f"{W_NS}val") in (None, "continue")
             for k in range(span):
                 if continues and col in open_vmerge:
@@ -47,10 +46,10 @@ def _docx_table(tbl, name: str) -> RawTable:
         rows.append(row)
         owners.append(orow)
     width = max(len(r) for r in rows)
-    for r, o in zip(rows, owners):
-        while len(r) < width:
+    for i, (r, o) in enumerate(zip(rows, owners)):
+        while len(r) < width:  # a short row: pad with empty cells of its own
             r.append("")
-            o.append((rows.index(r), len(r) - 1))
+            o.append((i, len(r) - 1))
     return RawTable(rows=rows, row_pages=[None] * len(rows), file=name, owners=owners)
 
 

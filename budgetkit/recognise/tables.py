@@ -89,10 +89,9 @@ def _best_title(lines: list[str]) -> tuple[str, TitleMatch | None, str | None, s
         m = match_title(line.split("\n")[0])
         if m is None:
             continue
+        # a higher score wins; on equal (non-zero) scores the line nearer the table, i.e. later, wins
         if best is None or m.score > best.score or (m.score == best.score and m.score > 0):
-            # equal scores: the line nearest the table (later) wins
-            if best is None or m.score >= best.score:
-                best, best_line = m, line
+            best, best_line = m, line
     table_no = None
     unit = None
     for line in cands:
