@@ -113,6 +113,7 @@ class Explorer(_Guarded):
         if self.unit.value and self.unit.value != ALL:
             a = a[a["unit_name"] == self.unit.value]
         cols = ["page", "row_no", "row_label", "code", "code_level", "column_label", "raw", "unit", "amount_yuan"]
+        a = a.assign(amount_yuan=[f"{v.normalize():,f}" if v is not None else "" for v in a["amount_yuan"]])
         self.tidy.value = a[cols].to_html(index=False, max_rows=1000, na_rep="", border=0) if len(a) else \
             "<i>本表没有金额 / no amounts in this table</i>"
 
