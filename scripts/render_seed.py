@@ -56,13 +56,7 @@ def render(src: Path, out_dir: Path) -> Path:
             for j in range(w):
                 if grid.owner[i][j] != (i, j) or (i, j) in done:
                     continue
-                # extent of the merged cell owned by (i, j)
-                j2 = j
-                while j2 + 1 < w and grid.owner[i][j2 + 1] == (i, j):
-                    j2 += 1
-                i2 = i
-                while i2 + 1 < n and grid.owner[i2 + 1][j] == (i, j):
-                    i2 += 1
+                i2, j2 = grid.extent(i, j)
                 cell = table.cell(i, j)
                 if (i2, j2) != (i, j):
                     cell = cell.merge(table.cell(i2, j2))

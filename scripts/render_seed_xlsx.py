@@ -47,12 +47,7 @@ def render(src: Path) -> Path:
                     cell.number_format = ("#,##0" if "," in text else "0") + ("." + "0" * places if places else "")
                 else:
                     cell.value = text
-                j2 = j
-                while j2 + 1 < w and grid.owner[i][j2 + 1] == (i, j):
-                    j2 += 1
-                i2 = i
-                while i2 + 1 < n and grid.owner[i2 + 1][j] == (i, j):
-                    i2 += 1
+                i2, j2 = grid.extent(i, j)
                 if (i2, j2) != (i, j):
                     ws.merge_cells(start_row=i + 2, start_column=j + 1, end_row=i2 + 2, end_column=j2 + 1)
                 done.update((a, c) for a in range(i, i2 + 1) for c in range(j, j2 + 1))

@@ -32,6 +32,17 @@ class Grid:
     def width(self) -> int:
         return len(self.text[0]) if self.text else 0
 
+    def extent(self, i: int, j: int) -> tuple[int, int]:
+        """Bottom-right position of the merged cell owned by (i, j)."""
+        n, w = len(self.text), self.width
+        j2 = j
+        while j2 + 1 < w and self.owner[i][j2 + 1] == (i, j):
+            j2 += 1
+        i2 = i
+        while i2 + 1 < n and self.owner[i2 + 1][j] == (i, j):
+            i2 += 1
+        return i2, j2
+
     def shown(self, i: int, j: int) -> str:
         """What a reader sees at (i, j): merged cells repeat their text."""
         oi, oj = self.owner[i][j]

@@ -59,14 +59,22 @@ def _header(f: Findings) -> str:
             f"提示 {c['info']} / info")
 
 
-def to_text(f: Findings, max_locations: int = 4) -> str:
-    lines = [_header(f), ""]
+def _by_family(f: Findings):
+    """Yield (heading or None, finding): the family's bilingual heading before its first finding."""
     fam = None
     for x in f:
+        heading = None
         if x.family != fam:
             fam = x.family
-            zh, en = FAMILY_NAMES[fam]
-            lines.append(f"== {zh} / {en} ==")
+            heading = FAMILY_NAMES[fam]
+        yield heading, x
+
+
+def to_text(f: Findings, max_locations: int = 4) -> str:
+    lines = [_header(f), ""]
+    for heading, x in _by_family(f):
+        if heading:
+            lines.append(f"== {heading[0]} / {heading[1]} ==")
         sev = SEVERITY_NAMES[x.severity][0]
         lines.append(f"[{x.rule} {sev}/{x.severity} {STATUS_NAMES[x.status][0]}] {x.message}")
         lines.append(f"    {x.message_en}")
@@ -81,12 +89,9 @@ def to_text(f: Findings, max_locations: int = 4) -> str:
 
 def to_markdown(f: Findings) -> str:
     out = [f"# 核对结果 / Reconciliation findings", "", _header(f), ""]
-    fam = None
-    for x in f:
-        if x.family != fam:
-            fam = x.family
-            zh, en = FAMILY_NAMES[fam]
-            out += [f"## {zh} / {en}", ""]
+    for heading, x in _by_family(f):
+        if heading:
+            out += [f"## {heading[0]} / {heading[1]}", ""]
         out.append(f"- **{x.rule}** {SEVERITY_NAMES[x.severity][0]} / {x.severity} · {x.message}  ")
         out.append(f"  _{x.message_en}_")
         for loc in x.locations[:6]:
@@ -121,12 +126,9 @@ def to_html(f: Findings) -> str:
              + "".join(f"<td><b>{e(s['file'])}</b><br><span class='nums'>sha256 {e(s['sha256'][:16])}…</span></td>"
                        for s in m.get("sources", []))
              + "</tr></table>"]
-    fam = None
-    for x in f:
-        if x.family != fam:
-            fam = x.family
-            zh, en = FAMILY_NAMES[fam]
-            parts.append(f"<h2>{e(zh)} / {e(en)}</h2>")
+    for heading, x in _by_family(f):
+        if heading:
+            parts.append(f"<h2>{e(heading[0])} / {e(heading[1])}</h2>")
         sev_zh, sev_en = SEVERITY_NAMES[x.severity]
         st_zh, st_en = STATUS_NAMES[x.status]
         rule = rule_table()[x.rule]
