@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import pandas as pd
 
@@ -35,8 +35,13 @@ def class_name_of(code: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=None)
+def _concepts() -> dict[str, str]:
+    return {r["term"]: r["concept"] for r in load_csv("column_concepts.csv")}
+
+
 def concept_of(column_label: str) -> str | None:
-    concepts = {r["term"]: r["concept"] for r in load_csv("column_concepts.csv")}
+    concepts = _concepts()
     parts = (column_label or "").split("/")
     last = re.sub(r"#\d+$", "", parts[-1])
     if last in concepts:
@@ -73,6 +78,13 @@ class Ledger:
                               dtype="string")
         a["is_total_row"] = [bool(TOTAL_ROW.match(x)) for x in a["label"]]
         self.a = a
+
+    @cached_property
+    def statements(self) -> list:
+        """The narrative's sentences with their figures, read once for every text rule."""
+        from budgetkit.check.statements import read_statements
+
+        return read_statements(self.d.narrative) if not self.d.narrative.empty else []
 
     @cached_property
     def unit(self) -> str:

@@ -10,7 +10,7 @@ import pandas as pd
 from budgetkit.check.findings import Finding
 from budgetkit.check.ledger import Ledger, class_name_of, class_names, half_unit, strip_numbering
 from budgetkit.check.recorder import Recorder, fmt
-from budgetkit.check.statements import Mention, Sentence, read_statements
+from budgetkit.check.statements import Mention, Sentence
 from budgetkit.money import YUAN_PER_UNIT, printed_decimals, to_yuan
 from budgetkit.reference import load_csv
 
@@ -178,11 +178,10 @@ def _compare_mention(L: Ledger, R: Recorder, m: Mention, fact: Fact, s: Sentence
     stated = m.value * per
     table_in_text_unit = (fact.value_yuan / per).quantize(Decimal(1).scaleb(-printed_decimals(m.value)),
                                                           ROUND_HALF_UP)
-    R.evaluated["N01"] += 1
     if table_in_text_unit == m.value:
-        return  # the same figure at the text's precision
+        R.passed("N01")  # the same figure at the text's precision
+        return
     tol = half_unit(printed_decimals(m.value)) * per + to_yuan(half_unit(fact.decimals), fact.unit)
-    R.evaluated["N01"] -= 1
     R.compare("N01", fact.value_yuan, stated, tol, m.unit,
               f"说明中「{what}」{m.raw}与表格不一致", f"the text's '{what}' {m.raw} disagrees with the tables",
               [_loc(s)] + [L.location(r) for _, r in fact.rows.iterrows()])
@@ -203,7 +202,7 @@ def amounts_and_shares(L: Ledger, R: Recorder) -> None:
         return
     facts = Facts(L)
     names = facts.item_names()
-    sentences = read_statements(L.d.narrative)
+    sentences = L.statements
     n_shares = 0
     for s in sentences:
         item_mentions = {id(ci["mention"]) for ci in s.class_items if ci["mention"] is not None}
@@ -262,7 +261,7 @@ def project_count(L: Ledger, R: Recorder) -> None:
     rows = rows[rows["concept"] == "total"] if (rows["concept"] == "total").any() else rows
     projects = rows[~rows["row_label"].fillna("").str.match(_UNIT_ROW)]
     summary = rows[rows["row_label"].fillna("").str.match(_UNIT_ROW)]
-    for s in read_statements(L.d.narrative):
+    for s in L.statements:
         for m in _PROJECT_COUNT.finditer(s.text):
             if "绩效" not in s.text:
                 continue
@@ -355,7 +354,7 @@ def _class_item(L, R, facts: Facts, s: Sentence, ci: dict) -> None:
 def stated_changes(L: Ledger, R: Recorder) -> None:
     """N03: changes recompute from the stated base; N04: compared with the previous year."""
     year = L.d.meta.get("year")
-    sentences = read_statements(L.d.narrative) if not L.d.narrative.empty else []
+    sentences = L.statements
     n = 0
     for s in sentences:
         for c in s.changes:
@@ -368,14 +367,15 @@ def stated_changes(L: Ledger, R: Recorder) -> None:
             base = c.base * YUAN_PER_UNIT[c.base_unit or cur.unit] / per
             sign = -1 if c.direction in ("减少", "下降", "降低", "减") else 1
             hc, hb = half_unit(printed_decimals(cur.value)), half_unit(printed_decimals(c.base))
-            R.evaluated["N03"] += 1
             if c.direction == "持平":
+                R.passed("N03")
                 if abs(current - base) > hc + hb:
                     R.add(Finding("N03", "fail", f"说明称「{c.raw}」持平，但 {fmt(current, cur.unit)} 与 {fmt(base, cur.unit)} 不同",
                                   f"the text says unchanged, but {current} and {base} differ",
                                   expected=base, actual=current, unit=cur.unit, locations=[_loc(s)]))
                 continue
             if c.delta_unit in ("%", "％"):
+                R.passed("N03")
                 lo, hi = _interval_pct(current - base, max(printed_decimals(cur.value), printed_decimals(c.base)),
                                        base, printed_decimals(c.base))
                 stated = sign * c.delta
@@ -389,7 +389,6 @@ def stated_changes(L: Ledger, R: Recorder) -> None:
             elif c.delta_unit:
                 delta = c.delta * YUAN_PER_UNIT[c.delta_unit] / per
                 hd = half_unit(printed_decimals(c.delta))
-                R.evaluated["N03"] -= 1
                 R.compare("N03", (current - base) * per, sign * delta * per, (hc + hb + hd) * per, cur.unit,
                           f"说明称「{c.raw}」，但 {fmt(current, cur.unit)} − {fmt(base, cur.unit)} 的差额不符",
                           f"the text says '{c.raw}', but {current} − {base} differs",

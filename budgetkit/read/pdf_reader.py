@@ -5,6 +5,7 @@ that draw ruling lines or rectangles; each page is closed when done.
 """
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pdfplumber
@@ -41,19 +42,22 @@ def _inside(line: dict, bbox) -> bool:
     return top - 1 <= cy <= bottom + 1 and x0 - 1 <= cx <= x1 + 1
 
 
-def read_pdf(path: Path) -> tuple[list, int]:
-    """Return (blocks, page_count). Raises BadInputError for unusable PDFs."""
+def read_pdf(path: Path, data: bytes | None = None) -> tuple[list, int]:
+    """Return (blocks, page_count). Raises BadInputError for unusable PDFs.
+
+    ``data``: the file's bytes when the caller has them already (no second read).
+    """
     blocks: list = []
     name = path.name
     try:
-        pdf = pdfplumber.open(path)
+        pdf = pdfplumber.open(io.BytesIO(data) if data is not None else path)
     except Exception as exc:  # pdfminer raises many types for broken files
-        raise _classify_open_error(path, exc) from None
+        raise _classify_open_error(path, exc, data) from None
     with pdf:
         try:
             pages = pdf.pages
         except Exception as exc:
-            raise _classify_open_error(path, exc) from None
+            raise _classify_open_error(path, exc, data) from None
         n_chars = 0
         n_images = 0
         for page in pages:
@@ -124,12 +128,12 @@ def read_pdf(path: Path) -> tuple[list, int]:
     return blocks, n_pages
 
 
-def _classify_open_error(path: Path, exc: Exception) -> BadInputError:
+def _classify_open_error(path: Path, exc: Exception, data: bytes | None = None) -> BadInputError:
     name = type(exc).__name__
     chain = [exc, exc.__cause__, exc.__context__, *getattr(exc, "args", ())]
     text = " ".join(f"{type(e).__name__}: {e}" for e in chain if e is not None).lower()
     try:
-        encrypted = b"/Encrypt" in path.read_bytes()
+        encrypted = b"/Encrypt" in (data if data is not None else path.read_bytes())
     except OSError:
         encrypted = False
     if "password" in text or "encrypt" in text or encrypted:

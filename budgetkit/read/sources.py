@@ -40,7 +40,7 @@ def open_source(path) -> SourceDocument:
 
         if b"%%EOF" not in data.rstrip()[-2048:]:
             raise BadInputError(path, "PDF不完整（被截断），缺少文件结尾", "the PDF is truncated: its end-of-file marker is missing")
-        blocks, n_pages = read_pdf(path)
+        blocks, n_pages = read_pdf(path, data)
         return SourceDocument(path, digest, "pdf", n_pages, blocks)
     if path.suffix.lower() == ".pdf":
         raise BadInputError(path, "扩展名是.pdf，但内容不是PDF", "named .pdf but the content is not a PDF")

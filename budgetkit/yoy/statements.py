@@ -15,12 +15,15 @@ COLUMNS = ["subject", "current", "current_unit", "base_year", "base", "base_unit
            "delta_unit", "recomputed_delta", "recomputed_pct", "quote", "section", "page", "file"]
 
 
-def stated_changes(d) -> pd.DataFrame:
-    """One row per 比上年/较20xx年 statement: what is compared with what."""
+def stated_changes(d, sentences: list | None = None) -> pd.DataFrame:
+    """One row per 比上年/较20xx年 statement: what is compared with what.
+
+    ``sentences``: the narrative already read (``Ledger.statements``), to avoid reading it twice.
+    """
     rows = []
     if d.narrative.empty:
         return pd.DataFrame(columns=COLUMNS)
-    for s in read_statements(d.narrative):
+    for s in sentences if sentences is not None else read_statements(d.narrative):
         for c in s.changes:
             cur = c.current
             base = c.base
@@ -47,7 +50,7 @@ def _scale(frm: str, to: str) -> Decimal:
 
 def consistent_bases(L: Ledger, R: Recorder) -> None:
     """N07: statements about the same current figure must agree on base year and base amount."""
-    sc = stated_changes(L.d)
+    sc = stated_changes(L.d, L.statements)
     sc = sc[sc["current"].notna() & (sc["current"] != 0)]
     if sc.empty:
         R.not_evaluated("N07", "说明中没有与上年比较的表述", "the text states no comparison with a previous year")
