@@ -17,7 +17,12 @@ FAMILY_NAMES = {
     "completeness": ("完整性", "completeness"),
 }
 STATUS_NAMES = {"fail": ("不一致", "fail"), "rounding": ("舍入差异", "rounding"),
+                "review": ("待核对", "review"),
                 "not_evaluated": ("未评估", "not evaluated"), "note": ("说明", "note")}
+# A finding whose reading rests on a structural guess (a title inferred from content, a continuation
+# joined, a column role inferred) is never an error or a warning: it is status and severity "review",
+# and it names the guess so a reader looks at the page before quoting it.
+SEVERITY_ORDER = {"error": 0, "warning": 1, "review": 2, "info": 3}
 
 
 def rule_table() -> dict[str, dict]:
@@ -27,7 +32,7 @@ def rule_table() -> dict[str, dict]:
 @dataclass
 class Finding:
     rule: str
-    status: str  # fail | rounding | not_evaluated | note (a figure reported, not judged)
+    status: str  # fail | rounding | review (rests on a reading guess) | not_evaluated | note (reported, not judged)
     message: str
     message_en: str
     expected: Decimal | None = None
@@ -37,10 +42,18 @@ class Finding:
     locations: list[dict] = field(default_factory=list)
     severity: str = ""
     family: str = ""
+    guesses: list[str] = field(default_factory=list)  # reading guesses the finding rests on
 
     def __post_init__(self):
         r = rule_table()[self.rule]
         self.family = self.family or r["family"]
+        if self.status == "fail" and self.guesses:
+            self.status = "review"
+        if self.status == "review":
+            self.severity = "review"
+            if self.guesses and "读取推断" not in self.message:
+                self.message += f"（基于读取推断：{'；'.join(self.guesses)}，引用前请核对原页）"
+                self.message_en += f" (rests on a reading guess: {'; '.join(self.guesses)}; check the page before quoting)"
         if not self.severity:
             self.severity = "info" if self.status in ("rounding", "not_evaluated", "note") else r["severity"]
 
@@ -77,9 +90,8 @@ class Findings:
     """A list of findings that is also a DataFrame (``.frame``)."""
 
     def __init__(self, items: list[Finding], meta: dict, evaluated: dict[str, int]):
-        order = {"error": 0, "warning": 1, "info": 2}
         fam = list(FAMILY_NAMES)
-        self.items = sorted(items, key=lambda f: (fam.index(f.family), order.get(f.severity, 3), f.rule))
+        self.items = sorted(items, key=lambda f: (fam.index(f.family), SEVERITY_ORDER.get(f.severity, 4), f.rule))
         self.meta = meta
         self.evaluated = evaluated  # rule id → number of comparisons made
 
@@ -118,10 +130,11 @@ class Findings:
 
     def __repr__(self):
         c = self.counts()
-        return f"Findings(errors={c['error']}, warnings={c['warning']}, info={c['info']}, total={len(self)})"
+        return (f"Findings(errors={c['error']}, warnings={c['warning']}, review={c['review']}, info={c['info']}, "
+                f"total={len(self)})")
 
     def counts(self) -> dict:
-        c = {"error": 0, "warning": 0, "info": 0}
+        c = {"error": 0, "warning": 0, "review": 0, "info": 0}
         for f in self.items:
             c[f.severity] = c.get(f.severity, 0) + 1
         return c

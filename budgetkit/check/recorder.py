@@ -22,11 +22,12 @@ class Recorder:
         self.evaluated: Counter = Counter()
 
     def compare(self, rule: str, expected_yuan: Decimal, actual_yuan: Decimal, tol_yuan: Decimal, unit: str,
-                zh: str, en: str, locations: list[dict]) -> Finding | None:
+                zh: str, en: str, locations: list[dict], guesses: list[str] | None = None) -> Finding | None:
         """Record a finding unless the two figures are equal.
 
         Messages state both figures in ``unit``; ``zh``/``en`` describe what
         was compared.  Within tolerance it is rounding (info), not an error.
+        ``guesses`` names reading guesses the figures rest on: a difference is then ``review``.
         """
         self.evaluated[rule] += 1
         diff = actual_yuan - expected_yuan
@@ -41,7 +42,8 @@ class Recorder:
         if status == "rounding":
             zh_msg += f"（在舍入容差 ±{t.normalize():f} 内）"
             en_msg += f" (within the rounding tolerance ±{t.normalize():f})"
-        f = Finding(rule, status, zh_msg, en_msg, expected=e, actual=a, unit=unit, tolerance=t, locations=locations)
+        f = Finding(rule, status, zh_msg, en_msg, expected=e, actual=a, unit=unit, tolerance=t, locations=locations,
+                    guesses=list(guesses or []) if status == "fail" else [])
         self.items.append(f)
         return f
 

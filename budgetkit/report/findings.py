@@ -10,7 +10,8 @@ import json
 
 from budgetkit.check.findings import FAMILY_NAMES, STATUS_NAMES, Findings, rule_table
 
-SEVERITY_NAMES = {"error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "info")}
+SEVERITY_NAMES = {"error": ("错误", "error"), "warning": ("警告", "warning"), "review": ("待核对", "review"),
+                  "info": ("提示", "info")}
 
 
 def _document(f: Findings) -> dict:
@@ -56,7 +57,7 @@ def _header(f: Findings) -> str:
     c = f.counts()
     return (f"{m.get('department') or m.get('doc_id')} {m.get('year') or ''}年{m.get('stage') or ''} "
             f"[{m.get('family')}] — 错误 {c['error']} / errors, 警告 {c['warning']} / warnings, "
-            f"提示 {c['info']} / info")
+            f"待核对 {c['review']} / review, 提示 {c['info']} / info")
 
 
 def _by_family(f: Findings):
@@ -104,7 +105,7 @@ body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;m
 color:#222;line-height:1.5}
 h1{font-size:1.5em}h2{border-bottom:2px solid #ccc;padding-bottom:.2em;margin-top:1.6em}
 .f{border:1px solid #ddd;border-left:6px solid #999;border-radius:4px;padding:.6em 1em;margin:.8em 0}
-.error{border-left-color:#c0392b}.warning{border-left-color:#e67e22}.info{border-left-color:#7f8c8d}
+.error{border-left-color:#c0392b}.warning{border-left-color:#e67e22}.review{border-left-color:#2980b9}.info{border-left-color:#7f8c8d}
 .tag{display:inline-block;font-size:.8em;padding:0 .5em;border-radius:3px;background:#eee;margin-right:.4em}
 .en{color:#555;font-size:.92em}.nums{font-family:monospace;font-size:.9em;color:#333}
 table{border-collapse:collapse;margin-top:.5em;font-size:.88em;width:100%}
