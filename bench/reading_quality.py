@@ -26,7 +26,8 @@ def group(paths: list[Path]) -> list[list[Path]]:
     groups: dict[str, list[Path]] = {}
     for p in sorted(paths):
         key = re.sub(r"[-_](text|tables|narrative|report|报表|说明)$", "", p.stem)
-        groups.setdefault(f"{p.parent}/{key}", []).append(p)
+        split = key != p.stem
+        groups.setdefault(f"{p.parent}/{key}" + ("" if split else p.suffix), []).append(p)
     return list(groups.values())
 
 
@@ -34,7 +35,8 @@ def measure(paths: list[Path]) -> dict:
     import budgetkit
     from budgetkit.check import check
 
-    row = {"doc": re.sub(r"[-_](text|tables)$", "", paths[0].stem), "files": len(paths)}
+    doc = re.sub(r"[-_](text|tables)$", "", paths[0].stem)
+    row = {"doc": doc if len(paths) > 1 else paths[0].name, "files": len(paths)}
     t0 = time.perf_counter()
     try:
         d = budgetkit.read(paths)

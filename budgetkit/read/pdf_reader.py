@@ -5,6 +5,7 @@ that draw ruling lines or rectangles; each page is closed when done.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 from pathlib import Path
 
@@ -35,6 +36,55 @@ def _owner_map(table) -> tuple[list[list[tuple[int, int]]], list[float]]:
     return owners, xs + [round(table.bbox[2], 1)]
 
 
+def _is_white(colour) -> bool:
+    """A fill colour that paints white (gray 1, RGB 1,1,1, CMYK 0,0,0,0)."""
+    if colour is None:
+        return False
+    c = colour if isinstance(colour, (list, tuple)) else (colour,)
+    try:
+        c = [float(x) for x in c]
+    except (TypeError, ValueError):
+        return False
+    if len(c) == 4:
+        return all(x <= 0.02 for x in c)
+    return bool(c) and all(x >= 0.98 for x in c)
+
+
+def _is_ruling(obj) -> bool:
+    """Lines and rectangles that can draw a table's grid.
+
+    Word processors paint white, unstroked rectangles behind words (text
+    backgrounds, highlights); they are not ruling lines, and treating them as
+    such turns a paragraph into dozens of one-row "tables"."""
+    if obj.get("object_type") != "rect":
+        return True
+    if obj.get("stroke"):
+        return True
+    thin = min(obj.get("width", 0), obj.get("height", 0)) <= 2.5
+    return thin or (obj.get("fill") and not _is_white(obj.get("non_stroking_color")))
+
+
+def _ruling(page):
+    """The page with only its grid-drawing objects kept, or None when it draws none."""
+    if not (page.rects or page.lines or page.curves):
+        return None
+    if all(_is_ruling(r) for r in page.rects):
+        return page
+    if not page.lines and not page.curves and not any(_is_ruling(r) for r in page.rects):
+        return None
+    return page.filter(lambda o: o.get("object_type") != "rect" or _is_ruling(o))
+
+
+def _is_grid(rows) -> bool:
+    """Two rows and two columns with text, or one row across three or more columns (a
+    continuation page may hold a single tall row); anything less is not a table."""
+    if not rows:
+        return False
+    filled_cols = {j for r in rows for j, c in enumerate(r) if c and c.strip()}
+    filled_rows = sum(1 for r in rows if any(c and c.strip() for c in r))
+    return len(filled_cols) >= 2 and (filled_rows >= 2 or len(filled_cols) >= 3)
+
+
 def _inside(line: dict, bbox) -> bool:
     x0, top, x1, bottom = bbox
     cy = (line["top"] + line["bottom"]) / 2
@@ -53,7 +103,7 @@ def read_pdf(path: Path, data: bytes | None = None) -> tuple[list, int]:
         pdf = pdfplumber.open(io.BytesIO(data) if data is not None else path)
     except Exception as exc:  # pdfminer raises many types for broken files
         raise _classify_open_error(path, exc, data) from None
-    with pdf:
+    with _closing_quietly(pdf):  # a close() error must never replace the real one
         try:
             pages = pdf.pages
         except Exception as exc:
@@ -65,13 +115,13 @@ def read_pdf(path: Path, data: bytes | None = None) -> tuple[list, int]:
             try:
                 n_chars += len(page.chars)
                 n_images += len(page.images)
-                has_edges = bool(page.rects or page.lines or page.curves)
-                tables = page.find_tables() if has_edges else []
+                ruled = _ruling(page)
+                tables = ruled.find_tables() if ruled is not None else []
                 raw_tables = []
                 for t in tables:
                     rows = t.extract()
-                    if not rows:
-                        continue
+                    if not _is_grid(rows):
+                        continue  # a lone box (a highlighted word, a frame): its text stays prose
                     owners, edges = _owner_map(t)
                     raw_tables.append((t.bbox, rows, (owners, edges)))
                 # text lines only from characters outside the tables: less work
@@ -91,7 +141,7 @@ def read_pdf(path: Path, data: bytes | None = None) -> tuple[list, int]:
                     f"page {pno} cannot be parsed (the file may be corrupt or truncated): {type(exc).__name__}",
                 ) from None
             finally:
-                page.close()
+                _quietly(page.close)
             raw_tables.sort(key=lambda t: t[0][1])
             # interleave prose lines and tables by vertical position
             items = []
@@ -126,6 +176,22 @@ def read_pdf(path: Path, data: bytes | None = None) -> tuple[list, int]:
                 "the PDF has no text layer (a scan); it needs OCR first")
         raise BadInputError(path, "PDF中没有任何文字", "the PDF contains no text at all")
     return blocks, n_pages
+
+
+def _quietly(fn) -> None:
+    """Call a cleanup function; its own error (a damaged page tree) is not the story."""
+    try:
+        fn()
+    except Exception:
+        pass
+
+
+@contextlib.contextmanager
+def _closing_quietly(pdf):
+    try:
+        yield pdf
+    finally:
+        _quietly(pdf.close)
 
 
 def _classify_open_error(path: Path, exc: Exception, data: bytes | None = None) -> BadInputError:

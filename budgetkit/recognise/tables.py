@@ -1,15 +1,20 @@
 """Find each table's title, number and unit; join tables split over pages."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from budgetkit.money import find_unit, squeeze
 from budgetkit.read.blocks import ProseLine, RawTable
-from budgetkit.recognise.catalogue import TitleMatch, clean_title, match_title, printed_table_no
+from budgetkit.recognise.catalogue import TitleMatch, clean_title, looks_like_title, match_title, printed_table_no
+from budgetkit.recognise.content import grid_lines, has_figures, infer_kind, is_contents, looks_like_header_row
 from budgetkit.recognise.layout import Grid, from_pdf, from_wordtext
+from budgetkit.reference import kind_names
 from budgetkit.recognise.rows import META, cell_text, header_row_count, is_caption_row
 
 CONTEXT_LINES = 5
+# kinds printed once per project or per programme: the same title on the next page starts a new table
+SEPARATE_KINDS = {"performance_targets", "overall_performance_targets", "performance_self_evaluation"}
 
 
 @dataclass
@@ -25,6 +30,7 @@ class RecognisedTable:
     captions: list[str] = field(default_factory=list)
     continued_pages: int = 0
     dropped_header_rows: int = 0
+    guesses: list[str] = field(default_factory=list)  # structural guesses the reading rests on
 
     @property
     def pages(self) -> list:
@@ -80,17 +86,30 @@ def _caption_lines(text: str) -> list[str]:
     return out
 
 
+_PAGE_NO = re.compile(r"^[-—－\s]*(?:第\s*)?\d{1,4}\s*(?:页|/\s*\d+)?[-—－\s]*$")
+_NOTE = re.compile(r"^(?:注|备注|说明|资料来源|数据来源)\s*[:：\d（(]")
+
+
+def _title_candidate(line: str) -> bool:
+    """A line that may be (part of) a title: not a page number, a table note or a sentence."""
+    t = line.strip()
+    return bool(t) and not _PAGE_NO.match(t) and not _NOTE.match(t) and not t.endswith(("。", "；", ";"))
+
+
 def _best_title(lines: list[str]) -> tuple[str, TitleMatch | None, str | None, str | None]:
     """(title text, match, table number, unit) from caption candidates."""
-    cands = list(lines)
-    cands += [a + b for a, b in zip(lines, lines[1:])]  # titles broken over two lines
+    lines = [ln for ln in lines if _title_candidate(ln)]
+    pairs = [a + b for a, b in zip(lines, lines[1:])]  # titles broken over two lines
+    cands = lines + pairs
     best, best_line = None, ""
-    for line in cands:
+    for n, line in enumerate(cands):
         m = match_title(line.split("\n")[0])
         if m is None:
             continue
-        # a higher score wins; on equal (non-zero) scores the line nearer the table, i.e. later, wins
-        if best is None or m.score > best.score or (m.score == best.score and m.score > 0):
+        # a higher score wins; on equal (non-zero) scores the line nearer the table, i.e. later, wins;
+        # a joined pair must do strictly better than a single line
+        single = n < len(lines)
+        if best is None or m.score > best.score or (m.score == best.score and m.score > 0 and single):
             best, best_line = m, line
     table_no = None
     unit = None
@@ -111,7 +130,11 @@ def _width(rows) -> int:
 
 
 def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLine]]:
-    """Walk one source's blocks in order; return tables and the prose lines."""
+    """Walk one source's blocks in order; return tables and the prose lines.
+
+    Grids that are no table of figures (a table of contents, a header with no
+    body) give their text back to the prose, in place: nothing is dropped.
+    """
     tables: list[RecognisedTable] = []
     prose: list[ProseLine] = []
     pending: list[ProseLine] = []
@@ -131,13 +154,25 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
         title, match, table_no, unit = _best_title(context + caption_lines)
         unit = unit or _unit_in_cells(rows)
         prev = pieces[-1] if pieces else None
-        if (match is None or match.score == 0) and prev is not None and _continues(prev, raw, rows):
+        join = None
+        if prev is not None and _continues(prev, raw, rows):
+            repeated = (match is not None and match.score > 0 and match.kind == prev["match"].kind
+                        and match.kind not in SEPARATE_KINDS and match.kind != "unknown")
+            if repeated:
+                join = "title"
+            elif match is None and not _new_header(prev, rows):
+                join = "geometry"
+        if join:
             if _width(rows) != _width(prev["rows"]):
                 rows, owners = _regrid(rows, raw.col_edges, prev["edges"])
+                prev["guesses"].append(f"第{raw.page}页列线不同，按位置对齐 / page {raw.page}: columns re-aligned by position")
             header_keys = {_row_key(r) for r in prev["rows"][: prev["n_header"]]}
             drop = 0
             while drop < len(rows) and _row_key(rows[drop]) in header_keys and _row_key(rows[drop]):
                 drop += 1
+            if join == "geometry" and drop == 0:
+                prev["guesses"].append(f"第{raw.page}页无标题无表头，按版式接续上页 / page {raw.page}: no title or "
+                                       "header, joined to the previous page by layout")
             base = len(prev["rows"])
             prev["rows"].extend(rows[drop:])
             prev["pages"].extend(pages[drop:])
@@ -150,15 +185,16 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
             continue
         if match is None:
             match = TitleMatch("unknown", None, 0, None)
-            title = next((c for c in context[::-1] if c.strip()), "") if not title else title
+            title = title or next((c for c in context[::-1] if _title_candidate(c) and looks_like_title(c)), "")
         pieces.append(dict(
             file=raw.file, title=title, match=match, table_no=table_no, unit=unit,
             rows=[list(r) for r in rows], owners=[list(o) for o in owners] if owners is not None else None,
             pages=list(pages), captions=context + caption_lines, n_header=header_row_count(rows),
             continued=0, dropped=0, last_page=raw.page, fmt="grid" if raw.owners is not None else "text",
-            edges=raw.col_edges,
+            edges=raw.col_edges, prose_at=len(prose), guesses=[], raw_file=raw.file,
         ))
     units_seen = None
+    back_to_prose: list[tuple[int, list[ProseLine]]] = []
     for p in pieces:
         rows = p["rows"]
         n_header = header_row_count(rows)
@@ -167,14 +203,30 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
         else:
             grid = from_wordtext(rows, p["pages"], n_header)
         grid = drop_empty_columns(grid)
-        unit = p["unit"] or units_seen
-        units_seen = unit or units_seen
         m = p["match"]
+        if is_contents(grid, p["captions"]) or (m.kind == "unknown" and not has_figures(grid)):
+            back_to_prose.append((p["prose_at"], grid_lines(grid, p["file"])))
+            continue
+        kind, family, score, title = m.kind, m.family, m.score, p["title"]
+        if kind == "unknown":
+            inferred = infer_kind(grid, p["captions"])
+            if inferred:
+                kind, reason = inferred
+                p["guesses"].insert(0, f"表名未识别，按表头和科目推断为「{kind_names().get(kind, (kind,))[0]}」"
+                                       f"（{reason}） / title not recognised; kind inferred from header and codes as "
+                                       f"{kind} ({reason})")
+        unit = p["unit"] or units_seen
+        if not p["unit"] and units_seen and has_figures(grid):
+            p["guesses"].append(f"表内未印单位，沿用前表的{units_seen} / no unit printed; {units_seen} taken "
+                                "from the table before")
+        units_seen = unit or units_seen
         tables.append(RecognisedTable(
-            file=p["file"], title=p["title"], kind=m.kind, family=m.family, match_score=m.score,
+            file=p["file"], title=title, kind=kind, family=family, match_score=score,
             table_no=p["table_no"], unit=unit, grid=grid, captions=p["captions"],
-            continued_pages=p["continued"], dropped_header_rows=p["dropped"],
+            continued_pages=p["continued"], dropped_header_rows=p["dropped"], guesses=p["guesses"],
         ))
+    for at, lines in reversed(back_to_prose):
+        prose[at:at] = lines
     return tables, prose
 
 
@@ -244,3 +296,10 @@ def drop_empty_columns(grid: Grid) -> Grid:
     for i, orow in enumerate(grid.owner):
         owner.append([(orow[j][0], remap.get(orow[j][1], n)) for n, j in enumerate(keep)])
     return Grid(text, owner, grid.row_pages, grid.n_header)
+
+
+def _new_header(prev: dict, rows) -> bool:
+    """The piece opens with a header row of its own (not the previous table's): a new table."""
+    keys = {_row_key(r) for r in prev["rows"][: prev["n_header"]]}
+    first = next((r for r in rows if _row_key(r)), None)
+    return first is not None and _row_key(first) not in keys and looks_like_header_row(first)
