@@ -23,6 +23,7 @@ class PrintedTable:
     frame: pd.DataFrame
     column_roles: dict
     continued_pages: int = 0
+    guesses: list = field(default_factory=list)  # structural guesses the reading rests on (bilingual)
 
     @property
     def kind_label(self) -> str:

@@ -116,7 +116,7 @@ def test_json_layout_follows_the_schema(findings):
     for f in doc["findings"]:
         assert set(f) >= {"rule", "severity", "status", "message", "message_en", "expected", "actual",
                           "difference", "unit", "locations"}
-        assert f["status"] in ("fail", "rounding", "not_evaluated", "note")
+        assert f["status"] in ("fail", "rounding", "review", "not_evaluated", "note")
         assert f["severity"] in ("error", "warning", "info")
         for k in ("expected", "actual", "difference"):
             assert f[k] is None or (isinstance(f[k], str) and Decimal(f[k]) == Decimal(f[k]))

@@ -24,6 +24,9 @@ def check(disclosure, expected_weight_total=None) -> Findings:
 
     consistent_bases(L, R)
     targets.review(L, R, None if expected_weight_total is None else Decimal(str(expected_weight_total)))
+    from budgetkit.check.confidence import rest_on_guesses
+
+    rest_on_guesses(disclosure, R.items)
     return Findings(R.items, disclosure.meta, dict(R.evaluated))
 
 

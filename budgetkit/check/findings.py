@@ -48,14 +48,23 @@ class Finding:
         r = rule_table()[self.rule]
         self.family = self.family or r["family"]
         if self.status == "fail" and self.guesses:
-            self.status = "review"
+            given, self.guesses = self.guesses, []
+            self.rests_on(given)
         if self.status == "review":
             self.severity = "review"
-            if self.guesses and "读取推断" not in self.message:
-                self.message += f"（基于读取推断：{'；'.join(self.guesses)}，引用前请核对原页）"
-                self.message_en += f" (rests on a reading guess: {'; '.join(self.guesses)}; check the page before quoting)"
         if not self.severity:
             self.severity = "info" if self.status in ("rounding", "not_evaluated", "note") else r["severity"]
+
+    def rests_on(self, guesses: list[str]) -> None:
+        """Mark a failed comparison as resting on reading guesses: status and severity ``review``."""
+        new = [g for g in guesses if g not in self.guesses]
+        if self.status not in ("fail", "review") or not new:
+            return
+        self.guesses += new
+        self.status = self.severity = "review"
+        self.message += f"（基于读取推断：{'；'.join(g.split(' / ')[0] for g in new)}，引用前请核对原页）"
+        self.message_en += (f" (rests on a reading guess: {'; '.join(g.split(' / ')[-1] for g in new)}; "
+                            "check the page before quoting)")
 
     @property
     def difference(self) -> Decimal | None:

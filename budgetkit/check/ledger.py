@@ -115,7 +115,7 @@ class Ledger:
             "table_title": r["table_title"], "table_kind": r["table_kind"],
             "page": None if pd.isna(r["page"]) else int(r["page"]),
             "row_label": r["row_label"], "column_label": r["column_label"], "raw": r["raw"],
-            "file": r["file"],
+            "file": r["file"], "table_index": None if pd.isna(r["table_index"]) else int(r["table_index"]),
         }
 
     def single_amount_column(self, table_index: int) -> bool:

@@ -14,6 +14,7 @@ from budgetkit.recognise.rows import META, cell_text, header_row_count, is_capti
 
 CONTEXT_LINES = 5
 # kinds printed once per project or per programme: the same title on the next page starts a new table
+UNIT_GUESS = "表内未印单位"  # a guess that matters only to findings that state figures
 SEPARATE_KINDS = {"performance_targets", "overall_performance_targets", "performance_self_evaluation"}
 
 
@@ -217,7 +218,7 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
                                        f"{kind} ({reason})")
         unit = p["unit"] or units_seen
         if not p["unit"] and units_seen and has_figures(grid):
-            p["guesses"].append(f"表内未印单位，沿用前表的{units_seen} / no unit printed; {units_seen} taken "
+            p["guesses"].append(f"{UNIT_GUESS}，沿用前表的{units_seen} / no unit printed; {units_seen} taken "
                                 "from the table before")
         units_seen = unit or units_seen
         tables.append(RecognisedTable(

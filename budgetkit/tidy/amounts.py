@@ -28,6 +28,7 @@ class TidyTable:
     amounts: list[dict] = field(default_factory=list)
     residue: list[dict] = field(default_factory=list)
     units: dict = field(default_factory=dict)
+    guesses: list[str] = field(default_factory=list)  # column roles inferred without a header
 
 
 def _dedupe(paths: list[str]) -> list[str]:
