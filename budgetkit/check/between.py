@@ -48,14 +48,35 @@ def _scope_classes(L: Ledger) -> dict[str, str]:
     return classes
 
 
+def scope_of(t) -> str | None:
+    """Which money a table covers: its kind's scope, narrowed or widened by what its title says.
+
+    A 基本支出 or 项目支出 table titled without 一般公共预算 or 财政拨款 covers all funds
+    (Shandong's 基本支出预算情况表 beside its 一般公共预算基本支出情况表)."""
+    scope = SCOPE.get(t.kind)
+    if scope is None:
+        return None
+    title = (t.title or "").replace(" ", "")
+    if t.kind in ("gpb_basic_expenditure_by_economic", "project_expenditure",
+                  "fiscal_appropriation_basic_by_economic") and title:
+        if "一般公共预算" in title:
+            return "gpb"
+        if "财政拨款" in title:
+            return "fiscal"
+        return "all"
+    return scope
+
+
 def _views(L: Ledger) -> pd.DataFrame:
     """One figure per (table, row) per measured quantity, with its scope."""
     rows = []
     classes = _scope_classes(L)
     for t in L.d.tables:
-        if t.kind not in SCOPE:
+        if scope_of(t) is None:
             continue
-        scope = classes[SCOPE[t.kind]]
+        if t.kind == "income_summary" and L.d.meta.get("stage") == "决算":
+            continue  # a 决算's income by code is not its expenditure: balances carry over (rules.csv B01)
+        scope = classes[scope_of(t)]
         a = L.table_rows(t.index)
         total_cols = set(L.total_column_rows(t.index)["column_label"]) | set(
             a.loc[a["concept"] == "total", "column_label"])

@@ -40,17 +40,26 @@ def _concepts() -> dict[str, str]:
     return {r["term"]: r["concept"] for r in load_csv("column_concepts.csv")}
 
 
+_WHOLE = re.compile(r"^(?:(?:\d{4}年|本年|当年|上年)?(?:年初)?(?:预算数?|决算数?|执行数|金额|收入|支出|合计|总计)"
+                    r"|(?:功能|经济)分类|支出用途|项目|科目)$")
+
+
 def concept_of(column_label: str) -> str | None:
     concepts = _concepts()
     parts = (column_label or "").split("/")
     last = re.sub(r"#\d+$", "", parts[-1])
     if last in concepts:
         c = concepts[last]
-        # 小计 under a fund or purpose group means that group
+        # 小计/金额 under a group means that group: a fund or purpose group gives its concept, a
+        # group that names the whole (本年支出, 2026年预算数, 功能分类) the total, any other group
+        # (事业收入/金额, 政府采购项目/小计) a part whose concept is not known
         if c == "total" and len(parts) > 1:
-            parent = concepts.get(parts[-2])
-            if parent and parent not in ("total",):
+            group = parts[-2]
+            parent = concepts.get(group)
+            if parent:
                 return parent if parent != "current_appropriation" else "total"
+            if not _WHOLE.match(group):
+                return None
         return c
     return None
 

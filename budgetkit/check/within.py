@@ -83,6 +83,11 @@ def _subtree_value(prefix: str, values: dict[str, pd.Series], columns: list[str]
     return out
 
 
+def _is_part_of(column: str) -> bool:
+    """A 其中 column (其中：基本建设资金支出, 其中:教育收费) details a sibling; it adds to nothing."""
+    return any(c.replace(" ", "").startswith(("其中", "含")) for c in column.split("/"))
+
+
 def total_columns(L: Ledger, R: Recorder) -> None:
     """W03: a 合计 column equals the sum of its sibling columns, row by row."""
     evaluated = False
@@ -101,7 +106,8 @@ def total_columns(L: Ledger, R: Recorder) -> None:
                 siblings = sorted({(parent + "/" if parent else "") + c[len(parent) + (1 if parent else 0):]
                                    .split("/")[0] for c in columns
                                    if (c.startswith(parent + "/") if parent else True)} - {tc})
-                siblings = [s for s in siblings if s.split("/")[-1] not in _SUBTOTAL]
+                # "其中" columns are parts of a sibling, not a partition of the total
+                siblings = [s for s in siblings if s.split("/")[-1] not in _SUBTOTAL and not _is_part_of(s)]
                 if not siblings:
                     continue
                 parts = []
@@ -129,12 +135,20 @@ def income_equals_expenditure(L: Ledger, R: Recorder) -> None:
     if not tables:
         R.not_evaluated("W04", "缺少收支总表和财政拨款收支总表", "no income-expenditure summary table")
         return
-    pairs = [("收入总计", "支出总计"), ("本年收入合计", "本年支出合计"), ("本年收入", "本年支出")]
+    # 收入总计 = 支出总计 always holds; 本年收入 = 本年支出 only where nothing is carried over
+    # (a 决算, or a budget with 上年结转 / 结转下年, legitimately differs by the balances)
+    pairs = [("收入总计", "支出总计"), ("总计", "总计")]
     for t in tables:
         rows = L.table_rows(t.index)
-        for inc, exp in pairs:
+        carry = rows[rows["label"].str.contains("结转|结余|年初|年末", regex=True)
+                     & (rows["amount_yuan"] != 0)]
+        this_year = [("本年收入合计", "本年支出合计"), ("本年收入", "本年支出")]
+        for inc, exp in pairs + ([] if L.d.meta.get("stage") == "决算" or not carry.empty else this_year):
             a = rows[rows["label"] == inc]
             b = rows[rows["label"] == exp]
+            if inc == exp == "总计":  # one 总计 row per panel: the income panel's and the expenditure panel's
+                a = a[a["column_label"].str.contains("收入") & ~a["column_label"].str.contains("支出")]
+                b = b[b["column_label"].str.contains("支出")]
             if not a.empty and not b.empty:
                 b_tot = b[b["concept"].isin(["total"]) | (b["column_label"].str.count("/") <= 1)]
                 a0, b0 = a.iloc[0], (b_tot.iloc[0] if not b_tot.empty else b.iloc[0])

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from budgetkit.money import find_unit, squeeze
 from budgetkit.read.blocks import ProseLine, RawTable
-from budgetkit.recognise.catalogue import TitleMatch, clean_title, looks_like_title, match_title, printed_table_no
+from budgetkit.recognise.catalogue import (TitleMatch, clean_title, looks_like_title, match_title, normalise_title,
+                                          printed_table_no)
 from budgetkit.recognise.content import grid_lines, has_figures, infer_kind, is_contents, looks_like_header_row
 from budgetkit.recognise.layout import Grid, from_pdf, from_wordtext
 from budgetkit.reference import kind_names
@@ -158,12 +159,14 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
         join = None
         if prev is not None and _continues(prev, raw, rows):
             repeated = (match is not None and match.score > 0 and match.kind == prev["match"].kind
+                        and normalise_title(title) == normalise_title(prev["title"])
                         and match.kind not in SEPARATE_KINDS and match.kind != "unknown")
             if repeated:
                 join = "title"
             elif match is None and not _new_header(prev, rows):
                 join = "geometry"
         if join:
+            same_edges = _same_edges(raw.col_edges, prev["edges"])
             if _width(rows) != _width(prev["rows"]):
                 rows, owners = _regrid(rows, raw.col_edges, prev["edges"])
                 prev["guesses"].append(f"第{raw.page}页列线不同，按位置对齐 / page {raw.page}: columns re-aligned by position")
@@ -171,7 +174,7 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
             drop = 0
             while drop < len(rows) and _row_key(rows[drop]) in header_keys and _row_key(rows[drop]):
                 drop += 1
-            if join == "geometry" and drop == 0:
+            if join == "geometry" and drop == 0 and not same_edges:
                 prev["guesses"].append(f"第{raw.page}页无标题无表头，按版式接续上页 / page {raw.page}: no title or "
                                        "header, joined to the previous page by layout")
             base = len(prev["rows"])
@@ -195,6 +198,8 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
             edges=raw.col_edges, prose_at=len(prose), guesses=[], raw_file=raw.file,
         ))
     units_seen = None
+    # carrying the unit of the table before is a guess only where the document prints more than one unit
+    printed_units = {p["unit"] for p in pieces if p["unit"]}
     back_to_prose: list[tuple[int, list[ProseLine]]] = []
     for p in pieces:
         rows = p["rows"]
@@ -217,7 +222,7 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
                                        f"（{reason}） / title not recognised; kind inferred from header and codes as "
                                        f"{kind} ({reason})")
         unit = p["unit"] or units_seen
-        if not p["unit"] and units_seen and has_figures(grid):
+        if not p["unit"] and units_seen and has_figures(grid) and len(printed_units) > 1:
             p["guesses"].append(f"{UNIT_GUESS}，沿用前表的{units_seen} / no unit printed; {units_seen} taken "
                                 "from the table before")
         units_seen = unit or units_seen
@@ -304,3 +309,8 @@ def _new_header(prev: dict, rows) -> bool:
     keys = {_row_key(r) for r in prev["rows"][: prev["n_header"]]}
     first = next((r for r in rows if _row_key(r)), None)
     return first is not None and _row_key(first) not in keys and looks_like_header_row(first)
+
+
+def _same_edges(a, b, tol: float = 1.5) -> bool:
+    """The same column lines (a page of one table continued on the next): not a guess."""
+    return bool(a) and bool(b) and len(a) == len(b) and all(abs(x - y) <= tol for x, y in zip(a, b))

@@ -55,39 +55,23 @@ def tidy_table(t: RecognisedTable, table_index: int) -> TidyTable:
     frame.index = pd.RangeIndex(1, len(body) + 1, name="row_no")
     tt = TidyTable(t, paths, roles, frame)
     current_unit = (None, None)
+    panels = _panels(roles)
     for row_no, i in enumerate(body, start=1):
         cells = [g.text[i][j] if g.owner[i][j] == (i, j) else "" for j in range(g.width)]
-        split_parts = [squeeze(cells[j]) for j in range(g.width) if roles[j] == "code" and squeeze(cells[j])]
         unit_cells = [squeeze(cells[j]) for j in range(g.width) if roles[j] == "unit_code" and squeeze(cells[j])]
-        code = None
-        if split_parts:
-            if len(split_parts) == 1 and is_code(split_parts[0]):
-                code = split_parts[0]
-            else:
-                code = join_split(split_parts)
         unit_code = next((u for u in unit_cells if _UNIT_CODE.match(u)), None)
-        if code is None:
-            short = next((u for u in unit_cells if is_code(u) and len(u) in (3, 5) and u[0] in "35"), None)
-            if short and ("economic" in t.kind or any(p and "经济" in p for p in paths)):
-                code = short
-        # text in a code column (a 合计 spanning 类/款/项) is a label too
-        labels = {j: clean_label(cells[j]) for j in range(g.width)
-                  if roles[j] in ("label", "code", "unit_code") and cells[j].strip()
-                  and not looks_like_amount(cells[j]) and not squeeze(cells[j]).isdigit()}
-        if code is None:
-            for j, lab in labels.items():
-                c, rest = split_label(lab)
-                if c:
-                    code = c
-                    labels[j] = rest
-                    break
-        if unit_code and not split_parts:
-            name = next(iter(labels.values()), None)
+        keys = {}  # panel → (code, labels): a two-panel table keeps each half's own code and name
+        for pid, cols in panels.items():
+            keys[pid] = _row_key(cells, cols, roles, unit_cells, t.kind, paths)
+        all_labels = {j: lab for pid in keys for j, lab in keys[pid][1].items()}
+        any_split = any(roles[j] == "code" and squeeze(cells[j]) for j in range(g.width))
+        if unit_code and not any_split:
+            name = next(iter(all_labels.values()), None)
             if name:
                 tt.units[unit_code] = name
                 current_unit = (unit_code, name)
-        elif not code and labels and len(labels) == 1:
-            name = next(iter(labels.values()))
+        elif not any(k[0] for k in keys.values()) and all_labels and len(all_labels) == 1:
+            name = next(iter(all_labels.values()))
             if _UNIT_ROW_NAME.search(name) and len(name) >= 6:
                 current_unit = (unit_code, name)
         for j in range(g.width):
@@ -116,7 +100,9 @@ def tidy_table(t: RecognisedTable, table_index: int) -> TidyTable:
             if t.unit is None:
                 tt.residue.append({**where, "reason": "表格未标明金额单位 / the table prints no amount unit"})
                 continue
-            label = _row_label(labels, j)
+            code, labels = keys[_panel_of(panels, j)]
+            # a label merged across panels (当年支出小计 spanning both 支出 halves) is the row's label
+            label = _row_label(labels or all_labels, j)
             tt.amounts.append({
                 **where,
                 "row_label": label,
@@ -131,6 +117,58 @@ def tidy_table(t: RecognisedTable, table_index: int) -> TidyTable:
                 "amount_yuan": to_yuan(value, t.unit),
             })
     return tt
+
+
+def _panels(roles: list[str]) -> dict[int, list[int]]:
+    """Columns grouped into side-by-side panels: a new panel starts where a code or label
+    column follows an amount column (收入 | 支出 halves; 人员经费 | 公用经费 thirds)."""
+    panels: dict[int, list[int]] = {0: []}
+    pid, seen_amount = 0, False
+    for j, role in enumerate(roles):
+        if role in ("code", "label") and seen_amount:
+            pid += 1
+            panels[pid] = []
+            seen_amount = False
+        if role == "amount":
+            seen_amount = True
+        panels[pid].append(j)
+    return panels
+
+
+def _panel_of(panels: dict[int, list[int]], j: int) -> int:
+    for pid, cols in panels.items():
+        if j in cols:
+            return pid
+    return 0
+
+
+def _row_key(cells, cols, roles, unit_cells, kind, paths) -> tuple[str | None, dict[int, str]]:
+    """The code and the labels one panel prints on one row."""
+    split_parts = [squeeze(cells[j]) for j in cols if roles[j] == "code" and squeeze(cells[j])]
+    code = None
+    if split_parts:
+        if len(split_parts) == 1 and is_code(split_parts[0]):
+            code = split_parts[0]
+        elif len(set(split_parts)) == 1 and is_code(split_parts[0]):
+            code = split_parts[0]  # one code printed in a cell merged across 类/款/项
+        else:
+            code = join_split(split_parts)
+    if code is None:
+        short = next((u for u in unit_cells if is_code(u) and len(u) in (3, 5) and u[0] in "35"), None)
+        if short and ("economic" in kind or any(p and "经济" in p for p in paths)):
+            code = short
+    # text in a code column (a 合计 spanning 类/款/项) is a label too
+    labels = {j: clean_label(cells[j]) for j in cols
+              if roles[j] in ("label", "code", "unit_code") and cells[j].strip()
+              and not looks_like_amount(cells[j]) and not squeeze(cells[j]).isdigit()}
+    if code is None:
+        for j, lab in labels.items():
+            c, rest = split_label(lab)
+            if c:
+                code = c
+                labels[j] = rest
+                break
+    return code, labels
 
 
 def _row_label(labels: dict[int, str], j: int) -> str:

@@ -18,8 +18,14 @@ def clean_label(text: str) -> str:
     return re.sub(r"\s{2,}", " ", t)
 
 
+_COLUMN_NUMBER = re.compile(r"^(?:\d{1,2}|[*＊]+|栏次|[A-Z])$")
+
+
 def label_paths(grid: Grid) -> list[str]:
-    """One ``a/b/c`` label per column from the header rows, merged cells filled."""
+    """One ``a/b/c`` label per column from the header rows, merged cells filled.
+
+    A 栏次 row (the column numbers 1, 2, 3 … printed under the header in 决算
+    tables) names no column: its cells are left out of the paths."""
     paths = []
     for j in range(grid.width):
         parts: list[str] = []
@@ -27,8 +33,35 @@ def label_paths(grid: Grid) -> list[str]:
             t = clean_label(grid.shown(i, j))
             if t and (not parts or parts[-1] != t):
                 parts.append(t)
-        paths.append("/".join(parts))
+        kept = [x for x in parts if not _COLUMN_NUMBER.match(x)]
+        paths.append("/".join(kept if kept else parts))
     return paths
+
+
+_FUNCTION_CODE = re.compile(r"^2\d{2}(?:\d{2}){0,2}$")
+_ECONOMIC_CODE = re.compile(r"^[35]\d{2}(?:\d{2})?$")
+_SPLIT_PART = re.compile(r"^\d{2,3}$")
+
+
+def _code_like(cells: list[str]) -> bool:
+    """Body cells that are classification codes (201, 20101, 2010101; 301, 30101), never money:
+    integers of 3, 5 or 7 digits with no separator, at least one of them a 类 or 款 prefix of another."""
+    vals = [squeeze(c) for c in cells]
+    if len(vals) < 2 or not all(_FUNCTION_CODE.match(v) or _ECONOMIC_CODE.match(v) or _SPLIT_PART.match(v)
+                                for v in vals):
+        return False
+    full = [v for v in vals if len(v) in (3, 5, 7)]
+    return bool(full) and (any(a != b and b.startswith(a) for a in full for b in full) or len(set(vals)) < len(vals)
+                           or all(len(v) <= 3 for v in vals))
+
+
+def _row_numbers(cells: list[str]) -> bool:
+    """1, 2, 3 … in order: a 行次 column without its header."""
+    try:
+        nums = [int(squeeze(c)) for c in cells]
+    except ValueError:
+        return False
+    return len(nums) >= 3 and all(b == a + 1 for a, b in zip(nums, nums[1:]))
 
 
 def _has_term(path: str, role: str) -> bool:
@@ -52,6 +85,14 @@ def column_roles(grid: Grid, paths: list[str]) -> list[str]:
             roles.append("attribute")
             continue
         cells = [grid.text[i][j] for i in body if grid.owner[i][j] == (i, j) and grid.text[i][j]]
+        bare = [c for c in cells if squeeze(c).isdigit()]
+        if cells and len(bare) == len(cells) and not _money_named(comps):
+            if _code_like(cells):
+                roles.append("code")
+                continue
+            if _row_numbers(cells):
+                roles.append("attribute")
+                continue
         money = [c for c in cells if looks_like_amount(c) or is_placeholder(c)]
         real = [c for c in cells if looks_like_amount(c)]
         if real and len(money) >= 0.6 * len(cells):
@@ -74,3 +115,11 @@ def _looks_money_header(comps: list[str]) -> bool:
     if last in header_terms("label") or last.startswith(("单位名称", "项目名称", "科目名称")):
         return False
     return any(w in squeeze(c) for c in comps for w in _MONEY_WORDS)
+
+
+def _money_named(comps: list[str]) -> bool:
+    """The header names an amount (合计, 金额, 预算数 …): its integers are money, not codes."""
+    from budgetkit.reference import load_csv
+
+    terms = {r["term"] for r in load_csv("column_concepts.csv")}
+    return any(c in terms for c in comps)
