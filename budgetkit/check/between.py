@@ -97,6 +97,10 @@ def _views(L: Ledger) -> pd.DataFrame:
                 measure = "total"
             else:
                 continue
+            if "年初" in r["column_label"]:
+                # 年初预算数 leaves out what is spent from 上年结转; a total that includes it is
+                # another measure (central template: 财政拨款收支总表 against 一般公共预算支出表)
+                measure += "_initial"
             rows.append({**r.to_dict(), "measure": measure, "scope": scope})
     return pd.DataFrame(rows)
 
@@ -151,6 +155,7 @@ def same_code_same_amount(L: Ledger, R: Recorder) -> None:
 
 
 _MEASURE_ZH = {"total": "合计", "basic": "基本支出", "project": "项目支出", "total_income": "收入合计"}
+_MEASURE_ZH.update({f"{k}_initial": f"{v}（年初预算）" for k, v in list(_MEASURE_ZH.items())})
 
 
 def totals_agree(L: Ledger, R: Recorder) -> None:
@@ -162,7 +167,7 @@ def totals_agree(L: Ledger, R: Recorder) -> None:
     tot = v[v["is_total_row"] & v["eff_code"].isna() & ~v["label"].str.contains("总计")]
     tot = tot[tot["measure"] != "total_income"]
     for (measure, scope), g in tot.groupby(["measure", "scope"], sort=False):
-        rule = "B02" if measure == "total" else "B03"
+        rule = "B02" if measure.startswith("total") else "B03"
         _agree(L, R, rule, g, f"{_MEASURE_ZH[measure]}总额", f"{measure} total")
     if not R.evaluated["B03"]:
         R.not_evaluated("B03", "没有同时列出基本支出/项目支出的两张表",

@@ -40,8 +40,8 @@ def _concepts() -> dict[str, str]:
     return {r["term"]: r["concept"] for r in load_csv("column_concepts.csv")}
 
 
-_WHOLE = re.compile(r"^(?:(?:\d{4}年|本年|当年|上年)?(?:年初)?(?:预算数?|决算数?|执行数|金额|收入|支出|合计|总计)"
-                    r"|(?:功能|经济)分类|支出用途|项目|科目)$")
+# a group that is one part of the money (a source of income, a purchase): its 金额/小计 is that part's
+_PART_GROUP = re.compile(r"事业收入|经营收入|上级补助|附属单位|其他收入|政府采购|采购|上年结转|结转|财政专户|单位资金|其他资金|中小企业")
 
 
 def concept_of(column_label: str) -> str | None:
@@ -51,14 +51,14 @@ def concept_of(column_label: str) -> str | None:
     if last in concepts:
         c = concepts[last]
         # 小计/金额 under a group means that group: a fund or purpose group gives its concept, a
-        # group that names the whole (本年支出, 2026年预算数, 功能分类) the total, any other group
-        # (事业收入/金额, 政府采购项目/小计) a part whose concept is not known
+        # group that is one part of the money (事业收入/金额, 政府采购项目/小计) a concept not known,
+        # any other group (本年支出, 2026年预算数, 功能分类) the total
         if c == "total" and len(parts) > 1:
             group = parts[-2]
             parent = concepts.get(group)
             if parent:
                 return parent if parent != "current_appropriation" else "total"
-            if not _WHOLE.match(group):
+            if _PART_GROUP.search(group):
                 return None
         return c
     return None

@@ -49,6 +49,10 @@ def total_rows(L: Ledger, R: Recorder) -> None:
     found_any = False
     for _, g in _groups(L.a):
         totals = g[g["is_total_row"] & g["eff_code"].isna() & ~g["label"].str.contains("总计")]
+        # beside 本年收入合计 / 本年支出合计, a bare 合计 further down adds the balances: a grand total
+        this_year = totals[totals["label"].str.startswith("本年")]
+        if not this_year.empty:
+            totals = this_year
         coded = g[g["eff_code"].notna()]
         if totals.empty or coded.empty:
             continue

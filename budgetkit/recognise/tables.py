@@ -142,6 +142,7 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
     pending: list[ProseLine] = []
     # raw pieces kept per table so continuation pages can be appended
     pieces: list[dict] = []
+    last_raw_page = None
     for block in blocks:
         if isinstance(block, ProseLine):
             prose.append(block)
@@ -156,8 +157,14 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
         title, match, table_no, unit = _best_title(context + caption_lines)
         unit = unit or _unit_in_cells(rows)
         prev = pieces[-1] if pieces else None
+        first_on_page = raw.page is None or raw.page != last_raw_page
+        last_raw_page = raw.page
         join = None
-        if prev is not None and _continues(prev, raw, rows):
+        if (prev is not None and match is None and first_on_page and prev["match"].kind in SEPARATE_KINDS
+                and _next_page(prev, raw) and _same_frame(prev, raw)):
+            # a target table cut by the page (its project card at the foot, its indicators overleaf)
+            join = "target"
+        elif prev is not None and first_on_page and _continues(prev, raw, rows):
             repeated = (match is not None and match.score > 0 and match.kind == prev["match"].kind
                         and normalise_title(title) == normalise_title(prev["title"])
                         and match.kind not in SEPARATE_KINDS and match.kind != "unknown")
@@ -167,14 +174,23 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
                 join = "geometry"
         if join:
             same_edges = _same_edges(raw.col_edges, prev["edges"])
-            if _width(rows) != _width(prev["rows"]):
+            if _width(rows) != _width(prev["rows"]) and raw.col_edges and prev["edges"] and owners is not None \
+                    and prev["owners"] is not None:
+                # lay both pieces over the union of their column lines: no cell is lost or merged away
+                union = _union_edges(prev["edges"], raw.col_edges)
+                prev["rows"], prev["owners"] = _widen(prev["rows"], prev["owners"], prev["edges"], union)
+                rows, owners = _widen(rows, owners, raw.col_edges, union)
+                prev["edges"] = union
+                prev["guesses"].append(f"第{raw.page}页列线不同，按位置对齐 / page {raw.page}: columns re-aligned by "
+                                       "position")
+            elif _width(rows) != _width(prev["rows"]):
                 rows, owners = _regrid(rows, raw.col_edges, prev["edges"])
                 prev["guesses"].append(f"第{raw.page}页列线不同，按位置对齐 / page {raw.page}: columns re-aligned by position")
             header_keys = {_row_key(r) for r in prev["rows"][: prev["n_header"]]}
             drop = 0
             while drop < len(rows) and _row_key(rows[drop]) in header_keys and _row_key(rows[drop]):
                 drop += 1
-            if join == "geometry" and drop == 0 and not same_edges:
+            if join in ("geometry", "target") and drop == 0 and not same_edges:
                 prev["guesses"].append(f"第{raw.page}页无标题无表头，按版式接续上页 / page {raw.page}: no title or "
                                        "header, joined to the previous page by layout")
             base = len(prev["rows"])
@@ -314,3 +330,54 @@ def _new_header(prev: dict, rows) -> bool:
 def _same_edges(a, b, tol: float = 1.5) -> bool:
     """The same column lines (a page of one table continued on the next): not a guess."""
     return bool(a) and bool(b) and len(a) == len(b) and all(abs(x - y) <= tol for x, y in zip(a, b))
+
+
+def _next_page(prev: dict, raw: RawTable) -> bool:
+    return (prev["file"] == raw.file and raw.page is not None and prev["last_page"] is not None
+            and raw.page == prev["last_page"] + 1)
+
+
+def _same_frame(prev: dict, raw: RawTable, tol: float = 6.0) -> bool:
+    """The same outer left and right lines: one table drawn over two pages."""
+    a, b = raw.col_edges, prev.get("edges")
+    return bool(a) and bool(b) and abs(a[0] - b[0]) <= tol and abs(a[-1] - b[-1]) <= tol
+
+
+def _union_edges(a, b, tol: float = 3.0) -> list[float]:
+    out: list[float] = []
+    for x in sorted(list(a) + list(b)):
+        if not out or x - out[-1] > tol:
+            out.append(x)
+    return out
+
+
+def _widen(rows, owners, edges, union, tol: float = 3.0):
+    """Re-lay a grid over finer column lines: a cell spans every union column inside its own."""
+    width = len(union) - 1
+    cols = []
+    for j in range(len(edges) - 1):
+        ks = [k for k in range(width) if union[k] >= edges[j] - tol and union[k + 1] <= edges[j + 1] + tol]
+        if not ks:
+            mid = (edges[j] + edges[j + 1]) / 2
+            ks = [min(range(width), key=lambda k: abs((union[k] + union[k + 1]) / 2 - mid))]
+        cols.append(ks)
+    new_rows, new_owners = [], []
+    for i, r in enumerate(rows):
+        nr: list = [None] * width
+        no = [(i, k) for k in range(width)]
+        for j in range(min(len(r), len(cols))):
+            oi, oj = owners[i][j] if owners is not None else (i, j)
+            ks = cols[j]
+            if (oi, oj) == (i, j):
+                nr[ks[0]] = r[j] if r[j] is not None else ""
+                for k in ks[1:]:
+                    no[k] = (i, ks[0])
+            else:
+                for k in ks:
+                    no[k] = (oi, cols[oj][0] if oj < len(cols) else k)
+        for k in range(width):
+            if nr[k] is None and no[k] == (i, k):
+                nr[k] = ""
+        new_rows.append(nr)
+        new_owners.append(no)
+    return new_rows, new_owners
