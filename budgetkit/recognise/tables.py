@@ -89,6 +89,7 @@ def _caption_lines(text: str) -> list[str]:
 
 
 _PAGE_NO = re.compile(r"^[-—－\s]*(?:第\s*)?\d{1,4}\s*(?:页|/\s*\d+)?[-—－\s]*$")
+_NUMBER_ONLY = re.compile(r"^(?:公开表|附表|预算|决算)?\s*(?:表\s*)?[\d一二三四五六七八九十]+(?:[-－]\d+)?\s*(?:表)?$")
 _NOTE = re.compile(r"^(?:注|备注|说明|资料来源|数据来源)\s*[:：\d（(]")
 
 
@@ -102,6 +103,8 @@ def _best_title(lines: list[str]) -> tuple[str, TitleMatch | None, str | None, s
     """(title text, match, table number, unit) from caption candidates."""
     lines = [ln for ln in lines if _title_candidate(ln)]
     pairs = [a + b for a, b in zip(lines, lines[1:])]  # titles broken over two lines
+    # a pair may beat a single line on a tie only when its first part is no title of its own
+    open_pair = [not a.rstrip().endswith(("表", "）", ")")) and not _NUMBER_ONLY.match(a.strip()) for a in lines[:-1]]
     cands = lines + pairs
     best, best_line = None, ""
     for n, line in enumerate(cands):
@@ -111,6 +114,10 @@ def _best_title(lines: list[str]) -> tuple[str, TitleMatch | None, str | None, s
         # a higher score wins; on equal (non-zero) scores the line nearer the table, i.e. later, wins;
         # a joined pair must do strictly better than a single line
         single = n < len(lines)
+        if not single and open_pair[n - len(lines)]:
+            # the joined pair says more than its second line alone (支出情况表 → 一般公共预算支出情况表)
+            own = match_title(lines[n - len(lines) + 1].split("\n")[0])
+            single = own is None or own.kind != m.kind
         if best is None or m.score > best.score or (m.score == best.score and m.score > 0 and single):
             best, best_line = m, line
     table_no = None
