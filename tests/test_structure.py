@@ -198,3 +198,12 @@ def test_a_university_final_account_is_not_charged_with_missing_tables():
     assert not f.errors
     c01 = [x for x in f if x.rule == "C01" and x.status != "not_evaluated"]
     assert c01 and all(x.status == "review" and x.guesses for x in c01)
+
+
+def test_a_qizhong_header_row_is_a_partition_and_lone_or_nested_qizhong_columns_are_not():
+    # Guangzhou: 小计 | 其中：基本支出 | 项目支出 — the two add up to 小计
+    gz = check(load(CORPUS / "gd-guangzhou-stats-2026-budget.pdf"))
+    assert gz.evaluated.get("W03", 0) > 20 and not [x for x in gz if x.rule == "W03" and x.status == "fail"]
+    # Shenzhen: 政府采购项目/小计 beside two nested 其中 columns (中小企业 ⊃ 小微企业): not judged
+    sz = check(load(CORPUS / "gd-shenzhen-finance-2026-budget.pdf"))
+    assert not [x for x in sz if x.rule == "W03" and x.status == "fail"]

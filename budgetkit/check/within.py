@@ -110,22 +110,41 @@ def total_columns(L: Ledger, R: Recorder) -> None:
                 siblings = sorted({(parent + "/" if parent else "") + c[len(parent) + (1 if parent else 0):]
                                    .split("/")[0] for c in columns
                                    if (c.startswith(parent + "/") if parent else True)} - {tc})
-                # "其中" columns are parts of a sibling, not a partition of the total
-                siblings = [s for s in siblings if s.split("/")[-1] not in _SUBTOTAL and not _is_part_of(s)]
-                if not siblings:
-                    continue
-                parts = []
-                for s in siblings:
-                    parts += _subtree_value(s, values, columns)
-                if not parts:
+                siblings = [s for s in siblings if s.split("/")[-1] not in _SUBTOTAL]
+                # "其中" columns: one under a 小计 details it (其中：基本建设资金支出 under 项目支出) and
+                # adds to nothing; one that heads a row of columns (其中：基本支出 | 项目支出) is part of
+                # a partition; several alone may nest (中小企业 ⊃ 小微企业) and are not judged.  Every
+                # reading that can hold is tried; a difference under all of them is reported.
+                whole = [s for s in siblings if not _is_part_of(s)]
+                part = [s for s in siblings if _is_part_of(s)]
+                if part and whole:
+                    readings = [whole, whole + part] if len(whole) >= 2 else [whole + part, whole]
+                elif part:
+                    readings = []  # only 其中 columns: nested or a partition, the header does not say
+                else:
+                    readings = [whole] if whole else []
+                best = None
+                for cols in readings:
+                    parts = []
+                    for s in cols:
+                        parts += _subtree_value(s, values, columns)
+                    if not parts:
+                        continue
+                    total = values[tc]
+                    sm = sum((p["amount_yuan"] for p in parts), Decimal(0))
+                    tol = sum((to_yuan(half_unit(p["decimals"]), p["unit"]) for p in parts), Decimal(0)) \
+                        + to_yuan(half_unit(total["decimals"]), total["unit"])
+                    if abs(sm - total["amount_yuan"]) <= tol:
+                        best = (parts, sm, tol)
+                        break
+                    best = best or (parts, sm, tol)
+                if best is None:
                     continue
                 evaluated = True
+                parts, sm, tol = best
                 total = values[tc]
-                s = sum((p["amount_yuan"] for p in parts), Decimal(0))
-                tol = sum((to_yuan(half_unit(p["decimals"]), p["unit"]) for p in parts), Decimal(0)) \
-                    + to_yuan(half_unit(total["decimals"]), total["unit"])
                 names = "＋".join(p["column_label"].split("/")[-1] for p in parts)
-                R.compare("W03", total["amount_yuan"], s, tol, total["unit"],
+                R.compare("W03", total["amount_yuan"], sm, tol, total["unit"],
                           f"{t.title}「{total['row_label']}」行：{tc} 不等于 {names}",
                           f"{t.title} row '{total['row_label']}': {tc} differs from {names}",
                           [L.location(total)] + [L.location(p) for p in parts])

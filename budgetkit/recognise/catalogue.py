@@ -77,8 +77,13 @@ def clean_title(text: str) -> str:
     return t
 
 
+_QUALIFIER = re.compile(r"[（(][^（）()]{1,24}[)）]$")
+
+
 def looks_like_title(text: str) -> bool:
-    t = normalise_title(text)
+    """A line that reads as a table title: ends in 表 (or 情况), a trailing qualifier such as
+    （按功能分类科目） aside."""
+    t = _QUALIFIER.sub("", normalise_title(text))
     return 4 <= len(t) <= 45 and t.endswith(("表", "情况")) and "单位" not in t[:3]
 
 
