@@ -221,8 +221,20 @@ def targets_vs_projects(L: Ledger, R: Recorder) -> None:
     t_rows = pd.concat([L.table_rows(t.index) for t in pt])
     t_rows = t_rows[t_rows["concept"] == "total"] if (t_rows["concept"] == "total").any() else t_rows
     p_rows = pd.concat([L.total_column_rows(t.index) for t in pj])
+    # project lines: 项-coded rows (Sichuan), or named rows that are neither totals, units nor
+    # economic classes (a project table by economic class lists no projects)
+    named = p_rows[~p_rows["is_total_row"] & (p_rows["code_scheme"].fillna("") != "economic")
+                   & p_rows["eff_code"].isna() & ~p_rows["row_label"].fillna("").str.match(_UNIT_ROW)
+                   & (p_rows["row_label"].fillna("").str.len() >= 2)]
     p_items = p_rows[p_rows["eff_code"].notna() & (p_rows["code_level"] == "项")]
+    if p_items.empty:
+        p_items = named
+    if p_items.empty:
+        R.not_evaluated("B05", "项目支出表未列出项目名称", "the project tables list no projects by name")
+        return
     projects = {_norm_name(r["row_label"]): r for _, r in p_items.iterrows()}
+    by_name = ["按名称匹配项目，名称写法不同即找不到 / projects are matched by name; a name written "
+               "differently is not found"]
     targets = {}
     summary = None
     for _, r in t_rows.iterrows():
@@ -241,12 +253,15 @@ def targets_vs_projects(L: Ledger, R: Recorder) -> None:
         else:
             R.add(Finding("B05", "fail", f"绩效目标表中的项目「{r['row_label']}」不在项目支出表中",
                           f"project '{r['row_label']}' in the performance-target table is not in the project table",
-                          actual=r["amount"], unit=r["unit"], locations=[L.location(r)]))
+                          actual=r["amount"], unit=r["unit"], locations=[L.location(r)], guesses=list(by_name)))
     for name, p in projects.items():
         if name not in targets:
+            # many templates publish targets for key projects only: a gap is for a reader to judge
             R.add(Finding("B05", "fail", f"项目支出表中的项目「{p['row_label']}」没有绩效目标",
                           f"project '{p['row_label']}' has no performance target",
-                          expected=p["amount"], unit=p["unit"], locations=[L.location(p)]))
+                          expected=p["amount"], unit=p["unit"], locations=[L.location(p)],
+                          guesses=list(by_name) + ["并非所有模板要求每个项目都有绩效目标 / not every template "
+                                                   "requires targets for every project"]))
     tot = p_rows[p_rows["is_total_row"]]
     if summary is not None and not tot.empty:
         t0 = tot.iloc[0]
