@@ -280,7 +280,11 @@ def _continues(prev: dict, raw: RawTable, rows) -> bool:
     a, b = raw.col_edges, prev.get("edges")
     if not (a and b):
         return False
-    return abs(a[-1] - b[-1]) < 3 and all(any(abs(x - y) < 3 for y in b) for x in a)
+    if abs(a[-1] - b[-1]) < 3 and all(any(abs(x - y) < 3 for y in b) for x in a):
+        return True
+    # other inner lines within the same outer frame (Word and WPS shift them page to page):
+    # the pieces are laid over the union of both pages' lines, and the join is recorded as a guess
+    return _same_frame(prev, raw)
 
 
 def _filled_width(rows) -> int:
