@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from budgetkit.errors import BadInputError
+from budgetkit.errors import INTERNAL_EN, INTERNAL_ZH, BadInputError, InternalError, log_internal_error
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -35,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    """Exit codes: 0 clean, 1 findings, 2 bad input, 3 internal error (traceback in a log file, never on the terminal)."""
     args = _parser().parse_args(argv)
     try:
         if args.command == "parse":
@@ -45,12 +46,73 @@ def main(argv=None) -> int:
             return _lab(args)
         if args.command == "compare":
             return _compare(args)
-    except BadInputError as exc:
-        print(f"错误 / error: {exc}", file=sys.stderr)
-        return 2
+    except (BadInputError, InternalError) as exc:
+        failures = [exc, *getattr(exc, "also", [])]
+        for e in failures:
+            print(f"错误 / error: {e}", file=sys.stderr)
+        return 3 if any(isinstance(e, InternalError) for e in failures) else 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader of our output went away (e.g. `| head`): not our failure
+        _silence_stdout()
+        return 0
+    except Exception as exc:  # a bug: one line here, the traceback in a log file
+        log = log_internal_error(exc)
+        tail = f"（日志 / log: {log}）" if log else ""
+        print(f"错误 / error: {INTERNAL_ZH} / {INTERNAL_EN} [{type(exc).__name__}]{tail}", file=sys.stderr)
+        return 3
     return 0
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _emit(text: str) -> None:
+    """Write a report to stdout; a closed pipe is not an error."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+
+
+def _write_output(path, text: str) -> Path:
+    """Write a report file safely: the folder is made, the file is written under a temporary
+    name and renamed over the target (a symlink planted there is replaced, never followed)."""
+    import os
+    import tempfile
+
+    out = Path(path)
+    if out.is_dir():
+        raise BadInputError(out, "输出路径是一个文件夹，请给出文件名", "the output path is a folder; give a file name")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, out)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+    except OSError as exc:
+        raise BadInputError(out, "无法写入输出文件", f"cannot write the output file ({exc.strerror or type(exc).__name__})") from None
+    return out
+
+
+def _print_warnings(d) -> None:
+    for w in d.warnings:
+        print(f"警告 / warning: {w}", file=sys.stderr)
 
 
 def _parse(args) -> int:
@@ -75,6 +137,8 @@ def _parse(args) -> int:
     print(f"→ {out} ({', '.join(p.name for p in written)})", file=sys.stderr)
     for exc in d.errors:  # what could be read is written above; each failure is one line
         print(f"错误 / error: {exc}", file=sys.stderr)
+    if any(isinstance(e, InternalError) for e in d.errors):
+        return 3
     return 2 if d.errors else 0
 
 
@@ -83,15 +147,19 @@ def _compare(args) -> int:
     from budgetkit.report.panel import render_panel
     from budgetkit.yoy import compare
 
-    groups = [p.split(",") for p in args.paths]
+    groups = [[p for p in g.split(",") if p] for g in args.paths]
+    groups = [g for g in groups if g]
+    if len(groups) < 2:
+        raise BadInputError(", ".join(args.paths), "跨年比较需要至少两个年份的文件",
+                            "compare needs the files of at least two years")
     panel = compare(groups)
     text = render_panel(panel, args.format)
     if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+        _write_output(args.out, text)
         print(f"{len(panel.lines)} 行 / lines, {len(panel.statements)} 条跨年发现 / statement findings → {args.out}",
               file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        _emit(text)
     return 1 if any(f.severity == "error" for f in panel.statements) else 0
 
 
@@ -114,20 +182,22 @@ def _check(args) -> int:
     from budgetkit.report import render
 
     d = read(args.paths)
+    if d.meta.get("no_tables"):  # "0 errors" over nothing would be a silent wrong result
+        zh, en = "未识别出预算公开表", "no budget disclosure table recognised"
+        if d.meta.get("names_absent_tables"):
+            zh += "；文中列出的表格可能是另一个文件，请一并给出"
+            en += "; the tables it names may be a separate file: pass it along with this one"
+        raise BadInputError(", ".join(str(p) for p in args.paths), zh, en)
+    _print_warnings(d)
     findings = check(d)
     text = render(findings, args.format)
     if args.out:
-        out = Path(args.out)
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise BadInputError(out, "无法写入输出文件", f"cannot write the output file ({exc.strerror})") from None
+        out = _write_output(args.out, text)
         c = findings.counts()
         print(f"{d.doc_id}: 错误 {c['error']} / errors, 警告 {c['warning']} / warnings, 提示 {c['info']} / info "
               f"→ {out}", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        _emit(text)
     return 1 if findings.errors else 0
 
 

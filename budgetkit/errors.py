@@ -13,3 +13,57 @@ class BadInputError(Exception):
         self.reason_zh = reason_zh
         self.reason_en = reason_en
         super().__init__(f"{self.path}: {reason_zh} / {reason_en}")
+
+
+INTERNAL_ZH = "内部错误，请报告"
+INTERNAL_EN = "internal error, please report"
+
+
+def log_dir():
+    """Where tracebacks of internal errors are kept: the user's cache, else the temp folder."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    for root in (Path(base) / "budgetkit" / "errors", Path(tempfile.gettempdir()) / "budgetkit-errors"):
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            if os.access(root, os.W_OK):
+                return root
+        except OSError:
+            continue
+    return Path(tempfile.gettempdir())
+
+
+def log_internal_error(exc: BaseException, context: str = ""):
+    """Write the traceback to a log file and return its path (None if even that fails)."""
+    import datetime
+    import os
+    import sys
+    import traceback
+
+    try:
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        path = log_dir() / f"budgetkit-{stamp}-{os.getpid()}.log"
+        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        header = f"budgetkit internal error\nargv: {sys.argv!r}\n{context}\n\n"
+        path.write_text(header + text, encoding="utf-8")
+        return path
+    except Exception:
+        return None
+
+
+class InternalError(Exception):
+    """A file that made budgetkit itself fail (a bug, not the user's mistake).
+
+    The traceback is in ``log``; the message is one bilingual line."""
+
+    def __init__(self, path, log, cause: BaseException | None = None):
+        self.path = str(path) if path is not None else ""
+        self.log = log
+        self.cause = cause
+        where = f"{self.path}: " if self.path else ""
+        tail = f"（日志 / log: {log}）" if log else ""
+        name = f" [{type(cause).__name__}]" if cause is not None else ""
+        super().__init__(f"{where}{INTERNAL_ZH} / {INTERNAL_EN}{name}{tail}")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from budgetkit.disclosure import Disclosure, PrintedTable
-from budgetkit.errors import BadInputError
+from budgetkit.errors import BadInputError, InternalError, log_internal_error
 from budgetkit.money import DECIMAL_DTYPE, decimal_series
 from budgetkit.read import open_source
 from budgetkit.recognise.tables import recognise_tables
@@ -49,15 +49,32 @@ def read(paths, doc_id: str | None = None, keep_going: bool = False) -> Disclosu
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     paths = [Path(p) for p in paths]
-    sources, failures = [], []
+    if not paths:
+        raise BadInputError("budgetkit.read([])", "没有给出任何文件", "no file was given")
+    sources, failures, warnings = [], [], []
     for p in paths:
         try:
-            sources.append(open_source(p))
+            src = open_source(p)
         except BadInputError as exc:
             if not keep_going:
                 raise
             failures.append(exc)
+            continue
+        except Exception as exc:  # a bug: this file fails on its own, the others are still read
+            if not keep_going:
+                raise
+            failures.append(InternalError(p, log_internal_error(exc, f"reading {p}"), exc))
+            continue
+        twin = next((s for s in sources if s.sha256 == src.sha256), None)
+        if twin is not None:
+            warnings.append(f"{src.name}: 与{twin.name}内容相同（sha256一致），只读一次 / "
+                            f"same content as {twin.name} (same sha256): read once")
+            continue
+        warnings.extend(src.warnings)
+        warnings.extend(_drop_repeated_half(src))
+        sources.append(src)
     if not sources:
+        failures[0].also = failures[1:]  # every failure is listed, not only the first
         raise failures[0]
     paths = [s.path for s in sources]
     doc_id = doc_id or doc_id_for(paths)
@@ -87,13 +104,48 @@ def read(paths, doc_id: str | None = None, keep_going: bool = False) -> Disclosu
     residue = pd.DataFrame([r for tt in tidied for r in tt.residue], columns=RESIDUE_COLUMNS[1:])
     residue.insert(0, "doc_id", doc_id)
     residue = residue.astype({"page": "Int64", "table_index": "Int64", "row_no": "Int64", "col_no": "Int64"})
-    warnings = []
     if not any(t.kind != "unknown" for t in tables):
         warnings.append(
             f"{', '.join(p.name for p in paths)}: 未识别出任何公开表格，已导出找到的内容 / "
             "no disclosure table was recognised; what was found is still exported")
+        meta["no_tables"] = True
+        meta["names_absent_tables"] = names_absent_tables(prose)
+    meta["warnings"] = warnings
     return Disclosure(doc_id=doc_id, meta=meta, tables=tables, amounts=amounts,
                       narrative=paragraphs(prose), residue=residue, warnings=warnings, errors=failures)
+
+
+def _block_key(b):
+    rows = getattr(b, "rows", None)
+    return ("t", tuple(tuple(r) for r in rows)) if rows is not None else ("p", getattr(b, "text", ""))
+
+
+def _drop_repeated_half(src) -> list[str]:
+    """A file whose content is printed twice over (a PDF concatenated to itself) is read once."""
+    blocks = src.blocks
+    n = len(blocks)
+    if n < 4 or n % 2 or not any(getattr(b, "rows", None) for b in blocks):
+        return []
+    half = n // 2
+    if [_block_key(b) for b in blocks[:half]] != [_block_key(b) for b in blocks[half:]]:
+        return []
+    src.blocks = blocks[:half]
+    return [f"{src.name}: 文件内容重复了一遍，只读一次 / the file's content is repeated in full: read once"]
+
+
+def names_absent_tables(prose) -> bool:
+    """True when the text names disclosure tables (a narrative half whose tables are a separate file)."""
+    from budgetkit.reference import load_csv
+
+    titles = {r["printed_title"] for r in load_csv("table_kinds.csv") if len(r["printed_title"]) >= 4}
+    hits = 0
+    for line in prose:
+        text = getattr(line, "text", "") or ""
+        if any(t in text for t in titles):
+            hits += 1
+            if hits >= 2:
+                return True
+    return False
 
 
 def _amounts_frame(records: list[dict], doc_id: str, meta: dict) -> pd.DataFrame:

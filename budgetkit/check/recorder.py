@@ -2,18 +2,31 @@
 from __future__ import annotations
 
 from collections import Counter
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Decimal, localcontext
 
 from budgetkit.check.findings import Finding
 from budgetkit.money import to_yuan
 
 
 def fmt(v: Decimal, unit: str) -> str:
-    """A figure in a message: 万元 with two decimals, 元 with none unless printed."""
-    if unit == "万元":
-        return f"{v.quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
-    q = v.quantize(Decimal("0.01"), ROUND_HALF_UP)
-    return f"{q:,.0f}" if q == q.to_integral_value() else f"{q:,}"
+    """A figure in a message: 万元 with two decimals, 元 with none unless printed.
+
+    Any size of number is formatted exactly (the context's precision grows
+    with the number); a value that is not a finite number is shown as given.
+    """
+    try:
+        v = Decimal(v)
+    except (TypeError, ValueError, ArithmeticError):
+        return str(v)
+    if not v.is_finite():
+        return str(v)
+    with localcontext() as ctx:
+        ctx.prec = max(28, v.adjusted() + 8)
+        ctx.Emax, ctx.Emin = MAX_EMAX, MIN_EMIN
+        q = v.quantize(Decimal("0.01"), ROUND_HALF_UP)
+        if unit == "万元":
+            return f"{q:,}"
+        return f"{q:,.0f}" if q == q.to_integral_value() else f"{q:,}"
 
 
 class Recorder:

@@ -1,7 +1,12 @@
 """Open one input file: check it, fingerprint it, hand it to the right reader."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
+import re
+import warnings as warnings_module
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,22 +20,46 @@ class SourceDocument:
     format: str  # "pdf" | "wordtext"
     n_pages: int | None
     blocks: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # one bilingual line each
 
     @property
     def name(self) -> str:
         return self.path.name
 
 
+#: the largest input read (bytes); real disclosures are a few MB, the largest PDFs tens of MB
+MAX_BYTES = 200 * 1024 * 1024
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file of bounded size; FIFOs, devices and sockets are refused up front."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise BadInputError(path, "文件不存在", "file not found") from None
+    except OSError as exc:
+        raise BadInputError(path, "无法读取文件", f"cannot read the file ({exc.strerror or type(exc).__name__})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise BadInputError(path, "这是一个文件夹，不是文件", "this is a folder, not a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise BadInputError(path, "不是普通文件（设备、管道或套接字）", "not a regular file (a device, pipe or socket)")
+    if st.st_size > MAX_BYTES:
+        raise BadInputError(path, f"文件过大（超过{MAX_BYTES // 2**20} MB）",
+                            f"the file is too large (over {MAX_BYTES // 2**20} MB)")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise BadInputError(path, "无法读取文件", f"cannot read the file ({exc.strerror or type(exc).__name__})") from None
+    if len(data) > MAX_BYTES:  # grew while being read
+        raise BadInputError(path, f"文件过大（超过{MAX_BYTES // 2**20} MB）",
+                            f"the file is too large (over {MAX_BYTES // 2**20} MB)")
+    return data
+
+
 def open_source(path) -> SourceDocument:
     path = Path(path)
-    if not path.exists():
-        raise BadInputError(path, "文件不存在", "file not found")
-    if path.is_dir():
-        raise BadInputError(path, "这是一个文件夹，不是文件", "this is a folder, not a file")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BadInputError(path, "无法读取文件", f"cannot read the file ({exc.strerror})") from None
+    data = _read_regular(path)
     if not data.strip():
         raise BadInputError(path, "文件是空的", "the file is empty")
     digest = hashlib.sha256(data).hexdigest()
@@ -40,8 +69,11 @@ def open_source(path) -> SourceDocument:
 
         if b"%%EOF" not in data.rstrip()[-2048:]:
             raise BadInputError(path, "PDF不完整（被截断），缺少文件结尾", "the PDF is truncated: its end-of-file marker is missing")
-        blocks, n_pages = read_pdf(path, data)
-        return SourceDocument(path, digest, "pdf", n_pages, blocks)
+        with _collected_library_warnings() as lib_warnings:
+            blocks, n_pages = read_pdf(path, data)
+        warnings = _summarise_library_warnings(path, lib_warnings)
+        warnings += _glyph_check(path, blocks)
+        return SourceDocument(path, digest, "pdf", n_pages, blocks, warnings)
     if path.suffix.lower() == ".pdf":
         raise BadInputError(path, "扩展名是.pdf，但内容不是PDF", "named .pdf but the content is not a PDF")
     if data.startswith(b"PK\x03\x04"):
@@ -57,9 +89,70 @@ def open_source(path) -> SourceDocument:
             path, "旧版.doc/.xls文件请先另存为.docx/.xlsx或PDF", "old .doc/.xls files: save as .docx/.xlsx or PDF first")
     from budgetkit.read.wordtext_reader import decode_text, read_wordtext
 
-    text = decode_text(path, data)
+    text, warnings = decode_text(path, data, with_warnings=True)
     blocks = read_wordtext(path, text)
     if not any(getattr(b, "rows", None) for b in blocks):
         if not any(b.text for b in blocks):
             raise BadInputError(path, "文件中没有可读内容", "no readable content in the file")
-    return SourceDocument(path, digest, "wordtext", None, blocks)
+    return SourceDocument(path, digest, "wordtext", None, blocks, warnings)
+
+
+class _Collector(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        try:
+            self.messages.append(record.getMessage())
+        except Exception:  # a malformed log call must not break reading
+            self.messages.append(str(record.msg))
+
+
+@contextlib.contextmanager
+def _collected_library_warnings():
+    """pdfminer/pdfplumber warnings are gathered, not printed raw on the terminal."""
+    handler = _Collector()
+    loggers = [logging.getLogger(n) for n in ("pdfminer", "pdfplumber")]
+    saved = [(lg.propagate, lg.level) for lg in loggers]
+    for lg in loggers:
+        lg.addHandler(handler)
+        lg.propagate = False
+    try:
+        with warnings_module.catch_warnings(record=True) as caught:
+            warnings_module.simplefilter("always")
+            yield handler.messages
+        handler.messages.extend(str(w.message) for w in caught)
+    finally:
+        for lg, (prop, _level) in zip(loggers, saved):
+            lg.removeHandler(handler)
+            lg.propagate = prop
+
+
+def _summarise_library_warnings(path: Path, messages: list[str]) -> list[str]:
+    """One line for all of the PDF library's complaints (they are many and alike)."""
+    if not messages:
+        return []
+    first = " ".join(messages[0].split())[:120]
+    return [f"{path.name}: PDF结构有{len(messages)}处异常，已尽量读取（首条：{first}） / "
+            f"the PDF has {len(messages)} structural problem(s), read as far as possible (first: {first})"]
+
+
+_CID = re.compile(r"\(cid:\d+\)")
+
+
+def _glyph_check(path: Path, blocks: list) -> list[str]:
+    """Text drawn with fonts that have no character map comes out as ``(cid:NN)``:
+    mostly so → refused; partly so → one warning (those cells go to the residue)."""
+    texts = [b.text for b in blocks if getattr(b, "text", None)]
+    texts += [c for b in blocks for r in (getattr(b, "rows", None) or []) for c in r if c]
+    total = sum(len(t) for t in texts)
+    n = sum(len(_CID.findall(t)) for t in texts)
+    if not n:
+        return []
+    glyph_chars = sum(len(m) for t in texts for m in _CID.findall(t))
+    if total and glyph_chars / total > 0.5:
+        raise BadInputError(path, "PDF的字体缺少字符映射，文字无法提取（需要OCR）",
+                            "the PDF's fonts have no character map, so its text cannot be extracted (it needs OCR)")
+    return [f"{path.name}: {n}个字形无法转为文字（cid），相关内容可能缺失 / "
+            f"{n} glyph(s) could not be turned into text (cid); the text around them may be incomplete"]
