@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SEED   := data/seed/leshan-shizhong-shebao-2023-budget.txt
 
-.PHONY: demo test install bench clean
+.PHONY: demo test install bench quality clean
 
 $(BIN)/budgetkit: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ test: install
 
 bench: install
 	$(BIN)/python bench/parse_speed.py
+
+# reading-quality report (not a test): tables, unknown/empty tables, amounts, residue, targets,
+# metadata, findings by severity and seconds for every disclosure under data/ (or DIRS=...)
+quality: install
+	$(BIN)/python bench/reading_quality.py $(DIRS)
 
 clean:
 	rm -rf out $(VENV)
