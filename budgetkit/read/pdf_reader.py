@@ -82,7 +82,10 @@ def _is_grid(rows) -> bool:
         return False
     filled_cols = {j for r in rows for j, c in enumerate(r) if c and c.strip()}
     filled_rows = sum(1 for r in rows if any(c and c.strip() for c in r))
-    return len(filled_cols) >= 2 and (filled_rows >= 2 or len(filled_cols) >= 3)
+    if filled_rows >= 2:
+        return len(filled_cols) >= 2
+    # one row: a grid of three or more ruled columns (a page of one tall row, its text in one cell)
+    return filled_rows == 1 and max(len(r) for r in rows) >= 3
 
 
 def _inside(line: dict, bbox) -> bool:
