@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
+
+import pandas as pd
 
 from budgetkit.check.findings import Finding, _dec_str
 from budgetkit.check.ledger import Ledger
@@ -30,23 +33,54 @@ def _dec(s) -> Decimal | None:
         return None
 
 
+def _s(x) -> str:
+    """A frame cell as text: '' for a missing value (None or pandas NA), never a truth test on NA."""
+    if x is None or x is pd.NA or (isinstance(x, float) and x != x):
+        return ""
+    return str(x)
+
+
 def _loc(r) -> dict:
-    return {"table_no": None, "table_title": r["table_title"], "page": None if str(r["page"]) == "<NA>" else int(r["page"]),
-            "row_label": f"{r['project_name']} · {r['level3']}",
-            "column_label": "指标值 / value", "raw": f"{r['operator'] or ''} {r['value'] or ''} {r['measure_unit'] or ''}"}
+    page = r.get("page") if hasattr(r, "get") else None
+    return {"table_no": None, "table_title": _s(r["table_title"]) or None,
+            "page": None if page is None or pd.isna(page) else int(page),
+            "row_label": f"{_s(r['project_name'])} · {_s(r['level3'])}",
+            "column_label": "指标值 / value", "raw": f"{_s(r['operator'])} {_s(r['value'])} {_s(r['measure_unit'])}".strip()}
+
+
+def _guesses(g) -> list[str]:
+    if "guesses" not in g:
+        return []
+    out: list[str] = []
+    for x in g["guesses"]:
+        out += [y for y in _s(x).split("; ") if y and y not in out]
+    return out
 
 
 def _goal_loc(r, quote) -> dict:
-    return {"section": f"{r['project_name']} · 年度目标 / annual goal", "page": None, "quote": quote}
+    page = r.get("page") if hasattr(r, "get") else None
+    return {"section": f"{_s(r['project_name'])} · 年度目标 / annual goal",
+            "page": None if page is None or pd.isna(page) else int(page), "quote": quote}
 
 
-def _to_wan(value: Decimal, unit: str | None) -> Decimal | None:
-    unit = unit or ""
+def _to_wan(value: Decimal, unit) -> Decimal | None:
+    unit = _s(unit)
     if unit.startswith("万元"):
         return value
     if unit.startswith("元"):
         return value / Decimal(10000)
     return None
+
+
+@lru_cache(maxsize=1)
+def _cost_total_terms() -> tuple[str, ...]:
+    return tuple(r["term"] for r in load_csv("target_terms.csv") if r["role"] == "cost_total")
+
+
+def _budget_wan(budget, unit) -> Decimal | None:
+    if budget is None or budget is pd.NA or str(budget) == "<NA>":
+        return None
+    return _to_wan(Decimal(budget), unit or "万元")
 
 
 def review(L: Ledger, R: Recorder, expected_weight_total: Decimal | None = None) -> None:
@@ -56,73 +90,90 @@ def review(L: Ledger, R: Recorder, expected_weight_total: Decimal | None = None)
         for rule in ("P01", "P02", "P03", "P04", "P05", "P08"):
             R.not_evaluated(rule, "没有可读的项目绩效目标表", "no readable project performance-target table")
         return
+    unnamed = t["project_name"].isna()
+    if unnamed.any():  # indicators whose project's name was not read are judged with no project
+        R.not_evaluated("P01", f"{int(unnamed.sum())}项指标的项目名称未能读出",
+                        f"the project of {int(unnamed.sum())} indicators could not be read")
+        t = t[~unnamed]
+    if "has_weight_column" in t and not t["has_weight_column"].fillna(False).any():
+        R.not_evaluated("P01", "绩效目标表没有权重列", "the performance-target tables print no weight column")
     framework = load_csv("performance_framework.csv")
     year = L.d.meta.get("year") or 0
     units = load_csv("indicator_units.csv")
     seen_indicators = defaultdict(set)
     for (code, name), g in t.groupby(["project_code", "project_name"], sort=False, dropna=False):
         first = g.iloc[0]
-        weights = [w for w in g["weight"] if w is not None and str(w) != "<NA>"]
-        total = sum(weights, Decimal(0))
-        R.evaluated["P01"] += 1
-        if expected_weight_total is None or total != expected_weight_total:
-            exp = "" if expected_weight_total is None else f"（期望 {expected_weight_total}）"
-            exp_en = "" if expected_weight_total is None else f" (expected {expected_weight_total})"
-            R.add(Finding("P01", "fail" if expected_weight_total is not None else "note",
-                          f"项目「{name}」{len(weights)}项指标权重合计 {_dec_str(total)}{exp}",
-                          f"project '{name}': {len(weights)} indicator weights sum to {_dec_str(total)}{exp_en}",
-                          expected=expected_weight_total, actual=total,
-                          severity="warning" if expected_weight_total is not None else "info",
-                          locations=[_loc(first)]))
+        guesses = _guesses(g)
+        department = "source" in g and (g["source"] == "department").all()
+        if "has_weight_column" not in g or g["has_weight_column"].fillna(False).any():
+            weights = [w for w in g["weight"] if w is not None and str(w) != "<NA>"]
+            total = sum(weights, Decimal(0))
+            R.evaluated["P01"] += 1
+            if expected_weight_total is None or total != expected_weight_total:
+                exp = "" if expected_weight_total is None else f"（期望 {expected_weight_total}）"
+                exp_en = "" if expected_weight_total is None else f" (expected {expected_weight_total})"
+                R.add(Finding("P01", "fail" if expected_weight_total is not None else "note",
+                              f"项目「{name}」{len(weights)}项指标权重合计 {_dec_str(total)}{exp}",
+                              f"project '{name}': {len(weights)} indicator weights sum to {_dec_str(total)}{exp_en}",
+                              expected=expected_weight_total, actual=total,
+                              severity="warning" if expected_weight_total is not None else "info",
+                              locations=[_loc(first)], guesses=guesses if expected_weight_total is not None else []))
         present = set(g["level1"].dropna())
         for f in framework:
-            if f["required"] != "yes" or (f["since_year"] and year < int(f["since_year"])):
+            if department or f["required"] != "yes" or (f["since_year"] and year < int(f["since_year"])):
                 continue
             R.evaluated["P02"] += 1
             if not any(f["level1"].replace("指标", "") in p for p in present):
                 R.add(Finding("P02", "fail", f"项目「{name}」缺少一级指标「{f['level1']}」",
-                              f"project '{name}' has no {f['name_en']} indicator", locations=[_loc(first)]))
-        budget = first["budget"]
+                              f"project '{name}' has no {f['name_en']} indicator", locations=[_loc(first)],
+                              guesses=guesses))
+        budget = _budget_wan(first["budget"], _s(first.get("budget_unit")) if hasattr(first, "get") else "万元")
         for _, r in g.iterrows():
-            level1, op, value, mu = r["level1"] or "", r["operator"] or "", (r["value"] or "").strip(), r["measure_unit"] or ""
+            level1, op, mu = _s(r["level1"]), _s(r["operator"]).strip(), _s(r["measure_unit"])
+            value, level3 = _s(r["value"]).strip(), _s(r["level3"])
+            row_guesses = [x for x in _s(r.get("guesses")).split("; ") if x]
             numeric = bool(_NUMERIC.match(value))
             if "成本" in level1:
                 R.evaluated["P03"] += 1
-                if op.strip() in ("≥", ">=", "＞", ">"):
-                    R.add(Finding("P03", "fail", f"项目「{name}」成本指标「{r['level3']}」使用“{op}”，成本应设上限",
-                                  f"project '{name}': cost indicator '{r['level3']}' uses '{op}'; a cost needs a ceiling",
-                                  locations=[_loc(r)]))
+                if op in ("≥", ">=", "＞", ">"):
+                    R.add(Finding("P03", "fail", f"项目「{name}」成本指标「{level3}」使用“{op}”，成本应设上限",
+                                  f"project '{name}': cost indicator '{level3}' uses '{op}'; a cost needs a ceiling",
+                                  locations=[_loc(r)], guesses=row_guesses))
                 wan = _to_wan(_dec(value), mu) if numeric and _dec(value) is not None else None
-                if wan is not None and budget is not None and str(budget) != "<NA>" and wan != budget:
+                whole = any(term in level3 for term in _cost_total_terms())
+                if wan is not None and budget is not None and wan != budget and (whole or wan > budget):
                     R.add(Finding("P03", "fail",
-                                  f"项目「{name}」成本指标「{r['level3']}」{value}{mu}（{wan.normalize():f}万元）与预算 {budget:.2f}万元不符",
+                                  f"项目「{name}」成本指标「{level3}」{value}{mu}（{wan.normalize():f}万元）与预算 {budget:.2f}万元不符",
                                   f"project '{name}': cost indicator {value}{mu} ({wan.normalize():f} 万元) does not fit the budget {budget:.2f} 万元",
-                                  expected=budget, actual=wan, unit="万元", locations=[_loc(r)]))
+                                  expected=budget, actual=wan, unit="万元", locations=[_loc(r)], guesses=guesses))
             R.evaluated["P04"] += 1
-            if op.strip() == "定性" and numeric:
-                R.add(Finding("P04", "fail", f"项目「{name}」定性指标「{r['level3']}」填了数值“{value}”",
-                              f"project '{name}': qualitative indicator '{r['level3']}' has the number '{value}'",
-                              locations=[_loc(r)]))
-            elif op.strip() in ("＝", "=", "≥", "≤", ">=", "<=") and value and not numeric:
-                R.add(Finding("P04", "fail", f"项目「{name}」定量指标「{r['level3']}」的值“{value}”不是数字",
-                              f"project '{name}': quantitative indicator '{r['level3']}' has the non-numeric value '{value}'",
-                              locations=[_loc(r)]))
-            if op.strip() != "定性":
+            if op == "定性" and numeric:
+                R.add(Finding("P04", "fail", f"项目「{name}」定性指标「{level3}」填了数值“{value}”",
+                              f"project '{name}': qualitative indicator '{level3}' has the number '{value}'",
+                              locations=[_loc(r)], guesses=row_guesses))
+            elif op in ("＝", "=", "≥", "≤", ">=", "<=") and value and not numeric:
+                R.add(Finding("P04", "fail", f"项目「{name}」定量指标「{level3}」的值“{value}”不是数字",
+                              f"project '{name}': quantitative indicator '{level3}' has the non-numeric value '{value}'",
+                              locations=[_loc(r)], guesses=row_guesses))
+            if op != "定性" and numeric and mu:  # a unit is judged only where a number and its unit are printed
                 for u in units:
-                    if u["keyword"] in (r["level3"] or ""):
+                    if u["keyword"] in level3:
                         R.evaluated["P05"] += 1
                         if not re.search(u["units_pattern"], mu):
                             R.add(Finding("P05", "fail",
-                                          f"项目「{name}」指标「{r['level3']}」以“{mu or '（空）'}”计量，应为{u['expects_zh']}",
-                                          f"project '{name}': '{r['level3']}' is measured in '{mu}', expected {u['expects_en']}",
-                                          locations=[_loc(r)]))
+                                          f"项目「{name}」指标「{level3}」以“{mu}”计量，应为{u['expects_zh']}",
+                                          f"project '{name}': '{level3}' is measured in '{mu}', expected {u['expects_en']}",
+                                          locations=[_loc(r)], guesses=row_guesses))
                         break
-            if "满意" in (r["level3"] or "") + (r["level2"] or "") and numeric and _dec(value.strip("%％")) == 100 \
-                    and op.strip() in ("＝", "=", "≥", ">="):
+            if "满意" in level3 + _s(r["level2"]) and numeric and _dec(value.strip("%％")) == 100 \
+                    and op in ("＝", "=", "≥", ">="):
                 R.add(Finding("P06", "fail", f"项目「{name}」满意度目标为100%", f"project '{name}' targets 100% satisfaction",
-                              locations=[_loc(r)]))
-            seen_indicators[(r["level3"], value, mu)].add(name)
-        _goal_text(R, g, first)
+                              locations=[_loc(r)], guesses=row_guesses))
+            # a copied indicator: a specific figure (not a rate, not a satisfaction, not words) in several projects
+            if not department and numeric and "%" not in mu + value and "％" not in mu + value \
+                    and "满意" not in level1 + level3:
+                seen_indicators[(level3, value, mu)].add(name)
+        _goal_text(R, g, first, guesses)
     for (level3, value, mu), projects in seen_indicators.items():
         R.evaluated["P07"] += 1
         if len(projects) > 1:
@@ -130,8 +181,8 @@ def review(L: Ledger, R: Recorder, expected_weight_total: Decimal | None = None)
                           f"indicator '{level3} {value}{mu}' is identical in {len(projects)} projects"))
 
 
-def _goal_text(R: Recorder, g, first) -> None:
-    goal = first["goal"] or ""
+def _goal_text(R: Recorder, g, first, guesses=()) -> None:
+    goal = _s(first["goal"])
     name = first["project_name"]
     if not goal:
         return
@@ -144,7 +195,7 @@ def _goal_text(R: Recorder, g, first) -> None:
         if abs(got - stated) > tol:
             R.add(Finding("P08", "fail", f"项目「{name}」年度目标中的算式「{m.group(0)}」：{a}×{b}={got.normalize():f}，不等于{stated.normalize():f}",
                           f"project '{name}': the goal's arithmetic '{m.group(0)}' gives {got.normalize():f}, not {stated.normalize():f}",
-                          expected=got, actual=stated, unit="元", locations=[_goal_loc(first, m.group(0))]))
+                          expected=got, actual=stated, unit="元", locations=[_goal_loc(first, m.group(0))], guesses=list(guesses)))
     for line in goal.split("\n"):
         persons = _PERSONS.search(line)
         rate = _RATE.search(line)
@@ -161,26 +212,26 @@ def _goal_text(R: Recorder, g, first) -> None:
                 R.add(Finding("P08", "fail",
                               f"项目「{name}」年度目标：{n}人 × {per}元/月 × 12个月 = {yearly.normalize():f}元，文中为{y.normalize():f}元",
                               f"project '{name}': {n} persons × {per} a month × 12 = {yearly.normalize():f}, the goal says {y.normalize():f}",
-                              expected=yearly, actual=y, unit="元", locations=[_goal_loc(first, line.strip()[:160])]))
-    budget = first["budget"]
+                              expected=yearly, actual=y, unit="元", locations=[_goal_loc(first, line.strip()[:160])], guesses=list(guesses)))
+    budget = _budget_wan(first["budget"], _s(first.get("budget_unit")) or "万元")
     for m in _YEAR_NEED.finditer(goal):
         y = Decimal(m.group("y"))
         wan = y if m.group("u") == "万元" else y / Decimal(10000)
         R.evaluated["P09"] += 1
-        if budget is not None and str(budget) != "<NA>" and abs(wan - budget) > Decimal("0.005") + \
+        if budget is not None and abs(wan - budget) > Decimal("0.005") + \
                 Decimal(5) * Decimal(10) ** (-(printed_decimals(y) + 1)) / (1 if m.group("u") == "万元" else 10000):
             R.add(Finding("P09", "fail", f"项目「{name}」年度目标称「{m.group(0)}」，预算数为 {budget:.2f}万元",
                           f"project '{name}': the goal says '{m.group(0)}' but the budget is {budget:.2f} 万元",
-                          expected=budget, actual=wan, unit="万元", locations=[_goal_loc(first, m.group(0))]))
-    counts = {Decimal(v) for v, mu, l3 in zip(g["value"], g["measure_unit"], g["level3"])
-              if v and re.fullmatch(r"\d+", v.strip()) and ((mu or "").startswith("人") or "人数" in (l3 or ""))}
+                          expected=budget, actual=wan, unit="万元", locations=[_goal_loc(first, m.group(0))], guesses=list(guesses)))
+    counts = {Decimal(_s(v).strip()) for v, mu, l3 in zip(g["value"], g["measure_unit"], g["level3"])
+              if re.fullmatch(r"\d+", _s(v).strip()) and (_s(mu).startswith("人") or "人数" in _s(l3))}
     stated = {Decimal(m.group("n")) for m in _PERSONS.finditer(goal)}
     if counts and stated:
         R.evaluated["P09"] += 1
         if not counts & stated:
             R.add(Finding("P09", "fail", f"项目「{name}」年度目标中的人数{sorted(stated)}与指标{sorted(counts)}不符",
                           f"project '{name}': persons in the goal {sorted(stated)} differ from the indicators {sorted(counts)}",
-                          locations=[_goal_loc(first, goal[:120])]))
+                          locations=[_goal_loc(first, goal[:120])], guesses=list(guesses)))
 
 
 RULES = [review]
