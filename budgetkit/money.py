@@ -135,15 +135,17 @@ def convert(amount: Decimal, from_unit: str, to_unit: str) -> Decimal:
     return to_yuan(amount, from_unit) / YUAN_PER_UNIT[to_unit]
 
 
-_UNIT_RE = re.compile(r"(?:金额)?单位\s*[:：]\s*(亿元|万元|元)")
-_UNIT_RE2 = re.compile(r"[（(]\s*(?:单位\s*[:：]?\s*)?(亿元|万元|元)\s*[)）]")
+_U = r"(?:人民币)?\s*(亿\s*元|万\s*元|元)"
+# 单位：万元, 单位:元, 单位 万元 (the colon lost to another line), 单位：人民币万元, 万 元 with a gap
+_UNIT_RE = re.compile(rf"(?:金额)?单位\s*[:：]?\s*{_U}(?![\u4e00-\u9fff])")
+_UNIT_RE2 = re.compile(rf"[（(]\s*(?:单位\s*[:：]?\s*)?{_U}\s*[)）]")
 
 
 def find_unit(text: str) -> str | None:
     """The amount unit a caption prints (``金额单位：万元``, ``单位:元``, ``（万元）``)."""
     m = _UNIT_RE.search(text) or _UNIT_RE2.search(text)
     if m:
-        return m.group(1)
+        return re.sub(r"\s+", "", m.group(1))
     m = re.search(r"金额\s*[:：]\s*(亿元|万元|元)", text)
     return m.group(1) if m else None
 
