@@ -207,3 +207,11 @@ def test_a_qizhong_header_row_is_a_partition_and_lone_or_nested_qizhong_columns_
     # Shenzhen: 政府采购项目/小计 beside two nested 其中 columns (中小企业 ⊃ 小微企业): not judged
     sz = check(load(CORPUS / "gd-shenzhen-finance-2026-budget.pdf"))
     assert not [x for x in sz if x.rule == "W03" and x.status == "fail"]
+
+
+@pytest.mark.parametrize("caption,unit", [("单位 万元", "万元"), ("单位\n：\n万元", "万元"), ("金额单位：人民币元", "元"),
+                                          ("单位：万 元", "万元"), ("编制单位：元宝区财政局", None)])
+def test_unit_glyphs_split_across_lines(caption, unit):
+    from budgetkit.money import find_unit
+
+    assert find_unit(caption) == unit
