@@ -215,3 +215,11 @@ def test_unit_glyphs_split_across_lines(caption, unit):
     from budgetkit.money import find_unit
 
     assert find_unit(caption) == unit
+
+
+def test_a_document_printing_no_unit_takes_the_texts_unit_as_a_guess():
+    rows = [r[:] for r in FUNCTION_ROWS]
+    text = [_line(f"一般公共服务支出{x}万元。") for x in ("120.00", "100.00", "20.00")]
+    (tt,), _ = _tidy(text + [_line("一般公共预算支出表"), _table(rows)])
+    assert tt.table.unit == "万元" and any("inferred from the text" in g for g in tt.table.guesses)
+    assert len(tt.amounts) == 6 and not tt.residue

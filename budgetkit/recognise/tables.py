@@ -245,6 +245,12 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
                                        f"（{reason}） / title not recognised; kind inferred from header and codes as "
                                        f"{kind} ({reason})")
         unit = p["unit"] or units_seen
+        if unit is None and not printed_units and has_figures(grid):
+            # no table of the document prints a unit: the text's own unit, said to be a guess
+            unit = _text_unit(prose)
+            if unit:
+                p["guesses"].append(f"{UNIT_GUESS}，全文表格均未印单位，按说明文字所用的{unit}推断 / no table prints "
+                                    f"a unit; {unit} inferred from the text")
         if not p["unit"] and units_seen and has_figures(grid) and len(printed_units) > 1:
             p["guesses"].append(f"{UNIT_GUESS}，沿用前表的{units_seen} / no unit printed; {units_seen} taken "
                                 "from the table before")
@@ -392,3 +398,15 @@ def _widen(rows, owners, edges, union, tol: float = 3.0):
         new_rows.append(nr)
         new_owners.append(no)
     return new_rows, new_owners
+
+
+def _text_unit(prose: list[ProseLine]) -> str | None:
+    """The unit the narrative states its amounts in, when it clearly uses one."""
+    text = " ".join(p.text for p in prose)
+    wan = len(re.findall(r"\d\s*万元", text))
+    yuan = len(re.findall(r"\d\s*元", text)) - wan
+    if wan >= 3 and wan >= 4 * max(yuan, 0):
+        return "万元"
+    if yuan >= 3 and yuan >= 4 * wan:
+        return "元"
+    return None
