@@ -17,6 +17,7 @@ from budgetkit.money import YUAN_PER_UNIT, printed_decimals
 from budgetkit.reference import load_csv
 
 NUM = r"\d+(?:\.\d+)?"
+_PARENS = re.compile(r"[（(][^（）()]*[）)]")
 _NUMERIC = re.compile(rf"^[<>≥≤＝=]?\s*{NUM}\s*[%％]?$")
 _EXPR = re.compile(rf"(?P<a>{NUM})\s*(?:元|人|个)?\s*[*×xX]\s*(?P<b>{NUM})\s*(?:个月|月|人|年)?\s*"
                    rf"(?:=|＝|合计|共计)\s*约?\s*(?P<c>{NUM})\s*(?P<cu>万元|万|元)?")
@@ -101,7 +102,9 @@ def review(L: Ledger, R: Recorder, expected_weight_total: Decimal | None = None)
     year = L.d.meta.get("year") or 0
     units = load_csv("indicator_units.csv")
     seen_indicators = defaultdict(set)
-    for (code, name), g in t.groupby(["project_code", "project_name"], sort=False, dropna=False):
+    keys = ["project_no"] if "project_no" in t else ["project_code", "project_name"]
+    for _, g in t.groupby(keys, sort=False, dropna=False):
+        name = g["project_name"].iloc[0]
         first = g.iloc[0]
         guesses = _guesses(g)
         department = "source" in g and (g["source"] == "department").all()
@@ -120,7 +123,7 @@ def review(L: Ledger, R: Recorder, expected_weight_total: Decimal | None = None)
                               locations=[_loc(first)], guesses=guesses if expected_weight_total is not None else []))
         present = set(g["level1"].dropna())
         for f in framework:
-            if department or f["required"] != "yes" or (f["since_year"] and year < int(f["since_year"])):
+            if department or not present or f["required"] != "yes" or (f["since_year"] and year < int(f["since_year"])):
                 continue
             R.evaluated["P02"] += 1
             if not any(f["level1"].replace("指标", "") in p for p in present):
@@ -135,7 +138,8 @@ def review(L: Ledger, R: Recorder, expected_weight_total: Decimal | None = None)
             numeric = bool(_NUMERIC.match(value))
             if "成本" in level1:
                 R.evaluated["P03"] += 1
-                if op in ("≥", ">=", "＞", ">"):
+                head = _PARENS.sub("", level3).strip()
+                if op in ("≥", ">=", "＞", ">") and "元" in mu and not head.endswith(("标准", "率")):
                     R.add(Finding("P03", "fail", f"项目「{name}」成本指标「{level3}」使用“{op}”，成本应设上限",
                                   f"project '{name}': cost indicator '{level3}' uses '{op}'; a cost needs a ceiling",
                                   locations=[_loc(r)], guesses=row_guesses))
@@ -156,8 +160,9 @@ def review(L: Ledger, R: Recorder, expected_weight_total: Decimal | None = None)
                               f"project '{name}': quantitative indicator '{level3}' has the non-numeric value '{value}'",
                               locations=[_loc(r)], guesses=row_guesses))
             if op != "定性" and numeric and mu:  # a unit is judged only where a number and its unit are printed
+                head = _PARENS.sub("", level3).strip()
                 for u in units:
-                    if u["keyword"] in level3:
+                    if head.endswith(u["keyword"]):  # the head noun of a Chinese name is its last word
                         R.evaluated["P05"] += 1
                         if not re.search(u["units_pattern"], mu):
                             R.add(Finding("P05", "fail",
@@ -224,7 +229,8 @@ def _goal_text(R: Recorder, g, first, guesses=()) -> None:
                           f"project '{name}': the goal says '{m.group(0)}' but the budget is {budget:.2f} 万元",
                           expected=budget, actual=wan, unit="万元", locations=[_goal_loc(first, m.group(0))], guesses=list(guesses)))
     counts = {Decimal(_s(v).strip()) for v, mu, l3 in zip(g["value"], g["measure_unit"], g["level3"])
-              if re.fullmatch(r"\d+", _s(v).strip()) and (_s(mu).startswith("人") or "人数" in _s(l3))}
+              if re.fullmatch(r"\d+", _s(v).strip()) and not _s(mu).startswith("万")
+              and (_s(mu).startswith("人") or "人数" in _s(l3))}
     stated = {Decimal(m.group("n")) for m in _PERSONS.finditer(goal)}
     if counts and stated:
         R.evaluated["P09"] += 1

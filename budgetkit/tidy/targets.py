@@ -26,7 +26,7 @@ from budgetkit.money import DECIMAL_DTYPE, decimal_series, find_unit, parse_amou
 from budgetkit.reference import load_csv
 
 COLUMNS = ["doc_id", "source", "file", "table_index", "table_title", "page", "row_no", "unit_code", "unit_name",
-           "project_code", "project_name", "budget", "budget_unit", "goal", "level1", "level2", "level3", "operator",
+           "project_no", "project_code", "project_name", "budget", "budget_unit", "goal", "level1", "level2", "level3", "operator",
            "value", "measure_unit", "weight", "direction", "value_printed", "has_weight_column", "guesses"]
 _PROJECT = re.compile(r"^\s*([0-9A-Za-z]{6,})\s*[-－—]+\s*(.+)$", re.S)
 _UNIT = re.compile(r"^\s*(\d{2,})\s*[-－]\s*(.+)$", re.S)
@@ -41,6 +41,8 @@ G_CARRIED = "项目信息由前一表格或前一页延续 / project carried ove
 G_HEADER = "由表头行重建 / rebuilt from the header rows"
 G_LEVELS = "一、二、三级指标由同一单元格拆分 / levels split from one cell"
 G_LOST = "项目名称未能读出（合并单元格跨页）/ the project's name was not read (a merged cell over a page break)"
+G_INCOMPLETE = ("表格续页未能完整读出，指标可能不全 / a continuation of the table could not be read in full: "
+                "indicators may be missing")
 G_SPLIT_ROW = "跨页断开的行已拼接 / a row split over a page break was joined"
 
 
@@ -165,7 +167,7 @@ def _split_value(value: str) -> tuple[str | None, str, str | None]:
     if m:
         op, rest = m.group(1), value[m.end():]
     n = _NUMBER_UNIT.match(rest.strip())
-    if n and not re.match(r"^[\d.]", n.group(2) or ""):
+    if n and not re.search(r"[\d.前后底内止以]", n.group(2) or ""):
         return op, n.group(1), n.group(2) or None
     return op, rest.strip() if op else value, None
 
@@ -183,6 +185,7 @@ class _Reader:
         self.project_rows = 0  # indicator rows of the current project
         self.last_page = None
         self.budget_unit_hint = None
+        self.project_no = 0
         self.header_of: list | None = None
         self.repeats = 0  # rows in a run showing the same project cell (a merged cell shown on every row)
         self.prev_project_cell = ""
@@ -193,7 +196,8 @@ class _Reader:
     def _new_project(self, name: str | None, where: dict) -> None:
         self._flush_empty_project()
         keep = {k: self.project.get(k) for k in ("unit",)}
-        self.project = {**keep, "project": name, "where": where, "guesses": []}
+        self.project_no += 1
+        self.project = {**keep, "project": name, "where": where, "guesses": [], "no": self.project_no}
         self.levels = {}
         self.carried = False
         self.project_rows = 0
@@ -335,7 +339,7 @@ class _Reader:
                 self.project["where"] = where  # a project list row: flushed as a project-only row
             return
         level1, level2, level3 = get.get("level1", ""), get.get("level2", ""), get.get("level3", "")
-        if level3 and level3 in (level1, level2, get.get("value"), get.get("operator")):
+        if level3 and (level3 in (level1, get.get("value"), get.get("operator")) or (level3 == level2 and not level1)):
             return  # a label spanning the indicator columns, not an indicator
         guesses = []
         if level3 and "level1" not in c:
@@ -386,7 +390,8 @@ class _Reader:
         project_code, project_name = _split(_PROJECT, p.get("project"))
         if project_name is None and t.kind == "overall_performance_targets" and not p.get("lost"):
             project_name = DEPARTMENT_WIDE
-        g = list(guesses) + ([G_CARRIED] if self.carried else []) + ([G_LOST] if p.get("lost") else [])
+        g = list(guesses) + ([G_CARRIED] if self.carried else []) + ([G_LOST] if p.get("lost") else []) \
+            + ([G_INCOMPLETE] if p.get("incomplete") else [])
         value_printed = ind.get("value") or None
         op, value, mu = ind.get("operator") or None, ind.get("value") or None, ind.get("measure_unit") or None
         if value and not (op and mu):
@@ -396,7 +401,7 @@ class _Reader:
         self.rows.append({
             "doc_id": self.d.doc_id, "source": "department" if t.kind == "overall_performance_targets" else "table", "file": t.file, "table_index": t.index,
             "table_title": t.title, "page": where.get("page"), "row_no": where.get("row_no"),
-            "unit_code": unit_code, "unit_name": unit_name, "project_code": project_code,
+            "unit_code": unit_code, "unit_name": unit_name, "project_no": p.get("no"), "project_code": project_code,
             "project_name": project_name, "budget": p.get("budget"),
             "budget_unit": p.get("budget_unit") if p.get("budget") is not None else None,
             "goal": p.get("goal") or None,
@@ -412,6 +417,16 @@ class _Reader:
             self.project_rows += 1
             self.last_page = where.get("page")
         self.project["goal_open"] = False
+
+    def unreadable_continuation(self) -> None:
+        """A fragment that continues the current table but gave no rows: the project may miss indicators."""
+        no = self.project.get("no")
+        if no is None:
+            return
+        self.project["incomplete"] = True
+        for r in self.rows:
+            if r["project_no"] == no:
+                r["guesses"] = _add(r["guesses"], G_INCOMPLETE)
 
     def finish(self) -> list[dict]:
         self._flush_empty_project()
@@ -476,8 +491,11 @@ def performance_targets(d) -> pd.DataFrame:
     prev = None
     for t in d.tables:
         if not _target_bearing(t):
-            if t.kind == "unknown" and prev is not None and _continues(prev, t) and len(t.frame):
-                reader.table(t, continued=True)  # an untitled continuation fragment
+            if t.kind == "unknown" and prev is not None and _continues(prev, t):
+                if len(t.frame):
+                    reader.table(t, continued=True)  # an untitled continuation fragment
+                else:
+                    reader.unreadable_continuation()
                 prev = t
             continue
         same_columns = prev is not None and list(prev.frame.columns) == list(t.frame.columns)
@@ -488,9 +506,10 @@ def performance_targets(d) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=COLUMNS)
     df["budget"] = decimal_series(df["budget"], index=df.index)
     df["weight"] = decimal_series(df["weight"], index=df.index)
-    strings = [c for c in COLUMNS if c not in ("table_index", "page", "row_no", "budget", "weight", "has_weight_column")]
+    strings = [c for c in COLUMNS if c not in ("table_index", "page", "row_no", "budget", "weight", "has_weight_column",
+                                               "project_no")]
     df = df.astype({c: "string" for c in strings}).astype({"table_index": "Int64", "page": "Int64", "row_no": "Int64",
-                                                           "has_weight_column": "boolean"})
+                                                           "project_no": "Int64", "has_weight_column": "boolean"})
     assert df["budget"].dtype == DECIMAL_DTYPE
     return df
 
