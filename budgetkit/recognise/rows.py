@@ -55,7 +55,7 @@ def is_caption_row(row) -> bool:
     if len(texts) == 1:
         first = texts[0].split("\n")[0]
         m = match_title(first)
-        if m is not None and m.score >= 1:
+        if m is not None:  # a title printed in the grid's first row, known or not
             return True
     return False
 
