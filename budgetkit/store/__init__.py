@@ -1,0 +1,12 @@
+"""Corpus scale: many disclosures in one Parquet store, built in parallel, queried with DuckDB.
+
+``budgetkit build PATH... --out STORE`` (:func:`build`), ``budgetkit.store.open(STORE)`` → DuckDB connection with
+a view per table, ``budgetkit query STORE "SQL"`` and ``budgetkit.read(path, store=STORE)`` (reopen by sha256).
+"""
+from budgetkit.store.build import build
+from budgetkit.store.group import plan
+from budgetkit.store.query import load_disclosure, open_store, query
+
+open = open_store  # noqa: A001 - ``budgetkit.store.open(STORE)`` reads as intended
+
+__all__ = ["build", "plan", "open", "open_store", "query", "load_disclosure"]

@@ -1,0 +1,476 @@
+"""``budgetkit build``: many disclosures into one Parquet store, in parallel with Dask distributed.
+
+One code path: a local cluster of processes (``workers``) or an existing scheduler (``scheduler``).  Each task
+reads, checks and writes one disclosure's pieces itself and returns a few numbers, so nothing large passes
+through the scheduler.  Tasks are handed out a window at a time (one per worker thread), which keeps one
+disclosure per worker in memory.
+
+Per disclosure a marker ``_done/PIECE.json`` is written last; a rerun skips disclosures whose marker names the
+same files (sha256) and budgetkit version, so an interrupted run resumes where it stopped.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from budgetkit.errors import BadInputError
+from budgetkit.store.group import Group, plan
+from budgetkit.store.pieces import (TABLES, atomic_write_bytes, atomic_write_table, piece_name, piece_path,
+                                    partition_values, to_arrow, with_partition_columns)
+
+FINDING_DECIMAL = pa.decimal128(38, 12)
+FAILURE_COLUMNS = ["disclosure_id", "file", "sha256", "step", "error_type", "reason", "budgetkit_version",
+                   "failed_at"]
+
+
+def version() -> str:
+    import budgetkit
+
+    return budgetkit.__version__
+
+
+def sha256_of(path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# one disclosure (runs on a worker)
+
+def _reason(exc: BaseException) -> tuple[str, str]:
+    if isinstance(exc, BadInputError):
+        return "BadInputError", str(exc)
+    msg = str(exc).splitlines()[0][:300] if str(exc) else ""
+    return type(exc).__name__, f"内部错误 / internal error: {type(exc).__name__}: {msg}"
+
+
+def _failure(did, file, sha, step, exc, ver) -> dict:
+    etype, reason = _reason(exc)
+    return {"disclosure_id": did, "file": file, "sha256": sha, "step": step, "error_type": etype, "reason": reason,
+            "budgetkit_version": ver, "failed_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+
+
+def _dec(v) -> Decimal | None:
+    if v is None:
+        return None
+    try:
+        d = Decimal(str(v))
+        q = d.quantize(Decimal("1e-12"))
+    except (InvalidOperation, ValueError):
+        return None
+    return q if q == d and abs(q) < Decimal("1e26") else None  # exact in decimal128(38,12), else text only
+
+
+def findings_frame(findings, did: str, doc_id: str, shas: dict) -> pd.DataFrame:
+    rows = []
+    for f in findings:
+        d = f.to_dict()
+        loc = f.locations[0] if f.locations else {}
+        row = {"disclosure_id": did, "doc_id": doc_id, "file": loc.get("file"),
+               "sha256": shas.get(loc.get("file")), "page": loc.get("page"), "table_no": loc.get("table_no"),
+               "table_title": loc.get("table_title"), "row_label": loc.get("row_label"),
+               "column_label": loc.get("column_label"), "rule": f.rule, "family": f.family,
+               "severity": f.severity, "status": f.status, "message": f.message, "message_en": f.message_en}
+        for k in ("expected", "actual", "difference", "tolerance"):
+            row[k] = _dec(getattr(f, k, None) if k != "difference" else f.difference)
+            row[f"{k}_text"] = d.get(k)
+        row |= {"unit": f.unit, "guesses": json.dumps(f.guesses, ensure_ascii=False),
+                "n_locations": len(f.locations),
+                "locations": json.dumps(f.locations, ensure_ascii=False, default=str)}
+        rows.append(row)
+    df = pd.DataFrame(rows, columns=FINDING_COLUMNS)
+    for k in ("expected", "actual", "difference", "tolerance"):
+        df[k] = pd.array(list(df[k]), dtype=pd.ArrowDtype(FINDING_DECIMAL))
+    df["page"] = df["page"].astype("Int64")
+    return df
+
+
+FINDING_COLUMNS = ["disclosure_id", "doc_id", "file", "sha256", "page", "table_no", "table_title", "row_label",
+                   "column_label", "rule", "family", "severity", "status", "message", "message_en",
+                   "expected", "expected_text", "actual", "actual_text", "difference", "difference_text",
+                   "tolerance", "tolerance_text", "unit", "guesses", "n_locations", "locations"]
+
+
+def tables_frame(d, did: str, shas: dict) -> pd.DataFrame:
+    rows = []
+    for t in d.tables:
+        pages = [p for p in (t.pages or []) if p is not None]
+        rows.append({"disclosure_id": did, "doc_id": t.doc_id, "file": t.file, "sha256": shas.get(t.file),
+                     "page": pages[0] if pages else None, "pages": json.dumps(list(t.pages or [])),
+                     "table_index": t.index, "kind": t.kind, "title": t.title, "table_no": t.table_no,
+                     "unit": t.unit, "continued_pages": t.continued_pages, "n_rows": t.frame.shape[0],
+                     "n_cols": t.frame.shape[1],
+                     "column_roles": json.dumps(t.column_roles, ensure_ascii=False),
+                     "guesses": json.dumps(list(getattr(t, "guesses", []) or []), ensure_ascii=False),
+                     "frame": frame_json(t.frame)})
+    df = pd.DataFrame(rows, columns=["disclosure_id", "doc_id", "file", "sha256", "page", "pages", "table_index",
+                                     "kind", "title", "table_no", "unit", "continued_pages", "n_rows", "n_cols",
+                                     "column_roles", "guesses", "frame"])
+    return df.astype({"page": "Int64", "table_index": "Int64", "continued_pages": "Int64", "n_rows": "Int64",
+                      "n_cols": "Int64"})
+
+
+def frame_json(frame: pd.DataFrame) -> str:
+    """A printed table's wide frame as JSON: columns, index (with its name) and cells as printed text."""
+    cols = [[None if v is None or (not isinstance(v, str) and pd.isna(v)) else v for v in frame.iloc[:, i]]
+            for i in range(frame.shape[1])]
+    return json.dumps({"columns": [str(c) for c in frame.columns], "index_name": frame.index.name,
+                       "index": [int(i) if isinstance(i, int) or hasattr(i, "__index__") else str(i)
+                                 for i in frame.index], "dtypes": [str(t) for t in frame.dtypes],
+                       "data_by_column": cols}, ensure_ascii=False, default=str)
+
+
+def _keyed(df: pd.DataFrame, did: str, shas: dict, file_col: str | None = "file") -> pd.DataFrame:
+    df = df.copy()
+    df.insert(0, "disclosure_id", did)
+    if file_col and file_col in df.columns:
+        df.insert(1, "sha256", [shas.get(f) for f in df[file_col]])
+    else:
+        only = next(iter(shas.values())) if len(shas) == 1 else None
+        df.insert(1, "sha256", only)
+    df["sha256"] = df["sha256"].astype("string")
+    return df
+
+
+def build_one(job: dict) -> dict:
+    """Read, check and store one disclosure; return a small summary (runs on a Dask worker)."""
+    from budgetkit.check import check
+    from budgetkit.pipeline import read
+
+    store, did, piece, ver = Path(job["store"]), job["disclosure_id"], job["piece"], job["version"]
+    paths = [Path(p) for p in job["paths"]]
+    by_path = dict(zip(job["paths"], job["sha256"]))
+    _forget(store, piece, job.get("old"))
+    failures, timings = [], {}
+    t0 = time.perf_counter()
+    d = None
+    try:
+        d = read(paths, keep_going=True)
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded, the run goes on
+        for p in paths:
+            failures.append(_failure(did, p.name, by_path[str(p)], "read", exc, ver))
+    timings["read_s"] = time.perf_counter() - t0
+    year = stage = None
+    frames: dict[str, pd.DataFrame] = {}
+    shas = {Path(p).name: s for p, s in by_path.items()}
+    if d is not None:
+        for exc in d.errors:
+            name = Path(getattr(exc, "path", "")).name
+            failures.append(_failure(did, name, shas.get(name), "read", exc, ver))
+        year, stage = d.meta.get("year"), d.meta.get("stage")
+        frames["amounts"] = _keyed(d.amounts, did, shas)
+        frames["residue"] = _keyed(d.residue, did, shas)
+        narrative = d.narrative.copy()
+        narrative.insert(0, "doc_id", d.doc_id)
+        frames["narrative"] = _keyed(narrative, did, shas)
+        frames["tables"] = tables_frame(d, did, shas)
+        t1 = time.perf_counter()
+        try:
+            frames["targets"] = _keyed(d.targets, did, shas, file_col=None)
+        except Exception as exc:  # noqa: BLE001
+            failures.append(_failure(did, None, None, "targets", exc, ver))
+        if hasattr(type(d), "statements") or "statements" in d.__dict__:
+            try:
+                st = d.statements
+                if isinstance(st, pd.DataFrame):
+                    frames["statements"] = _keyed(st, did, shas)
+            except Exception as exc:  # noqa: BLE001
+                failures.append(_failure(did, None, None, "statements", exc, ver))
+        timings["targets_s"] = time.perf_counter() - t1
+        t2 = time.perf_counter()
+        try:
+            findings = check(d)
+            frames["findings"] = findings_frame(findings, did, d.doc_id, shas)
+        except Exception as exc:  # noqa: BLE001
+            findings = None
+            failures.append(_failure(did, None, None, "check", exc, ver))
+        timings["check_s"] = time.perf_counter() - t2
+    year = year if year is not None else _int_or_none(job["manifest"].get("year"))
+    stage = stage or job["manifest"].get("stage")
+    if failures:
+        frames["failures"] = pd.DataFrame(failures, columns=FAILURE_COLUMNS).astype("string")
+    status = "failed" if d is None else ("partial" if failures else "ok")
+    written = []
+    for table, df in frames.items():
+        path = piece_path(store, table, year, stage, piece)
+        if len(df):
+            atomic_write_table(path, to_arrow(df, year, stage))
+            written.append(str(path.relative_to(store)))
+        else:
+            _write_schema(store, table, df, year, stage)
+    meta_row = _meta_row(job, d, status, failures, timings, year, stage)
+    dpath = piece_path(store, "disclosures", year, stage, piece)
+    atomic_write_table(dpath, to_arrow(meta_row, year, stage))
+    written.append(str(dpath.relative_to(store)))
+    marker = {"disclosure_id": did, "piece": piece, "version": ver, "files": job["paths"],
+              "sha256": job["sha256"], "status": status, "year": year, "stage": stage, "pieces": written,
+              "doc_id": d.doc_id if d is not None else None}
+    data = json.dumps(marker, ensure_ascii=False, indent=1).encode("utf-8")
+    atomic_write_bytes(store / "_done" / f"{piece}.json", data)
+    for sha in job["sha256"]:
+        atomic_write_bytes(store / "_sha256" / f"{sha}.json", data)
+    return {"disclosure_id": did, "status": status, "files": len(paths),
+            "failed_files": len({f["file"] for f in failures if f["step"] == "read"}),
+            "rows": {k: len(v) for k, v in frames.items()}, **timings}
+
+
+def _int_or_none(v):
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def _meta_row(job, d, status, failures, timings, year, stage) -> pd.DataFrame:
+    m = d.meta if d is not None else {}
+    manifest = job["manifest"]
+    units = m.get("units") or []
+    names = [manifest.get("publisher"), *(u.get("name") for u in units), m.get("department")]
+    cov = d.coverage() if d is not None else {}
+    row = {
+        "disclosure_id": job["disclosure_id"], "doc_id": d.doc_id if d is not None else None,
+        "status": status, "rule": job["rule"], "department": m.get("department"),
+        "department_code": m.get("department_code"), "publisher": manifest.get("publisher"),
+        "unit_names": json.dumps([u.get("name") for u in units], ensure_ascii=False),
+        "family": m.get("family") or manifest.get("family"),
+        "province": manifest.get("province") or manifest.get("family") or m.get("family"),
+        "city": manifest.get("city") or city_of(names),
+        "year": year, "stage": stage,
+        "files": json.dumps([Path(p).name for p in job["paths"]], ensure_ascii=False),
+        "paths": json.dumps(job["paths"], ensure_ascii=False),
+        "sha256": ",".join(job["sha256"]),
+        "n_files": len(job["paths"]), "n_failed": len(failures),
+        "n_tables": cov.get("tables"), "n_tables_recognised": cov.get("tables_recognised"),
+        "n_amounts": cov.get("amount_cells"), "n_residue": cov.get("residue_cells"),
+        "n_paragraphs": cov.get("paragraphs"),
+        "warnings": json.dumps(d.warnings if d is not None else [], ensure_ascii=False),
+        "errors": json.dumps([[getattr(e, "path", ""), getattr(e, "reason_zh", str(e)), getattr(e, "reason_en", "")]
+                              for e in (d.errors if d is not None else [])], ensure_ascii=False),
+        "meta": json.dumps(m, ensure_ascii=False, default=str),
+        "manifest": json.dumps(manifest, ensure_ascii=False),
+        "budgetkit_version": job["version"],
+        "read_seconds": timings.get("read_s"), "check_seconds": timings.get("check_s"),
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    df = pd.DataFrame([row])
+    for c in ("read_seconds", "check_seconds"):  # timings are not money; kept exact to the microsecond
+        df[c] = pd.array([None if v is None else Decimal(f"{v:.6f}") for v in df[c]],
+                         dtype=pd.ArrowDtype(pa.decimal128(18, 6)))
+    ints = ["year", "n_files", "n_failed", "n_tables", "n_tables_recognised", "n_amounts", "n_residue",
+            "n_paragraphs"]
+    df = df.astype({c: "Int64" for c in ints})
+    return df.astype({c: "string" for c in df.columns if c not in ints and c not in ("read_seconds",
+                                                                                      "check_seconds")})
+
+
+def city_of(names) -> str | None:
+    """The city in a department or unit name: the shortest leading name ending in 市/州/盟 (乐山市市中区… → 乐山市)."""
+    import re
+
+    for n in names:
+        if isinstance(n, str):
+            m = re.match(r"^(?:中共)?(\w{1,6}?[市州盟])", n)
+            if m and not m.group(1).endswith(("省市", "区市")):
+                return m.group(1)
+    return None
+
+
+def _write_schema(store: Path, table: str, df: pd.DataFrame, year, stage) -> None:
+    """A zero-row file so that a table with no rows anywhere can still be queried."""
+    path = store / "_schemas" / f"{table}.parquet"
+    if path.exists():
+        return
+    try:
+        atomic_write_table(path, with_partition_columns(to_arrow(df.iloc[:0], year, stage), year, stage))
+    except Exception:  # noqa: BLE001 - a schema file is a convenience only
+        pass
+
+
+def _forget(store: Path, piece: str, old: dict | None) -> None:
+    """Take an older build of this disclosure out of the store before writing the new one."""
+    (store / "_done" / f"{piece}.json").unlink(missing_ok=True)
+    if old:
+        for rel in old.get("pieces", []):
+            (store / rel).unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the driver
+
+@dataclass
+class BuildResult:
+    store: Path
+    planned: int = 0
+    skipped: int = 0
+    built: int = 0
+    failed: int = 0
+    partial: int = 0
+    files: int = 0
+    failed_files: int = 0
+    seconds: float = 0.0
+    summaries: list = field(default_factory=list)
+
+    def line(self) -> str:
+        return (f"公开文件 {self.planned} 份：新建 {self.built}，跳过（未变）{self.skipped}，部分失败 {self.partial}，"
+                f"失败 {self.failed}；{self.seconds:.1f} 秒 → {self.store} / disclosures {self.planned}: built "
+                f"{self.built}, skipped (unchanged) {self.skipped}, partly failed {self.partial}, failed "
+                f"{self.failed}; {self.seconds:.1f} s")
+
+
+def _jobs(groups: list[Group], store: Path, force: bool, retry_failed: bool) -> tuple[list[dict], int]:
+    ver = version()
+    jobs, skipped = [], 0
+    for g in groups:
+        piece = piece_name(g.disclosure_id)
+        shas = [sha256_of(p) for p in g.paths]
+        marker_path = store / "_done" / f"{piece}.json"
+        old = None
+        if marker_path.exists():
+            try:
+                old = json.loads(marker_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                old = None
+        if (old and not force and old.get("version") == ver and sorted(old.get("sha256", [])) == sorted(shas)
+                and not (retry_failed and old.get("status") != "ok")):
+            skipped += 1
+            continue
+        jobs.append({"store": str(store), "disclosure_id": g.disclosure_id, "piece": piece, "version": ver,
+                     "paths": [str(p.resolve()) for p in g.paths], "sha256": shas, "rule": g.rule,
+                     "manifest": g.manifest, "old": old})
+    return jobs, skipped
+
+
+def _lost(job: dict, exc: BaseException) -> dict:
+    """A task whose worker died or raised: record the failure from the driver, never stop the run."""
+    store = Path(job["store"])
+    ver = job["version"]
+    failures = [_failure(job["disclosure_id"], Path(p).name, s, "worker", exc, ver)
+                for p, s in zip(job["paths"], job["sha256"])]
+    year, stage = _int_or_none(job["manifest"].get("year")), job["manifest"].get("stage")
+    try:
+        fpath = piece_path(store, "failures", year, stage, job["piece"])
+        atomic_write_table(fpath, to_arrow(pd.DataFrame(failures, columns=FAILURE_COLUMNS).astype("string"),
+                                           year, stage))
+        meta = _meta_row(job, None, "failed", failures, {}, year, stage)
+        dpath = piece_path(store, "disclosures", year, stage, job["piece"])
+        atomic_write_table(dpath, to_arrow(meta, year, stage))
+        marker = {"disclosure_id": job["disclosure_id"], "piece": job["piece"], "version": ver,
+                  "files": job["paths"], "sha256": job["sha256"], "status": "failed", "year": year, "stage": stage,
+                  "pieces": [str(fpath.relative_to(store)), str(dpath.relative_to(store))], "doc_id": None}
+        atomic_write_bytes(store / "_done" / f"{job['piece']}.json",
+                           json.dumps(marker, ensure_ascii=False, indent=1).encode("utf-8"))
+    except OSError as err:
+        print(f"错误 / error: {store}: 无法写入失败记录 / cannot record the failure ({err})", file=sys.stderr)
+    return {"disclosure_id": job["disclosure_id"], "status": "failed", "files": len(job["paths"]),
+            "failed_files": len(job["paths"]), "rows": {"failures": len(failures)}}
+
+
+def _client(workers: int | None, scheduler: str | None):
+    import logging
+
+    from dask.distributed import Client, LocalCluster
+
+    for name in ("distributed", "distributed.worker", "distributed.scheduler", "distributed.nanny"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    if scheduler:
+        return Client(scheduler, timeout="30s"), None
+    n = workers or os.cpu_count() or 1
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                           silence_logs=logging.ERROR)
+    return Client(cluster), cluster
+
+
+def _slots(client) -> int:
+    info = client.scheduler_info()
+    return max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+
+
+def build(inputs, out, *, manifest=None, workers: int | None = None, scheduler: str | None = None,
+          force: bool = False, retry_failed: bool = False, progress: bool = True) -> BuildResult:
+    """Build (or update) the store ``out`` from the files and folders ``inputs``.  See the module docstring."""
+    from dask.distributed import as_completed
+    from tqdm import tqdm
+
+    started = time.perf_counter()
+    store = Path(out)
+    if store.exists() and not store.is_dir():
+        raise BadInputError(store, "输出位置是文件而非文件夹", "the output is a file, not a folder")
+    groups = plan(inputs, manifest)
+    if not groups:
+        raise BadInputError(", ".join(map(str, inputs)), "没有找到公开文件（.pdf/.docx/.xlsx/.txt）",
+                            "no disclosure files found (.pdf/.docx/.xlsx/.txt)")
+    try:
+        store.mkdir(parents=True, exist_ok=True)
+        _write_failure_schema(store)
+    except OSError as exc:
+        raise BadInputError(store, "无法写入输出文件夹", f"cannot write the output folder ({exc.strerror})") from None
+    jobs, skipped = _jobs(groups, store, force, retry_failed)
+    result = BuildResult(store=store, planned=len(groups), skipped=skipped)
+    if jobs:
+        client, cluster = _client(workers, scheduler)
+        bar = tqdm(total=sum(len(j["paths"]) for j in jobs), unit="file", disable=not progress,
+                   desc="读取 / reading", file=sys.stderr, dynamic_ncols=True)
+        try:
+            window = _slots(client)
+            pending = list(jobs)
+            running = as_completed()
+            futures = {}
+            for _ in range(min(window, len(pending))):
+                job = pending.pop(0)
+                fut = client.submit(build_one, job, pure=False, key=f"build-{job['piece']}")
+                futures[fut.key] = job
+                running.add(fut)
+            for fut in running:
+                job = futures.pop(fut.key)
+                try:
+                    summary = fut.result()
+                except Exception as exc:  # noqa: BLE001 - a worker that died or raised
+                    summary = _lost(job, exc)
+                fut.release()
+                result.summaries.append(summary)
+                result.files += summary["files"]
+                result.failed_files += summary["failed_files"]
+                if summary["status"] == "failed":
+                    result.failed += 1
+                elif summary["status"] == "partial":
+                    result.partial += 1
+                result.built += summary["status"] != "failed"
+                bar.update(summary["files"])
+                bar.set_postfix_str(f"失败 / failed {result.failed_files}")
+                if pending:
+                    nxt = pending.pop(0)
+                    nf = client.submit(build_one, nxt, pure=False, key=f"build-{nxt['piece']}")
+                    futures[nf.key] = nxt
+                    running.add(nf)
+        finally:
+            bar.close()
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _write_failure_schema(store: Path) -> None:
+    path = store / "_schemas" / "failures.parquet"
+    if not path.exists():
+        empty = pd.DataFrame({c: pd.Series([], dtype="string") for c in FAILURE_COLUMNS})
+        atomic_write_table(path, with_partition_columns(to_arrow(empty, None, None), None, None))
+
+
+def failure_trace(exc: BaseException) -> str:  # pragma: no cover - debugging aid
+    return "".join(traceback.format_exception(exc))

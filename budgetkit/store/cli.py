@@ -1,0 +1,98 @@
+"""Command-line glue for ``budgetkit build`` and ``budgetkit query`` (registered by :mod:`budgetkit.cli`)."""
+from __future__ import annotations
+
+import sys
+
+COMMANDS = ("build", "query")
+
+
+def add_parsers(sub) -> None:
+    b = sub.add_parser("build", help="把许多公开文件读入一个 Parquet 数据集 / read many disclosures into one "
+                                     "Parquet store")
+    b.add_argument("paths", nargs="+", help="文件或文件夹 / files or folders")
+    b.add_argument("--out", help="数据集文件夹（必需，--plan 除外）/ store folder (required unless --plan)")
+    b.add_argument("--manifest", help="清单 CSV（path 列；disclosure 列把文件归为一份公开文件）/ manifest CSV "
+                                      "(path column; a disclosure column groups files)")
+    b.add_argument("--workers", type=int, default=None,
+                   help="本机进程数（默认=核数）/ local worker processes (default: cores)")
+    b.add_argument("--scheduler", help="已有 Dask 集群的地址 / address of an existing Dask scheduler")
+    b.add_argument("--force", action="store_true", help="全部重建 / rebuild everything")
+    b.add_argument("--retry-failed", action="store_true",
+                   help="重试失败或部分失败的公开文件 / retry disclosures that failed")
+    b.add_argument("--plan", action="store_true",
+                   help="只列出文件分组，不读取 / list the grouping of files into disclosures and stop")
+    b.add_argument("--quiet", action="store_true", help="不显示进度条 / no progress bar")
+    q = sub.add_parser("query", help="用 SQL 查询数据集 / run SQL against a store")
+    q.add_argument("store", help="数据集文件夹 / store folder")
+    q.add_argument("sql", help="SQL，表：disclosures, amounts, tables, narrative, statements, targets, findings, "
+                               "residue, failures")
+    q.add_argument("--format", choices=["text", "csv", "json"], default="text")
+
+
+def run(args) -> int:
+    if args.command == "build":
+        return _build(args)
+    return _query(args)
+
+
+def _build(args) -> int:
+    from budgetkit.store.build import build
+    from budgetkit.store.group import describe, plan
+
+    if args.workers is not None and args.workers < 1:
+        from budgetkit.errors import BadInputError
+
+        raise BadInputError("--workers", "进程数至少为 1", "need at least one worker")
+    if args.plan:
+        print(describe(plan(args.paths, args.manifest)))
+        return 0
+    if not args.out:
+        from budgetkit.errors import BadInputError
+
+        raise BadInputError("--out", "缺少数据集文件夹", "the store folder (--out) is missing")
+    try:
+        result = build(args.paths, args.out, manifest=args.manifest, workers=args.workers,
+                       scheduler=args.scheduler, force=args.force, retry_failed=args.retry_failed,
+                       progress=not args.quiet)
+    except KeyboardInterrupt:
+        print(f"已中断；再次运行同一命令将从中断处继续 / interrupted; run the same command again to resume "
+              f"({args.out})", file=sys.stderr)
+        return 130
+    print(result.line(), file=sys.stderr)
+    if result.failed or result.partial:
+        print(f"失败记录见 failures 表 / failures are listed in the failures table: budgetkit query {args.out} "
+              f"\"SELECT disclosure_id, file, step, reason FROM failures\"", file=sys.stderr)
+    return 0
+
+
+def _query(args) -> int:
+    import duckdb
+
+    from budgetkit.errors import BadInputError
+    from budgetkit.store.query import open_store
+
+    con = open_store(args.store)
+    try:
+        rel = con.sql(args.sql)
+    except duckdb.Error as exc:
+        raise BadInputError(args.store, "SQL 无法执行", f"the SQL failed: {str(exc).splitlines()[0]}") from None
+    if rel is None:
+        return 0
+    from budgetkit.store.query import _to_pandas
+
+    df = _to_pandas(rel.to_arrow_table())  # decimals stay exact (never float)
+    if args.format == "csv":
+        df.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        import json
+
+        rows = df.astype(object).where(df.notna(), None).to_dict(orient="records")
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, default=str))
+        sys.stdout.write("\n")
+    else:
+        import pandas as pd
+
+        with pd.option_context("display.max_rows", 200, "display.max_columns", 50, "display.width", 200,
+                               "display.max_colwidth", 60):
+            sys.stdout.write(df.to_string(index=False) + "\n")
+    return 0

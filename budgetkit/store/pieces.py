@@ -1,0 +1,146 @@
+"""Parquet pieces: one file per disclosure and table, under ``TABLE/year=Y/stage=S/``.
+
+A piece is written to a hidden temporary name and renamed into place, so no reader ever sees half a file.
+Exact decimals stay ``decimal128``; nothing is converted to float.  Columns ``year`` and ``stage`` live in the
+folder names (Hive partitioning) and are put back when a piece is read.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import uuid
+from hashlib import sha1
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+NULL_PART = "__HIVE_DEFAULT_PARTITION__"  # what pyarrow and DuckDB read as a missing value
+TABLES = ("disclosures", "amounts", "tables", "narrative", "statements", "targets", "findings", "residue",
+          "failures")
+PARTITION_COLUMNS = ("year", "stage")
+_META_KEY = b"budgetkit"
+
+
+def piece_name(disclosure_id: str) -> str:
+    """A file name for a disclosure id: readable, safe on every file system, unique by a short hash."""
+    slug = re.sub(r"[^\w.+,{}-]+", "~", disclosure_id)[:80]
+    return f"{slug}-{sha1(disclosure_id.encode('utf-8')).hexdigest()[:10]}"
+
+
+def partition_values(year, stage) -> tuple[str, str]:
+    y = str(int(year)) if year is not None and not pd.isna(year) and str(year).lstrip("-").isdigit() else NULL_PART
+    s = stage if isinstance(stage, str) and re.fullmatch(r"\w+", stage) else NULL_PART
+    return y, s
+
+
+def piece_path(store, table: str, year, stage, piece: str) -> Path:
+    y, s = partition_values(year, stage)
+    return Path(store) / table / f"year={y}" / f"stage={s}" / f"{piece}.parquet"
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def atomic_write_table(path: Path, table: pa.Table) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def to_arrow(df: pd.DataFrame, year, stage) -> pa.Table:
+    """A frame as an Arrow table for a piece: year/stage columns go to the folder names.
+
+    A ``year``/``stage`` column that holds the disclosure's own year/stage is dropped (the folder gives it back);
+    one that holds anything else is kept as ``row_year``/``row_stage``.  The original column order and dtypes are
+    kept in the file's metadata so :func:`from_arrow` gives back the same frame.
+    """
+    df = df.reset_index(drop=True)
+    info = {"columns": list(map(str, df.columns)), "dtypes": {str(c): str(t) for c, t in df.dtypes.items()},
+            "dropped": [], "renamed": {}}
+    for col, value in zip(PARTITION_COLUMNS, (year, stage)):
+        if col not in df.columns:
+            continue
+        vals = df[col].dropna().unique()
+        if all(str(v) == str(value) for v in vals):
+            df = df.drop(columns=[col])
+            info["dropped"].append(col)
+        else:
+            df = df.rename(columns={col: f"row_{col}"})
+            info["renamed"][f"row_{col}"] = col
+    for c in df.columns:  # object columns of mixed python values: strings, or Int64 when all ints
+        if df[c].dtype == object:
+            vals = df[c].dropna()
+            if len(vals) and all(isinstance(v, (int,)) and not isinstance(v, bool) for v in vals):
+                df[c] = df[c].astype("Int64")
+            elif len(vals) and not all(isinstance(v, str) for v in vals):
+                if not all(_is_decimal(v) for v in vals):
+                    df[c] = [None if v is None or (isinstance(v, float) and pd.isna(v)) else
+                             (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str))
+                             for v in df[c]]
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    for i, field in enumerate(table.schema):
+        if pa.types.is_floating(field.type):
+            raise TypeError(f"float column {field.name!r} in a store piece: amounts must stay exact")
+        if pa.types.is_null(field.type):  # an all-empty column: keep it as text
+            table = table.set_column(i, pa.field(field.name, pa.string()), pa.nulls(len(table), pa.string()))
+    meta = dict(table.schema.metadata or {})
+    meta[_META_KEY] = json.dumps(info, ensure_ascii=False).encode("utf-8")
+    return table.replace_schema_metadata(meta)
+
+
+def _is_decimal(v) -> bool:
+    from decimal import Decimal
+
+    return isinstance(v, Decimal)
+
+
+def from_arrow(table: pa.Table, year, stage, drop: tuple = ()) -> pd.DataFrame:
+    """A piece back as the frame it was written from (see :func:`to_arrow`)."""
+    raw = (table.schema.metadata or {}).get(_META_KEY)
+    info = json.loads(raw) if raw else None
+    df = table.to_pandas(types_mapper=lambda t: pd.ArrowDtype(t) if pa.types.is_decimal(t) else None)
+    if info is None:
+        return df.drop(columns=[c for c in drop if c in df.columns])
+    df = df.rename(columns=info["renamed"])
+    for col, value in zip(PARTITION_COLUMNS, (year, stage)):
+        if col in info["dropped"]:
+            df[col] = value
+    cols = [c for c in info["columns"] if c in df.columns]
+    df = df[cols]
+    for c in cols:
+        want = info["dtypes"].get(c)
+        if want and str(df[c].dtype) != want:
+            try:
+                df[c] = df[c].astype(want)
+            except (TypeError, ValueError):
+                pass
+    return df
+
+
+def read_piece(path: Path, year, stage) -> pd.DataFrame | None:
+    if not path.exists():
+        return None
+    return from_arrow(pq.read_table(path), year, stage)
+
+
+def with_partition_columns(table: pa.Table, year, stage) -> pa.Table:
+    """Add year/stage columns (for the zero-row schema files that keep empty tables queryable)."""
+    y, s = partition_values(year, stage)
+    table = table.append_column("year", pa.array([None if y == NULL_PART else int(y)] * len(table), pa.int32()))
+    return table.append_column("stage", pa.array([None if s == NULL_PART else s] * len(table), pa.string()))

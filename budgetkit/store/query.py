@@ -1,0 +1,191 @@
+"""Open a store with DuckDB (a view per table) and load one disclosure back from it."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from budgetkit.errors import BadInputError
+from budgetkit.store.pieces import TABLES, piece_path, read_piece
+
+HIVE = "hive_partitioning=true, hive_types={'year': INTEGER, 'stage': VARCHAR}, union_by_name=true"
+
+
+def _sql_str(s) -> str:
+    return "'" + str(s).replace("'", "''") + "'"
+
+
+def open_store(store, *, connection=None):
+    """A DuckDB connection with one view per table of ``store`` (disclosures, amounts, tables, narrative,
+    statements, targets, findings, residue, failures).
+
+    Rows of a disclosure are visible only once its ``disclosures`` row is written (it is written last), so a
+    build that was interrupted never shows half a disclosure.
+    """
+    import duckdb
+
+    store = Path(store)
+    if not (store / "_done").is_dir() and not (store / "_schemas").is_dir():
+        raise BadInputError(store, "不是 budgetkit 数据集", "not a budgetkit store (run budgetkit build first)")
+    con = connection or duckdb.connect()
+    for table in TABLES:
+        glob = store / table / "*" / "*" / "*.parquet"
+        has_pieces = any((store / table).glob("*/*/*.parquet")) if (store / table).is_dir() else False
+        schema = store / "_schemas" / f"{table}.parquet"
+        if has_pieces:
+            src = f"read_parquet({_sql_str(glob)}, {HIVE})"
+        elif schema.exists():
+            src = f"read_parquet({_sql_str(schema)})"
+        else:
+            continue
+        if table == "disclosures":
+            con.execute(f"CREATE OR REPLACE VIEW disclosures AS SELECT * FROM {src}")
+        else:
+            con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM {src}"
+                        + (" WHERE disclosure_id IN (SELECT disclosure_id FROM disclosures)"
+                           if has_pieces and _has_disclosures(store) else ""))
+    return con
+
+
+def _has_disclosures(store: Path) -> bool:
+    return (store / "disclosures").is_dir() and any((store / "disclosures").glob("*/*/*.parquet"))
+
+
+def query(store, sql: str) -> pd.DataFrame:
+    """Run ``sql`` against the store's views; the result as a DataFrame (decimals stay exact)."""
+    con = open_store(store)
+    try:
+        return _to_pandas(con.sql(sql).to_arrow_table())
+    finally:
+        con.close()
+
+
+def _to_pandas(table) -> pd.DataFrame:
+    import pyarrow as pa
+
+    return table.to_pandas(types_mapper=lambda t: pd.ArrowDtype(t) if pa.types.is_decimal(t) else None)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# one disclosure back from the store (budgetkit.read(path, store=STORE))
+
+def lookup(store, shas: list[str]) -> dict | None:
+    """The marker of the stored disclosure made of exactly these files (by sha256), if any."""
+    store = Path(store)
+    marker = None
+    for sha in shas:
+        f = store / "_sha256" / f"{sha}.json"
+        if not f.exists():
+            return None
+        try:
+            m = json.loads(f.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if marker is not None and m.get("disclosure_id") != marker.get("disclosure_id"):
+            return None
+        marker = m
+    if marker is None or sorted(marker.get("sha256", [])) != sorted(shas):
+        return None
+    return marker
+
+
+def load_disclosure(paths, store, *, doc_id: str | None = None, keep_going: bool = False):
+    """The Disclosure stored for exactly these files, or None (not stored, changed, other version, failed)."""
+    from budgetkit.disclosure import Disclosure, PrintedTable
+    from budgetkit.store.build import sha256_of, version
+
+    try:
+        shas = [sha256_of(p) for p in paths]
+    except OSError:
+        return None  # the reader gives the proper one-line message
+    marker = lookup(store, shas)
+    if marker is None or marker.get("version") != version() or marker.get("status") == "failed":
+        return None
+    if doc_id is not None and doc_id != marker.get("doc_id"):
+        return None
+    store = Path(store)
+    year, stage, piece = marker.get("year"), marker.get("stage"), marker["piece"]
+    dpath = piece_path(store, "disclosures", year, stage, piece)
+    if not dpath.exists():
+        return None
+    meta_row = pq.read_table(dpath, columns=["meta", "warnings", "errors"]).to_pylist()[0]
+    meta = json.loads(meta_row["meta"])
+    if json.loads(meta_row["errors"] or "[]"):
+        return None  # a file of it could not be read: read again, so the error is raised or listed as usual
+    frames = {}
+    for table in ("amounts", "residue", "narrative", "targets", "tables", "statements"):
+        df = read_piece(piece_path(store, table, year, stage, piece), year, stage)
+        frames[table] = df
+    amounts = _strip(frames["amounts"])
+    residue = _strip(frames["residue"])
+    narrative = _strip(frames["narrative"], extra=("doc_id",))
+    if amounts is None or residue is None or narrative is None:
+        empty = _empty_frames(store)
+        amounts = amounts if amounts is not None else empty["amounts"]
+        residue = residue if residue is not None else empty["residue"]
+        narrative = narrative if narrative is not None else empty["narrative"]
+    tables = []
+    if frames["tables"] is not None:
+        for r in frames["tables"].itertuples(index=False):
+            frame = json_frame(r.frame)
+            tables.append(PrintedTable(doc_id=r.doc_id, index=int(r.table_index), kind=r.kind, title=r.title,
+                                       table_no=_na(r.table_no), file=r.file, pages=json.loads(r.pages),
+                                       unit=_na(r.unit), frame=frame, column_roles=json.loads(r.column_roles),
+                                       continued_pages=int(r.continued_pages),
+                                       **_table_extras(r)))
+    d = Disclosure(doc_id=marker.get("doc_id") or meta.get("doc_id"), meta=meta, tables=tables, amounts=amounts,
+                   narrative=narrative, residue=residue, warnings=json.loads(meta_row["warnings"] or "[]"),
+                   errors=[])
+    if frames["targets"] is not None:
+        d.__dict__["_targets"] = _strip(frames["targets"])
+    if frames["statements"] is not None:
+        d.__dict__["_statements_from_store"] = _strip(frames["statements"])
+    d.__dict__["store_source"] = {"store": str(store), "disclosure_id": marker["disclosure_id"]}
+    return d
+
+
+def json_frame(text: str) -> pd.DataFrame:
+    """The inverse of :func:`budgetkit.store.build.frame_json`."""
+    j = json.loads(text)
+    index = pd.Index(j["index"], name=j["index_name"])
+    arrays = {}
+    for i, (vals, t) in enumerate(zip(j["data_by_column"], j["dtypes"])):
+        try:
+            arrays[i] = pd.array(vals, dtype=t)
+        except (TypeError, ValueError):
+            arrays[i] = pd.array(vals, dtype=object)
+    frame = pd.DataFrame(arrays, index=index) if arrays else pd.DataFrame(index=index)
+    frame.columns = pd.Index(j["columns"]) if j["columns"] else frame.columns
+    return frame
+
+
+def _table_extras(r) -> dict:
+    """Fields a PrintedTable has in this budgetkit version beyond the first ones (e.g. ``guesses``)."""
+    from dataclasses import fields
+
+    from budgetkit.disclosure import PrintedTable
+
+    names = {f.name for f in fields(PrintedTable)}
+    out = {}
+    if "guesses" in names and getattr(r, "guesses", None) is not None and not pd.isna(r.guesses):
+        out["guesses"] = json.loads(r.guesses)
+    return out
+
+
+def _na(v):
+    return None if v is None or (not isinstance(v, str) and pd.isna(v)) else v
+
+
+def _strip(df, extra: tuple = ()):
+    if df is None:
+        return None
+    return df.drop(columns=[c for c in ("disclosure_id", "sha256", *extra) if c in df.columns])
+
+
+def _empty_frames(store) -> dict:
+    from budgetkit.pipeline import AMOUNT_COLUMNS, RESIDUE_COLUMNS
+
+    return {"amounts": pd.DataFrame(columns=AMOUNT_COLUMNS), "residue": pd.DataFrame(columns=RESIDUE_COLUMNS),
+            "narrative": pd.DataFrame(columns=["file", "page", "section", "text"])}
