@@ -31,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--out")
     lab = sub.add_parser("lab", help="在 notebooks/ 打开 JupyterLab / open JupyterLab at notebooks/")
     lab.add_argument("--port", type=int, default=8888)
+    from budgetkit.store.cli import add_parsers  # build, query: corpus stores
+
+    add_parsers(sub)
     return p
 
 
@@ -38,6 +41,10 @@ def main(argv=None) -> int:
     """Exit codes: 0 clean, 1 findings, 2 bad input, 3 internal error (traceback in a log file, never on the terminal)."""
     args = _parser().parse_args(argv)
     try:
+        if args.command in ("build", "query"):
+            from budgetkit.store.cli import run
+
+            return run(args)
         if args.command == "parse":
             return _parse(args)
         if args.command == "check":

@@ -39,18 +39,26 @@ def doc_id_for(paths: list[Path]) -> str:
     return prefix if len(prefix) >= 4 else stems[0]
 
 
-def read(paths, doc_id: str | None = None, keep_going: bool = False) -> Disclosure:
+def read(paths, doc_id: str | None = None, keep_going: bool = False, store=None) -> Disclosure:
     """Read one disclosure (a path, or a list of paths that form one disclosure).
 
     Raises :class:`budgetkit.BadInputError` with a one-line reason for files
     that cannot be read.  With ``keep_going`` the readable files are still
     read and the failures are listed in ``.errors`` (nothing parsed is lost).
+    With ``store`` (a folder made by ``budgetkit build``) files already stored
+    with the same sha256 and budgetkit version are loaded from it, not parsed.
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     paths = [Path(p) for p in paths]
     if not paths:
         raise BadInputError("budgetkit.read([])", "没有给出任何文件", "no file was given")
+    if store is not None:
+        from budgetkit.store.query import load_disclosure
+
+        stored = load_disclosure(paths, store, doc_id=doc_id, keep_going=keep_going)
+        if stored is not None:
+            return stored
     sources, failures, warnings = [], [], []
     for p in paths:
         try:
