@@ -292,6 +292,8 @@ class _Reader:
             return
         if not self.cols:
             return
+        if any(field_of(c) == "department" for c in cells):
+            return  # a card's 主管部门 | 实施单位 row, not an indicator
         self._column_row(cells, where)
 
     def _column_row(self, cells: list[str], where: dict) -> None:
@@ -339,6 +341,8 @@ class _Reader:
                 self.project["where"] = where  # a project list row: flushed as a project-only row
             return
         level1, level2, level3 = get.get("level1", ""), get.get("level2", ""), get.get("level3", "")
+        if not level3 and (level1 or level2) and self._level_fragment(level1, level2):
+            return
         if level3 and (level3 in (level1, get.get("value"), get.get("operator")) or (level3 == level2 and not level1)):
             return  # a label spanning the indicator columns, not an indicator
         guesses = []
@@ -366,6 +370,25 @@ class _Reader:
         if where.get("header"):
             guesses.append(G_HEADER)
         self._emit(where, {"level3": level3, **indicator}, guesses=guesses)
+
+    def _level_fragment(self, level1: str, level2: str) -> bool:
+        """A level cell cut by a page break ('时效指' | '标'): joined to the row above when together they make
+        a level name of the framework."""
+        if not self.rows or not self._same_project():
+            return False
+        last = self.rows[-1]
+        joined = {}
+        for key, frag in (("level1", level1), ("level2", level2)):
+            if frag:
+                whole = (last[key] or "") + frag
+                if whole not in _levels()[0 if key == "level1" else 1]:
+                    return False
+                joined[key] = whole
+        for key, whole in joined.items():
+            last[key] = whole
+            self.levels[key] = whole
+        last["guesses"] = _add(last["guesses"], G_SPLIT_ROW)
+        return True
 
     def _same_project(self) -> bool:
         return self.rows[-1]["project_name"] == _split(_PROJECT, self.project.get("project"))[1]
@@ -412,6 +435,7 @@ class _Reader:
             "direction": ind.get("direction") or None, "value_printed": value_printed,
             "has_weight_column": bool(self.cols and "weight" in self.cols),
             "guesses": "; ".join(dict.fromkeys(g)) or None,
+            "_project": p,  # the goal may continue on later rows: read back at the end
         })
         if not project_only:
             self.project_rows += 1
@@ -431,6 +455,10 @@ class _Reader:
     def finish(self) -> list[dict]:
         self._flush_empty_project()
         self.project = {}
+        for r in self.rows:
+            p = r.pop("_project", None)
+            if p is not None and p.get("goal"):
+                r["goal"] = p["goal"]
         return self.rows
 
 
@@ -483,7 +511,9 @@ def _continues(prev, t) -> bool:
         return False
     if t.pages[0] is None or prev.pages[-1] is None or t.pages[0] - prev.pages[-1] not in (0, 1):
         return False
-    return t.kind == "unknown" or not t.title or t.title == prev.title
+    if t.kind == "unknown":  # a fragment: untitled, or a page number taken for a title
+        return not re.search(r"[\u4e00-\u9fff]", t.title or "")
+    return not t.title or t.title == prev.title
 
 
 def performance_targets(d) -> pd.DataFrame:
