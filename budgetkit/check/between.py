@@ -19,10 +19,11 @@ SCOPE = {
     "fiscal_appropriation_summary": "fiscal", "fiscal_appropriation_expenditure_by_function": "fiscal",
     "fiscal_appropriation_expenditure_by_economic": "fiscal", "fiscal_appropriation_basic_by_economic": "fiscal",
     "gpb_expenditure_by_function": "gpb", "gpb_basic_expenditure_by_economic": "gpb", "project_expenditure": "gpb",
+    "gpb_basic_expenditure_by_function": "gpb", "gpb_expenditure_by_economic": "gpb",
 }
 #: what a table's overall-total column measures
 TOTAL_MEANS = {"gpb_basic_expenditure_by_economic": "basic", "fiscal_appropriation_basic_by_economic": "basic",
-               "project_expenditure": "project"}
+               "gpb_basic_expenditure_by_function": "basic", "project_expenditure": "project"}
 EXPENDITURE_SIDE = re.compile(r"支出")
 
 
@@ -57,7 +58,7 @@ def scope_of(t) -> str | None:
     if scope is None:
         return None
     title = (t.title or "").replace(" ", "")
-    if t.kind in ("gpb_basic_expenditure_by_economic", "project_expenditure",
+    if t.kind in ("gpb_basic_expenditure_by_economic", "project_expenditure", "gpb_basic_expenditure_by_function",
                   "fiscal_appropriation_basic_by_economic") and title:
         if "一般公共预算" in title:
             return "gpb"

@@ -227,6 +227,10 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
     for p in pieces:
         rows = p["rows"]
         n_header = header_row_count(rows)
+        if n_header >= len(rows) and p["match"].kind in SEPARATE_KINDS:
+            # a target card whose figures are plain integers (资金总额 30) shows no money row:
+            # every row is content, none is header
+            n_header = 0
         if p["fmt"] == "grid":
             grid = from_pdf(rows, p["owners"], p["pages"], n_header)
         else:

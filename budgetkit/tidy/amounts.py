@@ -61,8 +61,8 @@ def tidy_table(t: RecognisedTable, table_index: int) -> TidyTable:
         unit_cells = [squeeze(cells[j]) for j in range(g.width) if roles[j] == "unit_code" and squeeze(cells[j])]
         unit_code = next((u for u in unit_cells if _UNIT_CODE.match(u)), None)
         keys = {}  # panel → (code, labels): a two-panel table keeps each half's own code and name
-        for pid, cols in panels.items():
-            keys[pid] = _row_key(cells, cols, roles, unit_cells, t.kind, paths)
+        for pid, panel_cols in panels.items():
+            keys[pid] = _row_key(cells, panel_cols, roles, unit_cells, t.kind, paths)
         all_labels = {j: lab for pid in keys for j, lab in keys[pid][1].items()}
         any_split = any(roles[j] == "code" and squeeze(cells[j]) for j in range(g.width))
         if unit_code and not any_split:
@@ -81,7 +81,7 @@ def tidy_table(t: RecognisedTable, table_index: int) -> TidyTable:
             role = roles[j]
             where = dict(file=t.file, page=g.row_pages[i], table_index=table_index, table_kind=t.kind,
                          table_no=t.table_no, table_title=t.title, row_no=row_no, col_no=j + 1,
-                         column_label=paths[j], raw=raw)
+                         column_label=cols[j], raw=raw)  # unique: panels may repeat a header (预算数#2)
             if role != "amount":
                 if not (role == "label" and looks_like_amount(raw) and ("," in raw or "." in raw)):
                     continue
@@ -151,6 +151,8 @@ def _row_key(cells, cols, roles, unit_cells, kind, paths) -> tuple[str | None, d
             code = split_parts[0]
         elif len(set(split_parts)) == 1 and is_code(split_parts[0]):
             code = split_parts[0]  # one code printed in a cell merged across 类/款/项
+        elif is_code(split_parts[0]) and len(split_parts[0]) > 3:
+            code = split_parts[0]  # two code systems side by side (部门 and 政府经济科目编码): the first
         else:
             code = join_split(split_parts)
     if code is None:

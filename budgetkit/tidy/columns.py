@@ -38,6 +38,7 @@ def label_paths(grid: Grid) -> list[str]:
     return paths
 
 
+_CODE_SUFFIXES = ("科目编码", "科目代码", "分类编码", "分类代码", "科目编号")
 _FUNCTION_CODE = re.compile(r"^2\d{2}(?:\d{2}){0,2}$")
 _ECONOMIC_CODE = re.compile(r"^[35]\d{2}(?:\d{2})?$")
 _SPLIT_PART = re.compile(r"^\d{2,3}$")
@@ -84,13 +85,19 @@ def column_roles(grid: Grid, paths: list[str]) -> list[str]:
         if _has_term(path, "attribute"):
             roles.append("attribute")
             continue
+        if comps and comps[-1].endswith(_CODE_SUFFIXES) and not _has_term(path, "unit_code"):
+            roles.append("code")  # 部门经济科目编码, 功能科目代码 …
+            continue
         cells = [grid.text[i][j] for i in body if grid.owner[i][j] == (i, j) and grid.text[i][j]]
         bare = [c for c in cells if squeeze(c).isdigit()]
-        if cells and len(bare) == len(cells) and not _money_named(comps):
-            if _code_like(cells):
+        words = [c for c in cells if not squeeze(c).isdigit() and not looks_like_amount(c)]
+        # codes, with perhaps a 合计 label merged into the code column: never money
+        if bare and len(bare) + len(words) == len(cells) and len(bare) >= 0.7 * len(cells) \
+                and not _money_named(comps):
+            if _code_like(bare):
                 roles.append("code")
                 continue
-            if _row_numbers(cells):
+            if not words and _row_numbers(cells):
                 roles.append("attribute")
                 continue
         money = [c for c in cells if looks_like_amount(c) or is_placeholder(c)]
