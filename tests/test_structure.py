@@ -223,3 +223,18 @@ def test_a_document_printing_no_unit_takes_the_texts_unit_as_a_guess():
     (tt,), _ = _tidy(text + [_line("一般公共预算支出表"), _table(rows)])
     assert tt.table.unit == "万元" and any("inferred from the text" in g for g in tt.table.guesses)
     assert len(tt.amounts) == 6 and not tt.residue
+
+
+def test_code_columns_named_by_suffix_and_repeated_panel_headers_stay_apart():
+    d = load(CORPUS / "sx-xian-finance-2026-budget.pdf")
+    t = d.table("gpb_expenditure_by_economic")
+    assert t.column_roles["部门经济科目编码"] == "code" and t.column_roles["政府经济科目编码"] == "code"
+    a = d.amounts
+    rows = a[(a.table_index == t.index) & (a.code.fillna("") == "30101") & (a.column_label == "合计")]
+    assert rows["amount"].tolist() == [Decimal("14755885.20"), Decimal("2572088.40")] and set(rows.page) == {31}
+    # four panels of 收支总表 each keep their own 预算数 column
+    s = d.table("income_expenditure_summary")
+    assert set(a[a.table_index == s.index].column_label) == {"收入/预算数", "支出/预算数", "支出/预算数#2", "支出/预算数#3"}
+    f = check(d)
+    assert f.evaluated.get("W01", 0) > 50
+    assert not [x for x in f if x.family == "within" and x.status == "fail"]
