@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SEED   := data/seed/leshan-shizhong-shebao-2023-budget.txt
 
-.PHONY: demo test install bench quality clean
+.PHONY: fuzz demo test install bench quality clean
 
 $(BIN)/budgetkit: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ bench: install
 # metadata, findings by severity and seconds for every disclosure under data/ (or DIRS=...)
 quality: install
 	$(BIN)/python bench/reading_quality.py $(DIRS)
+
+# reliability: 10,000 mutated text and PDF disclosures; prints clean / clear error / unhandled / over time
+fuzz: install
+	$(BIN)/python -m budgetkit.fuzz -n $${FUZZ_CASES:-10000} --out out/fuzz
 
 clean:
 	rm -rf out $(VENV)
