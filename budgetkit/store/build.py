@@ -81,7 +81,8 @@ def findings_frame(findings, did: str, doc_id: str, shas: dict) -> pd.DataFrame:
         d = f.to_dict()
         loc = f.locations[0] if f.locations else {}
         row = {"disclosure_id": did, "doc_id": doc_id, "file": loc.get("file"),
-               "sha256": shas.get(loc.get("file")), "page": loc.get("page"), "table_no": loc.get("table_no"),
+               "sha256": shas.get(loc.get("file")) or ",".join(sorted(set(shas.values()))),
+               "page": loc.get("page"), "table_no": loc.get("table_no"),
                "table_title": loc.get("table_title"), "row_label": loc.get("row_label"),
                "column_label": loc.get("column_label"), "rule": f.rule, "family": f.family,
                "severity": f.severity, "status": f.status, "message": f.message, "message_en": f.message_en}
@@ -138,10 +139,10 @@ def _keyed(df: pd.DataFrame, did: str, shas: dict, file_col: str | None = "file"
     df = df.copy()
     df.insert(0, "disclosure_id", did)
     if file_col and file_col in df.columns:
-        df.insert(1, "sha256", [shas.get(f) for f in df[file_col]])
+        every = ",".join(sorted(set(shas.values())))
+        df.insert(1, "sha256", [shas.get(f) or every for f in df[file_col]])
     else:
-        only = next(iter(shas.values())) if len(shas) == 1 else None
-        df.insert(1, "sha256", only)
+        df.insert(1, "sha256", ",".join(sorted(set(shas.values()))))  # no file column: the disclosure's files
     df["sha256"] = df["sha256"].astype("string")
     return df
 

@@ -1,0 +1,242 @@
+"""Corpus store (issue 12): grouping, build with Dask, failures, reruns, DuckDB queries, reopen by sha256.
+
+One small store is built once per module (seed text, one real Shanghai PDF, one broken file) with a local
+two-process cluster; the scheduler test builds through `dask scheduler` / `dask worker` started as processes.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+import budgetkit
+from budgetkit.store import build, open_store, plan
+from budgetkit.store.group import split_part
+from budgetkit.store.pieces import piece_name
+
+from conftest import CORPUS, DATA, SEED_TXT, load
+
+WANLI = CORPUS / "sh-putuo-wanli-street-2024-budget.pdf"
+BIN = Path(sys.executable).parent
+
+
+def manifest_sha(path: Path) -> str:
+    with (DATA / "MANIFEST.csv").open(encoding="utf-8") as fh:
+        rows = {r["path"]: r["sha256"] for r in csv.DictReader(fh)}
+    return rows[str(path.relative_to(DATA))]
+
+
+# --------------------------------------------------------------------------------------------- grouping
+
+def test_names_group_text_and_tables_halves_only():
+    groups = {g.disclosure_id: g for g in plan([DATA])}
+    js = groups["js-provincial-party-office-2019-budget-{tables,text}.pdf"]
+    assert [p.name for p in js.paths] == ["js-provincial-party-office-2019-budget-tables.pdf",
+                                          "js-provincial-party-office-2019-budget-text.pdf"]
+    assert js.rule == "name-parts"
+    # department and unit budgets of one Shanghai committee are two disclosures, not one
+    assert "sh-putuo-commerce-2025-budget-dept.pdf" in groups and "sh-putuo-commerce-2025-budget-unit.pdf" in groups
+    # the seed in four formats: four disclosures with distinct ids; the CSV beside the corpus is not a disclosure
+    assert {f"leshan-shizhong-shebao-2023-budget.{e}" for e in ("txt", "pdf", "docx", "xlsx")} <= set(groups)
+    assert not any(k.endswith(".csv") for k in groups)
+    pairs = [g for g in groups.values() if g.rule == "name-parts"]
+    assert sorted(g.disclosure_id[:-len("-{tables,text}.pdf")] for g in pairs) == [
+        "bj-city-finance-2026-budget", *(f"js-provincial-party-office-{y}-budget" for y in (2017, 2018, 2019))]
+    assert all(len(g.paths) == 1 for g in groups.values() if g.rule != "name-parts")
+    assert split_part("某区财政局2026年部门预算报表") == ("某区财政局2026年部门预算", "报表")
+
+
+def test_manifest_column_overrides_the_name_rule(tmp_path):
+    a, b = tmp_path / "a" / "2026部门预算.pdf", tmp_path / "b" / "2026部门预算.pdf"
+    for p in (a, b):
+        p.parent.mkdir()
+        shutil.copy(WANLI, p)
+    # same name in two folders: folder names go in front of the id
+    assert sorted(g.disclosure_id for g in plan([tmp_path])) == ["a/2026部门预算.pdf", "b/2026部门预算.pdf"]
+    m = tmp_path / "manifest.csv"
+    m.write_text("path,disclosure,family\na/2026部门预算.pdf,wanli-2024,shanghai\nb/2026部门预算.pdf,wanli-2024,"
+                 "shanghai\n", encoding="utf-8")
+    (g,) = plan([tmp_path], manifest=m)
+    assert (g.disclosure_id, g.rule, len(g.paths), g.manifest["family"]) == ("wanli-2024", "manifest", 2, "shanghai")
+
+
+# --------------------------------------------------------------------------------------------- one build
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("store")
+    inputs = root / "in"
+    inputs.mkdir()
+    broken = inputs / "truncated-2026-budget.pdf"
+    broken.write_bytes(WANLI.read_bytes()[:3000])
+    store = root / "store"
+    result = build([SEED_TXT, WANLI, inputs], store, workers=2, progress=False)
+    return store, result, broken
+
+
+def test_build_records_the_broken_file_and_goes_on(built):
+    store, result, broken = built
+    assert (result.planned, result.built, result.failed) == (3, 2, 1)
+    con = open_store(store)
+    rows = con.execute("SELECT disclosure_id, file, step, reason FROM failures").fetchall()
+    assert [(r[0], r[1], r[2]) for r in rows] == [(broken.name, broken.name, "read")]
+    assert " / " in rows[0][3] and broken.name in rows[0][3]  # one bilingual line naming the file
+    status = dict(con.execute("SELECT disclosure_id, status FROM disclosures").fetchall())
+    assert status == {broken.name: "failed", SEED_TXT.name: "ok", WANLI.name: "ok"}
+
+
+def test_sql_totals_equal_reading_one_by_one(built):
+    store, _, _ = built
+    con = open_store(store)
+    sums = dict(con.execute("SELECT disclosure_id, sum(amount_yuan) FROM amounts GROUP BY 1").fetchall())
+    counts = dict(con.execute("SELECT disclosure_id, count(*) FROM amounts GROUP BY 1").fetchall())
+    for path in (SEED_TXT, WANLI):
+        d = load(path)
+        assert counts[path.name] == len(d.amounts)
+        assert sums[path.name] == sum(d.amounts["amount_yuan"].dropna(), Decimal(0))
+    assert con.execute("SELECT typeof(amount), typeof(amount_yuan) FROM amounts LIMIT 1").fetchone() == \
+        ("DECIMAL(28,6)", "DECIMAL(28,6)")
+    # the seed's 三公 total as printed, found by SQL
+    (v,) = con.execute("SELECT amount FROM amounts WHERE disclosure_id = ? AND table_kind = 'three_public_costs' "
+                   "AND column_label LIKE '%合计%' ORDER BY row_no, col_no LIMIT 1", [SEED_TXT.name]).fetchone()
+    d = load(SEED_TXT)
+    t = d.amounts[(d.amounts.table_kind == "three_public_costs") & d.amounts.column_label.str.contains("合计")]
+    assert v == t.sort_values(["row_no", "col_no"])["amount"].iloc[0]
+
+
+def test_every_row_is_keyed_and_no_float_is_stored(built):
+    store, _, _ = built
+    con = open_store(store)
+    for table in ("amounts", "tables", "narrative", "targets", "findings"):
+        bad = con.execute(f"SELECT count(*) FROM {table} WHERE disclosure_id IS NULL OR sha256 IS NULL").fetchone()[0]
+        assert bad == 0, table
+        assert con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0, table
+    shas = {r[0] for r in con.execute("SELECT DISTINCT sha256 FROM amounts WHERE disclosure_id = ?",
+                                  [WANLI.name]).fetchall()}
+    assert shas == {manifest_sha(WANLI)}
+    pages = con.execute("SELECT min(page), max(page) FROM amounts WHERE disclosure_id = ?", [WANLI.name]).fetchone()
+    assert pages[0] >= 1 and pages[1] <= len(__import__("pdfplumber").open(WANLI).pages)
+    assert con.execute("SELECT DISTINCT year, stage FROM amounts ORDER BY 1").fetchall() == [(2023, "预算"), (2024, "预算")]
+    for f in store.rglob("*.parquet"):
+        for field in pq.read_schema(f):
+            assert "float" not in str(field.type) and "double" not in str(field.type), (f, field)
+
+
+def test_findings_in_store_match_check(built):
+    store, _, _ = built
+    con = open_store(store)
+    stored = con.execute("SELECT rule, severity, status, expected_text, actual_text FROM findings WHERE disclosure_id = ? "
+                     "ORDER BY ALL", [SEED_TXT.name]).fetchall()
+    fresh = list((f.rule, f.severity, f.status, f.to_dict()["expected"], f.to_dict()["actual"])
+                   for f in budgetkit.check(load(SEED_TXT)))
+    assert sorted(stored, key=lambda r: tuple("" if v is None else str(v) for v in r)) == \
+        sorted(fresh, key=lambda r: tuple("" if v is None else str(v) for v in r))
+
+
+def test_read_with_store_gives_the_same_disclosure(built):
+    store, _, _ = built
+    d = load(WANLI)
+    t0 = time.perf_counter()
+    s = budgetkit.read(WANLI, store=store)
+    took = time.perf_counter() - t0
+    assert s.__dict__.get("store_source", {}).get("disclosure_id") == WANLI.name  # came from the store
+    assert took < 1.0  # parsing this PDF takes seconds; the bench measures the real median
+    assert s.meta == d.meta and s.doc_id == d.doc_id
+    assert s.amounts.equals(d.amounts) and s.narrative.equals(d.narrative) and s.targets.equals(d.targets)
+    assert [(t.kind, t.title, t.pages, t.unit, t.column_roles) for t in s.tables] == \
+        [(t.kind, t.title, t.pages, t.unit, t.column_roles) for t in d.tables]
+    assert all(a.frame.equals(b.frame) for a, b in zip(s.tables, d.tables))
+    assert "store_source" not in budgetkit.read(CORPUS / "sh-putuo-wanli-street-2025-budget.pdf",
+                                                store=store).__dict__  # not stored: parsed
+
+
+def test_rerun_skips_resumes_and_force_rebuilds(built, tmp_path):
+    store, _, _ = built
+    again = build([SEED_TXT, WANLI], store, progress=False)
+    assert (again.skipped, again.built) == (2, 0)
+    # an interrupted run: the seed's marker and meta row were never written
+    marker = json.loads((store / "_done" / f"{piece_name(SEED_TXT.name)}.json").read_text(encoding="utf-8"))
+    (store / "_done" / f"{piece_name(SEED_TXT.name)}.json").unlink()
+    (store / [p for p in marker["pieces"] if p.startswith("disclosures/")][0]).unlink()
+    con = open_store(store)  # half a disclosure is never visible
+    assert con.execute("SELECT count(*) FROM amounts WHERE disclosure_id = ?", [SEED_TXT.name]).fetchone()[0] == 0
+    copy = tmp_path / SEED_TXT.name.replace("shebao", "copy")  # a new file in the same run
+    shutil.copy(SEED_TXT, copy)
+    resumed = build([SEED_TXT, WANLI, copy], store, workers=2, progress=False)
+    assert (resumed.skipped, resumed.built) == (1, 2)
+    assert open_store(store).execute("SELECT count(*) FROM amounts WHERE disclosure_id = ?",
+                                     [SEED_TXT.name]).fetchone()[0] == len(load(SEED_TXT).amounts)
+    # a changed file is rebuilt, an unchanged one skipped; --force rebuilds all
+    copy.write_text(copy.read_text(encoding="utf-8") + "\n附：修改\n", encoding="utf-8")
+    changed = build([SEED_TXT, WANLI, copy], store, workers=2, progress=False)
+    assert (changed.skipped, changed.built) == (2, 1)
+    assert build([SEED_TXT, copy], store, workers=2, force=True, progress=False).built == 2
+
+
+# --------------------------------------------------------------------------------------------- command line
+
+def _run(*args, **kw):
+    return subprocess.run([str(BIN / "budgetkit"), *map(str, args)], capture_output=True, text=True, timeout=120, **kw)
+
+
+def test_query_formats_keep_decimals_exact(built):
+    store, _, _ = built
+    sql = f"SELECT sum(amount_yuan) AS total FROM amounts WHERE disclosure_id = '{SEED_TXT.name}'"
+    want = sum(load(SEED_TXT).amounts["amount_yuan"].dropna(), Decimal(0))
+    out = _run("query", store, sql, "--format", "csv")
+    assert out.returncode == 0 and Decimal(out.stdout.splitlines()[1]) == want
+    out = _run("query", store, sql, "--format", "json")
+    assert Decimal(json.loads(out.stdout)[0]["total"]) == want
+    bad = _run("query", store, "SELECT nope FROM amounts")
+    assert bad.returncode == 2 and "错误 / error" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_build_through_an_existing_scheduler(tmp_path):
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = dict(os.environ, DASK_DISTRIBUTED__LOGGING__DISTRIBUTED="error")
+    procs = [subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                               "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)]
+    try:
+        procs.append(subprocess.Popen([str(BIN / "dask"), "worker", address, "--nthreads", "1", "--nworkers", "1",
+                                       "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                      env=env))
+        store = tmp_path / "store"
+        bad = tmp_path / "empty-2026-budget.pdf"
+        bad.write_bytes(b"")
+        out = _run("build", SEED_TXT, bad, "--out", store, "--scheduler", address, "--quiet")
+        assert out.returncode == 0, out.stderr
+        assert "新建 1" in out.stderr and "失败 1" in out.stderr
+        q = _run("query", store, "SELECT disclosure_id, count(*) AS n FROM amounts GROUP BY 1", "--format", "json")
+        assert json.loads(q.stdout) == [{"disclosure_id": SEED_TXT.name, "n": len(load(SEED_TXT).amounts)}]
+        f = _run("query", store, "SELECT file, step FROM failures", "--format", "json")
+        assert json.loads(f.stdout) == [{"file": bad.name, "step": "read"}]
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def test_build_bad_input_is_one_line_exit_2(tmp_path):
+    out = _run("build", tmp_path / "missing", "--out", tmp_path / "s")
+    assert out.returncode == 2 and "错误 / error" in out.stderr and len(out.stderr.strip().splitlines()) == 1
