@@ -20,17 +20,23 @@ def _parser() -> argparse.ArgumentParser:
     parse = sub.add_parser("parse", help="解析为整洁数据 / parse into tidy tables")
     parse.add_argument("paths", nargs="+", help="一份公开文件的一个或多个文件 / the file(s) of one disclosure")
     parse.add_argument("--out", required=True, help="输出文件夹 / output folder")
+    parse.add_argument("--format", choices=["csv", "xlsx"], default="csv",
+                       help="xlsx：另写一个 Excel 文件，每个数据表一页 / xlsx: also write one Excel file, a sheet per frame")
     chk = sub.add_parser("check", help="核对表内、表间、表文一致性 / reconcile tables and text")
     chk.add_argument("paths", nargs="+", help="一份公开文件的一个或多个文件 / the file(s) of one disclosure")
-    chk.add_argument("--format", choices=["text", "json", "html", "md"], default="text")
+    chk.add_argument("--format", choices=["text", "json", "html", "md", "xlsx"], default="text")
     chk.add_argument("--out", help="写入文件而非标准输出 / write to this file instead of stdout")
     cmp_ = sub.add_parser("compare", help="跨年比较同一单位的公开文件 / compare one unit's disclosures across years")
     cmp_.add_argument("paths", nargs="+", help="每年一个文件；同一年多个文件用逗号连接 / one file per year; "
                                               "join a year's files with commas")
-    cmp_.add_argument("--format", choices=["text", "json", "html", "md"], default="text")
+    cmp_.add_argument("--format", choices=["text", "json", "html", "md", "xlsx"], default="text")
     cmp_.add_argument("--out")
-    lab = sub.add_parser("lab", help="在 notebooks/ 打开 JupyterLab / open JupyterLab at notebooks/")
+    lab = sub.add_parser("lab", help="在 notebooks/ 打开 JupyterLab；其余选项原样传给 Jupyter / open JupyterLab at "
+                                     "notebooks/; other options go to Jupyter unchanged")
     lab.add_argument("--port", type=int, default=8888)
+    app = sub.add_parser("app", help="网页应用（Voilà），无需写代码 / the web app (Voilà) for people who do not code; "
+                                     "other options go to Voilà unchanged")
+    app.add_argument("--port", type=int, default=8866)
     from budgetkit.store.cli import add_parsers  # build, query: corpus stores
 
     add_parsers(sub)
@@ -39,7 +45,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     """Exit codes: 0 clean, 1 findings, 2 bad input, 3 internal error (traceback in a log file, never on the terminal)."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command not in ("lab", "app"):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.extra = extra  # lab/app: passed through to Jupyter / Voilà
     try:
         if args.command in ("build", "query"):
             from budgetkit.store.cli import run
@@ -51,6 +61,10 @@ def main(argv=None) -> int:
             return _check(args)
         if args.command == "lab":
             return _lab(args)
+        if args.command == "app":
+            from budgetkit.app import serve
+
+            return serve(port=args.port, extra=args.extra)
         if args.command == "compare":
             return _compare(args)
     except (BadInputError, InternalError) as exc:
@@ -117,6 +131,22 @@ def _write_output(path, text: str) -> Path:
     return out
 
 
+def _write_xlsx(path, sheets) -> Path:
+    """An .xlsx report needs a file: written safely like every report (temporary name, renamed)."""
+    from budgetkit.export import write_bytes, xlsx_bytes
+
+    if not path:
+        raise BadInputError("--format xlsx", "xlsx 需要 --out 文件名", "xlsx needs --out FILE.xlsx")
+    out = Path(path)
+    if out.is_dir():
+        raise BadInputError(out, "输出路径是一个文件夹，请给出文件名", "the output path is a folder; give a file name")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return write_bytes(out, xlsx_bytes(sheets))
+    except OSError as exc:
+        raise BadInputError(out, "无法写入输出文件", f"cannot write the output file ({exc.strerror or type(exc).__name__})") from None
+
+
 def _print_warnings(d) -> None:
     for w in d.warnings:
         print(f"警告 / warning: {w}", file=sys.stderr)
@@ -129,7 +159,7 @@ def _parse(args) -> int:
     d = read(args.paths, keep_going=True)
     out = Path(args.out)
     try:
-        written = write_outputs(d, out)
+        written = write_outputs(d, out, xlsx=args.format == "xlsx")
     except OSError as exc:
         raise BadInputError(out, "无法写入输出文件夹", f"cannot write the output folder ({exc.strerror})") from None
     c = d.coverage()
@@ -160,6 +190,12 @@ def _compare(args) -> int:
         raise BadInputError(", ".join(args.paths), "跨年比较需要至少两个年份的文件",
                             "compare needs the files of at least two years")
     panel = compare(groups)
+    if args.format == "xlsx":
+        from budgetkit.export import panel_sheets
+
+        _write_xlsx(args.out, panel_sheets(panel))
+        print(f"{len(panel.lines)} 行 / lines → {args.out}", file=sys.stderr)
+        return 1 if any(f.severity == "error" for f in panel.statements) else 0
     text = render_panel(panel, args.format)
     if args.out:
         _write_output(args.out, text)
@@ -178,8 +214,17 @@ def _lab(args) -> int:
     root = here if here.is_dir() else Path.cwd()
     cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}", f"--port={args.port}",
            "--ServerApp.ip=127.0.0.1"]
+    if _is_root() and "--allow-root" not in args.extra:
+        cmd.append("--allow-root")  # classroom containers run as root; Jupyter refuses without it
+    cmd += args.extra  # any other Jupyter option, unchanged (e.g. --no-browser, --ServerApp.ip=0.0.0.0)
     print(f"JupyterLab → {root}", file=sys.stderr)
     return subprocess.call(cmd)
+
+
+def _is_root() -> bool:
+    import os
+
+    return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 def _check(args) -> int:
@@ -197,6 +242,14 @@ def _check(args) -> int:
         raise BadInputError(", ".join(str(p) for p in args.paths), zh, en)
     _print_warnings(d)
     findings = check(d)
+    if args.format == "xlsx":
+        from budgetkit.export import findings_sheets
+
+        _write_xlsx(args.out, findings_sheets(findings))
+        c = findings.counts()
+        print(f"{d.doc_id}: 错误 {c['error']} / errors, 警告 {c['warning']} / warnings, 待核对 {c['review']} / review, "
+              f"提示 {c['info']} / info → {args.out}", file=sys.stderr)
+        return 1 if findings.errors else 0
     text = render(findings, args.format)
     if args.out:
         out = _write_output(args.out, text)

@@ -1,1 +1,6 @@
-"""Stage 5 — explore: charts that render offline and ipywidgets for notebooks."""
+"""Stage 5 — explore: the one public path for notebook widgets, offline charts and the display layer.
+
+    from budgetkit.explore import charts, display, widgets
+
+``budgetkit.charts`` and ``budgetkit.widgets`` are aliases of these modules, kept for old imports.
+"""

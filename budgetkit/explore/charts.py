@@ -69,6 +69,7 @@ def composition(d, scheme: str = "function", unit_name: str | None = None) -> pd
         t = a[(a["table_kind"] == kind) & (a["code_scheme"] == scheme) & a["code"].notna()]
         if t.empty:
             continue
+        t = t[t["table_index"] == t["table_index"].min()]  # one printed table: never add tables together
         first_col = t.sort_values("col_no")["column_label"].iloc[0]
         t = t[t["column_label"] == first_col]
         top = t[t["code_level"] == "类"]
@@ -111,7 +112,12 @@ def weights_chart(targets: pd.DataFrame, project_name: str | None = None) -> alt
         return None
     df = pd.DataFrame({"level1": t["level1"].astype(str), "weight": [float(w) for w in t["weight"]]})
     df = df.groupby("level1", as_index=False)["weight"].sum()
-    title = "各一级指标权重 / weights by level-1 indicator" + (f" — {project_name}" if project_name else "")
+    if project_name:
+        title = f"各一级指标权重 / weights by level-1 indicator — {project_name}"
+    else:
+        k = t["project_name"].nunique()
+        title = [f"各一级指标权重：{k} 个项目合计 / weights by level-1 indicator, summed over {k} projects",
+                 "每个项目的权重见上方浏览器 / each project's own weights: see the browser above"]
     chart = alt.Chart(df, title=title).mark_bar(color="#6a8f3b").encode(
         y=alt.Y("level1:N", title=None, sort="-x"),
         x=alt.X("weight:Q", title="权重 / weight"),
@@ -184,17 +190,25 @@ def waterfall(panel, scheme: str = "function", year: int | None = None) -> alt.C
     return _config(chart)
 
 
-def top_movers(panel, n: int = 10, year: int | None = None) -> alt.Chart | None:
-    """The coded lines that moved most, in absolute terms."""
+def top_movers(panel, n: int = 10, year: int | None = None, level: str = "类",
+               table_kind: str | None = None) -> alt.Chart | None:
+    """The lines of ONE table and ONE code level (类/款/项) that moved most, in absolute terms.
+
+    Levels are never mixed: 201, 20131 and 2013101 hold the same money, so ranking them together
+    would count it several times.
+    """
+    from budgetkit.explore.display import kind_label, level_label
+
     year = year or panel.years[-1]
-    L = panel.lines[panel.lines["code"].notna() & panel.lines[f"change_{year}"].notna()]
-    L = L[L["table_kind"].isin(FUNCTION_TABLES[:1] + ECONOMIC_TABLES[:1])]
+    L = panel.ranked(table_kind, level, year, n)
     if L.empty:
         return None
-    L = L.assign(abs_change=L[f"change_{year}"].map(abs)).sort_values("abs_change", ascending=False).head(n)
+    prev = panel.years[panel.years.index(year) - 1]
     df = pd.DataFrame({"line": [f"{c} {lab}" for c, lab in zip(L["code"], L["label"])],
                        "change": [float(v) for v in L[f"change_{year}"]]})
-    chart = alt.Chart(df, title=f"变化最大的科目 / top movers {year} ({panel.unit})").mark_bar().encode(
+    title = [f"{prev}→{year} 变化最大的{level}级科目 / top movers at {level_label(level)} level ({panel.unit})",
+             f"{kind_label(L['table_kind'].iloc[0])}（仅此一表、此一层级 / this table and level only）"]
+    chart = alt.Chart(df, title=title).mark_bar().encode(
         y=alt.Y("line:N", sort="-x", title=None), x=alt.X("change:Q", title=f"增减（{panel.unit}）/ change"),
         color=alt.condition("datum.change > 0", alt.value("#2e8b57"), alt.value("#c0392b")),
         tooltip=["line", alt.Tooltip("change:Q", format=",.2f")]).properties(width=380, height=26 * len(df))

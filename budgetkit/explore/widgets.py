@@ -13,17 +13,36 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from budgetkit import glossary
-from budgetkit.check.findings import FAMILY_NAMES, STATUS_NAMES
-from budgetkit.explore import charts
+from budgetkit.check.findings import FAMILY_NAMES
+from budgetkit.explore import charts, display as show
 from budgetkit.reference import kind_names
 
 ALL = "全部 / all"
 
 
 def _table_label(t) -> str:
-    zh = kind_names().get(t.kind, (t.kind, t.kind))[0]
     no = f"{t.table_no} " if t.table_no else ""
-    return f"#{t.index} {no}{t.title} [{zh}]"
+    return f"#{t.index} {no}{t.title} [{show.kind_label(t.kind)}]"
+
+
+def _dropdown(options, description, width="520px", value=None) -> W.Dropdown:
+    """A Dropdown created WITH its options and a chosen value: never an empty first view."""
+    options = list(options)
+    values = [o[1] if isinstance(o, tuple) else o for o in options]
+    dd = W.Dropdown(options=options, description=description, style={"description_width": "initial"},
+                    layout=W.Layout(width=width))
+    if values:
+        dd.value = value if value in values else values[0]
+    return dd
+
+
+def _set_options(dd: W.Dropdown, options, value=None) -> None:
+    """Replace a Dropdown's options and select ``value`` (or the first option) in one step."""
+    options = list(options)
+    values = [o[1] if isinstance(o, tuple) else o for o in options]
+    dd.options = options
+    if values:
+        dd.value = value if value in values else values[0]
 
 
 class _Guarded:
@@ -32,6 +51,28 @@ class _Guarded:
     def __init__(self):
         self.errors = W.Output(layout=W.Layout(border="0px"))
         self.last_error: str | None = None
+
+    _mute = False
+
+    def _watch(self, fn):
+        """An observer: guarded, and silent while the widget sets several controls itself."""
+        guarded = self._guard(fn)
+
+        def wrapped(*args, **kwargs):
+            if not self._mute:
+                return guarded(*args, **kwargs)
+        return wrapped
+
+    def _quiet(self):
+        outer = self
+
+        class _Ctx:
+            def __enter__(self):
+                self.was, outer._mute = outer._mute, True
+
+            def __exit__(self, *exc):
+                outer._mute = self.was
+        return _Ctx()
 
     def _guard(self, fn):
         def wrapped(*args, **kwargs):
@@ -50,21 +91,18 @@ class Explorer(_Guarded):
     def __init__(self, disclosures: dict):
         super().__init__()
         self.disclosures = disclosures
-        self.doc = W.Dropdown(options=list(disclosures), description="文件 / document",
-                              style={"description_width": "initial"}, layout=W.Layout(width="520px"))
-        self.unit = W.Dropdown(description="单位 / unit", style={"description_width": "initial"},
-                               layout=W.Layout(width="520px"))
-        self.table = W.Dropdown(description="表格 / table", style={"description_width": "initial"},
-                                layout=W.Layout(width="720px"))
+        self.doc = _dropdown(list(disclosures), "文件 / document")
+        self.unit = _dropdown([ALL], "单位 / unit")
+        self.table = _dropdown([], "表格 / table", width="720px")
         self.printed = W.HTML()
         self.tidy = W.HTML()
         self.chart_out = W.Output()
         for w, css in ((self.printed, "bk-printed"), (self.tidy, "bk-tidy"), (self.chart_out, "bk-charts"),
                        (self.table, "bk-table-select")):
             w.add_class(css)  # stable hooks for styling and browser tests
-        self.doc.observe(self._guard(self._on_doc), names="value")
-        self.unit.observe(self._guard(self._on_unit), names="value")
-        self.table.observe(self._guard(self._on_table), names="value")
+        self.doc.observe(self._watch(self._on_doc), names="value")
+        self.unit.observe(self._watch(self._on_unit), names="value")
+        self.table.observe(self._watch(self._on_table), names="value")
         self.view = W.VBox([
             W.HTML("<b>选择文件、单位和表格 / choose a document, a budget unit and a table</b>"),
             self.doc, self.unit, self.table, self.errors,
@@ -83,11 +121,11 @@ class Explorer(_Guarded):
     def _on_doc(self, *_):
         d = self.disclosure
         units = sorted({u for u in d.amounts["unit_name"].dropna()})
-        self.unit.options = [ALL] + units
-        self.unit.value = ALL
-        self.table.options = [(_table_label(t), t.index) for t in d.tables]
         recognised = [t.index for t in d.tables if t.kind != "unknown"]
-        self.table.value = recognised[0] if recognised else (d.tables[0].index if d.tables else None)
+        with self._quiet():
+            _set_options(self.unit, [ALL] + units, ALL)
+            _set_options(self.table, [(_table_label(t), t.index) for t in d.tables],
+                         recognised[0] if recognised else None)
         self._on_table()
         self._draw_charts()
 
@@ -112,9 +150,8 @@ class Explorer(_Guarded):
         a = d.amounts[d.amounts["table_index"] == t.index]
         if self.unit.value and self.unit.value != ALL:
             a = a[a["unit_name"] == self.unit.value]
-        cols = ["page", "row_no", "row_label", "code", "code_level", "column_label", "raw", "unit", "amount_yuan"]
-        a = a.assign(amount_yuan=[f"{v.normalize():,f}" if v is not None else "" for v in a["amount_yuan"]])
-        self.tidy.value = a[cols].to_html(index=False, max_rows=1000, na_rep="", border=0) if len(a) else \
+        readable = show.amounts(a).drop(columns=["表 / table", "种类 / kind"])
+        self.tidy.value = show.to_html(readable, 1000) if len(a) else \
             "<i>本表没有金额 / no amounts in this table</i>"
 
     def _draw_charts(self):
@@ -142,14 +179,16 @@ class FindingsBrowser(_Guarded):
         super().__init__()
         self.findings = findings
         fams = [(ALL, None)] + [(f"{zh} / {en}", k) for k, (zh, en) in FAMILY_NAMES.items()]
-        sevs = [(ALL, None), ("错误 / error", "error"), ("警告 / warning", "warning"), ("提示 / info", "info")]
-        self.family = W.Dropdown(options=fams, description="类别 / family", style={"description_width": "initial"})
-        self.severity = W.Dropdown(options=sevs, description="级别 / severity", style={"description_width": "initial"})
+        sevs = [(ALL, None)] + [(show.severity_label(k), k) for k in show.SEVERITY_NAMES]
+        self.family = _dropdown(fams, "类别 / family", "320px")
+        self.severity = _dropdown(sevs, "级别 / severity", "260px")
         self.list = W.Select(rows=10, layout=W.Layout(width="95%"))
         self.detail = W.HTML()
+        self.list.add_class("bk-findings-list")
+        self.detail.add_class("bk-finding-detail")
         for w in (self.family, self.severity):
-            w.observe(self._guard(self._refilter), names="value")
-        self.list.observe(self._guard(self._show), names="value")
+            w.observe(self._watch(self._refilter), names="value")
+        self.list.observe(self._watch(self._show), names="value")
         self.view = W.VBox([W.HBox([self.family, self.severity]), self.errors, self.list, self.detail])
         self._refilter()
 
@@ -160,9 +199,13 @@ class FindingsBrowser(_Guarded):
 
     def _refilter(self, *_):
         items = self.visible()
-        self.list.options = [(f"[{f.rule} {f.severity}] {f.message[:90]}", i) for i, f in enumerate(items)]
         self._items = items
-        self.list.value = 0 if items else None
+        labels = [(f"[{f.rule} {show.SEVERITY_NAMES.get(f.severity, (f.severity,))[0]}/{f.severity}] "
+                   f"{f.message[:90]}{'…' if len(f.message) > 90 else ''}", i) for i, f in enumerate(items)]
+        with self._quiet():
+            _set_options(self.list, labels, 0)
+            if not items:
+                self.list.value = None
         self._show()
 
     def _show(self, *_):
@@ -171,17 +214,26 @@ class FindingsBrowser(_Guarded):
             return
         f = self._items[self.list.value]
         e = html.escape
-        parts = [f"<p><b>{e(f.message)}</b><br><i>{e(f.message_en)}</i></p>",
-                 f"<p>{e(STATUS_NAMES[f.status][0])} / {e(f.status)} · {e(f.severity)}</p>"]
+        parts = [f"<p><b>[{e(f.rule)}] {e(f.message)}</b><br><i>{e(f.message_en)}</i></p>",
+                 f"<p>{e(show.status_label(f.status))} · {e(show.severity_label(f.severity))} · "
+                 f"检查 / checks: {e(f.title)}</p>"]
+        d = f.to_dict()
+        if f.expected is not None or f.actual is not None:
+            parts.append(f"<p>应为 / expected {e(show._num(d['expected']))} · 实为 / actual "
+                         f"{e(show._num(d['actual']))} · 差额 / difference {e(show._num(d['difference']))} "
+                         f"{e(f.unit or '')}</p>")
         quotes = [l for l in f.locations if "quote" in l]
         cells = [l for l in f.locations if "quote" not in l]
         for q in quotes:
             parts.append(f"<blockquote>第{e(str(q.get('page') or '–'))}页 / page · {e(q.get('section') or '')}"
                          f"<br>“{e(q['quote'])}”</blockquote>")
         if cells:
-            parts.append(pd.DataFrame(cells)[[c for c in ("page", "table_no", "table_title", "row_label",
-                                                           "column_label", "raw") if c in cells[0]]]
-                         .to_html(index=False, na_rep="", border=0))
+            names = {"page": "页 / page", "table_no": "表号 / no.", "table_title": "表 / table",
+                     "row_label": "行 / row", "column_label": "列 / column", "raw": "原文 / printed"}
+            frame = pd.DataFrame(cells).reindex(columns=list(names))
+            frame["page"] = [show.integer(v) for v in frame["page"]]
+            frame = frame.map(show.text).rename(columns=names)
+            parts.append(frame.to_html(index=False, na_rep="", border=0, escape=True))
         self.detail.value = "".join(parts)
 
     def _ipython_display_(self):
@@ -199,15 +251,13 @@ class TargetsBrowser(_Guarded):
         self.findings = findings if findings is not None else check(disclosure)
         self.targets = disclosure.targets[disclosure.targets["level3"].notna()]
         units = sorted(set(self.targets["unit_name"].dropna()))
-        self.unit = W.Dropdown(options=units, description="单位 / unit", style={"description_width": "initial"},
-                               layout=W.Layout(width="520px"))
-        self.project = W.Dropdown(description="项目 / project", style={"description_width": "initial"},
-                                  layout=W.Layout(width="520px"))
+        self.unit = _dropdown(units or [ALL], "单位 / unit")
+        self.project = _dropdown([], "项目 / project")
         self.tree = W.HTML()
         self.tree.add_class("bk-target-tree")
         self.chart_out = W.Output()
-        self.unit.observe(self._guard(self._on_unit), names="value")
-        self.project.observe(self._guard(self._on_project), names="value")
+        self.unit.observe(self._watch(self._on_unit), names="value")
+        self.project.observe(self._watch(self._on_project), names="value")
         self.view = W.VBox([self.unit, self.project, self.errors, self.tree, self.chart_out])
         self._guard(self._on_unit)()
 
@@ -223,8 +273,10 @@ class TargetsBrowser(_Guarded):
         return out
 
     def _on_unit(self, *_):
-        t = self.targets[self.targets["unit_name"] == self.unit.value] if self.unit.value else self.targets
-        self.project.options = list(dict.fromkeys(t["project_name"].dropna()))
+        t = self.targets[self.targets["unit_name"] == self.unit.value] \
+            if self.unit.value not in (None, ALL) else self.targets
+        with self._quiet():
+            _set_options(self.project, list(dict.fromkeys(t["project_name"].dropna())))
         self._on_project()
 
     def _on_project(self, *_):
@@ -232,25 +284,30 @@ class TargetsBrowser(_Guarded):
         name = self.project.value
         if not name:
             self.tree.value = "<i>没有绩效目标 / no performance targets</i>"
+            self.chart_out.outputs = ()
             return
         t = self.targets[self.targets["project_name"] == name]
         first = t.iloc[0]
-        parts = [f"<p><b>{e(name)}</b> · {e(str(first['project_code']))} · 预算 / budget "
-                 f"{first['budget']:.2f} {e(str(first['budget_unit']))}</p>"]
+        budget = show.amount(first["budget"], 2)
+        parts = [f"<p><b>{e(name)}</b> · {e(show.text(first['project_code']))}"
+                 + (f" · 预算 / budget {e(budget)} {e(show.text(first['budget_unit']))}" if budget else "")
+                 + "</p>"]
         for f in self._flags(name):
             parts.append(f"<div style='color:#b35900'>⚑ [{f.rule}] {e(f.message)}<br><i>{e(f.message_en)}</i></div>")
         parts.append("<ul>")
-        for level1, g1 in t.groupby("level1", sort=False):
+        for level1, g1 in t.groupby("level1", sort=False, dropna=False):
+            level1 = show.text(level1)
             parts.append(f"<li><b>{e(level1)}</b> / {e(glossary.english(level1))}<ul>")
-            for level2, g2 in g1.groupby("level2", sort=False):
-                parts.append(f"<li>{e(level2)}<ul>")
+            for level2, g2 in g1.groupby("level2", sort=False, dropna=False):
+                parts.append(f"<li>{e(show.text(level2))}<ul>")
                 for _, r in g2.iterrows():
                     flags = self._flags(name, r["level3"])
                     mark = "".join(f" <span style='color:#c0392b' title='{e(f.message_en)}'>⚑{e(f.rule)}</span>"
                                    for f in flags)
-                    parts.append(f"<li>{e(r['level3'])} {e(r['operator'] or '')} {e(r['value'] or '')}"
-                                 f"{e(r['measure_unit'] or '')} · 权重 {e(str(r['weight']).rstrip('0').rstrip('.'))}"
-                                 f"{mark}</li>")
+                    w = r["weight"]
+                    weight = "" if show.missing(w) else f" · 权重 / weight {e(format(w.normalize(), 'f'))}"
+                    parts.append(f"<li>{e(show.text(r['level3']))} {e(show.text(r['operator']))} "
+                                 f"{e(show.text(r['value']))}{e(show.text(r['measure_unit']))}{weight}{mark}</li>")
                 parts.append("</ul></li>")
             parts.append("</ul></li>")
         parts.append("</ul>")
@@ -258,6 +315,63 @@ class TargetsBrowser(_Guarded):
         self.chart_out.outputs = ()
         c = charts.weights_chart(self.targets, name)
         if c is not None:
+            self.chart_out.append_display_data(HTML(charts.to_svg(c)))
+
+    def _ipython_display_(self):
+        display(self.view)
+
+
+class PanelBrowser(_Guarded):
+    """Year over year: choose a series, a table and ONE code level; see the lines as printed and the top movers.
+
+    Rankings compare lines of one table and one level only (类, 款 or 项): 201, 20131 and 2013101 hold the
+    same money, so mixing them would count it several times.
+    """
+
+    def __init__(self, panels: dict):
+        super().__init__()
+        self.panels = panels
+        self.series = _dropdown(list(panels), "系列 / series")
+        self.table = _dropdown([], "表格 / table")
+        self.level = _dropdown([], "层级 / level", "260px")
+        self.lines = W.HTML()
+        self.lines.add_class("bk-panel-lines")
+        self.chart_out = W.Output()
+        self.series.observe(self._watch(self._on_series), names="value")
+        self.table.observe(self._watch(self._on_table), names="value")
+        self.level.observe(self._watch(self._draw), names="value")
+        self.view = W.VBox([W.HBox([self.series, self.table, self.level]), self.errors, self.lines,
+                            W.HTML("<b>变化最大的科目（同一表、同一层级）/ top movers (one table, one level)</b>"),
+                            self.chart_out])
+        self._guard(self._on_series)()
+
+    @property
+    def panel(self):
+        return self.panels[self.series.value]
+
+    def _on_series(self, *_):
+        p = self.panel
+        kinds = list(dict.fromkeys(p.lines["table_kind"]))
+        coded = [k for k in kinds if p.levels(k)]
+        with self._quiet():
+            _set_options(self.table, [(show.kind_label(k), k) for k in kinds], coded[0] if coded else None)
+        self._on_table()
+
+    def _on_table(self, *_):
+        levels = self.panel.levels(self.table.value) if self.table.value else []
+        with self._quiet():
+            _set_options(self.level, [(show.level_label(lv), lv) for lv in levels] or [("– / none", None)])
+        self._draw()
+
+    def _draw(self, *_):
+        p = self.panel
+        lines = show.panel_lines(p, self.table.value)
+        self.lines.value = show.to_html(lines) if len(lines) else "<i>没有行 / no lines</i>"
+        self.chart_out.outputs = ()
+        c = charts.top_movers(p, level=self.level.value, table_kind=self.table.value) if self.level.value else None
+        if c is None:
+            self.chart_out.append_stdout("本表没有编码科目可排名 / no coded lines to rank in this table\n")
+        else:
             self.chart_out.append_display_data(HTML(charts.to_svg(c)))
 
     def _ipython_display_(self):

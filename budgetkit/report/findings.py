@@ -9,9 +9,17 @@ import html
 import json
 
 from budgetkit.check.findings import FAMILY_NAMES, STATUS_NAMES, Findings, rule_table
+from budgetkit.explore.display import SEVERITY_NAMES
+from budgetkit.report.safe import md
 
-SEVERITY_NAMES = {"error": ("错误", "error"), "warning": ("警告", "warning"), "review": ("待核对", "review"),
-                  "info": ("提示", "info")}
+# what the statuses mean, for every report a person reads
+LEGEND = ("舍入差异：差额在印刷精度可解释的范围内（n 个保留两位小数的数相加最多差 n×0.005），不是错误；"
+          "未评估：缺少所需的表或数，没有核对——不等于通过；"
+          "待核对：发现依赖于一次读取推断（如由内容推断的表名），引用前请核对原页。",
+          "rounding: the difference is within what printed precision explains (n figures printed to 0.01 may "
+          "differ by n × 0.005), not an error; not evaluated: the tables or figures the rule needs are missing, "
+          "so nothing was checked — not the same as passed; review: the finding rests on a reading guess "
+          "(e.g. a title inferred from content): check the page before quoting it.")
 
 
 def _document(f: Findings) -> dict:
@@ -89,14 +97,21 @@ def to_text(f: Findings, max_locations: int = 4) -> str:
 
 
 def to_markdown(f: Findings) -> str:
-    out = [f"# 核对结果 / Reconciliation findings", "", _header(f), ""]
+    """Markdown whose document text is escaped (no raw HTML, no links): safe to render and open."""
+    out = ["# 核对结果 / Reconciliation findings", "", md(_header(f)), "", f"> {md(LEGEND[0])}  ",
+           f"> _{md(LEGEND[1])}_", ""]
     for heading, x in _by_family(f):
         if heading:
             out += [f"## {heading[0]} / {heading[1]}", ""]
-        out.append(f"- **{x.rule}** {SEVERITY_NAMES[x.severity][0]} / {x.severity} · {x.message}  ")
-        out.append(f"  _{x.message_en}_")
+        out.append(f"- **{md(x.rule)}** {SEVERITY_NAMES[x.severity][0]} / {x.severity} · "
+                   f"{STATUS_NAMES[x.status][0]} / {STATUS_NAMES[x.status][1]} · {md(x.message)}  ")
+        out.append(f"  _{md(x.message_en)}_")
         for loc in x.locations[:6]:
-            out.append(f"  - {_where(loc)}")
+            out.append(f"  - {md(_where(loc))}")
+        if len(x.locations) > 6:
+            out.append(f"  - …（另 {len(x.locations) - 6} 处 / {len(x.locations) - 6} more）")
+    if not len(f):
+        out.append("未发现问题 / no findings")
     return "\n".join(out) + "\n"
 
 
@@ -123,6 +138,7 @@ def to_html(f: Findings) -> str:
              f"<title>核对结果 / Findings — {e(str(m.get('doc_id')))}</title><style>{_CSS}</style></head><body>",
              f"<h1>核对结果 / Reconciliation findings</h1>",
              f"<p>{e(_header(f))}</p>",
+             f"<p class='en'>{e(LEGEND[0])}<br>{e(LEGEND[1])}</p>",
              "<table class='summary'><tr>"
              + "".join(f"<td><b>{e(s['file'])}</b><br><span class='nums'>sha256 {e(s['sha256'][:16])}…</span></td>"
                        for s in m.get("sources", []))
@@ -140,8 +156,10 @@ def to_html(f: Findings) -> str:
         parts.append(f"<p>{e(x.message)}<br><span class='en'>{e(x.message_en)}</span></p>")
         if x.expected is not None or x.actual is not None:
             d = x.to_dict()
-            parts.append(f"<p class='nums'>应为 expected {e(str(d['expected']))} · 实为 actual {e(str(d['actual']))}"
-                         f" · 差额 difference {e(str(d['difference']))} {e(x.unit or '')}</p>")
+            from budgetkit.explore.display import _num
+
+            parts.append(f"<p class='nums'>应为 expected {e(_num(d['expected']))} · 实为 actual {e(_num(d['actual']))}"
+                         f" · 差额 difference {e(_num(d['difference']))} {e(x.unit or '')}</p>")
         quotes = [l for l in x.locations if "quote" in l]
         cells = [l for l in x.locations if "quote" not in l]
         for q in quotes:
@@ -159,7 +177,8 @@ def to_html(f: Findings) -> str:
         parts.append(f"<p class='en'>依据 / basis: {e(rule['basis'])}</p></div>")
     if not len(f):
         parts.append("<p>未发现问题 / no findings</p>")
-    parts.append(f"<p class='en'>错误 {c['error']} · 警告 {c['warning']} · 提示 {c['info']} — budgetkit</p>")
+    parts.append(f"<p class='en'>错误 {c['error']} / errors · 警告 {c['warning']} / warnings · 待核对 {c['review']} / "
+                 f"review · 提示 {c['info']} / info — budgetkit</p>")
     parts.append("</body></html>")
     return "\n".join(parts)
 

@@ -17,6 +17,22 @@ from budgetkit.reference import load_csv
 from budgetkit.yoy.statements import stated_changes
 
 SKIP_KINDS = {"unknown", "performance_targets", "overall_performance_targets", "procurement"}
+LEVELS = ["类", "款", "项"]
+# tables whose coded lines a ranking may use, function tables first
+RANKING_KINDS = ["gpb_expenditure_by_function", "fiscal_appropriation_expenditure_by_function", "expenditure_summary",
+                 "gpb_basic_expenditure_by_economic", "fiscal_appropriation_basic_by_economic",
+                 "fiscal_appropriation_expenditure_by_economic"]
+
+
+def code_level(code) -> str | None:
+    """类/款/项 from a classification code's length (3/5/7 digits); None for uncoded lines."""
+    if not isinstance(code, str) or not code.isdigit():
+        return None
+    return {3: "类", 5: "款", 7: "项"}.get(len(code))
+
+
+def scheme_of(table_kind: str) -> str:
+    return "economic" if "economic" in table_kind else "function"
 
 
 @dataclass
@@ -27,6 +43,28 @@ class Panel:
     lines: pd.DataFrame
     statements: list[Finding] = field(default_factory=list)
     evaluated: int = 0
+    decimals: int = 2  # the printed precision the values are shown at
+
+    def levels(self, table_kind: str) -> list[str]:
+        """The code levels (类/款/项) a table kind's lines have, in order."""
+        L = self.lines[(self.lines["table_kind"] == table_kind) & self.lines["level"].notna()]
+        return [lv for lv in LEVELS if (L["level"] == lv).any()]
+
+    def ranked(self, table_kind: str | None = None, level: str = "类", year: int | None = None,
+               n: int | None = 10) -> pd.DataFrame:
+        """Lines of ONE table and ONE code level (类, 款 or 项) ranked by the size of their change.
+
+        Lines of different levels hold the same money (201 ⊃ 20131 ⊃ 2013101), and different tables repeat
+        it, so a ranking never mixes them.  ``table_kind`` defaults to the first function table present.
+        """
+        year = year or self.years[-1]
+        if table_kind is None:
+            table_kind = next((k for k in RANKING_KINDS if (self.lines["table_kind"] == k).any()), None)
+        L = self.lines[(self.lines["table_kind"] == table_kind) & (self.lines["level"] == level)]
+        L = L[L[f"change_{year}"].notna()]
+        L = L.assign(abs_change=L[f"change_{year}"].map(abs)).sort_values("abs_change", ascending=False,
+                                                                          kind="stable")
+        return (L.head(n) if n else L).drop(columns="abs_change").reset_index(drop=True)
 
     def value(self, table_kind: str, code_or_label: str, year: int) -> Decimal | None:
         L = self.lines
@@ -47,6 +85,7 @@ class Panel:
                                    "note": None if pd.isna(r[f"note_{y}"]) else r[f"note_{y}"]}
             lines.append({"table_kind": r["table_kind"], "code": None if pd.isna(r["code"]) else r["code"],
                           "label": r["label"], "unit": self.unit,
+                          "level": r["level"] if isinstance(r.get("level"), str) else None,
                           "values": values, "changes": changes, "status": r["status"]})
         return {"documents": self.documents, "lines": lines, "statements": [f.to_dict() for f in self.statements]}
 
@@ -146,8 +185,13 @@ def compare(disclosures, correspondence: pd.DataFrame | None = None) -> Panel:
         row["status"] = "new" if not present[0] else "discontinued" if not present[-1] else "continuing"
         rows.append(row)
     lines = pd.DataFrame(rows)
+    if len(lines):
+        lines["scheme"] = [scheme_of(k) if c else None for k, c in zip(lines["table_kind"], lines["code"])]
+        lines["level"] = [code_level(c) for c in lines["code"]]
+    else:
+        lines = pd.DataFrame(columns=["table_kind", "code", "label", "status", "scheme", "level"])
     panel = Panel([{k: d.meta.get(k) for k in ("doc_id", "department", "year", "stage", "family")} for d in docs],
-                  years, unit, lines)
+                  years, unit, lines, decimals=max(-q.as_tuple().exponent, 0))
     _check_statements(panel, docs)
     return panel
 
