@@ -68,6 +68,13 @@ def looks_like_amount(text: str | None) -> bool:
     return bool(t) and bool(_AMOUNT.match(t))
 
 
+def is_decimal_figure(text: str | None) -> bool:
+    """An amount printed with a decimal point or thousands separator, in any width
+    (``1,149.80``, ``729．79``, ``(1,234)``): a figure, not a code, year or ordinal."""
+    t, _, _ = _normal(text)
+    return bool(t) and bool(_AMOUNT.match(t)) and ("," in t or "." in t)
+
+
 def is_placeholder(text: str | None) -> bool:
     return squeeze(text) in _PLACEHOLDER
 
