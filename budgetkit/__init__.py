@@ -8,6 +8,7 @@ from budgetkit.disclosure import Disclosure, PrintedTable
 from budgetkit.pipeline import read
 from budgetkit.check import check
 from budgetkit.yoy import compare
+from budgetkit.tidy.statements import statements
 
-__all__ = ["read", "check", "compare", "Disclosure", "PrintedTable", "BadInputError"]
+__all__ = ["read", "check", "compare", "statements", "Disclosure", "PrintedTable", "BadInputError"]
 __version__ = "0.1.0"

@@ -55,6 +55,13 @@ class Disclosure:
             self.__dict__["_targets"] = performance_targets(self)
         return self.__dict__["_targets"]
 
+    @property
+    def statements(self) -> pd.DataFrame:
+        """Every figure the narrative states, one row each (see :mod:`budgetkit.tidy.statements`)."""
+        from budgetkit.tidy.statements import statements
+
+        return statements(self)
+
     def tables_of(self, kind: str) -> list[PrintedTable]:
         return [t for t in self.tables if t.kind == kind]
 

@@ -20,14 +20,39 @@ def check(disclosure, expected_weight_total=None) -> Findings:
     R = Recorder()
     for rule in within.RULES + between.RULES + narrative.RULES + completeness.RULES:
         rule(L, R)
-    from budgetkit.yoy.statements import consistent_bases
-
-    consistent_bases(L, R)
     targets.review(L, R, None if expected_weight_total is None else Decimal(str(expected_weight_total)))
     from budgetkit.check.confidence import rest_on_guesses
 
     rest_on_guesses(disclosure, R.items)
-    return Findings(R.items, disclosure.meta, dict(R.evaluated))
+    F = Findings(R.items, disclosure.meta, dict(R.evaluated))
+    F.statement_coverage = statement_coverage(L)
+    return F
+
+
+def statement_coverage(L: Ledger) -> dict:
+    """Every narrative sentence that states an amount or a percentage: checked and passed, checked and
+    found wrong, or not checked with the reason (issue 11).  ``coverage`` = checked ÷ stated."""
+    passed = failed = 0
+    reasons: dict = {}
+    unchecked = []
+    for s in L.statements:
+        if not (s.mentions or s.percents):
+            continue
+        c = L.coverage.get(s.no)
+        if c and c["failed"]:
+            failed += 1
+        elif c and c["passed"]:
+            passed += 1
+        else:
+            why = c["reasons"][0] if c and c["reasons"] else ("没有规则读到这句的数字", "no rule reads this sentence's figures")
+            reasons[why] = reasons.get(why, 0) + 1
+            unchecked.append({"page": s.page, "file": s.file, "quote": s.text, "reason": why[0], "reason_en": why[1]})
+    total = passed + failed + len(unchecked)
+    return {"stated": total, "passed": passed, "failed": failed, "not_checked": len(unchecked),
+            "coverage": (passed + failed) / total if total else None,
+            "reasons": [{"reason": zh, "reason_en": en, "sentences": n}
+                        for (zh, en), n in sorted(reasons.items(), key=lambda kv: -kv[1])],
+            "unchecked": unchecked}
 
 
 __all__ = ["check", "Finding", "Findings"]

@@ -87,13 +87,14 @@ class Ledger:
                               dtype="string")
         a["is_total_row"] = [bool(TOTAL_ROW.match(x)) for x in a["label"]]
         self.a = a
+        self.coverage: dict = {}  # sentence no → {"passed", "failed", "reasons"} (statement coverage)
 
     @cached_property
     def statements(self) -> list:
         """The narrative's sentences with their figures, read once for every text rule."""
-        from budgetkit.check.statements import read_statements
+        from budgetkit.tidy.statements import sentences
 
-        return read_statements(self.d.narrative) if not self.d.narrative.empty else []
+        return sentences(self.d)
 
     @cached_property
     def unit(self) -> str:
@@ -107,12 +108,20 @@ class Ledger:
     def tol_yuan(self, rows) -> Decimal:
         """n × half the last printed digit, converted to 元, over the given rows."""
         total = Decimal(0)
-        for _, r in rows.iterrows():
-            total += to_yuan(half_unit(r["decimals"]), r["unit"])
+        for dec, unit in zip(rows["decimals"], rows["unit"]):
+            total += to_yuan(half_unit(dec), unit)
         return total
 
+    @cached_property
+    def _by_table(self) -> dict:
+        return {int(k): g for k, g in self.a.groupby("table_index", sort=False)}
+
     def table_rows(self, table_index: int) -> pd.DataFrame:
-        return self.a[self.a["table_index"] == table_index]
+        """One table's rows (grouped once: the rules ask for tables thousands of times)."""
+        try:
+            return self._by_table.get(int(table_index), self.a.iloc[0:0])
+        except (TypeError, ValueError):
+            return self.a.iloc[0:0]
 
     def tables(self, *kinds) -> list:
         return [t for t in self.d.tables if t.kind in kinds]
@@ -132,6 +141,12 @@ class Ledger:
 
     def total_column_rows(self, table_index: int) -> pd.DataFrame:
         """Rows in the table's overall-total column (合计/总计/金额, or its only column)."""
+        cache = self.__dict__.setdefault("_total_cols", {})
+        if table_index not in cache:
+            cache[table_index] = self._total_column_rows(table_index)
+        return cache[table_index]
+
+    def _total_column_rows(self, table_index: int) -> pd.DataFrame:
         t = self.table_rows(table_index)
         if t.empty:
             return t

@@ -10,7 +10,8 @@ import pandas as pd
 from budgetkit.check.findings import Finding
 from budgetkit.check.ledger import Ledger, class_name_of, class_names, half_unit, strip_numbering
 from budgetkit.check.recorder import Recorder, fmt
-from budgetkit.check.statements import Mention, Sentence
+from budgetkit.check.statements import Mention, Sentence, normalise_name
+from budgetkit.tidy.statements import stated_changes as _stated_changes_frame
 from budgetkit.money import YUAN_PER_UNIT, printed_decimals, to_yuan
 from budgetkit.reference import load_csv
 
@@ -151,6 +152,35 @@ class Facts:
         return set(a.loc[a["table_kind"].isin(ITEM_TABLES) & a["eff_code"].notna(), "label"])
 
 
+def _facts(L: Ledger) -> Facts:
+    if "_facts" not in L.__dict__:
+        L.__dict__["_facts"] = Facts(L)
+    return L.__dict__["_facts"]
+
+
+def _items(L: Ledger) -> pd.DataFrame:
+    """项-level coded rows with their names normalised (其它/其他, brackets)."""
+    if "_items" not in L.__dict__:
+        a = L.a
+        items = a[(a["code_level"] == "项") & a["eff_code"].notna()].copy()
+        items["nlabel"] = [normalise_name(x) for x in items["label"]]
+        L.__dict__["_items"] = items
+    return L.__dict__["_items"]
+
+
+def _mark(L: Ledger, s: Sentence, finding=None, ok: bool | None = None) -> None:
+    """Statement coverage: each sentence is checked-passed, checked-failed or not checked with a reason."""
+    c = L.coverage.setdefault(s.no, {"passed": 0, "failed": 0, "reasons": []})
+    bad = ok is False or (finding is not None and finding.status in ("fail", "review"))
+    c["failed" if bad else "passed"] += 1
+
+
+def _why(L: Ledger, s: Sentence, zh: str, en: str) -> None:
+    c = L.coverage.setdefault(s.no, {"passed": 0, "failed": 0, "reasons": []})
+    if (zh, en) not in c["reasons"]:
+        c["reasons"].append((zh, en))
+
+
 def _loc(s: Sentence, quote: str | None = None) -> dict:
     return {"section": s.section, "page": s.page, "quote": quote or s.text, "file": s.file}
 
@@ -173,18 +203,21 @@ def _near(a: str, b: str) -> bool:
     return len(a) == len(b) >= 4 and sum(x != y for x, y in zip(a, b)) == 1
 
 
-def _compare_mention(L: Ledger, R: Recorder, m: Mention, fact: Fact, s: Sentence, what: str) -> None:
+def _compare_mention(L: Ledger, R: Recorder, m: Mention, fact: Fact, s: Sentence, what: str,
+                     guesses: list[str] | None = None) -> None:
     per = YUAN_PER_UNIT[m.unit]
     stated = m.value * per
     table_in_text_unit = (fact.value_yuan / per).quantize(Decimal(1).scaleb(-printed_decimals(m.value)),
                                                           ROUND_HALF_UP)
     if table_in_text_unit == m.value:
         R.passed("N01")  # the same figure at the text's precision
+        _mark(L, s)
         return
     tol = half_unit(printed_decimals(m.value)) * per + to_yuan(half_unit(fact.decimals), fact.unit)
-    R.compare("N01", fact.value_yuan, stated, tol, m.unit,
-              f"说明中「{what}」{m.raw}与表格不一致", f"the text's '{what}' {m.raw} disagrees with the tables",
-              [_loc(s)] + [L.location(r) for _, r in fact.rows.iterrows()])
+    f = R.compare("N01", fact.value_yuan, stated, tol, m.unit,
+                  f"说明中「{what}」{m.raw}与表格不一致", f"the text's '{what}' {m.raw} disagrees with the tables",
+                  [_loc(s)] + [L.location(r) for _, r in fact.rows.iterrows()], guesses=guesses)
+    _mark(L, s, f)
 
 
 def _interval_pct(num: Decimal, num_dec, den: Decimal, den_dec) -> tuple[Decimal, Decimal]:
@@ -200,8 +233,10 @@ def amounts_and_shares(L: Ledger, R: Recorder) -> None:
         for rule in ("N01", "N02", "N05", "N06"):
             R.not_evaluated(rule, "没有情况说明文字", "the disclosure has no narrative text")
         return
-    facts = Facts(L)
+    facts = _facts(L)
     names = facts.item_names()
+    norm_names = {normalise_name(n): n for n in names}
+    by_length = sorted(norm_names, key=len, reverse=True)
     sentences = L.statements
     n_shares = 0
     for s in sentences:
@@ -216,32 +251,44 @@ def amounts_and_shares(L: Ledger, R: Recorder) -> None:
             fact_key = _resolve_phrase(subj)
             scope = _FUND_SCOPE.search(s.text[: m.start] + " " + (s.section or ""))
             if fact_key and scope and not fact_key.startswith(_FUND_FACTS[scope.group(0)]):
+                _why(L, s, "政府性基金/国有资本经营口径的分项，表格未单列", "a fund-scope figure the tables do not print apart")
                 continue  # 基本支出 of a government fund is not the department's 基本支出
             fact = facts.named.get(fact_key) if fact_key else None
             what = subj
+            if fact is None and fact_key:
+                _why(L, s, f"表格中没有「{fact_key}」对应的数", f"no table prints the '{fact_key}' figure")
             if fact is None and not fact_key:
-                name = next((n for n in sorted(names, key=len, reverse=True) if subj.endswith(n)
-                             and _prefix_ok(subj[: -len(n)])), None)
+                nsubj = normalise_name(subj)
+                name = next((norm_names[n] for n in by_length if nsubj.endswith(n)
+                             and _prefix_ok(nsubj[: -len(n)])), None)
                 if name is None:
                     near = [n for n in names if _near(subj[-len(n):], n)] if len(subj) >= 4 else []
                     if near:
                         name = near[0]
-                        R.add(Finding("N06", "fail", f"说明中的科目名称「{subj[-len(name):]}」与表格中的「{name}」不一致",
-                                      f"the text names '{subj[-len(name):]}' where the tables print '{name}'",
-                                      locations=[_loc(s)]))
+                        _mark(L, s, R.add(Finding(
+                            "N06", "fail", f"说明中的科目名称「{subj[-len(name):]}」与表格中的「{name}」不一致",
+                            f"the text names '{subj[-len(name):]}' where the tables print '{name}'",
+                            locations=[_loc(s)])))
                 if name:
                     fact = facts.item(name)
                     what = name
+                    if fact is None:
+                        _why(L, s, f"表格中「{name}」没有可比的总数列", f"'{name}' has no total column to compare")
                 elif m.value != 0 and re.search(r"(?:支出|经费)$", subj) and len(subj) >= 4 \
                         and class_names().get(subj) or (m.value != 0 and subj in class_names()):
-                    R.add(Finding("N05", "fail", f"说明中的「{subj}」{m.raw}在表格中找不到对应",
-                                  f"the text's '{subj}' {m.raw} has no counterpart in the tables",
-                                  actual=m.value, unit=m.unit, locations=[_loc(s)]))
+                    _mark(L, s, R.add(Finding("N05", "fail", f"说明中的「{subj}」{m.raw}在表格中找不到对应",
+                                              f"the text's '{subj}' {m.raw} has no counterpart in the tables",
+                                              actual=m.value, unit=m.unit, locations=[_loc(s)])))
+                else:
+                    _why(L, s, "金额的主语未对应到表格中的行", "the figure's subject names no table row")
             if fact is not None:
                 _compare_mention(L, R, m, fact, s, what)
             if m.share is not None:
                 n_shares += 1
                 _share(L, R, facts, s, amounts, k, m)
+        if not amounts and not s.changes and not s.rates and s.percents and not any(
+                m.share is not None for m in s.mentions):
+            _why(L, s, "只有百分比，没有可复算的金额", "a percentage with no figures to recompute it from")
     if not n_shares:
         R.not_evaluated("N02", "说明中没有占比表述", "the text states no shares")
 
@@ -268,6 +315,7 @@ def project_count(L: Ledger, R: Recorder) -> None:
             n = int(m.group("n"))
             R.evaluated["N01"] += 1
             if n != len(projects):
+                _mark(L, s, ok=False)
                 R.add(Finding("N01", "fail", f"说明称绩效目标项目{n}个，绩效目标表列有{len(projects)}个",
                               f"the text counts {n} projects with targets; the target table lists {len(projects)}",
                               expected=Decimal(len(projects)), actual=Decimal(n), unit="个",
@@ -279,141 +327,380 @@ def project_count(L: Ledger, R: Recorder) -> None:
             per = YUAN_PER_UNIT[m.group("unit")]
             tol = half_unit(printed_decimals(value)) * per + L.tol_yuan(total_rows.iloc[:1] if not summary.empty
                                                                         else projects)
-            R.compare("N01", total, value * per, tol, m.group("unit"),
+            _mark(L, s, R.compare("N01", total, value * per, tol, m.group("unit"),
                       "说明中的绩效目标项目预算总额与绩效目标表不一致",
                       "the text's budget of projects with targets disagrees with the target table",
-                      [_loc(s)] + [L.location(r) for _, r in total_rows.iloc[:1].iterrows()])
+                      [_loc(s)] + [L.location(r) for _, r in total_rows.iloc[:1].iterrows()]))
 
 
 def _prefix_ok(prefix: str) -> bool:
     return not prefix or (prefix.endswith(_PREFIX_OK) and not prefix.endswith("项目"))
 
+_SHARE_OF = re.compile(r"占\s*(?P<of>[^\d，,。；;%％]{0,16}?)(?:的)?(?:比重|比例)?(?:为)?\s*\d")
+
 
 def _share(L, R, facts, s, amounts, k, m) -> None:
-    if k == 0 or amounts[0].value == 0:
-        den_fact = facts.named.get("income_total") or facts.named.get("expenditure_total")
+    """N02: a share against the total the sentence itself names (占本年支出预算的x%), else its first figure."""
+    guesses = []
+    named = _SHARE_OF.search(m.share_raw or "")
+    of = re.sub(r"^(?:本年|当年|全年|年度|部门)", "", (named.group("of") if named else "").strip())
+    of = re.sub(r"(?:总额|总数|合计|总计|的)$", "", of)
+    den_fact = None
+    if of and of not in ("比",):
+        key = _resolve_phrase(of) or _resolve_phrase(of + "预算") or _resolve_phrase(of + "支出")
+        den_fact = facts.named.get(key) if key else None
         if den_fact is None:
-            return
+            # "占政府采购预算的x%": the sentence's own first figure is that total
+            own = amounts[0] if k > 0 and amounts[0].value != 0 and of and of[:2] in amounts[0].subject else None
+            if own is None:
+                _why(L, s, f"占比所指的总额「{of}」未对应到表格", f"the share's total '{of}' names no table figure")
+                return
+            den, den_dec = own.value * YUAN_PER_UNIT[own.unit] / YUAN_PER_UNIT[m.unit], printed_decimals(own.value)
+    if den_fact is not None:
         den, den_dec = den_fact.value_yuan / YUAN_PER_UNIT[m.unit], den_fact.decimals
         if den_fact.unit != m.unit:
             den_dec = printed_decimals(m.value)
-    else:
-        den, den_dec = amounts[0].value * YUAN_PER_UNIT[amounts[0].unit] / YUAN_PER_UNIT[m.unit], \
-            printed_decimals(amounts[0].value)
+    elif not of or of == "比":
+        lead = s.lead
+        if k == 0 and lead is not None and lead is not m and lead.value > 0 and (
+                lead.share == 100 or re.search(r"其中|包括", s.text[: m.start])):
+            # "收入1,149.80万元、占100%；支出包括：社会保障和就业支出1,065.53万元、占92.6%": the paragraph's total
+            den, den_dec = lead.value * YUAN_PER_UNIT[lead.unit] / YUAN_PER_UNIT[m.unit], printed_decimals(lead.value)
+        elif k == 0 or amounts[0].value == 0:
+            den_fact = facts.named.get("expenditure_total") or facts.named.get("income_total")
+            if den_fact is None:
+                _why(L, s, "占比没有说明总额，表格也没有总计", "the share names no total and no table prints one")
+                return
+            guesses = ["占比的总额按支出总计推断 / the share's total is taken to be the expenditure total"]
+            den, den_dec = den_fact.value_yuan / YUAN_PER_UNIT[m.unit], den_fact.decimals
+            if den_fact.unit != m.unit:
+                den_dec = printed_decimals(m.value)
+        else:
+            den, den_dec = amounts[0].value * YUAN_PER_UNIT[amounts[0].unit] / YUAN_PER_UNIT[m.unit], \
+                printed_decimals(amounts[0].value)
     if den == 0:
+        _why(L, s, "占比的总额为0", "the share's total is zero")
         return
     lo, hi = _interval_pct(m.value, printed_decimals(m.value), den, den_dec)
     hp = half_unit(printed_decimals(m.share))
     R.evaluated["N02"] += 1
     if lo - hp <= m.share <= hi + hp:
+        _mark(L, s)
         return
     computed = (m.value / den * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    R.add(Finding("N02", "fail",
-                  f"说明称{m.raw}{m.share_raw}，按 {fmt(m.value, m.unit)} ÷ {fmt(den, m.unit)} 计算应为 {computed}%",
-                  f"the text says {m.raw} is {m.share}% of the total; {fmt(m.value, m.unit)} ÷ {fmt(den, m.unit)} "
-                  f"gives {computed}%",
-                  expected=computed, actual=m.share, unit="%", tolerance=hp, locations=[_loc(s)]))
+    _mark(L, s, R.add(Finding(
+        "N02", "fail",
+        f"说明称{m.raw}{m.share_raw}，按 {fmt(m.value, m.unit)} ÷ {fmt(den, m.unit)} 计算应为 {computed}%",
+        f"the text says {m.raw} is {m.share}% of the total; {fmt(m.value, m.unit)} ÷ {fmt(den, m.unit)} "
+        f"gives {computed}%",
+        expected=computed, actual=m.share, unit="%", tolerance=hp, locations=[_loc(s)], guesses=guesses)))
 
 
 def _class_item(L, R, facts: Facts, s: Sentence, ci: dict) -> None:
-    xiang = strip_numbering(ci["xiang"]).strip("“”\"")
-    kuan = strip_numbering(ci["kuan"]).strip("“”\"")
+    xiang = normalise_name(strip_numbering(ci["xiang"]))
+    kuan = normalise_name(strip_numbering(ci["kuan"]))
     m = ci["mention"]
     a = L.a
-    items = a[(a["code_level"] == "项") & a["eff_code"].notna()]
-    rows = items[items["label"] == xiang]
-    if rows.empty and xiang[:1] in "一-—" and (items["label"] == xiang[1:]).any():
+    items = _items(L)
+    rows = items[items["nlabel"] == xiang] if xiang else items.iloc[0:0]
+    if rows.empty and xiang[:1] in "一-—" and (items["nlabel"] == xiang[1:]).any():
         xiang = xiang[1:]  # a stray list mark before the name
-        rows = items[items["label"] == xiang]
+        rows = items[items["nlabel"] == xiang]
+    if ci.get("code") and not rows.empty:
+        # "城乡社区环境卫生（01项）": the printed code's last digits decide
+        coded = rows[rows["eff_code"].str.endswith(ci["code"])]
+        rows = coded if not coded.empty else rows
     if rows["eff_code"].nunique() > 1:
         # the same 项 name under several 款 (一般行政管理事务): the 款 named in the text decides
-        kuan_codes = set(a.loc[(a["label"] == kuan) & (a["code_level"] == "款"), "eff_code"])
+        kuan_codes = set(a.loc[(a["label"].map(normalise_name) == kuan) & (a["code_level"] == "款"), "eff_code"])
         narrowed = rows[rows["eff_code"].str[:5].isin(kuan_codes)]
         rows = narrowed if not narrowed.empty else rows.iloc[0:0]
-    quote = f"{ci['lei']}(类){ci['kuan']}(款){ci['xiang']}(项)"
+    quote = f"{ci['lei']}(类){ci['kuan']}(款){ci['xiang']}(项)" if ci["lei"] else f"{ci['xiang']}(项)"
     if rows.empty:
-        R.add(Finding("N05", "fail", f"说明中的「{quote}」{m.raw if m else ''}在表格中找不到对应的项级科目",
-                      f"the text's item '{ci['xiang']}' {m.raw if m else ''} has no counterpart code in the tables",
-                      actual=m.value if m else None, unit=m.unit if m else None, locations=[_loc(s, s.text)]))
+        if m is None or m.value == 0:
+            _why(L, s, "项级科目表格未列出，且金额为0或未说明", "an item no table prints, with no or zero amount")
+            return
+        if not len(items):
+            _why(L, s, "表格没有项级科目", "no table prints 项-level codes")
+            return
+        _mark(L, s, R.add(Finding("N05", "fail", f"说明中的「{quote}」{m.raw}在表格中找不到对应的项级科目",
+                                  f"the text's item '{ci['xiang']}' {m.raw} has no counterpart code in the tables",
+                                  actual=m.value, unit=m.unit, locations=[_loc(s, s.text)])))
         return
     code = rows["eff_code"].iloc[0]
     official = class_name_of(code[:3]) or ""
-    lei = ci["lei"].strip("“”\"")
+    lei = normalise_name(ci["lei"])
     norm = lambda x: x.replace("支出", "")  # noqa: E731
-    R.evaluated["N06"] += 1
-    if official and norm(lei) not in norm(official):
-        R.add(Finding("N06", "fail", f"说明把「{xiang}」（{code}）归入「{lei}」类，编码所属类为「{official}」",
-                      f"the text files '{xiang}' ({code}) under class '{lei}'; its code belongs to '{official}'",
-                      locations=[_loc(s), L.location(rows.iloc[0])]))
+    if lei:
+        R.evaluated["N06"] += 1
+        if official and norm(lei) not in norm(official):
+            _mark(L, s, R.add(Finding(
+                "N06", "fail", f"说明把「{xiang}」（{code}）归入「{ci['lei']}」类，编码所属类为「{official}」",
+                f"the text files '{xiang}' ({code}) under class '{ci['lei']}'; its code belongs to '{official}'",
+                locations=[_loc(s), L.location(rows.iloc[0])])))
     if m is not None:
         fact = facts.item_code(code)
         if fact is not None:
             _compare_mention(L, R, m, fact, s, quote)
+        else:
+            _why(L, s, f"{code} 没有可比的总数列", f"{code} has no total column to compare")
+
+
+def _sign(direction: str) -> int:
+    return -1 if direction in ("减少", "下降", "降低", "减") else 1
+
+
+def _copied(prev: dict, c, s) -> str:
+    """The previous item's figures stated word for word: say so beside the finding."""
+    p = prev.get((c.delta, c.delta_unit))
+    if p is not None and p[0] is not s and p[1] != (c.current.value if c.current else None):
+        return f"（与上一项「{p[2]}」所述相同，疑为复制 / the same as the previous item's '{p[2]}', likely copied）"
+    return ""
 
 
 def stated_changes(L: Ledger, R: Recorder) -> None:
-    """N03: changes recompute from the stated base; N04: compared with the previous year."""
+    """N03: changes recompute from the stated base (or from the current figure and the change);
+    N09: a direction word the figures contradict; N04: compared with the previous year."""
     year = L.d.meta.get("year")
-    sentences = L.statements
     n = 0
-    for s in sentences:
+    prev: dict = {}
+    for s in L.statements:
+        by_change = {}
         for c in s.changes:
-            cur = c.current
-            if cur is None or c.base is None or c.delta is None and c.direction != "持平":
-                continue
-            n += 1
-            per = YUAN_PER_UNIT[cur.unit]
-            current = cur.value
-            base = c.base * YUAN_PER_UNIT[c.base_unit or cur.unit] / per
-            sign = -1 if c.direction in ("减少", "下降", "降低", "减") else 1
-            hc, hb = half_unit(printed_decimals(cur.value)), half_unit(printed_decimals(c.base))
-            if c.direction == "持平":
-                R.passed("N03")
-                if abs(current - base) > hc + hb:
-                    R.add(Finding("N03", "fail", f"说明称「{c.raw}」持平，但 {fmt(current, cur.unit)} 与 {fmt(base, cur.unit)} 不同",
-                                  f"the text says unchanged, but {current} and {base} differ",
-                                  expected=base, actual=current, unit=cur.unit, locations=[_loc(s)]))
-                continue
-            if c.delta_unit in ("%", "％"):
-                R.passed("N03")
-                lo, hi = _interval_pct(current - base, max(printed_decimals(cur.value), printed_decimals(c.base)),
-                                       base, printed_decimals(c.base))
-                stated = sign * c.delta
-                hp = half_unit(printed_decimals(c.delta))
-                if not (lo - hp <= stated <= hi + hp):
-                    computed = ((current - base) / base * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
-                    R.add(Finding("N03", "fail",
-                                  f"说明称「{c.raw}」，由 {fmt(base, cur.unit)} 到 {fmt(current, cur.unit)} 的变化为 {computed}%",
-                                  f"the text says '{c.raw}'; from {base} to {current} the change is {computed}%",
-                                  expected=computed, actual=stated, unit="%", tolerance=hp, locations=[_loc(s)]))
-            elif c.delta_unit:
-                delta = c.delta * YUAN_PER_UNIT[c.delta_unit] / per
-                hd = half_unit(printed_decimals(c.delta))
-                R.compare("N03", (current - base) * per, sign * delta * per, (hc + hb + hd) * per, cur.unit,
-                          f"说明称「{c.raw}」，但 {fmt(current, cur.unit)} − {fmt(base, cur.unit)} 的差额不符",
-                          f"the text says '{c.raw}', but {current} − {base} differs",
-                          [_loc(s)])
+            by_change.setdefault(c.start, []).append(c)
+        for group in by_change.values():
+            money = next((c for c in group if c.delta_unit in YUAN_PER_UNIT), None)
+            for c in group:
+                n += _one_change(L, R, s, c, money, prev)
+        for c in s.changes:
+            if c.delta is not None:
+                prev[(c.delta, c.delta_unit)] = (s, c.current.value if c.current else None, c.raw)
+        for r in s.rates:
+            n += _rate(L, R, s, r)
     if not n:
-        R.not_evaluated("N03", "说明中没有带基数的增减表述", "the text states no change with its base")
+        R.not_evaluated("N03", "说明中没有可复算的增减表述", "the text states no change that can be recomputed")
     if year:
-        _years(L, R, year)
+        _years(L, R, int(year))
 
 
-_CMP_YEAR = re.compile(r"(?:比|较|与)\s*(\d{4})\s*年")
+def _one_change(L, R, s, c, money, prev) -> int:
+    cur = c.current
+    if cur is None:
+        _why(L, s, "增减表述没有对应的本年数", "a change with no current figure")
+        return 0
+    per = YUAN_PER_UNIT[cur.unit]
+    sign = _sign(c.direction)
+    current = cur.value
+    guesses = ["基数取自同句中的上年数 / the base is the prior-year figure of the same sentence"] \
+        if c.base_from == "sentence" else []
+    if c.base is None:
+        if c.delta is None or c.direction == "持平":
+            _why(L, s, "增减表述没有基数和增减额", "a change with neither base nor amount")
+            return 0
+        if c.delta_unit in YUAN_PER_UNIT:
+            delta = c.delta * YUAN_PER_UNIT[c.delta_unit] / per
+            if sign > 0 and current == 0 and delta > 0:
+                # "0万元，比上年增加1421.25万元": a budget cannot rise to nothing
+                _mark(L, s, R.add(Finding(
+                    "N09", "fail", f"说明称{cur.raw}「{c.raw}」：本年为0，增减方向与数字矛盾",
+                    f"the text says {cur.raw} and '{c.raw}': a figure of 0 cannot have increased",
+                    expected=Decimal(0), actual=c.delta, unit=c.delta_unit, locations=[_loc(s)])))
+                return 1
+            _why(L, s, "增减额没有基数，无法复算", "a change amount with no base to recompute from")
+            return 0
+        if c.delta_unit == "%" and money is not None and money.delta is not None:
+            # current + change + percent, no base: base = current ∓ change
+            mdelta = money.delta * YUAN_PER_UNIT[money.delta_unit] / per
+            base = current - _sign(money.direction) * mdelta
+            if base <= 0:
+                _why(L, s, "由本年数和增减额推得的基数不为正", "the base implied by the figures is not positive")
+                return 0
+            hb = half_unit(printed_decimals(cur.value)) + half_unit(printed_decimals(money.delta)) * \
+                YUAN_PER_UNIT[money.delta_unit] / per
+            hd = half_unit(printed_decimals(money.delta)) * YUAN_PER_UNIT[money.delta_unit] / per
+            return _pct_check(L, R, s, c, sign * c.delta, _sign(money.direction) * mdelta, hd, base, hb, cur.unit,
+                              prev, guesses)
+        _why(L, s, "百分比没有基数或增减额", "a percentage with no base or change amount")
+        return 0
+    base = c.base * YUAN_PER_UNIT[c.base_unit or cur.unit] / per
+    hc, hb = half_unit(printed_decimals(cur.value)), half_unit(printed_decimals(c.base)) * \
+        YUAN_PER_UNIT[c.base_unit or cur.unit] / per
+    if c.direction == "持平":
+        R.passed("N03")
+        if abs(current - base) > hc + hb:
+            _mark(L, s, R.add(Finding(
+                "N03", "fail", f"说明称「{c.raw}」持平，但 {fmt(current, cur.unit)} 与 {fmt(base, cur.unit)} 不同",
+                f"the text says unchanged, but {current} and {base} differ",
+                expected=base, actual=current, unit=cur.unit, locations=[_loc(s)], guesses=guesses)))
+        else:
+            _mark(L, s)
+        return 1
+    if c.delta is None:
+        if (current - base) * sign < -(hc + hb):
+            _mark(L, s, R.add(Finding(
+                "N09", "fail", f"说明称「{c.raw}」，但由 {fmt(base, cur.unit)} 到 {fmt(current, cur.unit)} 方向相反",
+                f"the text says '{c.raw}', but from {base} to {current} the change goes the other way",
+                expected=current - base, actual=None, unit=cur.unit, locations=[_loc(s)], guesses=guesses)))
+        else:
+            _mark(L, s)
+        return 1
+    if c.delta_unit == "%":
+        return _pct_check(L, R, s, c, sign * c.delta, current - base, hc + hb, base, hb, cur.unit, prev, guesses)
+    if c.delta_unit in YUAN_PER_UNIT:
+        delta = c.delta * YUAN_PER_UNIT[c.delta_unit] / per
+        hd = half_unit(printed_decimals(c.delta)) * YUAN_PER_UNIT[c.delta_unit] / per
+        diff = current - base
+        if diff != 0 and delta != 0 and (diff > 0) != (sign > 0) and abs(abs(diff) - delta) <= hc + hb + hd:
+            _mark(L, s, R.add(Finding(
+                "N09", "fail", f"说明称「{c.raw}」，但 {fmt(current, cur.unit)} − {fmt(base, cur.unit)} = "
+                f"{fmt(diff, cur.unit)}：方向词与数字相反",
+                f"the text says '{c.raw}', but {current} − {base} = {diff}: the direction word contradicts the sign",
+                expected=diff, actual=sign * delta, unit=cur.unit, locations=[_loc(s)], guesses=guesses)))
+            return 1
+        f = R.compare("N03", diff * per, sign * delta * per, (hc + hb + hd) * per, cur.unit,
+                      f"说明称「{c.raw}」，但 {fmt(current, cur.unit)} − {fmt(base, cur.unit)} 的差额不符"
+                      + (_copied(prev, c, s)), f"the text says '{c.raw}', but {current} − {base} differs",
+                      [_loc(s)], guesses=guesses)
+        _mark(L, s, f)
+        return 1
+    _why(L, s, "增减单位无法复算（个百分点等）", "a change in units that cannot be recomputed (percentage points)")
+    return 0
+
+
+def _pct_check(L, R, s, c, stated, diff, h_diff, base, h_base, unit, prev, guesses) -> int:
+    """The stated percentage against diff ÷ base, with the rounding both printed figures carry."""
+    hp = half_unit(printed_decimals(c.delta))
+    lo1, hi1 = (diff - h_diff) / (base + h_base), (diff + h_diff) / (base - h_base) if base > h_base else None
+    if hi1 is None:
+        _why(L, s, "基数太小，百分比无法复算", "the base is too small to recompute the percentage")
+        return 0
+    cands = [(diff - h_diff) / (base + h_base), (diff - h_diff) / (base - h_base),
+             (diff + h_diff) / (base + h_base), (diff + h_diff) / (base - h_base)]
+    lo, hi = min(cands) * 100, max(cands) * 100
+    R.passed("N03")
+    if lo - hp <= stated <= hi + hp:
+        _mark(L, s)
+        return 1
+    computed = (diff / base * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    if computed != 0 and stated != 0 and (computed > 0) != (stated > 0) and abs(abs(computed) - abs(stated)) <= \
+            (hi - lo) / 2 + hp:
+        _mark(L, s, R.add(Finding(
+            "N09", "fail", f"说明称「{c.raw}」，由 {fmt(base, unit)} 计算的变化为 {computed}%：方向词与数字相反",
+            f"the text says '{c.raw}'; from {base} the change is {computed}%: the direction word contradicts the sign",
+            expected=computed, actual=stated, unit="%", tolerance=hp, locations=[_loc(s)], guesses=guesses)))
+        return 1
+    _mark(L, s, R.add(Finding(
+        "N03", "fail",
+        f"说明称「{c.raw}」，由 {fmt(base, unit)} 到 {fmt(base + diff, unit)} 的变化为 {computed}%" + _copied(prev, c, s),
+        f"the text says '{c.raw}'; from {base} to {base + diff} the change is {computed}%",
+        expected=computed, actual=stated, unit="%", tolerance=hp, locations=[_loc(s)], guesses=guesses)))
+    return 1
+
+
+def _rate(L, R, s, r) -> int:
+    """N08: 完成年初预算的x% recomputed from the sentence's two figures."""
+    if r.numerator is None or r.denominator is None or r.pct is None:
+        _why(L, s, "完成率的两个金额未能确定", "the rate's two figures could not be told apart")
+        return 0
+    num, den = r.numerator, r.denominator
+    per = YUAN_PER_UNIT[den.unit]
+    nv = num.value * YUAN_PER_UNIT[num.unit] / per
+    if den.value == 0:
+        _why(L, s, "完成率的预算数为0", "the rate's budget figure is zero")
+        return 0
+    lo, hi = _interval_pct(nv, printed_decimals(num.value), den.value, printed_decimals(den.value))
+    hp = half_unit(printed_decimals(r.pct))
+    R.evaluated["N08"] += 1
+    if lo - hp <= r.pct <= hi + hp:
+        _mark(L, s)
+        return 1
+    computed = (nv / den.value * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    _mark(L, s, R.add(Finding(
+        "N08", "fail", f"说明称「{r.raw}」，按 {num.raw} ÷ {den.raw} 计算应为 {computed}%",
+        f"the text says '{r.raw}'; {num.raw} ÷ {den.raw} gives {computed}%",
+        expected=computed, actual=r.pct, unit="%", tolerance=hp, locations=[_loc(s)])))
+    return 1
+
+
+_CMP_YEAR = re.compile(r"(?:比|较|与)\s*(\d{4})\s*年(?:度)?\s*(?P<what>年初预算|预算|执行|决算)?")
 
 
 def _years(L: Ledger, R: Recorder, year: int) -> None:
-    for _, p in L.d.narrative.iterrows():
-        for m in _CMP_YEAR.finditer(p["text"]):
+    """N04: compared with a year other than the previous one — or, in a budget, with its own year's budget."""
+    budget = L.d.meta.get("stage") == "预算"
+    for s in L.statements:
+        for m in _CMP_YEAR.finditer(s.text):
             y = int(m.group(1))
             R.evaluated["N04"] += 1
-            if y not in (year - 1, year):
-                quote = p["text"][max(0, m.start() - 30): m.end() + 30]
-                R.add(Finding("N04", "fail", f"{year}年的说明与{y}年比较（应为{year - 1}年）",
-                              f"the {year} text compares with {y} (expected {year - 1})",
-                              expected=Decimal(year - 1), actual=Decimal(y), locations=[
-                                  {"section": p["section"], "page": None if pd.isna(p["page"]) else int(p["page"]),
-                                   "quote": quote, "file": p["file"]}]))
+            own = budget and y == year and (m.group("what") or "").endswith("预算")
+            if y in (year - 1, year) and not own:
+                continue
+            expected = year - 1
+            zh = (f"{year}年预算与{y}年预算比较（应与{year - 1}年比较）" if own
+                  else f"{year}年的说明与{y}年比较（应为{year - 1}年）")
+            _mark(L, s, R.add(Finding("N04", "fail", zh,
+                                      f"the {year} text compares with {y} (expected {year - 1})",
+                                      expected=Decimal(expected), actual=Decimal(y),
+                                      locations=[_loc(s, s.text[max(0, m.start() - 30): m.end() + 30])])))
 
 
-RULES = [amounts_and_shares, stated_changes, project_count]
+def old_class_names(L: Ledger, R: Recorder) -> None:
+    """N10: class names retired by the 2019 classification, in text or tables."""
+    year = L.d.meta.get("year")
+    if not year:
+        return
+    old = [(r["old_name"], r["new_name"], int(r["from_year"])) for r in load_csv("code_changes.csv")
+           if r["old_name"] and r["old_name"] != r["new_name"] and int(year) >= int(r["from_year"])]
+    if not old:
+        return
+    seen = set()
+    labels = L.a.drop_duplicates("label")
+    for name, new, since in old:
+        R.evaluated["N10"] += 1
+        pat = re.compile(rf"(?<![\u4e00-\u9fff]){re.escape(name)}(?![\u4e00-\u9fff])")
+        for s in L.statements:
+            if pat.search(s.text) and (name, "text") not in seen:
+                seen.add((name, "text"))
+                R.add(Finding("N10", "fail", f"说明使用了{since}年起已停用的科目名称「{name}」（现为「{new}」）",
+                              f"the text uses '{name}', renamed '{new}' from {since}", locations=[_loc(s)]))
+        hit = labels[labels["label"] == name]
+        if not hit.empty and (name, "table") not in seen:
+            seen.add((name, "table"))
+            R.add(Finding("N10", "fail", f"表格使用了{since}年起已停用的科目名称「{name}」（现为「{new}」）",
+                          f"a table uses '{name}', renamed '{new}' from {since}", locations=[L.location(hit.iloc[0])]))
+
+
+def consistent_bases(L: Ledger, R: Recorder) -> None:
+    """N07: statements about the same current figure must agree on base year and base amount."""
+    sc = _stated_changes_frame(L.d, L.statements)
+    sc = sc[sc["current"].notna() & (sc["current"] != 0)]
+    if sc.empty:
+        R.not_evaluated("N07", "说明中没有与上年比较的表述", "the text states no comparison with a previous year")
+        return
+    seen: set = set()
+    for current, g in sc.groupby("current", sort=False):
+        g = g.drop_duplicates("quote")
+        if len(g) < 2:
+            continue
+        R.evaluated["N07"] += 1
+        unit = g["current_unit"].iloc[0]
+        years = sorted({int(y) for y in g["base_year"].dropna()})
+        if len(years) > 1 and ("year", current) not in seen:
+            seen.add(("year", current))
+            R.add(Finding("N07", "fail",
+                          f"同一本年数 {fmt(current, unit)}{unit} 的比较年份前后不一：{'、'.join(map(str, years))}年",
+                          f"the same current figure {current} is compared with different years: {years}",
+                          locations=[{"section": r["section"], "page": r["page"], "quote": r["quote"]}
+                                     for _, r in g.iterrows()]))
+        bases = sorted({b for b in g["base"].dropna()})
+        if len(bases) > 1 and ("base", current) not in seen:
+            seen.add(("base", current))
+            R.add(Finding("N07", "fail",
+                          f"同一本年数 {fmt(current, unit)}{unit} 的上年基数前后不一：" + "、".join(fmt(b, unit) for b in bases),
+                          f"the same current figure {current} is compared with different bases: "
+                          + ", ".join(str(b) for b in bases),
+                          locations=[{"section": r["section"], "page": r["page"], "quote": r["quote"]}
+                                     for _, r in g.iterrows() if not pd.isna(r["base"])]))
+
+
+RULES = [amounts_and_shares, stated_changes, project_count, old_class_names, consistent_bases]

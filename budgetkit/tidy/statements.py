@@ -1,0 +1,385 @@
+"""Statements: the figures the narrative (情况说明) states, read once as data.
+
+Each sentence of the narrative is read for amounts (with their subject), shares
+(占x%), changes (比上年/比20xx年执行数 … 增加/减少 … 增长/下降 x%), completion
+rates (完成年初预算的x%) and 类/款/项 items.  ``budgetkit.statements(d)`` (or
+``d.statements``) gives one row per stated figure; the check rules read the
+same sentences (``sentences(d)``).
+
+Every pattern here is linear in the sentence length: no lazy group is followed
+by a long optional tail, numbers start only at a digit run's first digit, and
+subjects are looked for in a bounded window before a figure (issue 10).
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+import pandas as pd
+
+NUM = r"(?<![\d.,])\d[\d,]*(?:\.\d+)?"
+_NUM = r"\d[\d,]*(?:\.\d+)?"
+UNITS = r"亿元|万元|元"
+AMOUNT = re.compile(rf"(?P<num>{NUM})\s*(?P<unit>{UNITS})(?![/／每])")
+PERCENT = re.compile(rf"(?P<num>{NUM})\s*[%％]")
+COUNT = re.compile(rf"(?P<num>{NUM})\s*(?P<unit>人|名|辆|台|套|个)")
+SHARE = re.compile(rf"占(?:比|本年|全年|当年|总额的|全部的|支出的|收入的|[^\d，,。；;%％]{{0,12}}的)?\s*(?P<pct>{_NUM})\s*[%％]")
+_DIR = r"增加|减少|增长|下降|上升|降低|减|增|持平"
+CHANGE = re.compile(
+    rf"(?:比|较|同比|与)\s*(?:上年|上一年|(?P<year>\d{{4}})\s*年)(?:度)?(?:相比|比较)?(?P<what>[^\d，,。；;]{{0,20}}?)"
+    rf"(?:(?P<base>{_NUM})\s*(?P<bunit>{UNITS}))?[，,、]?\s*(?:总数|总额)?"
+    rf"(?P<dir>{_DIR})"
+    rf"(?:了)?\s*(?:(?P<delta>{_NUM})\s*(?P<dunit>{UNITS}|[%％]|个百分点))?"
+)
+FOLLOW_PCT = re.compile(
+    rf"^[，,、]?\s*(?:总数|总额)?(?:(?P<dir>增长|下降|上升|降低|减少|增加)|(?P<fu>增幅|减幅|降幅|增长率|下降率)(?:为|是)?)"
+    rf"\s*(?P<delta>{_NUM})\s*(?P<u>[%％]|万元|元)")
+RATE = re.compile(rf"(?:完成(?:了)?(?:全年|年初|调整)?(?:预算|计划)(?:数)?的|(?:预算)?(?:完成|执行)率(?:为|是|达)?)\s*(?P<pct>{_NUM})\s*[%％]")
+_STOP = set("，,；;。：:（(）)、\t\n")
+# 类/款/项 markers: "（类）", "(款)", "（01项）", "（2080505项）"
+MARKER = re.compile(r"[（(]\s*(?P<code>\d{2,7})?\s*(?P<level>类|款|项)\s*[)）]")
+_NAME_BEFORE = re.compile(r"[\u4e00-\u9fff“”\"（）()、]{1,40}$")
+_SPACE_IN_NUMBER = re.compile(r"(?<=\d)\s+(?=[.,．]?\d|[%％]|万元|亿元|元)|(?<=[.,])\s+(?=\d)")
+_YEAR_WORD = re.compile(r"(\d{4})\s*年|上年|上一年")
+
+DOWN = ("减少", "下降", "降低", "减", "减幅", "降幅", "下降率")
+
+
+def normalise_text(text: str) -> str:
+    """Spaces inside numbers and before units go ("0 万元" → "0万元", "1 013.5" stays two numbers)."""
+    t = text.replace("．", ".").replace("％", "%")
+    return _SPACE_IN_NUMBER.sub("", t)
+
+
+def normalise_name(name: str) -> str:
+    """其它/其他, full/half-width brackets and spaces: one spelling for comparing names."""
+    t = (name or "").replace("其它", "其他").replace("(", "（").replace(")", "）")
+    return re.sub(r"[\s“”\"]", "", t)
+
+
+@dataclass
+class Mention:
+    value: Decimal
+    unit: str
+    raw: str
+    start: int
+    end: int
+    subject: str
+    role: str = "amount"  # amount | base | delta
+    share: Decimal | None = None
+    share_raw: str | None = None
+    context: str = ""  # the words between the previous figure and this one
+    idx: int = 0  # position among the sentence's amounts
+
+
+@dataclass
+class Change:
+    year: int | None
+    base: Decimal | None
+    base_unit: str | None
+    direction: str
+    delta: Decimal | None
+    delta_unit: str | None
+    current: Mention | None
+    raw: str
+    base_from: str = "stated"  # stated (比上年X万元) | sentence (an earlier figure of the year compared with)
+    start: int = 0
+
+
+@dataclass
+class Rate:
+    """完成年初预算的x%: a figure over the budget figure of the same sentence."""
+    pct: Decimal
+    raw: str
+    numerator: Mention | None
+    denominator: Mention | None
+
+
+@dataclass
+class Sentence:
+    text: str
+    page: int | None
+    section: str
+    file: str
+    mentions: list[Mention] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    class_items: list[dict] = field(default_factory=list)
+    rates: list[Rate] = field(default_factory=list)
+    percents: list[tuple] = field(default_factory=list)  # (value, start, end) of every x%
+    counts: list[tuple] = field(default_factory=list)  # (value, unit, start, end): 人/辆/台/套/个
+    no: int = 0  # position in the narrative
+    lead: Mention | None = None  # the paragraph's first amount (its total, when it says so)
+
+
+def _dec(s: str) -> Decimal | None:
+    try:
+        v = Decimal(s.replace(",", ""))
+    except InvalidOperation:
+        return None
+    return v if v.is_finite() and len(s) <= 24 else None
+
+
+def _subject(text: str, start: int) -> str:
+    """The words right before a figure, back to the previous punctuation (a bounded window)."""
+    lo = max(0, start - 40)
+    i = start
+    while i > lo and text[i - 1] not in _STOP:
+        i -= 1
+    subj = re.sub(r"\s+", "", text[i:start])
+    return re.sub(r"(?:预算数为|预算数|安排|合计|共计|总额为|总计|为|是|达)$", "", subj)
+
+
+def split_sentences(text: str) -> list[str]:
+    parts = re.split(r"(?<=[。；;])", text)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _class_items(text: str) -> list[dict]:
+    """Runs of 类 → 款 → 项 markers (or a lone 项), each with the name written before it."""
+    items, cur = [], {}
+    last_end = -1
+    for m in MARKER.finditer(text):
+        level = m.group("level")
+        seg = text[max(last_end, m.start() - 40, 0): m.start()]
+        nm = _NAME_BEFORE.search(seg)
+        name = re.sub(r"^[\d.、．\s]+", "", nm.group(0)) if nm else ""
+        name = name.lstrip("“\"")
+        if level == "类":
+            cur = {"lei": name, "kuan": "", "xiang": "", "code": None, "start": m.start()}
+        elif level == "款":
+            if not cur or cur.get("kuan"):
+                cur = {"lei": "", "kuan": "", "xiang": "", "code": None, "start": m.start()}
+            cur["kuan"] = name
+        else:
+            c = cur if cur and not cur.get("xiang") else {"lei": "", "kuan": "", "xiang": "", "code": None,
+                                                          "start": m.start()}
+            c["xiang"], c["code"], c["end"] = name, m.group("code"), m.end()
+            items.append(c)
+            cur = {}
+        last_end = m.end()
+    return items
+
+
+def read_sentence(text: str, page, section, file) -> Sentence:
+    text = normalise_text(text)
+    s = Sentence(text, page, section, file)
+    prev_end = 0
+    for m in AMOUNT.finditer(text):
+        v = _dec(m.group("num"))
+        if v is None:
+            continue
+        s.mentions.append(Mention(v, m.group("unit"), m.group(0), m.start(), m.end(), _subject(text, m.start()),
+                                  context=text[prev_end:m.start()], idx=len(s.mentions)))
+        prev_end = m.end()
+    for m in PERCENT.finditer(text):
+        v = _dec(m.group("num"))
+        if v is not None:
+            s.percents.append((v, m.start(), m.end()))
+    for m in COUNT.finditer(text):
+        v = _dec(m.group("num"))
+        if v is not None and not text[m.end():m.end() + 1] in ("月", "年", "项", "百"):
+            s.counts.append((v, m.group("unit"), m.start(), m.end()))
+    by_start = {mm.start: mm for mm in s.mentions}
+    ends = [mm.end for mm in s.mentions]
+
+    def last_amount_before(pos):
+        k = bisect.bisect_right(ends, pos)
+        stop = max(0, k - 6)  # bounded: a figure's own clause, not the whole paragraph
+        while k > stop:
+            k -= 1
+            if s.mentions[k].role == "amount":
+                return s.mentions[k]
+        return None
+
+    for c in CHANGE.finditer(text):
+        base = by_start.get(c.start("base")) if c.group("base") else None
+        delta = by_start.get(c.start("delta")) if c.group("delta") else None
+        if base is not None:
+            base.role = "base"
+        if delta is not None:
+            delta.role = "delta"
+        current = last_amount_before(c.start())
+        year = int(c.group("year")) if c.group("year") else None
+        base_v = _dec(c.group("base")) if c.group("base") else None
+        bunit, base_from = c.group("bunit"), "stated"
+        if base_v is None and current is not None:
+            # "2025年执行数为X万元，2026年预算安排Y万元，比2025年执行数增加Z万元": X is the base
+            found = _base_in_sentence(s, current, year, c.group("what") or "")
+            if found is not None:
+                base_v, bunit, base_from = found.value, found.unit, "sentence"
+                found.role = "base"
+        d = _dec(c.group("delta")) if c.group("delta") else None
+        s.changes.append(Change(year, base_v, bunit, c.group("dir"), d, c.group("dunit"), current, c.group(0),
+                                base_from, c.start()))
+        follow = FOLLOW_PCT.match(text[c.end():c.end() + 40])
+        if follow and c.group("dunit") not in ("%", "％") and _dec(follow.group("delta")) is not None:
+            # "…增加50万元，增长33.33%" / "减少20,766.6万元，减幅55.76%"
+            fdir = follow.group("dir") or ("减少" if follow.group("fu") in DOWN else "增加")
+            s.changes.append(Change(year, base_v, bunit, fdir, _dec(follow.group("delta")), follow.group("u"),
+                                    current, c.group(0) + follow.group(0), base_from, c.start()))
+            mm = by_start.get(c.end() + follow.start("delta"))
+            if mm is not None:
+                mm.role = "delta"
+    for sh in SHARE.finditer(text):
+        prev = last_amount_before(sh.start())
+        if prev is not None and _dec(sh.group("pct")) is not None:
+            prev.share = _dec(sh.group("pct"))
+            prev.share_raw = sh.group(0)
+    for r in RATE.finditer(text):
+        k = bisect.bisect_right(ends, r.start())
+        before = [mm for mm in s.mentions[max(0, k - 4):k] if mm.role == "amount"][-2:]
+        num = den = None
+        if len(before) == 2:
+            a, b = before
+            budget = lambda m: "预算" in m.context and not re.search("决算|执行|完成|支出数", m.context)  # noqa: E731
+            if budget(a) and not budget(b):
+                den, num = a, b
+            elif budget(b) and not budget(a):
+                den, num = b, a
+        s.rates.append(Rate(_dec(r.group("pct")), r.group(0), num, den))
+    starts = [mm.start for mm in s.mentions]
+    items = _class_items(text)
+    for i, ci in enumerate(items):
+        k = bisect.bisect_left(starts, ci.get("end", 0))
+        limit = items[i + 1]["start"] if i + 1 < len(items) else len(text)
+        # the item's figure follows it, before the next item begins
+        ci["mention"] = next((mm for mm in s.mentions[k:k + 4] if mm.role == "amount" and mm.start < limit), None)
+        s.class_items.append(ci)
+    return s
+
+
+def _base_in_sentence(s: Sentence, current: Mention, year: int | None, what: str) -> Mention | None:
+    """The earlier figure of the same sentence that belongs to the year (and kind) the change is against."""
+    if year is None:
+        return None
+    word = f"{year}年"
+    k = current.idx
+    for mm in s.mentions[max(0, k - 4):k]:
+        ctx = mm.context.replace(" ", "")
+        cur_ctx = current.context.replace(" ", "")
+        if mm.role == "amount" and word in ctx and word not in cur_ctx:
+            kind = re.search(r"执行|决算|预算", what)
+            if kind and kind.group(0) not in ctx:
+                continue
+            return mm
+    return None
+
+
+def read_statements(narrative) -> list[Sentence]:
+    out = []
+    no = 0
+    for p in narrative.itertuples(index=False):
+        last_amount = lead = None
+        pending_items: list[dict] = []
+        page = None if pd.isna(p.page) else int(p.page)
+        section = "" if pd.isna(p.section) else p.section
+        for sent in split_sentences("" if pd.isna(p.text) else p.text):
+            s = read_sentence(sent, page, section, p.file)
+            no += 1
+            s.no = no
+            s.lead = lead
+            for c in s.changes:
+                # "基本支出预算数为10403.11万元。与上年相比增加439.04万元" — the figure is in the sentence before
+                if c.current is None and last_amount is not None and s.mentions \
+                        and all(m.role != "amount" for m in s.mentions):
+                    c.current = last_amount
+            if pending_items and not s.class_items:
+                # "…（类）…（款）行政运行（项）。年初预算为5717.32万元，支出决算为…" — figures follow
+                amounts = [m for m in s.mentions if m.role == "amount"]
+                for ci in pending_items:
+                    ci["mention"] = amounts[-1] if len(amounts) > 1 and s.rates else (amounts[0] if amounts else None)
+                    ci["from_next_sentence"] = True
+                    s.class_items.append(ci)
+            pending_items = [ci for ci in s.class_items if ci["mention"] is None and not ci.get("from_next_sentence")]
+            if pending_items:
+                s.class_items = [ci for ci in s.class_items if ci["mention"] is not None]
+            amounts = [m for m in s.mentions if m.role == "amount"]
+            if amounts:
+                last_amount = amounts[-1]
+                lead = lead or amounts[0]
+            if s.mentions or s.changes or s.percents or s.class_items or pending_items:
+                if pending_items and not s.mentions:
+                    continue  # the item line itself: read with the next sentence
+                out.append(s)
+    return out
+
+
+def sentences(d) -> list[Sentence]:
+    """The narrative's sentences with their figures, read once per disclosure."""
+    if "_sentences" not in d.__dict__:
+        d.__dict__["_sentences"] = read_statements(d.narrative) if not d.narrative.empty else []
+    return d.__dict__["_sentences"]
+
+
+COLUMNS = ["sentence_no", "kind", "subject", "value", "unit", "raw", "role", "base_year", "base", "base_unit",
+           "direction", "share", "sentence", "section", "page", "file"]
+
+
+def statements(d) -> pd.DataFrame:
+    """One row per figure the narrative states: amounts (with share), changes, rates, item amounts."""
+    rows = []
+    for s in sentences(d):
+        common = {"sentence_no": s.no, "sentence": s.text, "section": s.section, "page": s.page, "file": s.file}
+        for m in s.mentions:
+            rows.append(common | {"kind": "amount", "subject": m.subject, "value": m.value, "unit": m.unit,
+                                  "raw": m.raw, "role": m.role, "share": m.share})
+        for c in s.changes:
+            rows.append(common | {"kind": "change", "subject": c.current.subject if c.current else None,
+                                  "value": c.delta, "unit": c.delta_unit, "raw": c.raw, "role": "delta",
+                                  "base_year": c.year, "base": c.base, "base_unit": c.base_unit,
+                                  "direction": c.direction})
+        for r in s.rates:
+            rows.append(common | {"kind": "rate", "subject": r.numerator.subject if r.numerator else None,
+                                  "value": r.pct, "unit": "%", "raw": r.raw, "role": "rate"})
+        for ci in s.class_items:
+            m = ci["mention"]
+            rows.append(common | {"kind": "item", "subject": "/".join(x for x in (ci["lei"], ci["kuan"], ci["xiang"])
+                                                                     if x),
+                                  "value": m.value if m else None, "unit": m.unit if m else None,
+                                  "raw": m.raw if m else None, "role": "item"})
+        for v, unit, a, b in s.counts:
+            rows.append(common | {"kind": "count", "subject": _subject(s.text, a), "value": v, "unit": unit,
+                                  "raw": s.text[a:b], "role": "count"})
+    df = pd.DataFrame(rows, columns=COLUMNS)
+    df["page"] = df["page"].astype("Int64")
+    df["base_year"] = df["base_year"].astype("Int64")
+    return df
+
+
+CHANGE_COLUMNS = ["subject", "current", "current_unit", "base_year", "base", "base_unit", "direction", "delta",
+           "delta_unit", "recomputed_delta", "recomputed_pct", "quote", "section", "page", "file"]
+
+
+def stated_changes(d, sentences_: list | None = None) -> pd.DataFrame:
+    """One row per 比上年/较20xx年 statement: what is compared with what.
+
+    ``sentences_``: the narrative already read (``Ledger.statements``), to avoid reading it twice.
+    """
+    rows = []
+    if d.narrative.empty:
+        return pd.DataFrame(columns=CHANGE_COLUMNS)
+    for s in sentences_ if sentences_ is not None else sentences(d):
+        for c in s.changes:
+            cur = c.current
+            base = c.base
+            rd = rp = None
+            if cur is not None and base is not None:
+                b = base * _scale(c.base_unit or cur.unit, cur.unit)
+                rd = cur.value - b
+                rp = None if b == 0 else (rd / b * 100).quantize(Decimal("0.01"))
+            rows.append({
+                "subject": cur.subject if cur else None, "current": cur.value if cur else None,
+                "current_unit": cur.unit if cur else None, "base_year": c.year, "base": base,
+                "base_unit": c.base_unit or (cur.unit if cur else None), "direction": c.direction, "delta": c.delta,
+                "delta_unit": c.delta_unit, "recomputed_delta": rd, "recomputed_pct": rp, "quote": s.text,
+                "section": s.section, "page": s.page, "file": s.file,
+            })
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+
+
+def _scale(frm: str, to: str) -> Decimal:
+    from budgetkit.money import YUAN_PER_UNIT
+
+    return YUAN_PER_UNIT[frm] / YUAN_PER_UNIT[to]
