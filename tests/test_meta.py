@@ -11,7 +11,9 @@ import pytest
 
 from budgetkit.read.blocks import ProseLine
 from budgetkit.tidy.meta import infer_meta, is_org_name, region_of
-from conftest import CORPUS, SEED_PDF, SEED_TXT, jiangsu, load
+from conftest import CORPUS, DATA, SEED_PDF, SEED_TXT, jiangsu, load
+
+SEED_PLAIN = DATA / "seed" / "leshan-shizhong-shebao-2023-budget-plain.pdf"
 
 # (files, department, year, stage, scope, family) as printed on each cover / in each title
 REAL = {
@@ -57,6 +59,11 @@ REAL = {
     # the seed's cover names the unit; its captions print the class name 316-人力资源和社会保障
     "seed-txt": ([SEED_TXT], "乐山市市中区社会保险事务中心", 2023, "预算", None, "sichuan"),
     "seed-pdf": ([SEED_PDF], "乐山市市中区社会保险事务中心", 2023, "预算", None, "sichuan"),
+    # a word processor's plain rendering, and the Word and Excel forms (the .xlsx has no cover: the name comes
+    # from the narrative sentence, the year from the target tables' titles)
+    "seed-plain-pdf": ([SEED_PLAIN], "乐山市市中区社会保险事务中心", 2023, "预算", None, "sichuan"),
+    "seed-docx": ([SEED_TXT.with_suffix(".docx")], "乐山市市中区社会保险事务中心", 2023, "预算", None, "sichuan"),
+    "seed-xlsx": ([SEED_TXT.with_suffix(".xlsx")], "乐山市市中区社会保险事务中心", 2023, "预算", None, "sichuan"),
 }
 
 
@@ -160,3 +167,25 @@ def test_region_from_the_start_of_the_name():
     assert region_of("国家信访局")["region"] == "central"
     assert region_of("西南大学") is None
     assert region_of("乐山市市中区社会保险事务中心")["province"] == "四川省"
+
+
+@pytest.mark.parametrize("cover, department, year, stage", [
+    (["某某县教育局2024年度部门预算（草案）"], "某某县教育局", 2024, "预算"),
+    (["某某市财政局关于公开2023年度部门决算的说明"], "某某市财政局", 2023, "决算"),
+    (["某某市卫生健康委员会", "二〇二四年度部门预算"], "某某市卫生健康委员会", 2024, "预算"),
+    (["某某区民政局", "2023年度部门决算公开报告", "2024年9月"], "某某区民政局", 2023, "决算"),
+    (["部门名称：某某市审计局", "2025年部门综合预算公开"], "某某市审计局", 2025, "预算"),
+])
+def test_cover_forms_of_other_provinces(cover, department, year, stage):
+    m = infer_meta([], _lines(*cover), {})
+    assert (m["department"], m["year"], m["stage"]) == (department, year, stage)
+
+
+def test_no_cover_stage_from_titles_and_year_from_captions():
+    """A tables-only file: 决算 titles outvote nothing; the year comes from a caption naming the table."""
+    tables = [_table("收入支出决算总表", ["2024年度收入支出决算总表", "部门：某某市水利局 金额单位：万元"]),
+              _table("收入决算表", kind="income_summary"), _table("支出决算表", kind="expenditure_summary")]
+    prose = _lines("收入支出决算总表", "部门：某某市水利局 金额单位：万元", page=3)
+    m = infer_meta(tables, prose, {})
+    assert (m["department"], m["year"], m["stage"]) == ("某某市水利局", 2024, "决算")
+    assert "收入支出决算总表" in m["evidence"]["stage"]

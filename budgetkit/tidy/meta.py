@@ -36,6 +36,7 @@ _STAGE_PHRASE = re.compile(
     r"(部门|单位|[省市区县]级|本级|综合)(预算|决算)(?!单位)|(预算|决算)(?:信息)?公开|\d{4}\s*年度?\s*(预算|决算)(?!单位)")
 _PRIOR = re.compile(r"上年(?:度)?(?:预算|决算)|(?:预算|决算)数|预算执行|决算数")
 _CN_DIGIT = "〇○零一二三四五六七八九"
+_CN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})年")
 
 
 @lru_cache(maxsize=None)
@@ -101,6 +102,10 @@ def _split_scope(name: str) -> tuple[str, str | None]:
     scopes = "|".join(re.escape(s) for s in _patterns()["scope"])
     m = re.search(rf"[（(]\s*({scopes})\s*[)）]", name)
     if not m:
+        # 某某局本级, 某某局机关本级: the scope printed without brackets
+        m = re.search(r"(机关本级|本级)$", name)
+        if m and is_org_name(name[:m.start()]):
+            return name[:m.start()], m.group(1)
         return name, None
     return (name[:m.start()] + name[m.end():]).strip(), m.group(1)
 
@@ -153,6 +158,12 @@ def _strip_title(text: str) -> tuple[str, str | None]:
     levels = "|".join(re.escape(x) for x in p["level_word"])
     tails = "|".join(re.escape(x) for x in p["stage_tail"])
     t = re.sub(rf"(?:{levels})?(?:部门|单位)?(?:综合)?(?:预算|决算)(?:{tails})*", "", t)
+    for word in p.get("title_before", ()):
+        if word in t[2:]:
+            t = t[:t.index(word, 2)]
+    noise = "|".join(re.escape(x) for x in p.get("title_noise", ()))
+    if noise:
+        t = re.sub(rf"[（(][^（()）]*(?:{noise})[^（()）]*[)）]", "", t)
     t = re.sub(r"^[的\s]+|[的\s]+$", "", t)
     return _split_scope(t)
 
@@ -164,9 +175,15 @@ def _stage_of(text: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _cn_year(digits: str) -> int:
+    return int("".join("0" if c in "〇○零" else str("一二三四五六七八九".index(c) + 1) for c in digits))
+
+
 def _years_in(text: str) -> list[int]:
     t = _PUBLISHED.sub("", text)
     years = [int(y) for y in _YEAR.findall(t)]
+    # 二〇二四年度部门预算: a year in Chinese numerals (a date with a month was removed above)
+    years += [y for y in (_cn_year(m) for m in _CN_YEAR.findall(_squash(t))) if 2000 <= y <= 2099]
     m = _LONE_YEAR.match(text)
     if m:
         years.append(int(m.group(1)))
