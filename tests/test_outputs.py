@@ -1,0 +1,152 @@
+"""Outputs people use: CSV with BOM, .xlsx with printed precision, readable compare reports, and safe
+outputs (Markdown escaped, files renamed into place, never written through a symlink, folders owned)."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import mistune
+import pytest
+from openpyxl import load_workbook
+
+from budgetkit.cli import main
+from conftest import CORPUS, SEED_TXT
+
+PAYLOADS = ["<script>alert(1)</script>", "<img src=x onerror=alert(2)>", "<svg onload=alert(3)>",
+            "[点此](javascript:alert(4))"]
+
+
+@pytest.fixture(scope="module")
+def wanli_paths():
+    return [str(CORPUS / f"sh-putuo-wanli-street-{y}-budget.pdf") for y in (2024, 2025)]
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """The seed with script, image, svg and javascript: link payloads in the sentence behind a finding."""
+    text = SEED_TXT.read_text(encoding="utf-8")
+    assert "卫生健康支出71.95万元" in text
+    text = text.replace("支出包括：社会保障和就业支出", "支出包括：" + "".join(PAYLOADS) + "社会保障和就业支出", 1)
+    p = tmp_path_factory.mktemp("hostile") / "hostile-2023-budget.txt"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_parse_writes_csv_with_bom_and_xlsx_with_printed_precision(tmp_path):
+    out = tmp_path / "seed"
+    assert main(["parse", str(SEED_TXT), "--out", str(out), "--format", "xlsx"]) == 0
+    raw = (out / "amounts.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and "部门收支总表".encode() in raw  # UTF-8 with BOM: Excel reads Chinese
+    wb = load_workbook(out / "leshan-shizhong-shebao-2023-budget.xlsx")
+    assert {"金额 amounts", "表格 tables", "段落 narrative", "残留 residue", "概况 meta"} <= set(wb.sheetnames)
+    ws = wb["金额 amounts"]
+    head = [c.value for c in ws[1]]
+    col = head.index("amount") + 1
+    first = ws.cell(row=2, column=col)
+    assert isinstance(first.value, (int, float)) and first.value == pytest.approx(1149.8)  # a number, not text
+    assert first.number_format == "#,##0.00"  # printed precision as the number format
+    yuan = ws.cell(row=2, column=head.index("amount_yuan") + 1)
+    assert yuan.value == 11498000 and yuan.number_format == "#,##0"
+
+
+def test_check_and_compare_xlsx(tmp_path, wanli_paths):
+    p = tmp_path / "findings.xlsx"
+    assert main(["check", str(SEED_TXT), "--format", "xlsx", "--out", str(p)]) == 1  # the seed has errors
+    wb = load_workbook(p)
+    ws = wb["发现 findings"]
+    head = [c.value for c in ws[1]]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    w02 = next(r for r in rows if r[0] == "W02")
+    assert w02[head.index("应为 / expected")] == pytest.approx(1149.80)
+    assert "规则 rules" in wb.sheetnames
+    q = tmp_path / "compare.xlsx"  # the one compare through the command line
+    assert main(["compare", *wanli_paths, "--format", "xlsx", "--out", str(q)]) == 0
+    ws = load_workbook(q)["跨年 lines"]
+    head = [c.value for c in ws[1]]
+    assert "2024（元）" in head and "2024→2025 增减（元）" in head and "2024→2025 增幅 %" in head
+    assert main(["check", str(SEED_TXT), "--format", "xlsx"]) == 2  # xlsx needs a file
+
+
+def test_compare_text_shows_every_line_and_html_has_change_and_pct(wanli_paths):
+    import budgetkit
+    from budgetkit.report.panel import to_html, to_text
+
+    panel = budgetkit.compare([[p] for p in wanli_paths])
+    text = to_text(panel)
+    assert "行 / lines 239" in text
+    table = text.split("\n\n")[1].splitlines()
+    assert table[0].startswith("表 / table") and len(table) == 1 + 239  # every line, none left out silently
+    assert any("一般公共服务支出" in l and "2,932,700" in l and "3,296,600" in l and "+363,900" in l for l in table)
+    short = to_text(panel, limit=40)
+    assert "另有 199 行未显示" in short and "199 more lines not shown" in short
+    # each Y01 statement carries its own quote, so two findings with one message are told apart
+    y01 = [l for l in text.splitlines() if l.startswith("[Y01")]
+    quotes = [l for l in text.splitlines() if l.strip().startswith("· ") and "“" in l]
+    assert len(y01) == 3 and len(set(quotes)) == 3
+    page = to_html(panel)
+    assert "2024→2025 增减（元）/ change" in page and "2024→2025 增幅 / %" in page
+    assert page.count("<tr>") == 240  # header + every line
+    assert "+363,900" in page and "+12.41%" in page  # 一般公共服务支出: 2,932,700 → 3,296,600
+
+
+def test_markdown_reports_escape_document_text(tmp_path, hostile):
+    p = tmp_path / "f.md"
+    main(["check", str(hostile), "--format", "md", "--out", str(p)])
+    md = p.read_text(encoding="utf-8")
+    assert "alert(1)" in md.replace("\\", "")  # the text is there, shown as text
+    rendered = mistune.html(md)
+    for bad in ("<script", "<img", "<svg", 'href="javascript', "onerror=alert(2)>"):
+        assert bad not in rendered, bad
+    assert "&lt;script&gt;" in rendered
+    h = tmp_path / "f.html"
+    main(["check", str(hostile), "--format", "html", "--out", str(h)])
+    page = h.read_text(encoding="utf-8")
+    assert "<script" not in page and "<img" not in page and "<svg" not in page
+
+
+def test_outputs_never_follow_a_planted_symlink(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "amounts.csv").symlink_to(victim)
+    report = tmp_path / "report.html"
+    report.symlink_to(victim)
+    assert main(["parse", str(SEED_TXT), "--out", str(out)]) == 0
+    main(["check", str(SEED_TXT), "--format", "html", "--out", str(report)])
+    assert victim.read_text(encoding="utf-8") == "keep me"
+    assert not (out / "amounts.csv").is_symlink() and (out / "amounts.csv").stat().st_size > 1000
+    assert not report.is_symlink() and "<html" in report.read_text(encoding="utf-8")
+    assert not list(out.glob(".*.tmp"))  # no temporary file left behind
+
+
+def test_a_folder_holds_one_documents_outputs(tmp_path, hostile, capsys):
+    out = tmp_path / "out"
+    assert main(["parse", str(SEED_TXT), "--out", str(out), "--format", "xlsx"]) == 0
+    manifest = json.loads((out / "budgetkit-outputs.json").read_text(encoding="utf-8"))
+    assert manifest["doc_id"] == "leshan-shizhong-shebao-2023-budget"
+    # a rerun of the same document without xlsx clears only its own stale file
+    (out / "notes-of-mine.txt").write_text("mine", encoding="utf-8")
+    assert main(["parse", str(SEED_TXT), "--out", str(out)]) == 0
+    assert not (out / "leshan-shizhong-shebao-2023-budget.xlsx").exists()
+    assert (out / "notes-of-mine.txt").read_text(encoding="utf-8") == "mine"
+    # another document into the same folder is refused with one clear line, and nothing is overwritten
+    before = (out / "amounts.csv").read_bytes()
+    capsys.readouterr()
+    assert main(["parse", str(hostile), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "另一份文件" in err and "another document" in err and "leshan-shizhong-shebao-2023-budget" in err
+    assert (out / "amounts.csv").read_bytes() == before
+
+
+def test_text_report_renders_review(seed):
+    from budgetkit.check.findings import Finding, Findings
+    from budgetkit.report import to_html, to_markdown, to_text
+
+    f = Findings([Finding("W02", "fail", "合计行不等", "total row differs", expected=Decimal("1149.80"),
+                          actual=Decimal("1140.03"), unit="万元", guesses=["表名由内容推断"])], seed.meta, {})
+    assert f[0].severity == "review"
+    assert "待核对" in to_text(f) and "review" in to_text(f)
+    assert "待核对 / review" in to_markdown(f)
+    page = to_html(f)
+    assert "待核对 / review" in page and "1,149.80" in page and "class='f review'" in page
