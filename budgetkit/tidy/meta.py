@@ -159,8 +159,9 @@ def _strip_title(text: str) -> tuple[str, str | None]:
     tails = "|".join(re.escape(x) for x in p["stage_tail"])
     t = re.sub(rf"(?:{levels})?(?:部门|单位)?(?:综合)?(?:预算|决算)(?:{tails})*", "", t)
     for word in p.get("title_before", ()):
-        if word in t[2:]:
-            t = t[:t.index(word, 2)]
+        i = t.find(word, 2)
+        if i > 0 and is_org_name(_split_scope(t[:i])[0]):
+            t = t[:i]
     noise = "|".join(re.escape(x) for x in p.get("title_noise", ()))
     if noise:
         t = re.sub(rf"[（(][^（()）]*(?:{noise})[^（()）]*[)）]", "", t)
@@ -216,7 +217,7 @@ def infer_meta(tables, prose_lines, units: dict) -> dict:
     caption_where: dict[str, str] = {}
     caption_unit: Counter = Counter()
     for t in tables:
-        for line in t.captions:
+        for line in t.captions or ():
             sq = _squash_label(line)
             for m in dept_label.finditer(sq):
                 caption_dept[m.group(3)] += 1
@@ -292,14 +293,14 @@ def infer_meta(tables, prose_lines, units: dict) -> dict:
         votes[cover_stage] += 10
         stage_where[cover_stage] = title_where or _where_many(cover)
     for t in tables:
-        for line in t.captions:
+        for line in t.captions or ():
             if len(_squash(line)) <= 45:
                 s = _stage_of(line)
                 if s:
                     votes[s] += 1
                     stage_where.setdefault(s, f"{t.file} 表/table “{t.title}”: {line.strip()}")
         if t.kind != "unknown":
-            title = _PRIOR.sub("", _squash(t.title))
+            title = _PRIOR.sub("", _squash(t.title or ""))
             s = "决算" if "决算" in title else "预算" if "预算" in title else None
             if s:
                 votes[s] += 1
@@ -334,7 +335,7 @@ def infer_meta(tables, prose_lines, units: dict) -> dict:
         year_votes: Counter = Counter()
         where: dict[int, str] = {}
         for t in tables:
-            for line in t.captions:
+            for line in t.captions or ():
                 sq = _squash(line)
                 if len(sq) <= 45 and (_stage_of(line) or "表" in sq) and not sq.startswith("注"):
                     for y in _years_in(line):
@@ -426,7 +427,7 @@ def _family(tables, stage: str, region: dict | None) -> tuple[str, str | None]:
     for t in tables:
         if t.kind == "unknown" or t.match_score < 3:
             continue
-        for f in families_for(t.title):
+        for f in families_for(t.title or ""):
             exact[f] += 1
     for rule in _family_rules():
         f = rule["family"]
