@@ -15,10 +15,12 @@ from budgetkit.check.ledger import Ledger
 from budgetkit.check.recorder import Recorder
 from budgetkit.money import YUAN_PER_UNIT, printed_decimals
 from budgetkit.reference import load_csv
+from budgetkit.tidy.targets import G_CARRIED, G_HEADER, G_INCOMPLETE, G_LOST
 
 NUM = r"\d+(?:\.\d+)?"
 _PARENS = re.compile(r"[（(][^（）()]*[）)]")
 _NUMERIC = re.compile(rf"^[<>≥≤＝=]?\s*{NUM}\s*[%％]?$")
+_WORDS_NUMBER = re.compile(r"^(?:[百千万]分之)?[零〇一二两三四五六七八九十百千万亿\d.]+(?:[百千万]分之[零〇一二两三四五六七八九十\d.]+)?")
 _EXPR = re.compile(rf"(?P<a>{NUM})\s*(?:元|人|个)?\s*[*×xX]\s*(?P<b>{NUM})\s*(?:个月|月|人|年)?\s*"
                    rf"(?:=|＝|合计|共计)\s*约?\s*(?P<c>{NUM})\s*(?P<cu>万元|万|元)?")
 _PERSONS = re.compile(rf"(?P<n>\d+)\s*人")
@@ -49,12 +51,18 @@ def _loc(r) -> dict:
             "column_label": "指标值 / value", "raw": f"{_s(r['operator'])} {_s(r['value'])} {_s(r['measure_unit'])}".strip()}
 
 
-def _guesses(g) -> list[str]:
+# the reading guesses a project-level finding rests on: who the project is, its budget and goal (carried over a
+# page or table, name not read), and for the completeness rules (P01, P02) whether all its rows were read
+PROJECT_GUESSES = (G_CARRIED, G_LOST)
+COMPLETENESS_GUESSES = (G_CARRIED, G_LOST, G_INCOMPLETE, G_HEADER)
+
+
+def _guesses(g, kinds=PROJECT_GUESSES) -> list[str]:
     if "guesses" not in g:
         return []
     out: list[str] = []
     for x in g["guesses"]:
-        out += [y for y in _s(x).split("; ") if y and y not in out]
+        out += [y for y in _s(x).split("; ") if y and y in kinds and y not in out]
     return out
 
 
@@ -107,6 +115,7 @@ def review(L: Ledger, R: Recorder, expected_weight_total: Decimal | None = None)
         name = g["project_name"].iloc[0]
         first = g.iloc[0]
         guesses = _guesses(g)
+        complete = _guesses(g, COMPLETENESS_GUESSES)
         department = "source" in g and (g["source"] == "department").all()
         if "has_weight_column" not in g or g["has_weight_column"].fillna(False).any():
             weights = [w for w in g["weight"] if w is not None and str(w) != "<NA>"]
@@ -120,7 +129,7 @@ def review(L: Ledger, R: Recorder, expected_weight_total: Decimal | None = None)
                               f"project '{name}': {len(weights)} indicator weights sum to {_dec_str(total)}{exp_en}",
                               expected=expected_weight_total, actual=total,
                               severity="warning" if expected_weight_total is not None else "info",
-                              locations=[_loc(first)], guesses=guesses if expected_weight_total is not None else []))
+                              locations=[_loc(first)], guesses=complete if expected_weight_total is not None else []))
         present = set(g["level1"].dropna())
         for f in framework:
             if department or not present or f["required"] != "yes" or (f["since_year"] and year < int(f["since_year"])):
@@ -129,7 +138,7 @@ def review(L: Ledger, R: Recorder, expected_weight_total: Decimal | None = None)
             if not any(f["level1"].replace("指标", "") in p for p in present):
                 R.add(Finding("P02", "fail", f"项目「{name}」缺少一级指标「{f['level1']}」",
                               f"project '{name}' has no {f['name_en']} indicator", locations=[_loc(first)],
-                              guesses=guesses))
+                              guesses=complete))
         budget = _budget_wan(first["budget"], _s(first.get("budget_unit")) if hasattr(first, "get") else "万元")
         for _, r in g.iterrows():
             level1, op, mu = _s(r["level1"]), _s(r["operator"]).strip(), _s(r["measure_unit"])
@@ -155,7 +164,7 @@ def review(L: Ledger, R: Recorder, expected_weight_total: Decimal | None = None)
                 R.add(Finding("P04", "fail", f"项目「{name}」定性指标「{level3}」填了数值“{value}”",
                               f"project '{name}': qualitative indicator '{level3}' has the number '{value}'",
                               locations=[_loc(r)], guesses=row_guesses))
-            elif op in ("＝", "=", "≥", "≤", ">=", "<=") and value and not numeric:
+            elif op in ("＝", "=", "≥", "≤", ">=", "<=") and value and not numeric and not _WORDS_NUMBER.match(value):
                 R.add(Finding("P04", "fail", f"项目「{name}」定量指标「{level3}」的值“{value}”不是数字",
                               f"project '{name}': quantitative indicator '{level3}' has the non-numeric value '{value}'",
                               locations=[_loc(r)], guesses=row_guesses))

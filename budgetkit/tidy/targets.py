@@ -74,7 +74,7 @@ def paragraph_text(x) -> str:
     lines = [ln.strip() for ln in str(x).split("\n") if ln.strip()]
     out = ""
     for ln in lines:
-        if out and (out[-1] in "。；;：:！!？?" or re.match(r"^(?:\d+[.、．]|[（(]\d+[）)]|目标\s*\d)", ln)):
+        if out and (out[-1] in "。；;：:！!？?" or re.match(r"^(?:\d{1,2}[.、．](?!\d)|[（(]\d+[）)]|目标\s*\d)", ln)):
             out += "\n"
         out += ln
     return out
@@ -283,6 +283,10 @@ class _Reader:
         spans = not l3 or any(l3 == v for v, _ in pairs.values()) or field_of(l3) is not None
         in_columns = bool(self.cols) and any(f in self.cols for f in pairs)
         if pairs and spans and not in_columns:
+            if "project" not in pairs and self.project_rows and ({"budget", "goal"} & set(pairs)):
+                # a new card whose 项目名称 row the reader did not keep: a project without a name
+                self._new_project(None, where)
+                self.project["lost"] = True
             for key in ("project", "unit", "budget", "goal"):
                 if key in pairs:
                     value = pairs[key][0]
@@ -343,7 +347,8 @@ class _Reader:
         level1, level2, level3 = get.get("level1", ""), get.get("level2", ""), get.get("level3", "")
         if not level3 and (level1 or level2) and self._level_fragment(level1, level2):
             return
-        if level3 and (level3 in (level1, get.get("value"), get.get("operator")) or (level3 == level2 and not level1)):
+        if level3 and (level3 in (level1, get.get("value"), get.get("operator"))
+                       or (level3 == level2 and (not level1 or level2 not in _levels()[1]))):
             return  # a label spanning the indicator columns, not an indicator
         guesses = []
         if level3 and "level1" not in c:
@@ -413,7 +418,8 @@ class _Reader:
         project_code, project_name = _split(_PROJECT, p.get("project"))
         if project_name is None and t.kind == "overall_performance_targets" and not p.get("lost"):
             project_name = DEPARTMENT_WIDE
-        g = list(guesses) + ([G_CARRIED] if self.carried else []) + ([G_LOST] if p.get("lost") else []) \
+        lost = p.get("lost") or (project_name is None and not project_only)
+        g = list(guesses) + ([G_CARRIED] if self.carried else []) + ([G_LOST] if lost else []) \
             + ([G_INCOMPLETE] if p.get("incomplete") else [])
         value_printed = ind.get("value") or None
         op, value, mu = ind.get("operator") or None, ind.get("value") or None, ind.get("measure_unit") or None
@@ -496,10 +502,10 @@ def _row_pages(d, t) -> dict[int, int]:
 
 
 def _target_bearing(t) -> bool:
+    """A target table by its kind, or by its header's meaning (三级指标 and 指标值, or 项目名称, 金额 and 绩效目标),
+    whatever kind its title gave it."""
     if t.kind in TARGET_KINDS:
         return True
-    if t.kind != "unknown":
-        return False
     header, _ = _header_rows(t.frame.columns)
     return any(_indicator_header(r) for r in header)
 
