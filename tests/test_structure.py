@@ -195,7 +195,7 @@ def test_a_university_final_account_is_not_charged_with_missing_tables():
     d = load(CORPUS / "cq-swu-2023-final.pdf")
     assert d.table("fiscal_appropriation_expenditure_by_function").title == "高等学校财政拨款支出决算表"
     f = check(d)
-    assert not f.errors
+    assert not [x for x in f.errors if x.family in ("within", "between", "completeness")]
     c01 = [x for x in f if x.rule == "C01" and x.status != "not_evaluated"]
     assert c01 and all(x.status == "review" and x.guesses for x in c01)
 
@@ -238,3 +238,17 @@ def test_code_columns_named_by_suffix_and_repeated_panel_headers_stay_apart():
     f = check(d)
     assert f.evaluated.get("W01", 0) > 50
     assert not [x for x in f if x.family == "within" and x.status == "fail"]
+
+
+def test_group_totals_alternative_measures_and_details_in_column_sums():
+    from budgetkit.check.within import sum_role
+
+    assert [sum_role(x) for x in ("金额", "项目支出总数", "其中:经费拨款", "扣除基建项目后预算数", "人员经费")] == [
+        "group_total", "group_total", "part", "alternative", None]
+    # Beijing 预算05表: 合计 = 基本支出/小计 + 项目支出/项目支出总数 (扣除基建项目后预算数 is another measure)
+    bj = check(load([CORPUS / "bj-city-finance-2026-budget-text.pdf", CORPUS / "bj-city-finance-2026-budget-tables.pdf"]))
+    # Changsha 收入总体情况表: 合计 = 本级财政拨款/金额 + …, not + 其中:经费拨款
+    cs = check(load(CORPUS / "hn-changsha-xinfang-2026-budget.pdf"))
+    for f in (bj, cs):
+        assert f.evaluated.get("W03", 0) > 40
+        assert not [x for x in f if x.rule == "W03" and x.status == "fail"]

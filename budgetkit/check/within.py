@@ -1,14 +1,17 @@
 """Within-table identities: code hierarchy, 合计 rows, 合计 columns, 收=支."""
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from decimal import Decimal
+from functools import lru_cache
 
 import pandas as pd
 
 from budgetkit.check.ledger import Ledger, concept_of, half_unit
 from budgetkit.check.recorder import Recorder
 from budgetkit.money import to_yuan
+from budgetkit.reference import load_csv
 
 _SUBTOTAL = ("合计", "小计", "总计")
 
@@ -86,25 +89,41 @@ def total_rows(L: Ledger, R: Recorder) -> None:
         R.not_evaluated("W02", "没有同时含合计行与科目行的列", "no column has both a 合计 row and coded rows")
 
 
+@lru_cache(maxsize=None)
+def _sum_roles() -> tuple:
+    return tuple((re.compile(r["pattern"]), r["role"]) for r in load_csv("column_sum_roles.csv"))
+
+
+def sum_role(name: str) -> str | None:
+    """How a column name takes part in a sum (reference/column_sum_roles.csv): group_total, part,
+    alternative, or None for a plain component."""
+    name = re.sub(r"#\d+$", "", name.replace(" ", ""))
+    return next((role for rx, role in _sum_roles() if rx.search(name)), None)
+
+
 def _subtree_value(prefix: str, values: dict[str, pd.Series], columns: list[str]):
-    """The value of a header subtree: its own column, its 合计/小计 child, or the sum of its children."""
+    """The value of a header subtree: its own column, its total child (合计, 小计, 金额, …总数),
+    or the sum of its plain children (其中 details and 扣除…后 measures left out)."""
     if prefix in values:
         return [values[prefix]]
     if prefix in columns:
         return []  # printed but empty: counts as zero
-    for s in _SUBTOTAL:
-        if f"{prefix}/{s}" in columns:
-            return [values[f"{prefix}/{s}"]] if f"{prefix}/{s}" in values else []
     children = sorted({c[len(prefix) + 1:].split("/")[0] for c in columns if c.startswith(prefix + "/")})
+    for ch in children:
+        if sum_role(ch) == "group_total":
+            col = f"{prefix}/{ch}"
+            return [values[col]] if col in values else []
     out = []
     for ch in children:
+        if sum_role(ch) in ("part", "alternative"):
+            continue
         out += _subtree_value(f"{prefix}/{ch}", values, columns)
     return out
 
 
 def _is_part_of(column: str) -> bool:
     """A 其中 column (其中：基本建设资金支出, 其中:教育收费) details a sibling; it adds to nothing."""
-    return any(c.replace(" ", "").startswith(("其中", "含")) for c in column.split("/"))
+    return any(sum_role(c) == "part" for c in column.split("/"))
 
 
 def total_columns(L: Ledger, R: Recorder) -> None:
@@ -125,7 +144,8 @@ def total_columns(L: Ledger, R: Recorder) -> None:
                 siblings = sorted({(parent + "/" if parent else "") + c[len(parent) + (1 if parent else 0):]
                                    .split("/")[0] for c in columns
                                    if (c.startswith(parent + "/") if parent else True)} - {tc})
-                siblings = [s for s in siblings if s.split("/")[-1] not in _SUBTOTAL]
+                siblings = [s for s in siblings if s.split("/")[-1] not in _SUBTOTAL
+                            and sum_role(s.split("/")[-1]) not in ("group_total", "alternative")]
                 # "其中" columns: one under a 小计 details it (其中：基本建设资金支出 under 项目支出) and
                 # adds to nothing; one that heads a row of columns (其中：基本支出 | 项目支出) is part of
                 # a partition; several alone may nest (中小企业 ⊃ 小微企业) and are not judged.  Every
