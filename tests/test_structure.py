@@ -196,8 +196,9 @@ def test_a_university_final_account_is_not_charged_with_missing_tables():
     assert d.table("fiscal_appropriation_expenditure_by_function").title == "高等学校财政拨款支出决算表"
     f = check(d)
     assert not [x for x in f.errors if x.family in ("within", "between", "completeness")]
-    c01 = [x for x in f if x.rule == "C01" and x.status != "not_evaluated"]
-    assert c01 and all(x.status == "review" and x.guesses for x in c01)
+    c01 = [x for x in f if x.rule == "C01"]
+    # the family is unknown (not evaluated), or, if taken as final_accounts, only 38% of it fits (review)
+    assert c01 and all(x.status == "not_evaluated" or (x.status == "review" and x.guesses) for x in c01)
 
 
 def test_a_qizhong_header_row_is_a_partition_and_lone_or_nested_qizhong_columns_are_not():
