@@ -155,7 +155,7 @@ class App:
             f"<p class='bk-app-summary'><b>{html.escape(str(m.get('department') or d.doc_id))}</b> "
             f"{html.escape(str(m.get('year') or ''))} {html.escape(str(m.get('stage') or ''))} · "
             f"表格 {len(d.tables)} 张 / tables · 错误 {c['error']} / errors · 警告 {c['warning']} / warnings · "
-            f"待核对 {c['review']} / review · 提示 {c['info']} / info</p>")
+            f"待核对 {c['review']} / review · 提示 {c['info']} / info · <code>{html.escape(d.doc_id)}</code></p>")
         self._show(d, f)
 
     def _show(self, d, f):
@@ -210,13 +210,31 @@ class App:
         display(self.view)
 
 
+SHARE = Path(__file__).with_name("share")  # share/voila/templates/budgetkit: Voilà's lab template, no CDN links
+
+
+def voila_command(port: int = 8866, extra: list[str] | None = None) -> tuple[list[str], dict]:
+    """The Voilà command line and environment for the app (used by :func:`serve` and the browser test)."""
+    import os
+
+    env = dict(os.environ)
+    env["JUPYTER_PATH"] = os.pathsep.join([str(SHARE)] + [p for p in [env.get("JUPYTER_PATH")] if p])
+    cmd = [sys.executable, "-m", "voila", str(NOTEBOOK), f"--port={port}", "--Voila.ip=127.0.0.1",
+           "--template=budgetkit", "--theme=light", "--show_tracebacks=False"] + list(extra or [])
+    return cmd, env
+
+
 def serve(port: int = 8866, extra: list[str] | None = None) -> int:
     """Run Voilà on the app notebook (offline, on this machine); other options go to Voilà unchanged."""
-    extra = list(extra or [])
-    cmd = [sys.executable, "-m", "voila", str(NOTEBOOK), f"--port={port}", "--Voila.ip=127.0.0.1",
-           "--theme=light", "--show_tracebacks=False"] + extra
+    cmd, env = voila_command(port, extra)
     print(f"budgetkit app → http://127.0.0.1:{port}/  (Ctrl+C 结束 / to stop)", file=sys.stderr)
+    import os
+
+    if os.name == "posix":  # become Voilà: a signal to this process reaches the server, no orphan is left
+        sys.stderr.flush()
+        os.chdir(NOTEBOOK.parent)
+        os.execve(sys.executable, cmd, env)
     try:
-        return subprocess.call(cmd, cwd=str(NOTEBOOK.parent))
+        return subprocess.call(cmd, cwd=str(NOTEBOOK.parent), env=env)
     except KeyboardInterrupt:
         return 130
