@@ -178,6 +178,8 @@ def test_region_from_the_start_of_the_name():
     (["2024年某某市交通运输局部门预算及“三公”经费预算情况说明"], "某某市交通运输局", 2024, "预算"),
     (["某某市人力资源及社会保障局2024年部门预算"], "某某市人力资源及社会保障局", 2024, "预算"),
     (["某某市XX局", "2024年部门预算", "某某市财政局印制"], "某某市XX局", 2024, "预算"),
+    (["某某市人民政府", "办公室2024年部门预算"], "某某市人民政府办公室", 2024, "预算"),  # name split over lines
+    (["某某省某某厅", "2024年度部门决算", "某某省某某厅", "2025年8月"], "某某省某某厅", 2024, "决算"),  # printed twice
 ])
 def test_cover_forms_of_other_provinces(cover, department, year, stage):
     m = infer_meta([], _lines(*cover), {})

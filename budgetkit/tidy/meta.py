@@ -149,6 +149,31 @@ def _cover(prose_lines) -> list:
     return cover
 
 
+def _cover_name(lines) -> tuple[str | None, str | None]:
+    """The name a cover prints, whole even when it runs over lines.
+
+    A run of lines is read as one title only when a line of it is a fragment (深圳市财政局（本级）部门预 / 算,
+    某某市人民政府 / 办公室2024年部门预算); a name printed twice on the cover is not doubled.
+    """
+    generic = set(_patterns()["org_suffix"])
+    parts = [_strip_title(ln.text) for ln in lines]
+    whole = [is_org_name(n) and n not in generic for n, _ in parts]
+    best, best_len = None, 0
+    for i in range(len(lines)):
+        for j in range(i + 1, min(len(lines), i + 4)):
+            if all(whole[k] or not parts[k][0] for k in range(i, j + 1)):
+                continue  # every line stands alone: nothing was split
+            n, s = _strip_title("".join(ln.text for ln in lines[i:j + 1]))
+            if is_org_name(n) and j - i + 1 > best_len:
+                best, best_len = (n, s), j - i + 1
+    if best:
+        return best
+    for (n, s), ok in zip(parts, whole):
+        if ok:
+            return n, s
+    return None, None
+
+
 def _strip_title(text: str) -> tuple[str, str | None]:
     """What a cover title leaves once year, level and stage words go: the name, and its scope."""
     p = _patterns()
@@ -232,15 +257,7 @@ def infer_meta(tables, prose_lines, units: dict) -> dict:
     title_lines = [ln for ln in cover if not any(s in ln.text for s in skip)
                    and not dept_label.search(_squash_label(ln.text)) and not unit_label.search(_squash_label(ln.text))]
     joined = "".join(_squash(ln.text) for ln in title_lines)
-    title_name, title_scope = _strip_title(joined)
-    if not is_org_name(title_name):
-        # a cover whose other lines are not part of the name: try each line alone
-        title_name, title_scope = None, None
-        for ln in title_lines:
-            n, s = _strip_title(ln.text)
-            if is_org_name(n):
-                title_name, title_scope = n, s
-                break
+    title_name, title_scope = _cover_name(title_lines)
     title_where = _where_many([ln for ln in title_lines if _squash(_PUBLISHED.sub("", _squash(ln.text)))])
     scope = title_scope or scope
 
