@@ -92,6 +92,10 @@ def test_seed_unit_full_name_not_class_name():
     assert m["department_code"] == "316"  # printed in 部门：316-人力资源和社会保障, kept with its line
     assert "316-人力资源和社会保障" in m["evidence"]["department_code"]
     assert m["region"] == "sichuan" and m["place"] == "乐山市"
+    # "乐山市市中区社会保险事务中心是乐山市市中区人力资源和社会保障局下属二级预算单位"
+    assert m["parent_department"] == "乐山市市中区人力资源和社会保障局"
+    assert "下属二级预算单位" in m["evidence"]["parent_department"]
+    assert load(CORPUS / "cq-swu-2023-final.pdf").meta["parent_department"] == "教育部"  # 是教育部直属
 
 
 def test_scope_and_unit_of_real_covers():

@@ -388,6 +388,11 @@ def infer_meta(tables, prose_lines, units: dict) -> dict:
     if scope:
         evidence["scope"] = evidence.get("department") if title_scope else title_where or evidence.get("department")
 
+    # --- the department a unit belongs to: "XX是YY下属二级预算单位" ---------------------------------
+    parent, parent_where = _parent_of(prose_lines, {department, unit_name} - {None})
+    if parent:
+        evidence["parent_department"] = parent_where
+
     # --- region and family -------------------------------------------------------------------------
     region = region_of(department) or region_of(unit_name)
     family, fam_where = _family(tables, stage, region)
@@ -397,6 +402,7 @@ def infer_meta(tables, prose_lines, units: dict) -> dict:
         "department": department,
         "department_code": code,
         "unit_name": unit_name,
+        "parent_department": parent,
         "units": unit_list,
         "year": year,
         "stage": stage,
@@ -430,6 +436,19 @@ def _from_narrative(prose_lines) -> tuple[str | None, str | None]:
         m = _NARRATIVE.match(_squash(ln.text))
         if m and is_org_name(m.group("name")) and not m.group("name").startswith(("本", "我")):
             return m.group("name"), _where(ln)
+    return None, None
+
+
+_PARENT = re.compile(r"^(?P<name>[^，,。；;：:]{3,40}?)(?:[（(][^）)]{0,30}[)）])?(?:是|为|系)(?P<parent>[^，,。；;：:是]{3,40}?)"
+                     r"(?:下属|所属|直属)")
+
+
+def _parent_of(prose_lines, names: set) -> tuple[str | None, str | None]:
+    """The department a unit's narrative says it belongs to, when the sentence names this unit."""
+    for ln in prose_lines[:200]:
+        m = _PARENT.match(_squash(ln.text))
+        if m and m.group("name") in names and is_org_name(m.group("parent")) and m.group("parent") not in names:
+            return m.group("parent"), _where(ln)
     return None, None
 
 
