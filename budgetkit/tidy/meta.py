@@ -226,17 +226,17 @@ def infer_meta(tables, prose_lines, units: dict) -> dict:
     # --- names printed with a label: on the cover first, then in table captions -------------------
     labelled_dept: list[tuple[str, str | None, str]] = []  # (name, code, where)
     labelled_unit: list[tuple[str, str]] = []
-    scope = None
+    scopes: list[tuple[str, str]] = []  # (scope, where), most explicit first
     for ln in cover:
         t = ln.text.strip()
         for m in dept_label.finditer(_squash_label(t)):
             labelled_dept.append((m.group(3), m.group(2), _where(ln)))
             if m.group("label").startswith("预算主管"):
-                scope = scope or "部门"
+                scopes.append(("部门", _where(ln)))
         for m in unit_label.finditer(_squash_label(t)):
             labelled_unit.append((m.group(3), _where(ln)))
             if m.group("label") == "预算单位":
-                scope = scope or "单位"
+                scopes.append(("单位", _where(ln)))
     caption_dept: Counter = Counter()
     caption_codes: dict[str, str] = {}
     caption_where: dict[str, str] = {}
@@ -259,7 +259,6 @@ def infer_meta(tables, prose_lines, units: dict) -> dict:
     joined = "".join(_squash(ln.text) for ln in title_lines)
     title_name, title_scope = _cover_name(title_lines)
     title_where = _where_many([ln for ln in title_lines if _squash(_PUBLISHED.sub("", _squash(ln.text)))])
-    scope = title_scope or scope
 
     # --- department --------------------------------------------------------------------------------
     department, dept_where, code = None, None, None
@@ -293,7 +292,10 @@ def infer_meta(tables, prose_lines, units: dict) -> dict:
             department, dept_where = named[0], "单位表 / units table"
     if department:
         department, s = _split_scope(department)
-        scope = scope or s
+        if title_scope:
+            scopes.insert(0, (title_scope, title_where))
+        if s:
+            scopes.insert(1 if title_scope else 0, (s, dept_where))
         evidence["department"] = dept_where
     if code is None:
         # the printed department code is kept even when its name is a class name (316-人力资源和社会保障)
@@ -336,9 +338,12 @@ def infer_meta(tables, prose_lines, units: dict) -> dict:
         if n >= 2 * max(other, 1) or (cover_stage == top and n > other):
             stage = top
             evidence["stage"] = stage_where[top]
-    if scope is None:
-        m = re.search(r"(部门|单位)(?:综合)?(?:预算|决算)", joined)
-        scope = m.group(1) if m else None
+    m = re.search(r"(部门|单位)(?:综合)?(?:预算|决算)", joined)
+    if m:
+        scopes.append((m.group(1), title_where))
+    scope = scopes[0][0] if scopes else None
+    if scope:
+        evidence["scope"] = scopes[0][1]
 
     # --- year --------------------------------------------------------------------------------------
     year, year_where = None, None
@@ -385,8 +390,6 @@ def infer_meta(tables, prose_lines, units: dict) -> dict:
     elif scope in ("本级", "单位", "机关本级") and department:
         unit_name = department
         evidence["unit_name"] = evidence.get("department", "")
-    if scope:
-        evidence["scope"] = evidence.get("department") if title_scope else title_where or evidence.get("department")
 
     # --- the department a unit belongs to: "XX是YY下属二级预算单位" ---------------------------------
     parent, parent_where = _parent_of(prose_lines, {department, unit_name} - {None})
