@@ -188,18 +188,16 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
                 prev["rows"], prev["owners"] = _widen(prev["rows"], prev["owners"], prev["edges"], union)
                 rows, owners = _widen(rows, owners, raw.col_edges, union)
                 prev["edges"] = union
-                prev["guesses"].append(f"第{raw.page}页列线不同，按位置对齐 / page {raw.page}: columns re-aligned by "
-                                       "position")
+                prev["paged_guesses"].setdefault("realigned", []).append(raw.page)
             elif _width(rows) != _width(prev["rows"]):
                 rows, owners = _regrid(rows, raw.col_edges, prev["edges"])
-                prev["guesses"].append(f"第{raw.page}页列线不同，按位置对齐 / page {raw.page}: columns re-aligned by position")
+                prev["paged_guesses"].setdefault("realigned", []).append(raw.page)
             header_keys = {_row_key(r) for r in prev["rows"][: prev["n_header"]]}
             drop = 0
             while drop < len(rows) and _row_key(rows[drop]) in header_keys and _row_key(rows[drop]):
                 drop += 1
             if join in ("geometry", "target") and drop == 0 and not same_edges:
-                prev["guesses"].append(f"第{raw.page}页无标题无表头，按版式接续上页 / page {raw.page}: no title or "
-                                       "header, joined to the previous page by layout")
+                prev["paged_guesses"].setdefault("joined", []).append(raw.page)
             base = len(prev["rows"])
             prev["rows"].extend(rows[drop:])
             prev["pages"].extend(pages[drop:])
@@ -218,7 +216,7 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
             rows=[list(r) for r in rows], owners=[list(o) for o in owners] if owners is not None else None,
             pages=list(pages), captions=context + caption_lines, n_header=header_row_count(rows),
             continued=0, dropped=0, last_page=raw.page, fmt="grid" if raw.owners is not None else "text",
-            edges=raw.col_edges, prose_at=len(prose), guesses=[], raw_file=raw.file,
+            edges=raw.col_edges, prose_at=len(prose), guesses=[], paged_guesses={}, raw_file=raw.file,
         ))
     units_seen = None
     # carrying the unit of the table before is a guess only where the document prints more than one unit
@@ -241,6 +239,7 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
             back_to_prose.append((p["prose_at"], grid_lines(grid, p["file"])))
             continue
         kind, family, score, title = m.kind, m.family, m.score, p["title"]
+        p["guesses"] += _paged_guesses(p["paged_guesses"])
         if kind == "unknown":
             inferred = infer_kind(grid, p["captions"])
             if inferred:
@@ -414,3 +413,36 @@ def _text_unit(prose: list[ProseLine]) -> str | None:
     if yuan >= 3 and yuan >= 4 * wan:
         return "元"
     return None
+
+
+_PAGED = {
+    "joined": ("第{pages}页无标题无表头，按版式接续上页", "page(s) {pages}: no title or header, joined to the page before "
+               "by layout"),
+    "realigned": ("第{pages}页列线与上页不同，按位置对齐", "page(s) {pages}: column lines differ from the page before; "
+                  "cells re-aligned by position"),
+}
+
+
+def _page_ranges(pages: list[int]) -> str:
+    out, start, prev = [], None, None
+    for n in sorted(set(pages)):
+        if start is None:
+            start = prev = n
+        elif n == prev + 1:
+            prev = n
+        else:
+            out.append(f"{start}" if start == prev else f"{start}–{prev}")
+            start = prev = n
+    if start is not None:
+        out.append(f"{start}" if start == prev else f"{start}–{prev}")
+    return "、".join(out)
+
+
+def _paged_guesses(paged: dict) -> list[str]:
+    """One guess per kind, its pages as ranges (第18–43页), however many pages a table runs over."""
+    out = []
+    for key, pages in paged.items():
+        zh, en = _PAGED[key]
+        r = _page_ranges(pages)
+        out.append(f"{zh.format(pages=r)} / {en.format(pages=r.replace('、', ', '))}")
+    return out
