@@ -27,6 +27,11 @@ test: install
 bench: install
 	$(BIN)/python bench/parse_speed.py
 
+# corpus build (not a timed test): 2 workers vs sequential read+check, reopen per disclosure, peak memory, check/read
+.PHONY: bench-build
+bench-build: install
+	$(BIN)/python bench/build_speed.py --workers 2
+
 # reading-quality report (not a test): tables, unknown/empty tables, amounts, residue, targets,
 # metadata, findings by severity and seconds for every disclosure under data/ (or DIRS=...)
 quality: install

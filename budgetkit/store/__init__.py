@@ -5,8 +5,8 @@ a view per table, ``budgetkit query STORE "SQL"`` and ``budgetkit.read(path, sto
 """
 from budgetkit.store.build import build
 from budgetkit.store.group import plan
-from budgetkit.store.query import load_disclosure, open_store, query
+from budgetkit.store.query import frame, load_disclosure, open_store, query
 
 open = open_store  # noqa: A001 - ``budgetkit.store.open(STORE)`` reads as intended
 
-__all__ = ["build", "plan", "open", "open_store", "query", "load_disclosure"]
+__all__ = ["build", "plan", "open", "open_store", "query", "frame", "load_disclosure"]

@@ -30,6 +30,7 @@ from budgetkit.store.pieces import (TABLES, atomic_write_bytes, atomic_write_tab
                                     partition_values, to_arrow, with_partition_columns)
 
 FINDING_DECIMAL = pa.decimal128(38, 12)
+DECIMAL = pd.ArrowDtype(pa.decimal128(28, 6))  # the amounts' type (budgetkit.money)
 FAILURE_COLUMNS = ["disclosure_id", "file", "sha256", "step", "error_type", "reason", "budgetkit_version",
                    "failed_at"]
 
@@ -135,6 +136,30 @@ def frame_json(frame: pd.DataFrame) -> str:
                        "data_by_column": cols}, ensure_ascii=False, default=str)
 
 
+FACT_COLUMNS = ["disclosure_id", "doc_id", "sha256", "fact", "amount_yuan", "amount", "unit", "decimals",
+                "file", "page", "table_index", "table_kind", "table_no", "table_title", "row_no", "col_no",
+                "row_label", "column_label", "raw"]
+
+
+def facts_frame(d, did: str, shas: dict) -> pd.DataFrame:
+    """Headline figures (支出总计, 基本支出, 项目支出, “三公”经费, 机关运行经费 …) as the checks read them from the
+    tables, one row each with the cell it comes from; the measures are listed in ``reference/corpus_measures.csv``."""
+    from budgetkit.check.ledger import Ledger
+    from budgetkit.check.narrative import Facts
+
+    rows = []
+    for name, fact in Facts(Ledger(d)).named.items():
+        r = fact.rows.iloc[0]
+        rows.append({"disclosure_id": did, "doc_id": d.doc_id, "sha256": shas.get(r.get("file")), "fact": name,
+                     "amount_yuan": fact.value_yuan, **{c: r.get(c) for c in FACT_COLUMNS[5:]}})
+    df = pd.DataFrame(rows, columns=FACT_COLUMNS)
+    for c in ("amount_yuan", "amount"):
+        df[c] = pd.array([None if v is None or (not isinstance(v, Decimal) and pd.isna(v)) else Decimal(v)
+                          for v in df[c]], dtype=DECIMAL)
+    df = df.astype({c: "Int64" for c in ("decimals", "page", "table_index", "row_no", "col_no")})
+    return df.astype({c: "string" for c in df.columns if df[c].dtype == object})
+
+
 def _keyed(df: pd.DataFrame, did: str, shas: dict, file_col: str | None = "file") -> pd.DataFrame:
     df = df.copy()
     df.insert(0, "disclosure_id", did)
@@ -200,19 +225,29 @@ def build_one(job: dict) -> dict:
             findings = None
             failures.append(_failure(did, None, None, "check", exc, ver))
         timings["check_s"] = time.perf_counter() - t2
+        try:
+            frames["facts"] = facts_frame(d, did, shas)
+        except Exception as exc:  # noqa: BLE001
+            failures.append(_failure(did, None, None, "facts", exc, ver))
     year = year if year is not None else _int_or_none(job["manifest"].get("year"))
     stage = stage or job["manifest"].get("stage")
-    if failures:
-        frames["failures"] = pd.DataFrame(failures, columns=FAILURE_COLUMNS).astype("string")
-    status = "failed" if d is None else ("partial" if failures else "ok")
     written = []
     for table, df in frames.items():
         path = piece_path(store, table, year, stage, piece)
-        if len(df):
-            atomic_write_table(path, to_arrow(df, year, stage))
-            written.append(str(path.relative_to(store)))
-        else:
-            _write_schema(store, table, df, year, stage)
+        try:
+            if len(df):
+                atomic_write_table(path, to_arrow(df, year, stage))
+                written.append(str(path.relative_to(store)))
+            else:
+                _write_schema(store, table, df, year, stage)
+        except Exception as exc:  # noqa: BLE001 - one table that cannot be written does not lose the others
+            failures.append(_failure(did, None, None, f"write {table}", exc, ver))
+    if failures:  # written after the other tables, so that a table that could not be written is listed too
+        fdf = pd.DataFrame(failures, columns=FAILURE_COLUMNS).astype("string")
+        path = piece_path(store, "failures", year, stage, piece)
+        atomic_write_table(path, to_arrow(fdf, year, stage))
+        written.append(str(path.relative_to(store)))
+    status = "failed" if d is None else ("partial" if failures else "ok")
     meta_row = _meta_row(job, d, status, failures, timings, year, stage)
     dpath = piece_path(store, "disclosures", year, stage, piece)
     atomic_write_table(dpath, to_arrow(meta_row, year, stage))
@@ -284,7 +319,7 @@ def city_of(names) -> str | None:
 
     for n in names:
         if isinstance(n, str):
-            m = re.match(r"^(?:中共)?(\w{1,6}?[市州盟])", n)
+            m = re.match(r"^(?:中共)?(\w{1,6}?市)", n) or re.match(r"^(?:中共)?(\w{1,8}?[州盟])", n)
             if m and not m.group(1).endswith(("省市", "区市")):
                 return m.group(1)
     return None
@@ -390,7 +425,7 @@ def _client(workers: int | None, scheduler: str | None):
     if scheduler:
         return Client(scheduler, timeout="30s"), None
     n = workers or os.cpu_count() or 1
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
                            silence_logs=logging.ERROR)
     return Client(cluster), cluster
 

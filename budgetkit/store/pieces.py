@@ -7,9 +7,11 @@ folder names (Hive partitioning) and are put back when a piece is read.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import uuid
+from decimal import ROUND_HALF_EVEN, Decimal
 from hashlib import sha1
 from pathlib import Path
 
@@ -19,7 +21,7 @@ import pyarrow.parquet as pq
 
 NULL_PART = "__HIVE_DEFAULT_PARTITION__"  # what pyarrow and DuckDB read as a missing value
 TABLES = ("disclosures", "amounts", "tables", "narrative", "statements", "targets", "findings", "residue",
-          "failures")
+          "facts", "failures")
 PARTITION_COLUMNS = ("year", "stage")
 _META_KEY = b"budgetkit"
 
@@ -83,16 +85,8 @@ def to_arrow(df: pd.DataFrame, year, stage) -> pa.Table:
         else:
             df = df.rename(columns={col: f"row_{col}"})
             info["renamed"][f"row_{col}"] = col
-    for c in df.columns:  # object columns of mixed python values: strings, or Int64 when all ints
-        if df[c].dtype == object:
-            vals = df[c].dropna()
-            if len(vals) and all(isinstance(v, (int,)) and not isinstance(v, bool) for v in vals):
-                df[c] = df[c].astype("Int64")
-            elif len(vals) and not all(isinstance(v, str) for v in vals):
-                if not all(_is_decimal(v) for v in vals):
-                    df[c] = [None if v is None or (isinstance(v, float) and pd.isna(v)) else
-                             (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str))
-                             for v in df[c]]
+    for c in df.columns:
+        df[c] = _exact_column(df[c])
     table = pa.Table.from_pandas(df, preserve_index=False)
     for i, field in enumerate(table.schema):
         if pa.types.is_floating(field.type):
@@ -105,9 +99,44 @@ def to_arrow(df: pd.DataFrame, year, stage) -> pa.Table:
 
 
 def _is_decimal(v) -> bool:
-    from decimal import Decimal
-
     return isinstance(v, Decimal)
+
+
+def _missing(v) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+
+
+def _exact_column(col: pd.Series) -> pd.Series:
+    """A column as the store keeps it: Decimal objects → decimal128, floats → decimal128(38, 16) (a float
+    is not an amount, but nothing in the store is a float), ints stay ints, other mixtures → text."""
+    if pd.api.types.is_float_dtype(col.dtype):
+        return _to_decimal(list(col), 16)
+    if col.dtype != object:
+        return col
+    vals = [v for v in col if not _missing(v)]
+    if not vals or all(isinstance(v, str) for v in vals):
+        return col
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in vals):
+        return col.astype("Int64")
+    if all(isinstance(v, (Decimal, float, int)) and not isinstance(v, bool) for v in vals):
+        scale = max((max(0, -Decimal(str(v)).as_tuple().exponent) if isinstance(v, (Decimal, int)) else 16)
+                    for v in vals if not (isinstance(v, float) and math.isinf(v)))  if vals else 6
+        return _to_decimal(list(col), min(max(scale, 6), 16))
+    return pd.Series([None if _missing(v) else (v if isinstance(v, str) else
+                                                 json.dumps(v, ensure_ascii=False, default=str)) for v in col],
+                     index=col.index, dtype="string")
+
+
+def _to_decimal(values: list, scale: int) -> pd.Series:
+    q = Decimal(1).scaleb(-scale)
+    out = []
+    for v in values:
+        if _missing(v) or (isinstance(v, float) and math.isinf(v)):
+            out.append(None)
+            continue
+        d = v if isinstance(v, Decimal) else Decimal(str(v))
+        out.append(d.quantize(q, rounding=ROUND_HALF_EVEN) if d.is_finite() else None)
+    return pd.Series(pd.array(out, dtype=pd.ArrowDtype(pa.decimal128(38, scale))))
 
 
 def from_arrow(table: pa.Table, year, stage, drop: tuple = ()) -> pd.DataFrame:

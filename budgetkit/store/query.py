@@ -62,10 +62,24 @@ def query(store, sql: str) -> pd.DataFrame:
         con.close()
 
 
+def frame(con, sql: str, params=None) -> pd.DataFrame:
+    """Run ``sql`` on an open store connection; decimals stay exact and integers stay integers."""
+    rel = con.sql(sql, params=params) if params is not None else con.sql(sql)
+    table = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
+    return _to_pandas(table.read_all() if hasattr(table, "read_all") else table)
+
+
 def _to_pandas(table) -> pd.DataFrame:
     import pyarrow as pa
 
-    return table.to_pandas(types_mapper=lambda t: pd.ArrowDtype(t) if pa.types.is_decimal(t) else None)
+    def mapper(t):
+        if pa.types.is_decimal(t):
+            return pd.ArrowDtype(t)  # exact
+        if pa.types.is_integer(t):
+            return pd.Int64Dtype()  # nullable, never float
+        return None
+
+    return table.to_pandas(types_mapper=mapper)
 
 
 # ---------------------------------------------------------------------------------------------------------------
