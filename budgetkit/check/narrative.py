@@ -29,6 +29,7 @@ class Fact:
         r = rows.iloc[0]
         self.unit = r["unit"]
         self.decimals = r["decimals"]
+        self.alts: set = set()
 
 
 class Facts:
@@ -134,7 +135,9 @@ class Facts:
                     return Fact(sum(kids["amount_yuan"], Decimal(0)), kids, name)
             return None
         value = Counter(rows["amount_yuan"]).most_common(1)[0][0]
-        return Fact(value, rows[rows["amount_yuan"] == value], name)
+        f = Fact(value, rows[rows["amount_yuan"] == value], name)
+        f.alts = set(rows["amount_yuan"])  # the same line in other tables (财政拨款 / 一般公共预算 scope)
+        return f
 
     def item_code(self, code: str) -> Fact | None:
         """A coded line: the value most tables agree on in their total columns."""
@@ -209,8 +212,9 @@ def _compare_mention(L: Ledger, R: Recorder, m: Mention, fact: Fact, s: Sentence
     stated = m.value * per
     table_in_text_unit = (fact.value_yuan / per).quantize(Decimal(1).scaleb(-printed_decimals(m.value)),
                                                           ROUND_HALF_UP)
-    if table_in_text_unit == m.value:
-        R.passed("N01")  # the same figure at the text's precision
+    q = Decimal(1).scaleb(-printed_decimals(m.value))
+    if table_in_text_unit == m.value or any((v / per).quantize(q, ROUND_HALF_UP) == m.value for v in fact.alts):
+        R.passed("N01")  # the same figure at the text's precision (in one of the tables that print the line)
         _mark(L, s)
         return
     tol = half_unit(printed_decimals(m.value)) * per + to_yuan(half_unit(fact.decimals), fact.unit)
@@ -375,9 +379,16 @@ def _share(L, R, facts, s, amounts, k, m) -> None:
             den, den_dec = den_fact.value_yuan / YUAN_PER_UNIT[m.unit], den_fact.decimals
             if den_fact.unit != m.unit:
                 den_dec = printed_decimals(m.value)
-        else:
+        elif re.search(r"其中|包括|含", s.text[amounts[0].end: m.start]):
             den, den_dec = amounts[0].value * YUAN_PER_UNIT[amounts[0].unit] / YUAN_PER_UNIT[m.unit], \
                 printed_decimals(amounts[0].value)
+        else:
+            den_fact = facts.named.get("expenditure_total") or facts.named.get("income_total")
+            if den_fact is None:
+                _why(L, s, "占比没有说明总额，表格也没有总计", "the share names no total and no table prints one")
+                return
+            guesses = ["占比的总额按支出总计推断 / the share's total is taken to be the expenditure total"]
+            den, den_dec = den_fact.value_yuan / YUAN_PER_UNIT[m.unit], den_fact.decimals
     if den == 0:
         _why(L, s, "占比的总额为0", "the share's total is zero")
         return
@@ -388,12 +399,18 @@ def _share(L, R, facts, s, amounts, k, m) -> None:
         _mark(L, s)
         return
     computed = (m.value / den * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    _mark(L, s, R.add(Finding(
-        "N02", "fail",
+    near = printed_decimals(m.share) >= 2 and lo - 3 * hp <= m.share <= hi + 3 * hp  # 0.01 off: forced to 100%
+    _mark(L, s, None if near else R.add(Finding(
+        "N02", "rounding" if near else "fail",
         f"说明称{m.raw}{m.share_raw}，按 {fmt(m.value, m.unit)} ÷ {fmt(den, m.unit)} 计算应为 {computed}%",
         f"the text says {m.raw} is {m.share}% of the total; {fmt(m.value, m.unit)} ÷ {fmt(den, m.unit)} "
         f"gives {computed}%",
         expected=computed, actual=m.share, unit="%", tolerance=hp, locations=[_loc(s)], guesses=guesses)))
+    if near:
+        R.add(Finding("N02", "rounding", f"说明称{m.raw}{m.share_raw}，计算为 {computed}%（差一个末位，可能为凑足100%的调整）",
+                      f"the text says {m.share}%; the figures give {computed}% (one last digit off, shares "
+                      f"adjusted to total 100%)", expected=computed, actual=m.share, unit="%", tolerance=hp,
+                      locations=[_loc(s)]))
 
 
 def _class_item(L, R, facts: Facts, s: Sentence, ci: dict) -> None:
@@ -402,7 +419,9 @@ def _class_item(L, R, facts: Facts, s: Sentence, ci: dict) -> None:
     m = ci["mention"]
     a = L.a
     items = _items(L)
-    rows = items[items["nlabel"] == xiang] if xiang else items.iloc[0:0]
+    renamed = {normalise_name(r["old_name"]): normalise_name(r["new_name"]) for r in load_csv("code_changes.csv")}
+    names = [xiang, xiang + "支出"] + ([renamed[xiang]] if xiang in renamed else [])
+    rows = items[items["nlabel"].isin(names)] if xiang else items.iloc[0:0]
     if rows.empty and xiang[:1] in "一-—" and (items["nlabel"] == xiang[1:]).any():
         xiang = xiang[1:]  # a stray list mark before the name
         rows = items[items["nlabel"] == xiang]
@@ -422,6 +441,9 @@ def _class_item(L, R, facts: Facts, s: Sentence, ci: dict) -> None:
             return
         if not len(items):
             _why(L, s, "表格没有项级科目", "no table prints 项-level codes")
+            return
+        if not ci["lei"] or not ci["kuan"]:
+            _why(L, s, "只写了项名、未写类款，表格中未找到同名项", "an item named without 类/款 that no table prints")
             return
         _mark(L, s, R.add(Finding("N05", "fail", f"说明中的「{quote}」{m.raw}在表格中找不到对应的项级科目",
                                   f"the text's item '{ci['xiang']}' {m.raw} has no counterpart code in the tables",
@@ -519,7 +541,7 @@ def _one_change(L, R, s, c, money, prev) -> int:
                 YUAN_PER_UNIT[money.delta_unit] / per
             hd = half_unit(printed_decimals(money.delta)) * YUAN_PER_UNIT[money.delta_unit] / per
             return _pct_check(L, R, s, c, sign * c.delta, _sign(money.direction) * mdelta, hd, base, hb, cur.unit,
-                              prev, guesses)
+                              prev, guesses + ["基数未印出，由本年数减增减额推得 / the base is not printed: current − change"])
         _why(L, s, "百分比没有基数或增减额", "a percentage with no base or change amount")
         return 0
     base = c.base * YUAN_PER_UNIT[c.base_unit or cur.unit] / per
@@ -545,6 +567,16 @@ def _one_change(L, R, s, c, money, prev) -> int:
             _mark(L, s)
         return 1
     if c.delta_unit == "%":
+        if re.search(r"(?:上年|年)\s*[\d,.]+\s*(?:亿元|万元|元)[，,]", c.raw):
+            # "比上年1.43万元，增加0.68%": the figure may be the base or the change (a word left out)
+            alt_base = current - sign * base
+            lo, hi = (_interval_pct(sign * base, printed_decimals(c.base), alt_base, printed_decimals(c.base))
+                      if alt_base > 0 else (None, None))
+            hp = half_unit(printed_decimals(c.delta))
+            if lo is not None and lo - hp <= sign * c.delta <= hi + hp:
+                _why(L, s, "「比上年X万元」可读作基数或增减额，按增减额读时一致", "'比上年X万元' reads as base or change; as a change it agrees")
+                return 0
+            guesses = guesses + ["「比上年X万元」按基数读取 / '比上年X万元' read as the base"]
         return _pct_check(L, R, s, c, sign * c.delta, current - base, hc + hb, base, hb, cur.unit, prev, guesses)
     if c.delta_unit in YUAN_PER_UNIT:
         delta = c.delta * YUAN_PER_UNIT[c.delta_unit] / per
@@ -650,7 +682,8 @@ def old_class_names(L: Ledger, R: Recorder) -> None:
     if not year:
         return
     old = [(r["old_name"], r["new_name"], int(r["from_year"])) for r in load_csv("code_changes.csv")
-           if r["old_name"] and r["old_name"] != r["new_name"] and int(year) >= int(r["from_year"])]
+           if r["old_name"] and r["old_name"] != r["new_name"] and int(year) > int(r["from_year"])]
+    # the year of the change itself is left out: its budgets were often compiled on the old catalogue
     if not old:
         return
     seen = set()
@@ -673,7 +706,7 @@ def old_class_names(L: Ledger, R: Recorder) -> None:
 def consistent_bases(L: Ledger, R: Recorder) -> None:
     """N07: statements about the same current figure must agree on base year and base amount."""
     sc = _stated_changes_frame(L.d, L.statements)
-    sc = sc[sc["current"].notna() & (sc["current"] != 0)]
+    sc = sc[sc["current"].notna() & (sc["current"] != 0) & (sc["base_from"] != "sentence")]
     if sc.empty:
         R.not_evaluated("N07", "说明中没有与上年比较的表述", "the text states no comparison with a previous year")
         return

@@ -39,10 +39,17 @@ def paragraphs(lines: list[ProseLine]) -> pd.DataFrame:
             key = (ln.file, ln.page)
             right_edge[key] = max(right_edge.get(key, 0), ln.x1)
 
+    seen: set = set()
+
     def flush():
         nonlocal buf
         if buf:
-            rows.append(dict(file=buf_file, page=buf_page, section=section, text="".join(buf)))
+            text = "".join(buf)
+            key = (buf_file, buf_page, text)
+            # a paragraph the text layer carries twice on one page (text placed outside the page box) is read once
+            if buf_page is None or len(text) < 10 or key not in seen:
+                rows.append(dict(file=buf_file, page=buf_page, section=section, text=text))
+            seen.add(key)
         buf = []
 
     for ln in lines:

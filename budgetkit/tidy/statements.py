@@ -349,7 +349,7 @@ def statements(d) -> pd.DataFrame:
 
 
 CHANGE_COLUMNS = ["subject", "current", "current_unit", "base_year", "base", "base_unit", "direction", "delta",
-           "delta_unit", "recomputed_delta", "recomputed_pct", "quote", "section", "page", "file"]
+           "delta_unit", "recomputed_delta", "recomputed_pct", "quote", "section", "page", "file", "base_from"]
 
 
 def stated_changes(d, sentences_: list | None = None) -> pd.DataFrame:
@@ -374,7 +374,7 @@ def stated_changes(d, sentences_: list | None = None) -> pd.DataFrame:
                 "current_unit": cur.unit if cur else None, "base_year": c.year, "base": base,
                 "base_unit": c.base_unit or (cur.unit if cur else None), "direction": c.direction, "delta": c.delta,
                 "delta_unit": c.delta_unit, "recomputed_delta": rd, "recomputed_pct": rp, "quote": s.text,
-                "section": s.section, "page": s.page, "file": s.file,
+                "section": s.section, "page": s.page, "file": s.file, "base_from": c.base_from,
             })
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 
