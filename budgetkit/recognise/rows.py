@@ -27,9 +27,23 @@ def _has_money(row) -> bool:
     return False
 
 
+_INT = re.compile(r"^\d{3,}$")
+_YEAR = re.compile(r"^(?:19|20)\d{2}$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _has_integer_figures(row) -> bool:
+    """A label beside a plain integer of three or more digits (28000 in a table printed in 元):
+    a figure, unless it is a year, or the row's first cell (a code)."""
+    texts = [squeeze(c) for c in row if cell_text(c)]
+    if not any(_CJK.search(t) for t in texts):
+        return False
+    return any(_INT.match(t) and not _YEAR.match(t) for t in texts[1:]) and not CODE.match(texts[0] or "")
+
+
 def is_body_row(row, position: int) -> bool:
     """A row that carries figures (or is a body row of an empty table)."""
-    if _has_money(row):
+    if _has_money(row) or _has_integer_figures(row):
         return True
     texts = [squeeze(c) for c in row if cell_text(c)]
     if not texts:

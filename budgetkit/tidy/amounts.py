@@ -83,6 +83,11 @@ def tidy_table(t: RecognisedTable, table_index: int) -> TidyTable:
                          table_no=t.table_no, table_title=t.title, row_no=row_no, col_no=j + 1,
                          column_label=cols[j], raw=raw)  # unique: panels may repeat a header (预算数#2)
             if role != "amount":
+                if role == "label" and _bare_figure(raw):
+                    # a plain integer in a name column (a figure printed in 元 where a name was
+                    # expected): not placed as money, not dropped either
+                    tt.residue.append({**where, "reason": "数字位于标签列 / number in a label column"})
+                    continue
                 if not (role == "label" and looks_like_amount(raw) and ("," in raw or "." in raw)):
                     continue
                 # a form-style table: the figure's label is the cell above it
@@ -187,3 +192,11 @@ def _label_above(g, i: int, j: int) -> str:
         if t and not looks_like_amount(t):
             return t
     return ""
+
+
+def _bare_figure(raw: str) -> bool:
+    """A plain integer of four or more digits that is no code (3, 5 or 7 digits), year or unit code."""
+    t = squeeze(raw)
+    code = re.fullmatch(r"2\d{2}(?:\d{2}){0,2}|[35]\d{2}(?:\d{2})?", t)  # function / economic codes
+    return (t.isdigit() and len(t) >= 4 and not code and not re.fullmatch(r"(?:19|20)\d{2}", t)
+            and len(t) not in (6, 9))  # unit codes: 316002, 102001001
