@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SEED   := data/seed/leshan-shizhong-shebao-2023-budget.txt
 
-.PHONY: fuzz demo test install bench quality clean
+.PHONY: fuzz demo test install bench quality clean notebooks-html
 
 $(BIN)/budgetkit: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,11 +15,19 @@ $(BIN)/budgetkit: pyproject.toml
 install: $(BIN)/budgetkit
 
 demo: install
-	$(BIN)/budgetkit parse $(SEED) --out out/seed
+	$(BIN)/budgetkit parse $(SEED) --out out/seed --format xlsx
 	@head -3 out/seed/amounts.csv
 	@# check exits 1 when it finds errors (the sample has them): that is the demo's point, not a failure
-	$(BIN)/budgetkit check $(SEED) --format html --out out/seed/findings.html || test $$? -eq 1
-	$(BIN)/budgetkit check $(SEED) | head -25
+	@$(BIN)/budgetkit check $(SEED) --format html --out out/seed/findings.html; test $$? -le 1
+	@$(BIN)/budgetkit check $(SEED) > out/seed/findings.txt; test $$? -le 1
+	@# the report's header and its first three findings, whole (the full text is in findings.txt)
+	@awk '/^\[/{n++} n>3{exit} {print}' out/seed/findings.txt
+	@echo "…… 全文 / full report: out/seed/findings.txt · out/seed/findings.html · out/seed/*.xlsx"
+	@echo "下一步 / next: $(BIN)/budgetkit app   |   $(BIN)/budgetkit lab   |   $(BIN)/budgetkit check FILE --format html --out report.html"
+
+# executed notebooks as static HTML (tables, SVG charts, each widget's first view) in notebooks/html/
+notebooks-html: install
+	$(BIN)/python scripts/export_notebooks.py
 
 test: install
 	$(BIN)/python -m pytest -q

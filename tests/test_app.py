@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from openpyxl import load_workbook
 
 from budgetkit.app import App, bundled, voila_command
-from conftest import CORPUS, SEED_TXT
+from conftest import CORPUS, SEED_TXT, load
 
 
 def _download(app: App, css: str) -> bytes:
@@ -44,7 +44,7 @@ def test_app_first_view_upload_bad_file_and_downloads(tmp_path):
 
 
 def test_app_year_over_year_tab():
-    wanli = [[CORPUS / f"sh-putuo-wanli-street-{y}-budget.pdf"] for y in (2024, 2025)]
+    wanli = [load(CORPUS / f"sh-putuo-wanli-street-{y}-budget.pdf") for y in (2024, 2025)]  # read once per session
     app = App(documents={"seed": [SEED_TXT]}, series={"万里街道": wanli})
     assert len(app.tab.children) == 3
     app.tab.selected_index = 2  # built when first opened

@@ -121,3 +121,96 @@ def test_explore_notebook_in_a_real_browser(lab):
         out.mkdir(exist_ok=True)
         page.screenshot(path=str(out / "browser-01-explore.png"), full_page=False)
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory):
+    """``budgetkit app`` (Voilà with budgetkit's offline template) on a free local port."""
+    from budgetkit.app import NOTEBOOK, voila_command
+
+    port = _free_port()
+    home = tmp_path_factory.mktemp("voila")
+    cmd, env = voila_command(port, ["--no-browser"])
+    env.update(JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_RUNTIME_DIR=str(home / "runtime"))
+    log = open(home / "voila.log", "w")
+    proc = subprocess.Popen(cmd, cwd=str(NOTEBOOK.parent), env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{url}/voila/static/voila.js", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        raise AssertionError("voila did not start: " + (home / "voila.log").read_text()[-2000:])
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def test_app_in_a_real_browser_offline(app_server, tmp_path):
+    """Open the app, choose a document, open a file, see a finding's evidence, download the report and the xlsx;
+    no request leaves 127.0.0.1."""
+    from urllib.parse import urlparse
+
+    from openpyxl import load_workbook
+    from playwright.sync_api import sync_playwright
+
+    outside = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        page.on("request", lambda r: outside.append(r.url)
+                if urlparse(r.url).scheme in ("http", "https", "ws", "wss")
+                and urlparse(r.url).hostname not in ("127.0.0.1", "localhost") else None)
+        page.goto(app_server, timeout=120_000)
+        # first view: the first bundled document is open, with its summary and its first table as printed
+        page.wait_for_selector(".bk-app-summary", timeout=180_000)
+        assert "乐山市市中区社会保险事务中心" in page.locator(".bk-app-summary").inner_text()
+        page.wait_for_selector(".bk-printed table", timeout=60_000)
+        assert "部门收支总表" in page.locator(".bk-printed").inner_text()
+        # choose another bundled document
+        choice = page.locator(".bk-app-choice select")
+        label = next(o for o in choice.locator("option").all_inner_texts() if o.endswith("2023-budget.docx"))
+        choice.select_option(label=label)
+        page.wait_for_function("() => (document.querySelector('.bk-app-summary') || {}).innerText"
+                               "?.includes('leshan-shizhong-shebao-2023-budget.docx')", timeout=120_000)
+        # open a file of one's own
+        with page.expect_file_chooser() as chooser:
+            page.locator(".bk-app-upload").first.click()
+        chooser.value.set_files(str(ROOT / "data" / "seed" / "leshan-shizhong-shebao-2023-budget.txt"))
+        page.wait_for_function("() => (document.querySelector('.bk-app-summary') || {}).innerText"
+                               "?.includes('leshan-shizhong-shebao-2023-budget.txt')", timeout=120_000)
+        # the findings tab: choose a finding, see its evidence (rows as printed)
+        page.get_by_text("核对发现 / findings").click()
+        select = page.locator(".bk-findings-list select")
+        select.wait_for(timeout=30_000)
+        options = select.locator("option").all_inner_texts()
+        w02 = next((o for o in options if o.startswith("[W02")), None)
+        assert w02, options[:5]
+        select.select_option(label=w02)
+        page.wait_for_function("() => (document.querySelector('.bk-finding-detail') || {}).innerText"
+                               "?.includes('1,149.80')", timeout=30_000)
+        assert page.locator(".bk-finding-detail table").count() >= 1
+        # downloads: the HTML findings report and the xlsx
+        with page.expect_download() as dl:
+            page.click(".bk-dl-html")
+        report = tmp_path / dl.value.suggested_filename
+        dl.value.save_as(report)
+        assert report.name.endswith("-findings.html") and "核对结果 / Reconciliation findings" in report.read_text("utf-8")
+        with page.expect_download() as dl:
+            page.click(".bk-dl-xlsx")
+        book = tmp_path / dl.value.suggested_filename
+        dl.value.save_as(book)
+        assert "发现 findings" in load_workbook(book).sheetnames
+        out = ROOT / "out"
+        out.mkdir(exist_ok=True)
+        page.screenshot(path=str(out / "browser-app.png"), full_page=False)
+        browser.close()
+    assert outside == [], outside[:5]

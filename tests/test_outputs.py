@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from budgetkit.cli import main
-from conftest import CORPUS, SEED_TXT
+from conftest import CORPUS, SEED_TXT, load
 
 PAYLOADS = ["<script>alert(1)</script>", "<img src=x onerror=alert(2)>", "<svg onload=alert(3)>",
             "[点此](javascript:alert(4))"]
@@ -71,7 +71,7 @@ def test_compare_text_shows_every_line_and_html_has_change_and_pct(wanli_paths):
     import budgetkit
     from budgetkit.report.panel import to_html, to_text
 
-    panel = budgetkit.compare([[p] for p in wanli_paths])
+    panel = budgetkit.compare([load(p) for p in wanli_paths])  # read once per session
     text = to_text(panel)
     assert "行 / lines 239" in text
     table = text.split("\n\n")[1].splitlines()

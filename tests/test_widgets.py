@@ -9,7 +9,7 @@ import pytest
 
 import budgetkit
 from budgetkit.explore import display, widgets
-from conftest import CORPUS
+from conftest import CORPUS, load
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +19,7 @@ def seed_findings(seed):
 
 @pytest.fixture(scope="module")
 def wanli_panel():
-    return budgetkit.compare([[CORPUS / f"sh-putuo-wanli-street-{y}-budget.pdf"] for y in (2024, 2025)])
+    return budgetkit.compare([load(CORPUS / f"sh-putuo-wanli-street-{y}-budget.pdf") for y in (2024, 2025)])
 
 
 def test_explorer_first_view_and_changes(seed):

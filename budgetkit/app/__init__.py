@@ -149,14 +149,15 @@ class App:
                                  f"please report: {html.escape(type(exc).__name__)}: {html.escape(str(exc)[:200])}</p>")
             return
         self.disclosure, self.findings = d, f
+        self._show(d, f)  # the views first, then the summary that says they are ready
         c = f.counts()
         m = d.meta
         self.status.value = (
             f"<p class='bk-app-summary'><b>{html.escape(str(m.get('department') or d.doc_id))}</b> "
             f"{html.escape(str(m.get('year') or ''))} {html.escape(str(m.get('stage') or ''))} · "
             f"表格 {len(d.tables)} 张 / tables · 错误 {c['error']} / errors · 警告 {c['warning']} / warnings · "
-            f"待核对 {c['review']} / review · 提示 {c['info']} / info · <code>{html.escape(d.doc_id)}</code></p>")
-        self._show(d, f)
+            f"待核对 {c['review']} / review · 提示 {c['info']} / info · <code>{html.escape(d.doc_id)}</code> "
+            f"({html.escape('、'.join(str(x.get('file')) for x in m.get('sources', [])))})</p>")
 
     def _show(self, d, f):
         from budgetkit.explore import widgets

@@ -45,6 +45,43 @@ def _set_options(dd: W.Dropdown, options, value=None) -> None:
         dd.value = value if value in values else values[0]
 
 
+def static_html(w) -> str:
+    """A static picture of a widget's current view, for readers without a kernel (HTML exports, GitHub).
+
+    Dropdowns show their chosen option, HTML widgets their HTML, Output widgets their HTML or text.
+    """
+    if isinstance(w, W.HTML):
+        return w.value
+    if isinstance(w, (W.Dropdown, W.Select)):
+        label = next((lab for lab, v in zip(w._options_labels, w._options_values) if v == w.value), "")
+        return f"<p><b>{html.escape(w.description or '')}</b> {html.escape(str(label))}</p>"
+    if isinstance(w, W.Output):
+        parts = []
+        for o in w.outputs:
+            data = o.get("data", {})
+            if "text/html" in data:
+                parts.append(data["text/html"])
+            elif "text/plain" in data or "text" in o:
+                parts.append(f"<pre>{html.escape(data.get('text/plain') or o.get('text', ''))}</pre>")
+        return "".join(parts)
+    if isinstance(w, W.Tab):
+        return "".join(f"<h3>{html.escape(w.get_title(i) or '')}</h3>{static_html(c)}" for i, c in enumerate(w.children))
+    if isinstance(w, W.Box):
+        return "<div>" + "".join(static_html(c) for c in w.children) + "</div>"
+    return ""
+
+
+def show_widget(view) -> None:
+    """Display a live widget and, beside it, a static picture of its first view (``text/html``).
+
+    JupyterLab and Voilà draw the live widget; an HTML export or a viewer without a kernel shows the picture.
+    """
+    bundle = view._repr_mimebundle_()
+    bundle = dict(bundle[0]) if isinstance(bundle, tuple) else dict(bundle)
+    bundle["text/html"] = f"<div class='bk-static'>{static_html(view)}</div>"
+    display(bundle, raw=True)
+
+
 class _Guarded:
     """Runs callbacks inside the error Output so failures are visible."""
 
@@ -169,7 +206,7 @@ class Explorer(_Guarded):
             self.chart_out.append_stdout("没有可绘制的分类数据 / nothing to chart\n")
 
     def _ipython_display_(self):
-        display(self.view)
+        show_widget(self.view)
 
 
 class FindingsBrowser(_Guarded):
@@ -237,7 +274,7 @@ class FindingsBrowser(_Guarded):
         self.detail.value = "".join(parts)
 
     def _ipython_display_(self):
-        display(self.view)
+        show_widget(self.view)
 
 
 class TargetsBrowser(_Guarded):
@@ -318,7 +355,7 @@ class TargetsBrowser(_Guarded):
             self.chart_out.append_display_data(HTML(charts.to_svg(c)))
 
     def _ipython_display_(self):
-        display(self.view)
+        show_widget(self.view)
 
 
 class PanelBrowser(_Guarded):
@@ -375,4 +412,4 @@ class PanelBrowser(_Guarded):
             self.chart_out.append_display_data(HTML(charts.to_svg(c)))
 
     def _ipython_display_(self):
-        display(self.view)
+        show_widget(self.view)
