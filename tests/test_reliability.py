@@ -378,7 +378,7 @@ def test_excel_sheet_formatted_to_the_last_row_reads_its_filled_cells_only(tmp_p
     ws = wb.active
     ws["A1"], ws["B1"], ws["A2"], ws["B2"] = "项目", "金额", "合计", "1,149.80"
     ws.cell(1_000_000, 300).number_format = "0.00"  # formatting far away claims a huge sheet
-    ws.merge_cells("A5:C1000000")
+    ws.merge_cells("A2:A3")
     p = tmp_path / "huge.xlsx"
     wb.save(p)
     from budgetkit.read.sources import open_source

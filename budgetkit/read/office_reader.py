@@ -45,7 +45,7 @@ def _docx_table(tbl, name: str) -> RawTable:
                 col += 1
         rows.append(row)
         owners.append(orow)
-    width = max(len(r) for r in rows)
+    width = max((len(r) for r in rows), default=0)
     for i, (r, o) in enumerate(zip(rows, owners)):
         while len(r) < width:  # a short row: pad with empty cells of its own
             r.append("")
@@ -63,15 +63,20 @@ def read_docx(path: Path) -> list:
     except Exception as exc:
         raise BadInputError(path, "Word文件已损坏，无法打开", f"the Word file is corrupt ({type(exc).__name__})") from None
     blocks: list = []
-    body = document.element.body
-    tables = {t._tbl: t for t in document.tables}
-    for child in body.iterchildren():
-        if child.tag == f"{W_NS}p":
-            text = "".join(t.text or "" for t in child.iter(f"{W_NS}t")).strip()
-            if text:
-                blocks.append(ProseLine(text=text, page=None, file=path.name))
-        elif child.tag == f"{W_NS}tbl" and child in tables:
-            blocks.append(_docx_table(tables[child], path.name))
+    try:
+        body = document.element.body
+        tables = {t._tbl: t for t in document.tables}
+        for child in body.iterchildren():
+            if child.tag == f"{W_NS}p":
+                text = "".join(t.text or "" for t in child.iter(f"{W_NS}t")).strip()
+                if text:
+                    blocks.append(ProseLine(text=text, page=None, file=path.name))
+            elif child.tag == f"{W_NS}tbl" and child in tables:
+                table = _docx_table(tables[child], path.name)
+                if table.rows and table.width:
+                    blocks.append(table)
+    except Exception as exc:  # malformed markup inside a file that opened
+        raise BadInputError(path, "Word文件内部结构损坏", f"the Word file's structure is damaged ({type(exc).__name__})") from None
     return blocks
 
 
@@ -85,23 +90,49 @@ def read_xlsx(path: Path) -> list:
     except Exception as exc:
         raise BadInputError(path, "Excel文件已损坏，无法打开", f"the Excel file is corrupt ({type(exc).__name__})") from None
     blocks: list = []
-    for ws in wb.worksheets:
-        n, w = ws.max_row, ws.max_column
-        if not n or not w:
-            continue
-        rows = [["" if (v := ws.cell(i, j).value) is None else _cell_text(ws.cell(i, j), v)
-                 for j in range(1, w + 1)] for i in range(1, n + 1)]
-        owners = [[(i, j) for j in range(w)] for i in range(n)]
-        for rng in ws.merged_cells.ranges:
-            for i in range(rng.min_row - 1, rng.max_row):
-                for j in range(rng.min_col - 1, rng.max_col):
-                    if (i, j) != (rng.min_row - 1, rng.min_col - 1):
-                        rows[i][j] = None
-                        owners[i][j] = (rng.min_row - 1, rng.min_col - 1)
-        # a sheet is one table; its title rows are peeled off as captions later
-        blocks.append(ProseLine(text=ws.title, page=None, file=path.name))
-        blocks.append(RawTable(rows=rows, row_pages=[None] * n, file=path.name, owners=owners))
+    try:
+        for ws in wb.worksheets:
+            blocks.extend(_sheet_blocks(ws, path))
+    except BadInputError:
+        raise
+    except Exception as exc:  # malformed content inside a workbook that opened
+        raise BadInputError(path, "Excel文件内部结构损坏", f"the Excel file's structure is damaged ({type(exc).__name__})") from None
     return blocks
+
+
+#: a sheet larger than this (rows × columns with values) is not a disclosure table
+MAX_SHEET_CELLS = 2_000_000
+
+
+def _sheet_blocks(ws, path: Path) -> list:
+    """A sheet is one table; its title rows are peeled off as captions later."""
+    # the extent of the cells that hold values: formatting alone can claim a million empty rows
+    cells = getattr(ws, "_cells", None)
+    if cells is not None:
+        filled = [rc for rc, cell in cells.items() if cell.value is not None]
+        n = max((r for r, _ in filled), default=0)
+        w = max((c for _, c in filled), default=0)
+    else:  # pragma: no cover - read-only worksheets
+        n, w = ws.max_row or 0, ws.max_column or 0
+    if not n or not w:
+        return []
+    if n * w > MAX_SHEET_CELLS:
+        raise BadInputError(path, f"工作表“{ws.title}”过大（{n}行×{w}列）",
+                            f"the sheet {ws.title!r} is too large ({n} rows × {w} columns)")
+    rows = [["" if (v := ws.cell(i, j).value) is None else _cell_text(ws.cell(i, j), v)
+             for j in range(1, w + 1)] for i in range(1, n + 1)]
+    owners = [[(i, j) for j in range(w)] for i in range(n)]
+    for rng in ws.merged_cells.ranges:
+        top, left = rng.min_row - 1, rng.min_col - 1
+        if top >= n or left >= w:
+            continue
+        for i in range(top, min(rng.max_row, n)):
+            for j in range(left, min(rng.max_col, w)):
+                if (i, j) != (top, left):
+                    rows[i][j] = None
+                    owners[i][j] = (top, left)
+    return [ProseLine(text=ws.title, page=None, file=path.name),
+            RawTable(rows=rows, row_pages=[None] * n, file=path.name, owners=owners)]
 
 
 def _cell_text(cell, v) -> str:

@@ -79,6 +79,8 @@ def open_source(path) -> SourceDocument:
     if data.startswith(b"PK\x03\x04"):
         from budgetkit.read.office_reader import read_docx, read_xlsx
 
+        _check_zip(path, data)
+
         if path.suffix.lower() == ".docx" or b"word/" in data[:4096]:
             return SourceDocument(path, digest, "docx", None, read_docx(path))
         if path.suffix.lower() in (".xlsx", ".xlsm") or b"xl/" in data[:4096]:
@@ -95,6 +97,24 @@ def open_source(path) -> SourceDocument:
         if not any(b.text for b in blocks):
             raise BadInputError(path, "文件中没有可读内容", "no readable content in the file")
     return SourceDocument(path, digest, "wordtext", None, blocks, warnings)
+
+
+#: the most a .docx/.xlsx may unpack to (a zip bomb is refused before it is opened)
+MAX_UNZIPPED = 1024 * 1024 * 1024
+
+
+def _check_zip(path: Path, data: bytes) -> None:
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            total = sum(i.file_size for i in zf.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        raise BadInputError(path, "压缩格式文件已损坏（.docx/.xlsx）", "the .docx/.xlsx (zip) file is corrupt") from None
+    if total > MAX_UNZIPPED:
+        raise BadInputError(path, f"解压后超过{MAX_UNZIPPED // 2**30} GB，疑为压缩炸弹",
+                            f"it unpacks to over {MAX_UNZIPPED // 2**30} GB (a zip bomb?)")
 
 
 class _Collector(logging.Handler):
