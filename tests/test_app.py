@@ -57,3 +57,25 @@ def test_voila_command_uses_the_offline_template():
     share = env["JUPYTER_PATH"].split(":")[0]
     page = open(f"{share}/voila/templates/budgetkit/index.html.j2", encoding="utf-8").read()
     assert "block notebook_css" in page and "html_head_js_mermaidjs" in page
+
+
+def test_lab_passes_options_through_and_works_as_root(monkeypatch):
+    import os
+    import subprocess
+
+    from budgetkit import cli
+
+    calls = []
+    monkeypatch.setattr(subprocess, "call", lambda cmd, **kw: calls.append(cmd) or 0)
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    assert cli.main(["lab", "--port", "9001", "--no-browser", "--ServerApp.ip=0.0.0.0"]) == 0
+    cmd = calls[-1]
+    assert "--port=9001" in cmd and "--allow-root" in cmd and cmd[-2:] == ["--no-browser", "--ServerApp.ip=0.0.0.0"]
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    cli.main(["lab"])
+    assert "--allow-root" not in calls[-1]
+    # other commands still refuse options they do not know
+    import pytest
+
+    with pytest.raises(SystemExit):
+        cli.main(["check", "x.txt", "--no-such-option"])
