@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import psutil
@@ -75,6 +76,7 @@ def main(argv=None) -> int:
 
     # 1. sequential, same work per disclosure
     seq_read = seq_check = 0.0
+    totals = {}  # disclosure id → (amount cells, sum of amount_yuan) as read one by one
     t0 = time.perf_counter()
     for g in groups:
         t = time.perf_counter()
@@ -86,6 +88,7 @@ def main(argv=None) -> int:
             seq_read += time.perf_counter() - t
             continue
         seq_read += time.perf_counter() - t
+        totals[g.disclosure_id] = (len(d.amounts), sum(d.amounts["amount_yuan"].dropna(), Decimal(0)))
         t = time.perf_counter()
         try:
             budgetkit.check(d)
@@ -122,6 +125,11 @@ def main(argv=None) -> int:
 
         # 6. checks against reading, as measured by the workers
         con = open_store(store)
+        stored = {r[0]: (r[1], r[2]) for r in con.execute(
+            "SELECT disclosure_id, count(*), sum(amount_yuan) FROM amounts GROUP BY 1").fetchall()}
+        differ = [k for k, v in totals.items() if stored.get(k, (0, Decimal(0))) != (v[0], v[1])]
+        print(f"SQL totals equal reading one by one: {len(totals) - len(differ)}/{len(totals)} disclosures"
+              + (f"; differ: {differ}" if differ else ""), flush=True)
         r, c = con.execute("SELECT sum(read_seconds), sum(check_seconds) FROM disclosures").fetchone()
         ratio_build = float(c / r) if r else float("nan")
         print(f"checks vs reading (workers): check {float(c):.1f} s / read {float(r):.1f} s = {ratio_build:.0%}; "
@@ -133,7 +141,7 @@ def main(argv=None) -> int:
            "peak_memory_mib": round(mem.peak / 2**20), "reopen_median_ms": round(med, 1),
            "reopen_max_ms": round(max(times) * 1000, 1), "reopen_misses": misses,
            "check_over_read_build": round(ratio_build, 3), "check_over_read_sequential": round(seq_check / seq_read, 3),
-           "failed": result.failed, "partial": result.partial}
+           "failed": result.failed, "partial": result.partial, "totals_differ": differ}
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(out, indent=1), encoding="utf-8")
     print(f"→ {args.json}")

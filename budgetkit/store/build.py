@@ -437,7 +437,11 @@ def _slots(client) -> int:
 
 def build(inputs, out, *, manifest=None, workers: int | None = None, scheduler: str | None = None,
           force: bool = False, retry_failed: bool = False, progress: bool = True) -> BuildResult:
-    """Build (or update) the store ``out`` from the files and folders ``inputs``.  See the module docstring."""
+    """Build (or update) the store ``out`` from the files and folders ``inputs``.  See the module docstring.
+
+    In a script, call it under ``if __name__ == "__main__":``: the local cluster's worker processes import the
+    script again.  Returns a :class:`BuildResult`; failures are rows of the ``failures`` table, never raised.
+    """
     from dask.distributed import as_completed
     from tqdm import tqdm
 

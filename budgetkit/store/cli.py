@@ -50,6 +50,15 @@ def _build(args) -> int:
         from budgetkit.errors import BadInputError
 
         raise BadInputError("--out", "缺少数据集文件夹", "the store folder (--out) is missing")
+    import signal
+
+    def _stop(signum, frame):  # a job manager's SIGTERM ends the run like Ctrl-C: pieces stay whole, rerun resumes
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, _stop)
+    except ValueError:  # not the main thread
+        pass
     try:
         result = build(args.paths, args.out, manifest=args.manifest, workers=args.workers,
                        scheduler=args.scheduler, force=args.force, retry_failed=args.retry_failed,
