@@ -19,6 +19,7 @@ import traceback
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -35,10 +36,19 @@ FAILURE_COLUMNS = ["disclosure_id", "file", "sha256", "step", "error_type", "rea
                    "failed_at"]
 
 
+@lru_cache(maxsize=1)
 def version() -> str:
+    """budgetkit's version and a fingerprint of its code and reference data (``0.1.0+3f9c0a1b2d4e``).
+
+    A store is rebuilt when either changes, so a rerun never keeps what older code read."""
     import budgetkit
 
-    return budgetkit.__version__
+    root = Path(budgetkit.__file__).parent
+    h = hashlib.sha256()
+    for f in sorted([*root.rglob("*.py"), *root.rglob("*.csv")]):
+        h.update(str(f.relative_to(root)).encode("utf-8"))
+        h.update(f.read_bytes())
+    return f"{budgetkit.__version__}+{h.hexdigest()[:12]}"
 
 
 def sha256_of(path) -> str:
