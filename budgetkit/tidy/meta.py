@@ -142,8 +142,8 @@ def _cover(prose_lines) -> list:
             text = ln.text.strip()
             if not text or _PAGE_NO.match(text):
                 continue
-            if _SECTION.match(text) or len(_squash(text)) > 45 or taken >= 8:
-                break
+            if _SECTION.match(text) or len(_squash(text)) > 45 or taken >= 8 or re.search(r"[。，；！？]", text):
+                break  # a section, or a sentence: the narrative has begun
             cover.append(ln)
             taken += 1
     return cover
