@@ -21,7 +21,7 @@ def _gb2312_share(text: str) -> float:
     Simplified-Chinese text in GBK/GB18030 is almost all GB2312; Big5 bytes
     decoded as GB18030 land ~40 % in the rare GBK extension areas."""
     cjk = [c for c in text if "\u4e00" <= c <= "\u9fff"]
-    if not cjk:
+    if len(cjk) < 20:  # too few to judge
         return 1.0
     inside = 0
     for c in cjk:
