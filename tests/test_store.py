@@ -268,3 +268,29 @@ def test_build_through_an_existing_scheduler(tmp_path):
 def test_build_bad_input_is_one_line_exit_2(tmp_path):
     out = _run("build", tmp_path / "missing", "--out", tmp_path / "s")
     assert out.returncode == 2 and "错误 / error" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_a_task_whose_worker_died_is_recorded_and_its_pieces_removed(tmp_path):
+    """What the driver does when a worker dies mid-disclosure (KilledWorker): a failure row, no orphan rows."""
+    import importlib
+
+    from budgetkit.store.pieces import atomic_write_table, piece_path, to_arrow
+
+    b = importlib.import_module("budgetkit.store.build")
+    store = tmp_path / "store"
+    did = "x-2026-budget-{tables,text}.pdf"
+    job = {"store": str(store), "disclosure_id": did, "piece": piece_name(did), "version": b.version(),
+           "paths": ["/in/x-2026-budget-tables.pdf", "/in/x-2026-budget-text.pdf"], "sha256": ["a" * 64, "b" * 64],
+           "rule": "name-parts", "manifest": {}, "old": None}
+    d = load(SEED_TXT)
+    atomic_write_table(piece_path(store, "amounts", 2023, "预算", job["piece"]),
+                       to_arrow(d.amounts.assign(disclosure_id=did), 2023, "预算"))  # written before it died
+    b._write_failure_schema(store)
+    summary = b._lost(job, RuntimeError("KilledWorker: worker died"))
+    assert summary["status"] == "failed" and summary["failed_files"] == 2
+    con = open_store(store)
+    assert not list(store.glob("amounts/*/*/*.parquet"))  # the orphan piece is gone
+    rows = con.execute("SELECT file, step, reason FROM failures ORDER BY file").fetchall()
+    assert [(r[0], r[1]) for r in rows] == [("x-2026-budget-tables.pdf", "worker"), ("x-2026-budget-text.pdf", "worker")]
+    assert "内部错误 / internal error: RuntimeError" in rows[0][2]
+    assert con.execute("SELECT status FROM disclosures").fetchall() == [("failed",)]

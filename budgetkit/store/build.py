@@ -408,6 +408,8 @@ def _lost(job: dict, exc: BaseException) -> dict:
                 for p, s in zip(job["paths"], job["sha256"])]
     year, stage = _int_or_none(job["manifest"].get("year")), job["manifest"].get("stage")
     try:
+        for orphan in store.glob(f"*/*/*/{glob_escape(job['piece'])}.parquet"):  # what the task wrote before it died
+            orphan.unlink(missing_ok=True)
         fpath = piece_path(store, "failures", year, stage, job["piece"])
         atomic_write_table(fpath, to_arrow(pd.DataFrame(failures, columns=FAILURE_COLUMNS).astype("string"),
                                            year, stage))
@@ -423,6 +425,12 @@ def _lost(job: dict, exc: BaseException) -> dict:
         print(f"错误 / error: {store}: 无法写入失败记录 / cannot record the failure ({err})", file=sys.stderr)
     return {"disclosure_id": job["disclosure_id"], "status": "failed", "files": len(job["paths"]),
             "failed_files": len(job["paths"]), "rows": {"failures": len(failures)}}
+
+
+def glob_escape(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
 
 
 def _client(workers: int | None, scheduler: str | None):
