@@ -242,7 +242,7 @@ class _Reader:
         first_page = t.pages[0] if t.pages else None
         same_header = continued and self.header_of == list(t.frame.columns)
         for k, cells in enumerate([] if same_header else header):
-            where = {"table": t, "row_no": None, "page": first_page, "header": True}
+            where = {"table": t, "row_no": None, "page": first_page, "header": True, "aligned": aligned}
             self.row(cells, where)
             if not aligned and self.cols and {"level1", "level2"} & set(self.cols):
                 break  # header parts below the field names are folded merges: not rows
@@ -373,6 +373,8 @@ class _Reader:
             self.rows[-1]["guesses"] = _add(self.rows[-1]["guesses"], G_SPLIT_ROW)
             return
         if where.get("header"):
+            if not where.get("aligned"):
+                return  # header parts folded by merged cells are not rows: never an indicator
             guesses.append(G_HEADER)
         self._emit(where, {"level3": level3, **indicator}, guesses=guesses)
 
