@@ -400,6 +400,13 @@ def _jobs(groups: list[Group], store: Path, force: bool, retry_failed: bool) -> 
     return jobs, skipped
 
 
+def _size(path) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
 def _lost(job: dict, exc: BaseException) -> dict:
     """A task whose worker died or raised: record the failure from the driver, never stop the run."""
     store = Path(job["store"])
@@ -477,6 +484,8 @@ def build(inputs, out, *, manifest=None, workers: int | None = None, scheduler: 
     except OSError as exc:
         raise BadInputError(store, "无法写入输出文件夹", f"cannot write the output folder ({exc.strerror})") from None
     jobs, skipped = _jobs(groups, store, force, retry_failed)
+    # largest first: the long disclosures start early and the short ones fill the gaps at the end
+    jobs.sort(key=lambda j: -sum(_size(p) for p in j["paths"]))
     result = BuildResult(store=store, planned=len(groups), skipped=skipped)
     if jobs:
         client, cluster = _client(workers, scheduler)
