@@ -64,6 +64,28 @@ class Facts:
             self._first("operating_costs", "operating_costs", total=True)
         if "expenditure_total" not in self.named and "income_total" in self.named:
             self.named["expenditure_total"] = self.named["income_total"]
+        self._alternatives()
+
+    def _alternatives(self):
+        """The same quantity in another scope: a text may state 基本支出 or 项目支出 of all funds,
+        of 财政拨款 or of 一般公共预算, each printed in its own table; any of them agrees."""
+        a = self.L.a
+        totals = a[a["is_total_row"]]
+        for key, concept, kinds in (("basic_total", "basic", ("gpb_basic_expenditure_by_economic",
+                                                               "fiscal_appropriation_basic_by_economic")),
+                                    ("project_total", "project", ("project_expenditure",))):
+            fact = self.named.get(key)
+            if fact is None:
+                continue
+            same = totals[totals["concept"] == concept]
+            whole = totals[totals["table_kind"].isin(kinds) & (totals["concept"] == "total")]
+            fact.alts |= set(same["amount_yuan"]) | set(whole["amount_yuan"])
+        for key in ("income_total", "expenditure_total", "fiscal_total"):
+            fact = self.named.get(key)
+            if fact is not None:
+                kind = fact.rows["table_kind"].iloc[0]
+                rows = totals[(totals["table_kind"] == kind)]
+                fact.alts |= set(rows["amount_yuan"])  # 本年收入合计 or 收入总计: both are "the budget"
 
     def _set(self, key, rows):
         if not rows.empty and key not in self.named:
@@ -95,6 +117,14 @@ class Facts:
             if tr.empty:
                 continue
             first = tr[tr["row_no"] == tr["row_no"].min()]
+            year = self.L.d.meta.get("year")
+            years = first["column_label"].str.extract(r"((?:19|20)\d{2})年", expand=False)
+            if years.notna().any() and year:
+                # a table printing last year's and this year's 三公 side by side: this year's columns
+                mine = first[years == str(year)]
+                first = mine if not mine.empty else first[years == years.dropna().max()]
+            elif first["column_label"].str.contains("上年").any():
+                first = first[~first["column_label"].str.contains("上年")]  # 上年 | 本年 groups
             cols = first["column_label"]
             last = cols.str.split("/").str[-1]
             pick = {
@@ -136,7 +166,10 @@ class Facts:
             return None
         value = Counter(rows["amount_yuan"]).most_common(1)[0][0]
         f = Fact(value, rows[rows["amount_yuan"] == value], name)
-        f.alts = set(rows["amount_yuan"])  # the same line in other tables (财政拨款 / 一般公共预算 scope)
+        # the same line in other tables (财政拨款 / 一般公共预算 scope), and its 基本支出 / 项目支出
+        # parts: a paragraph on 项目支出 states each class's project money
+        parts = a[(a["label"] == name) & a["table_kind"].isin(ITEM_TABLES) & a["concept"].isin(["basic", "project"])]
+        f.alts = set(rows["amount_yuan"]) | set(parts["amount_yuan"])
         return f
 
     def item_code(self, code: str) -> Fact | None:
@@ -206,8 +239,31 @@ def _near(a: str, b: str) -> bool:
     return len(a) == len(b) >= 4 and sum(x != y for x, y in zip(a, b)) == 1
 
 
+_RATE_WORDS = re.compile(r"(?:人均|每人|每月|月补贴|标准|单价|/人|每辆|每次)[^，。；,;]{0,6}$")
+_BUDGET_WORDS = re.compile(r"(?:年初预算|调整预算|预算数|预算为|预算安排)[^，。；,;]{0,4}$")
+_FINAL_WORDS = re.compile(r"(?:执行数|决算数|支出决算|决算为)[^，。；,;]{0,4}$")
+
+
+def _not_the_tables_figure(L: Ledger, s: Sentence, m: Mention) -> tuple[str, str] | None:
+    """A figure that is not the one the tables print for its subject: a rate (人均月补贴90元), a
+    definition in 名词解释, a 决算's 年初预算 or a budget's prior-year 执行数."""
+    before = s.text[max(0, m.start - 14): m.start]
+    if "名词解释" in (s.section or "") or _RATE_WORDS.search(before):
+        return "标准或单价，不是表中的金额", "a rate or standard, not a table figure"
+    stage = L.d.meta.get("stage")
+    if stage == "决算" and _BUDGET_WORDS.search(before):
+        return "决算说明中的预算数，决算表未列", "a budget figure in a final account's text; the tables print outturns"
+    if stage == "预算" and _FINAL_WORDS.search(before):
+        return "预算说明中的执行数或决算数", "an outturn in a budget's text"
+    return None
+
+
 def _compare_mention(L: Ledger, R: Recorder, m: Mention, fact: Fact, s: Sentence, what: str,
                      guesses: list[str] | None = None) -> None:
+    other = _not_the_tables_figure(L, s, m)
+    if other:
+        _why(L, s, *other)
+        return
     per = YUAN_PER_UNIT[m.unit]
     stated = m.value * per
     table_in_text_unit = (fact.value_yuan / per).quantize(Decimal(1).scaleb(-printed_decimals(m.value)),

@@ -214,7 +214,7 @@ def income_equals_expenditure(L: Ledger, R: Recorder) -> None:
         carry = rows[rows["label"].str.contains("结转|结余|年初|年末", regex=True)
                      & (rows["amount_yuan"] != 0)]
         this_year = [("本年收入合计", "本年支出合计"), ("本年收入", "本年支出")]
-        for inc, exp in pairs + ([] if L.d.meta.get("stage") == "决算" or not carry.empty else this_year):
+        for inc, exp in pairs + (this_year if L.d.meta.get("stage") == "预算" and carry.empty else []):
             a = rows[rows["label"] == inc]
             b = rows[rows["label"] == exp]
             if inc == exp == "总计":  # one 总计 row per panel: the income panel's and the expenditure panel's
