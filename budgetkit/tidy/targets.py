@@ -186,6 +186,7 @@ class _Reader:
         self.last_page = None
         self.budget_unit_hint = None
         self.project_no = 0
+        self.weight_total: Decimal | None = None
         self.header_of: list | None = None
         self.repeats = 0  # rows in a run showing the same project cell (a merged cell shown on every row)
         self.prev_project_cell = ""
@@ -253,6 +254,7 @@ class _Reader:
         by_path = _indicator_header(deepest)
         if by_path and (not self.cols or len(by_path) > len(self.cols)):
             self.cols = by_path
+            self._weight_header(deepest[by_path["weight"]] if "weight" in by_path else "")
         self.header_of = list(t.frame.columns)
         for row_no, rec in zip(t.frame.index, t.frame.itertuples(index=False)):
             raw = list(rec)
@@ -268,6 +270,7 @@ class _Reader:
         hdr = _indicator_header(cells)
         if hdr:
             self.cols = hdr
+            self._weight_header(cells[hdr["weight"]] if "weight" in hdr else "")
             self.budget_unit_hint = find_unit(cells[hdr["budget"]]) if "budget" in hdr else None
             return
         if self.pending_budget is not None:
@@ -378,6 +381,11 @@ class _Reader:
             guesses.append(G_HEADER)
         self._emit(where, {"level3": level3, **indicator}, guesses=guesses)
 
+    def _weight_header(self, cell: str) -> None:
+        """分值（90）, 分值权重（90分）: the total the weights should reach, printed in the header."""
+        m = re.search(r"[（(]\s*(\d+)\s*分?\s*[）)]", cell or "")
+        self.weight_total = Decimal(m.group(1)) if m else None
+
     def _level_fragment(self, level1: str, level2: str) -> bool:
         """A level cell cut by a page break ('时效指' | '标'): joined to the row above when together they make
         a level name of the framework."""
@@ -442,6 +450,7 @@ class _Reader:
             "weight": parse_amount(ind.get("weight")) if ind.get("weight") else None,
             "direction": ind.get("direction") or None, "value_printed": value_printed,
             "has_weight_column": bool(self.cols and "weight" in self.cols),
+            "_weight_total": self.weight_total,
             "guesses": "; ".join(dict.fromkeys(g)) or None,
             "_project": p,  # the goal may continue on later rows: read back at the end
         })
@@ -463,10 +472,17 @@ class _Reader:
     def finish(self) -> list[dict]:
         self._flush_empty_project()
         self.project = {}
+        sums: dict = {}
         for r in self.rows:
             p = r.pop("_project", None)
             if p is not None and p.get("goal"):
                 r["goal"] = p["goal"]
+            if r.get("weight") is not None and r.get("project_no") is not None:
+                sums[r["project_no"]] = sums.get(r["project_no"], Decimal(0)) + r["weight"]
+        for r in self.rows:  # weights short of the printed total: some indicator rows were not read
+            total = r.pop("_weight_total", None)
+            if total is not None and r.get("project_no") in sums and sums[r["project_no"]] < total:
+                r["guesses"] = _add(r["guesses"], G_INCOMPLETE)
         return self.rows
 
 
