@@ -254,8 +254,8 @@ def _check(args) -> int:
     if args.out:
         out = _write_output(args.out, text)
         c = findings.counts()
-        print(f"{d.doc_id}: 错误 {c['error']} / errors, 警告 {c['warning']} / warnings, 提示 {c['info']} / info "
-              f"→ {out}", file=sys.stderr)
+        print(f"{d.doc_id}: 错误 {c['error']} / errors, 警告 {c['warning']} / warnings, 待核对 {c['review']} / review, "
+              f"提示 {c['info']} / info → {out}", file=sys.stderr)
     else:
         _emit(text)
     return 1 if findings.errors else 0

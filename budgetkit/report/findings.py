@@ -22,10 +22,22 @@ LEGEND = ("舍入差异：差额在印刷精度可解释的范围内（n 个保�
           "(e.g. a title inferred from content): check the page before quoting it.")
 
 
+def _warnings(f: Findings) -> list[str] | None:
+    """The reading warnings of the checked document, where the check carries them (``findings.warnings``)."""
+    w = getattr(f, "warnings", None)
+    if w is None:
+        w = f.meta.get("warnings")
+    return None if w is None else [str(x) for x in w]
+
+
 def _document(f: Findings) -> dict:
     m = f.meta
-    return {k: m.get(k) for k in ("doc_id", "department", "department_code", "units", "year", "stage", "family",
-                                  "sources")}
+    doc = {k: m.get(k) for k in ("doc_id", "department", "department_code", "units", "year", "stage", "family",
+                                 "sources")}
+    w = _warnings(f)
+    if w is not None:
+        doc["warnings"] = w
+    return doc
 
 
 def json_default(o):
@@ -80,7 +92,7 @@ def _by_family(f: Findings):
 
 
 def to_text(f: Findings, max_locations: int = 4) -> str:
-    lines = [_header(f), ""]
+    lines = [_header(f)] + [f"警告 / warning: {w}" for w in (_warnings(f) or [])] + [""]
     for heading, x in _by_family(f):
         if heading:
             lines.append(f"== {heading[0]} / {heading[1]} ==")
@@ -139,6 +151,7 @@ def to_html(f: Findings) -> str:
              f"<h1>核对结果 / Reconciliation findings</h1>",
              f"<p>{e(_header(f))}</p>",
              f"<p class='en'>{e(LEGEND[0])}<br>{e(LEGEND[1])}</p>",
+             "".join(f"<p class='warn'>警告 / warning: {e(w)}</p>" for w in (_warnings(f) or [])),
              "<table class='summary'><tr>"
              + "".join(f"<td><b>{e(s['file'])}</b><br><span class='nums'>sha256 {e(s['sha256'][:16])}…</span></td>"
                        for s in m.get("sources", []))
