@@ -214,13 +214,15 @@ def _norm_name(s: str) -> str:
 
 
 def targets_vs_projects(L: Ledger, R: Recorder) -> None:
-    """B05: every project's budget in the performance-target table equals the project table."""
-    pt, pj = L.tables("performance_targets"), L.tables("project_expenditure")
-    if not pt or not pj:
+    """B05: every project's budget in the performance-target tables equals the project table.
+
+    Projects come from the tidy targets frame (one budget per project, whatever the target layout),
+    project lines from the project tables; they are matched by name."""
+    pj = L.tables("project_expenditure")
+    targets = L.d.targets
+    if targets.empty or not pj or targets["budget"].isna().all():
         R.not_evaluated("B05", "缺少绩效目标表或项目支出表", "no performance-target table or no project table")
         return
-    t_rows = pd.concat([L.table_rows(t.index) for t in pt])
-    t_rows = t_rows[t_rows["concept"] == "total"] if (t_rows["concept"] == "total").any() else t_rows
     p_rows = pd.concat([L.total_column_rows(t.index) for t in pj])
     # project lines: 项-coded rows (Sichuan), or named rows that are neither totals, units nor
     # economic classes (a project table by economic class lists no projects)
@@ -236,27 +238,36 @@ def targets_vs_projects(L: Ledger, R: Recorder) -> None:
     projects = {_norm_name(r["row_label"]): r for _, r in p_items.iterrows()}
     by_name = ["按名称匹配项目，名称写法不同即找不到 / projects are matched by name; a name written "
                "differently is not found"]
-    targets = {}
-    summary = None
-    for _, r in t_rows.iterrows():
-        if _UNIT_ROW.match(r["row_label"] or ""):
-            summary = summary if summary is not None else r
+    firsts = targets[targets["budget"].notna() & targets["project_name"].notna()] \
+        .drop_duplicates(["project_no", "project_name"] if "project_no" in targets else ["project_name"])
+    matched = 0
+    target_total = Decimal(0)
+    for _, t in firsts.iterrows():
+        unit = t["budget_unit"] if isinstance(t["budget_unit"], str) and t["budget_unit"] else None
+        if unit is None:
             continue
-        targets[_norm_name(r["row_label"])] = r
-    for name, r in targets.items():
-        if name in projects:
-            p = projects[name]
-            tol = to_yuan(half_unit(r["decimals"]), r["unit"]) + to_yuan(half_unit(p["decimals"]), p["unit"])
-            R.compare("B05", p["amount_yuan"], r["amount_yuan"], tol, r["unit"],
-                      f"项目「{p['row_label']}」：绩效目标表预算数与项目支出表不一致",
-                      f"project '{p['row_label']}': the performance-target budget differs from the project table",
-                      [L.location(r), L.location(p)])
-        else:
-            R.add(Finding("B05", "fail", f"绩效目标表中的项目「{r['row_label']}」不在项目支出表中",
-                          f"project '{r['row_label']}' in the performance-target table is not in the project table",
-                          actual=r["amount"], unit=r["unit"], locations=[L.location(r)], guesses=list(by_name)))
+        value = to_yuan(t["budget"], unit)
+        target_total += value
+        loc = {"table_no": None, "table_title": t["table_title"], "table_kind": "performance_targets",
+               "page": None if pd.isna(t["page"]) else int(t["page"]),
+               "row_label": t["project_name"], "column_label": "预算数 / budget", "raw": f"{t['budget']}",
+               "file": t["file"], "table_index": None if pd.isna(t["table_index"]) else int(t["table_index"])}
+        p = projects.get(_norm_name(t["project_name"]))
+        if p is None:
+            R.add(Finding("B05", "fail", f"绩效目标表中的项目「{t['project_name']}」不在项目支出表中",
+                          f"project '{t['project_name']}' in the performance-target table is not in the project table",
+                          actual=t["budget"], unit=unit, locations=[loc], guesses=list(by_name)))
+            continue
+        matched += 1
+        decimals = max(0, -Decimal(str(t["budget"])).normalize().as_tuple().exponent)
+        tol = to_yuan(half_unit(decimals), unit) + to_yuan(half_unit(p["decimals"]), p["unit"])
+        R.compare("B05", p["amount_yuan"], value, tol, p["unit"],
+                  f"项目「{p['row_label']}」：绩效目标表预算数与项目支出表不一致",
+                  f"project '{p['row_label']}': the performance-target budget differs from the project table",
+                  [loc, L.location(p)])
+    names = {_norm_name(x) for x in firsts["project_name"]}
     for name, p in projects.items():
-        if name not in targets:
+        if name not in names:
             # many templates publish targets for key projects only: a gap is for a reader to judge
             R.add(Finding("B05", "fail", f"项目支出表中的项目「{p['row_label']}」没有绩效目标",
                           f"project '{p['row_label']}' has no performance target",
@@ -264,13 +275,14 @@ def targets_vs_projects(L: Ledger, R: Recorder) -> None:
                           guesses=list(by_name) + ["并非所有模板要求每个项目都有绩效目标 / not every template "
                                                    "requires targets for every project"]))
     tot = p_rows[p_rows["is_total_row"]]
-    if summary is not None and not tot.empty:
+    # the totals agree only where every project line has its targets and every target its line
+    if not tot.empty and matched and matched == len(firsts) == len(projects):
         t0 = tot.iloc[0]
-        tol = to_yuan(half_unit(summary["decimals"]), summary["unit"]) + to_yuan(half_unit(t0["decimals"]), t0["unit"])
-        R.compare("B05", t0["amount_yuan"], summary["amount_yuan"], tol, summary["unit"],
+        tol = to_yuan(half_unit(t0["decimals"]), t0["unit"]) * (len(firsts) + 1)  # n budgets and one total
+        R.compare("B05", t0["amount_yuan"], target_total, tol, t0["unit"],
                   "绩效目标表项目预算合计与项目支出表合计不一致",
-                  "the performance-target table's total differs from the project table's total",
-                  [L.location(summary), L.location(t0)])
+                  "the performance-target projects' total differs from the project table's total",
+                  [L.location(t0)])
 
 
 RULES = [same_code_same_amount, totals_agree, three_public_vs_economic, targets_vs_projects]

@@ -82,9 +82,9 @@ def _is_grid(rows) -> bool:
         return False
     filled_cols = {j for r in rows for j, c in enumerate(r) if c and c.strip()}
     filled_rows = sum(1 for r in rows if any(c and c.strip() for c in r))
-    if filled_rows >= 2:
-        return len(filled_cols) >= 2
-    # one row: a grid of three or more ruled columns (a page of one tall row, its text in one cell)
+    if len(filled_cols) >= 2:
+        return True  # a key/value row (项目名称 | X) at a page's foot is the start of a table
+    # one filled cell: a grid of three or more ruled columns (a page of one tall row, its text in one cell)
     return filled_rows == 1 and max(len(r) for r in rows) >= 3
 
 

@@ -225,10 +225,8 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
     for p in pieces:
         rows = p["rows"]
         n_header = header_row_count(rows)
-        if n_header >= len(rows) and p["match"].kind in SEPARATE_KINDS:
-            # a target card whose figures are plain integers (资金总额 30) shows no money row:
-            # every row is content, none is header
-            n_header = 0
+        if p["match"].kind in SEPARATE_KINDS:
+            n_header = _target_header_rows(rows, n_header)
         if p["fmt"] == "grid":
             grid = from_pdf(rows, p["owners"], p["pages"], n_header)
         else:
@@ -446,3 +444,23 @@ def _paged_guesses(paged: dict) -> list[str]:
         r = _page_ranges(pages)
         out.append(f"{zh.format(pages=r)} / {en.format(pages=r.replace('、', ', '))}")
     return out
+
+
+def _indicator_terms() -> frozenset:
+    from budgetkit.reference import load_csv
+
+    return frozenset(r["header"] for r in load_csv("target_fields.csv") if r["field"] in ("level1", "level2", "level3"))
+
+
+def _target_header_rows(rows, n_header: int) -> int:
+    """A target table's header ends at the row naming the indicator fields (一级指标 | 二级指标 | 三级指标):
+    the indicator rows below it are content even with no money in them.  A target card whose figures
+    are plain integers (资金总额 30) and that prints no such row has no header at all."""
+    terms = _indicator_terms()
+    last = None
+    for i, r in enumerate(rows[: max(n_header, 1) + 1] if n_header < len(rows) else rows):
+        if sum(1 for c in r if squeeze(c) in terms) >= 2:
+            last = i
+    if last is not None and last + 1 <= n_header:
+        return last + 1
+    return 0 if n_header >= len(rows) else n_header
