@@ -24,6 +24,7 @@ class PrintedTable:
     column_roles: dict
     continued_pages: int = 0
     guesses: list = field(default_factory=list)  # structural guesses the reading rests on (bilingual)
+    row_pages: list = field(default_factory=list)  # the page of each body row (frame row 1 is row_pages[0])
 
     @property
     def kind_label(self) -> str:

@@ -105,7 +105,10 @@ def read(paths, doc_id: str | None = None, keep_going: bool = False, store=None)
                      table_no=tt.table.table_no, file=tt.table.file, pages=tt.table.pages,
                      unit=tt.table.unit, frame=tt.frame,
                      column_roles=dict(zip(tt.frame.columns, tt.roles)),
-                     continued_pages=tt.table.continued_pages)
+                     continued_pages=tt.table.continued_pages,
+                     guesses=list(tt.table.guesses) + list(tt.guesses),
+                     row_pages=[tt.table.grid.row_pages[i]
+                                for i in range(tt.table.grid.n_header, len(tt.table.grid.text))])
         for i, tt in enumerate(tidied)
     ]
     amounts = _amounts_frame([r for tt in tidied for r in tt.amounts], doc_id, meta)
