@@ -253,3 +253,22 @@ def test_group_totals_alternative_measures_and_details_in_column_sums():
     for f in (bj, cs):
         assert f.evaluated.get("W03", 0) > 40
         assert not [x for x in f if x.rule == "W03" and x.status == "fail"]
+
+
+def test_true_findings_recomputed_by_hand_on_the_printed_pages():
+    # 西南大学 2023 预算, p. 8 收入预算表: 20502 普通教育 520,603.91 but its 项 print 9,645.51 + 27,109.72 +
+    # 483,848.18 = 520,603.41; the cause is row 2050202, whose parts 14.33 + 8,201.15 + 0.50 + 1,430.03 =
+    # 9,646.01 against its printed 收入合计 9,645.51
+    swu = check(load(CORPUS / "cq-swu-2023-budget.pdf"))
+    w01 = [x for x in swu if x.rule == "W01" and x.status == "fail"]
+    assert [(x.severity, x.expected, x.actual, x.locations[0]["page"]) for x in w01] == [
+        ("error", Decimal("520603.91"), Decimal("520603.41"), 8)]
+    w03 = [x for x in swu if x.rule == "W03" and x.status == "fail"]
+    assert [(x.severity, x.expected, x.actual, x.locations[0]["page"]) for x in w03] == [
+        ("error", Decimal("9645.51"), Decimal("9646.01"), 8)]
+    # 国家信访局 2026 预算, p. 18: "财政拨款收支总预算 18,728.91 万元"; 公开表4 (p. 9) prints 收入总计 and
+    # 支出总计 18,728.94, and the text's own parts 16,474.82 + 2,254.12 give 18,728.94
+    xf = check(load(CORPUS / "cn-central-xinfang-2026-budget.pdf"))
+    n01 = [x for x in xf if x.rule == "N01" and x.status == "fail"]
+    assert [(x.severity, x.expected, x.actual) for x in n01] == [("error", Decimal("18728.94"), Decimal("18728.91"))]
+    assert {loc.get("page") for loc in n01[0].locations} == {18, 9}

@@ -142,7 +142,9 @@ def total_columns(L: Ledger, R: Recorder) -> None:
     evaluated = False
     for t in L.d.tables:
         columns = [c for c, role in t.column_roles.items() if role == "amount"]
-        totals = [c for c in columns if c.split("/")[-1] in _SUBTOTAL]
+        # 合计/小计/总计, and a column named for the whole (收入合计, 支出总计)
+        totals = [c for c in columns if c.split("/")[-1] in _SUBTOTAL
+                  or (c.split("/")[-1].endswith(("合计", "总计")) and "其中" not in c)]
         if not totals:
             continue
         rows = L.table_rows(t.index)
@@ -158,7 +160,8 @@ def total_columns(L: Ledger, R: Recorder) -> None:
                                    .split("/")[0] for c in columns
                                    if (c.startswith(parent + "/") if parent else True)} - {tc})
                 siblings = [s for s in siblings if s.split("/")[-1] not in _SUBTOTAL
-                            and sum_role(s.split("/")[-1]) not in ("group_total", "alternative")]
+                            and sum_role(s.split("/")[-1]) not in ("group_total", "alternative")
+                            and not any(sum_role(c) == "memo" for c in s.split("/"))]
                 # "其中" columns: one under a 小计 details it (其中：基本建设资金支出 under 项目支出) and
                 # adds to nothing; one that heads a row of columns (其中：基本支出 | 项目支出) is part of
                 # a partition; several alone may nest (中小企业 ⊃ 小微企业) and are not judged.  Every

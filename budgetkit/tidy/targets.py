@@ -322,7 +322,9 @@ class _Reader:
                 # span is another project whose name was not read (text centred in a cell that runs over a page)
                 self._new_project(None, where)
                 self.project["lost"] = True
-            elif page != self.project_page:
+            elif page != self.project_page and getattr(where.get("table"), "guesses", None):
+                # a merged project cell running over a page break of one table read with certainty is the
+                # same project; only a table joined by guess makes the carried project a guess
                 self.carried = True
         if not get.get("project"):
             self.repeats = 0
