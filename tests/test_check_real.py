@@ -15,8 +15,9 @@ DOCS.update({f"js-{y}": jiangsu(y) for y in (2017, 2018, 2019)})
 # Hand-checked findings above info level.  Everything else must be silent.
 EXPECTED_WARNINGS = {
     # The text files 2100717 计划生育服务 as "卫生健康支出(类)卫生健康支出(款)计划生育事务(项)":
-    # 计划生育事务 is the 款 21007, not a 项; no 项 of that name exists in the tables.
-    "sh-putuo-wanli-street-2025-budget": [("N05", "计划生育事务")],
+    # 计划生育事务 is the 款 21007 (200,000 元 on pp. 12, 16, 22), not a 项: a mislabelled level (N06),
+    # not a figure without counterpart; the 20.00 万元 agrees.
+    "sh-putuo-wanli-street-2025-budget": [("N06", "计划生育事务")],
 }
 
 

@@ -17,6 +17,7 @@ SUBJECT_WORDS = {
     "project_expenditure": "项目支出", "performance_targets": "绩效", "overall_performance_targets": "绩效",
 }
 EXPLAINED = re.compile(r"无|没有|未安排|未列|不涉及|为零|为0|0(?:\.0+)?万元|0(?:\.0+)?元|空表")
+_EMPTY_MARK = re.compile(r"^(?:[（(][^)）]*[)）])?(?:是|空表)?(?:不涉及|无|未安排|为空|本部门无|本单位无)")
 PLACEHOLDER = re.compile(r"[Xx×＊*]{2,}")
 
 
@@ -80,6 +81,19 @@ def empty_tables_explained(L: Ledger, R: Recorder) -> None:
                     if word in sent and EXPLAINED.search(sent):
                         explained = True
                         break
+        if not explained:
+            # a contents page with a 是否空表 / 表格为空的理由 column: "表11 …上年结转资金支出表 是 不涉及"
+            title = re.sub(r"\s+", "", t.title or "")
+            for para in text:
+                for line in str(para).split("\n"):
+                    flat = re.sub(r"\s+", "", line)
+                    if len(title) >= 4 and title in flat:
+                        after = flat[flat.index(title) + len(title):]
+                        if _EMPTY_MARK.search(after):
+                            explained = True
+                            break
+                if explained:
+                    break
         if not explained and not L.d.narrative.empty:
             # a note printed with the table itself: "注：本部门无相关收支项目"
             n = L.d.narrative

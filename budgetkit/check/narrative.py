@@ -501,6 +501,20 @@ def _class_item(L, R, facts: Facts, s: Sentence, ci: dict) -> None:
         if not ci["lei"] or not ci["kuan"]:
             _why(L, s, "只写了项名、未写类款，表格中未找到同名项", "an item named without 类/款 that no table prints")
             return
+        other = a[(a["label"].map(normalise_name).isin(names)) & a["code_level"].isin(["类", "款"])
+                  & a["eff_code"].notna()]
+        if not other.empty:
+            # the name is printed, at another level (计划生育事务 is the 款 21007): the text mislabels the
+            # level; the figure is compared with that line
+            r0 = other.iloc[0]
+            _mark(L, s, R.add(Finding(
+                "N06", "fail", f"说明把{r0['code_level']}级科目「{r0['label']}」（{r0['eff_code']}）写作项级：「{quote}」",
+                f"the text names the {r0['code_level']}-level line '{r0['label']}' ({r0['eff_code']}) as a 项: "
+                f"'{quote}'", locations=[_loc(s), L.location(r0)])))
+            fact = facts.item_code(r0["eff_code"])
+            if fact is not None:
+                _compare_mention(L, R, m, fact, s, quote)
+            return
         _mark(L, s, R.add(Finding("N05", "fail", f"说明中的「{quote}」{m.raw}在表格中找不到对应的项级科目",
                                   f"the text's item '{ci['xiang']}' {m.raw} has no counterpart code in the tables",
                                   actual=m.value, unit=m.unit, locations=[_loc(s, s.text)])))
