@@ -456,6 +456,15 @@ def _share(L, R, facts, s, amounts, k, m) -> None:
         return
     computed = (m.value / den * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
     near = printed_decimals(m.share) >= 2 and lo - 3 * hp <= m.share <= hi + 3 * hp  # 0.01 off: forced to 100%
+    other = None if near else _fitting_total(L, m, hp)
+    if other is not None and guesses:
+        _mark(L, s)  # no total named, and a printed total fits: the share is right
+        return
+    if other is not None:
+        # the sentence names one total, the figure fits another table's (部门支出总额 said, the section's
+        # 一般公共预算支出表 meant): a wording slip to look at, not a wrong percentage
+        guesses = guesses + [f"按「{other}」的合计计算相符，说明所称总额可能有误 / the share fits the total of "
+                             f"'{other}'; the total the text names may be a slip"]
     _mark(L, s, None if near else R.add(Finding(
         "N02", "rounding" if near else "fail",
         f"说明称{m.raw}{m.share_raw}，按 {fmt(m.value, m.unit)} ÷ {fmt(den, m.unit)} 计算应为 {computed}%",
@@ -467,6 +476,21 @@ def _share(L, R, facts, s, amounts, k, m) -> None:
                       f"the text says {m.share}%; the figures give {computed}% (one last digit off, shares "
                       f"adjusted to total 100%)", expected=computed, actual=m.share, unit="%", tolerance=hp,
                       locations=[_loc(s)]))
+
+
+def _fitting_total(L: Ledger, m, hp) -> str | None:
+    """The title of a table whose printed total makes the stated share come out right, if any."""
+    per = YUAN_PER_UNIT[m.unit]
+    for t in L.d.tables:
+        rows = L.total_column_rows(t.index)
+        for _, r in rows[rows["is_total_row"]].head(2).iterrows():
+            den = r["amount_yuan"] / per
+            if den <= 0:
+                continue
+            lo, hi = _interval_pct(m.value, printed_decimals(m.value), den, r["decimals"])
+            if lo - hp <= m.share <= hi + hp:
+                return t.title
+    return None
 
 
 def _class_item(L, R, facts: Facts, s: Sentence, ci: dict) -> None:
