@@ -57,7 +57,8 @@ def json_default(o):
 
 def to_json(f: Findings) -> str:
     return json.dumps({"document": _document(f), "findings": [x.to_dict() for x in f],
-                       "summary": {**f.counts(), "evaluated": f.evaluated}}, ensure_ascii=False, indent=2,
+                       "summary": {**f.counts(), "evaluated": f.evaluated,
+                                   "statements": _coverage_summary(f)}}, ensure_ascii=False, indent=2,
                       default=json_default)
 
 
@@ -80,6 +81,27 @@ def _header(f: Findings) -> str:
             f"待核对 {c['review']} / review, 提示 {c['info']} / info")
 
 
+def _coverage_summary(f: Findings) -> dict | None:
+    c = getattr(f, "statement_coverage", None)
+    if not c:
+        return None
+    return {k: (round(float(v), 4) if k == "coverage" else v) for k, v in c.items() if k in (
+        "stated", "passed", "failed", "not_checked", "coverage", "reasons")}
+
+
+def coverage_line(f: Findings) -> str | None:
+    """说明数字核对: how many narrative sentences that state a figure were checked (issue 11)."""
+    c = getattr(f, "statement_coverage", None)
+    if not c or not c.get("stated"):
+        return None
+    top = sorted(c.get("reasons") or [], key=lambda r: -r["sentences"])[:2]
+    why = "；".join(f"{r['reason']} / {r['reason_en']} ({r['sentences']})" for r in top)
+    line = (f"说明数字核对 / statements: 共 {c['stated']} 句 / sentences — 核对通过 {c['passed']} / passed, "
+            f"不一致 {c['failed']} / failed, 未核对 {c['not_checked']} / not checked "
+            f"（覆盖率 / coverage {c['coverage']:.0%}）")
+    return line + (f"；未核对主因 / main reasons: {why}" if why else "")
+
+
 def _by_family(f: Findings):
     """Yield (heading or None, finding): the family's bilingual heading before its first finding."""
     fam = None
@@ -92,7 +114,8 @@ def _by_family(f: Findings):
 
 
 def to_text(f: Findings, max_locations: int = 4) -> str:
-    lines = [_header(f)] + [f"警告 / warning: {w}" for w in (_warnings(f) or [])] + [""]
+    lines = [_header(f)] + [x for x in [coverage_line(f)] if x] \
+        + [f"警告 / warning: {w}" for w in (_warnings(f) or [])] + [""]
     for heading, x in _by_family(f):
         if heading:
             lines.append(f"== {heading[0]} / {heading[1]} ==")
@@ -110,7 +133,9 @@ def to_text(f: Findings, max_locations: int = 4) -> str:
 
 def to_markdown(f: Findings) -> str:
     """Markdown whose document text is escaped (no raw HTML, no links): safe to render and open."""
-    out = ["# 核对结果 / Reconciliation findings", "", md(_header(f)), "", f"> {md(LEGEND[0])}  ",
+    cov = coverage_line(f)
+    out = ["# 核对结果 / Reconciliation findings", "", md(_header(f)), ""] + ([md(cov), ""] if cov else []) + [
+           f"> {md(LEGEND[0])}  ",
            f"> _{md(LEGEND[1])}_", ""]
     for heading, x in _by_family(f):
         if heading:
@@ -150,6 +175,7 @@ def to_html(f: Findings) -> str:
              f"<title>核对结果 / Findings — {e(str(m.get('doc_id')))}</title><style>{_CSS}</style></head><body>",
              f"<h1>核对结果 / Reconciliation findings</h1>",
              f"<p>{e(_header(f))}</p>",
+             f"<p class='en'>{e(coverage_line(f) or '')}</p>",
              f"<p class='en'>{e(LEGEND[0])}<br>{e(LEGEND[1])}</p>",
              "".join(f"<p class='warn'>警告 / warning: {e(w)}</p>" for w in (_warnings(f) or [])),
              "<table class='summary'><tr>"
