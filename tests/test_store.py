@@ -174,7 +174,12 @@ def warm_cluster():
     """One local cluster kept warm for the rerun builds (passed as --scheduler: the same code path)."""
     from dask.distributed import LocalCluster
 
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
+    import dask
+
+    from budgetkit.store.build import WORKER_CONFIG
+
+    with dask.config.set(WORKER_CONFIG):
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
     yield cluster.scheduler_address
     cluster.close()
 
@@ -236,7 +241,9 @@ def _free_port() -> int:
 def test_build_through_an_existing_scheduler(tmp_path):
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"
-    env = dict(os.environ, DASK_DISTRIBUTED__LOGGING__DISTRIBUTED="error")
+    env = dict(os.environ, DASK_DISTRIBUTED__LOGGING__DISTRIBUTED="error",
+               DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED="False",
+               DASK_DISTRIBUTED__ADMIN__SYSTEM_MONITOR__GIL__ENABLED="False")
     procs = [subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
                                "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)]
     try:
