@@ -339,7 +339,7 @@ def amounts_and_shares(L: Ledger, R: Recorder) -> None:
                     _mark(L, s, R.add(Finding("N05", "fail", f"说明中的「{subj}」{m.raw}在表格中找不到对应",
                                               f"the text's '{subj}' {m.raw} has no counterpart in the tables",
                                               actual=m.value, unit=m.unit, locations=[_loc(s)])))
-                else:
+                elif not _printed_row_agrees(L, R, s, m, subj):
                     _why(L, s, "金额的主语未对应到表格中的行", "the figure's subject names no table row")
             if fact is not None:
                 _compare_mention(L, R, m, fact, s, what)
@@ -476,6 +476,44 @@ def _share(L, R, facts, s, amounts, k, m) -> None:
                       f"the text says {m.share}%; the figures give {computed}% (one last digit off, shares "
                       f"adjusted to total 100%)", expected=computed, actual=m.share, unit="%", tolerance=hp,
                       locations=[_loc(s)]))
+
+
+def _label_index(L: Ledger) -> dict:
+    """Every printed row label and column name (numbering stripped) → the figures printed under it."""
+    if "_label_index" not in L.__dict__:
+        a = L.a
+        idx: dict = {}
+        for lab, v in zip(a["label"], a["amount_yuan"]):
+            if isinstance(lab, str) and len(lab) >= 3:
+                idx.setdefault(normalise_name(lab), set()).add(v)
+        tot = a[a["is_total_row"]]
+        for col, v in zip(tot["column_label"], tot["amount_yuan"]):
+            last = re.sub(r"#\d+$", "", str(col).split("/")[-1])
+            if len(last) >= 3 and last not in ("合计", "小计", "总计", "金额", "预算数", "决算数"):
+                idx.setdefault(normalise_name(last), set()).add(v)
+        L.__dict__["_label_index"] = idx
+    return L.__dict__["_label_index"]
+
+
+def _printed_row_agrees(L: Ledger, R: Recorder, s: Sentence, m, subj: str) -> bool:
+    """A subject that ends with a printed row or column name (上级补助收入, 基本支出) is checked against
+    every figure printed under that name: agreeing with one of them passes.  A figure that agrees with
+    none is left unchecked, not reported: which of the printed measures the text means is not known."""
+    nsubj = normalise_name(strip_numbering(subj))
+    idx = _label_index(L)
+    name = next((n for n in sorted(idx, key=len, reverse=True) if nsubj.endswith(n) and _prefix_ok(nsubj[: -len(n)])),
+                None)
+    if name is None:
+        return False
+    per = YUAN_PER_UNIT[m.unit]
+    q = Decimal(1).scaleb(-printed_decimals(m.value))
+    if any((v / per).quantize(q, ROUND_HALF_UP) == m.value for v in idx[name]) or (m.value == 0 and not idx[name]):
+        R.passed("N01")
+        _mark(L, s)
+        return True
+    _why(L, s, f"「{name}」在表格中有多种口径的数，说明未指明哪一个", f"'{name}' has figures of several measures "
+         "in the tables; the text does not say which")
+    return True
 
 
 def _fitting_total(L: Ledger, m, hp) -> str | None:
