@@ -159,6 +159,8 @@ def test_read_with_store_gives_the_same_disclosure(built, tmp_path):
     assert [(t.kind, t.title, t.pages, t.unit, t.column_roles) for t in s.tables] == \
         [(t.kind, t.title, t.pages, t.unit, t.column_roles) for t in d.tables]
     assert all(a.frame.equals(b.frame) for a, b in zip(s.tables, d.tables))
+    assert [getattr(t, "row_pages", None) for t in s.tables] == [getattr(t, "row_pages", None) for t in d.tables]
+    assert [getattr(t, "guesses", None) for t in s.tables] == [getattr(t, "guesses", None) for t in d.tables]
     other = tmp_path / "other-2023-budget.txt"
     other.write_text(tiny_text(), encoding="utf-8")
     assert "store_source" not in budgetkit.read(other, store=store).__dict__  # not stored: parsed

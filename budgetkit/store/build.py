@@ -128,12 +128,24 @@ def tables_frame(d, did: str, shas: dict) -> pd.DataFrame:
                      "n_cols": t.frame.shape[1],
                      "column_roles": json.dumps(t.column_roles, ensure_ascii=False),
                      "guesses": json.dumps(list(getattr(t, "guesses", []) or []), ensure_ascii=False),
+                     "extras": json.dumps(_table_extras(t), ensure_ascii=False, default=str),
                      "frame": frame_json(t.frame)})
     df = pd.DataFrame(rows, columns=["disclosure_id", "doc_id", "file", "sha256", "page", "pages", "table_index",
                                      "kind", "title", "table_no", "unit", "continued_pages", "n_rows", "n_cols",
-                                     "column_roles", "guesses", "frame"])
+                                     "column_roles", "guesses", "extras", "frame"])
     return df.astype({"page": "Int64", "table_index": "Int64", "continued_pages": "Int64", "n_rows": "Int64",
                       "n_cols": "Int64"})
+
+
+_CORE_TABLE_FIELDS = {"doc_id", "index", "kind", "title", "table_no", "file", "pages", "unit", "frame",
+                      "column_roles", "continued_pages"}
+
+
+def _table_extras(t) -> dict:
+    """The other fields a PrintedTable has in this budgetkit version (guesses, row_pages …), as JSON values."""
+    from dataclasses import fields
+
+    return {f.name: getattr(t, f.name) for f in fields(t) if f.name not in _CORE_TABLE_FIELDS}
 
 
 def frame_json(frame: pd.DataFrame) -> str:

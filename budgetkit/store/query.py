@@ -176,16 +176,15 @@ def json_frame(text: str) -> pd.DataFrame:
 
 
 def _table_extras(r) -> dict:
-    """Fields a PrintedTable has in this budgetkit version beyond the first ones (e.g. ``guesses``)."""
+    """Fields a PrintedTable has in this budgetkit version beyond the first ones (guesses, row_pages …)."""
     from dataclasses import fields
 
     from budgetkit.disclosure import PrintedTable
 
     names = {f.name for f in fields(PrintedTable)}
-    out = {}
-    if "guesses" in names and getattr(r, "guesses", None) is not None and not pd.isna(r.guesses):
-        out["guesses"] = json.loads(r.guesses)
-    return out
+    raw = getattr(r, "extras", None)
+    stored = json.loads(raw) if isinstance(raw, str) else {}
+    return {k: v for k, v in stored.items() if k in names}
 
 
 def _na(v):
