@@ -322,11 +322,7 @@ def test_nothing_dropped_on_the_seed_text(seed):
 PDFS = sorted(p.relative_to(DATA).as_posix() for p in DATA.rglob("*.pdf"))
 # Tables whose column logic (tidy/columns.py, the lead's area) leaves numbers in label columns.
 # Found by this test; see the reliability report.
-KNOWN_DROPS: dict[str, str] = {
-    "corpus/cn-central-xinfang-2024-final.pdf":
-        "tidy/amounts.py: '120万元' in the label-role column 全年执行数 of 资产运行维护项目绩效自评表 (p.34) is "
-        "skipped: a label-column number is only placed when it has ',' or '.'",
-}
+KNOWN_DROPS: dict[str, str] = {}  # none: '120万元' in a label column (p.34 of the 信访局 决算) now reaches residue
 
 
 @pytest.mark.parametrize("name", PDFS)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from budgetkit.money import looks_like_amount, squeeze
+from budgetkit.money import is_decimal_figure, looks_like_amount, squeeze
 from budgetkit.read.blocks import ProseLine
 from budgetkit.recognise.layout import Grid
 from budgetkit.reference import header_terms, load_csv
@@ -42,7 +42,7 @@ def has_figures(grid: Grid) -> bool:
     for i in range(len(grid.text)):
         for c in _owned(grid, i):
             t = squeeze(c)
-            if looks_like_amount(t) and ("," in t or "." in t):
+            if is_decimal_figure(t):
                 return True
             if _INT.match(t) and not (_FUNCTION.match(t) or _ECONOMIC.match(t)):
                 ints += 1
@@ -52,7 +52,7 @@ def has_figures(grid: Grid) -> bool:
 def is_contents(grid: Grid, captions: list[str]) -> bool:
     """A table of contents: titled 目录, or rows of names ending in page numbers, with no amounts."""
     if any(squeeze(c) in ("目录", "目次") for c in captions[-3:]):
-        return not any(looks_like_amount(squeeze(c)) and "." in c for i in range(len(grid.text))
+        return not any(is_decimal_figure(c) for i in range(len(grid.text))
                        for c in _owned(grid, i))
     rows = [_owned(grid, i) for i in range(len(grid.text))]
     rows = [r for r in rows if r]

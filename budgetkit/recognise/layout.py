@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import combinations
 
-from budgetkit.money import looks_like_amount, squeeze
+from budgetkit.money import is_decimal_figure, looks_like_amount, squeeze
 from budgetkit.reference import header_terms
 from budgetkit.recognise.rows import cell_text
 
@@ -59,7 +59,7 @@ def _is_term(text: str) -> bool:
 
 def _money(text: str) -> bool:
     t = squeeze(text)
-    return looks_like_amount(t) and ("," in t or "." in t)
+    return is_decimal_figure(t)
 
 
 def from_pdf(rows, owners, row_pages, n_header) -> Grid:

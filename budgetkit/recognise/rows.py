@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from budgetkit.money import looks_like_amount, squeeze, find_unit
+from budgetkit.money import is_decimal_figure, looks_like_amount, squeeze, find_unit
 from budgetkit.recognise.catalogue import match_title
 
 TOTAL_LABELS = re.compile(r"^(?:合计|总计|小计|收入总计|支出总计|本年收入合计|本年支出合计|合\s*计)$")
@@ -22,7 +22,7 @@ def is_blank(row) -> bool:
 def _has_money(row) -> bool:
     for c in row:
         t = squeeze(c)
-        if looks_like_amount(t) and ("," in t or "." in t):
+        if is_decimal_figure(t):
             return True
     return False
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from budgetkit.money import is_placeholder, looks_like_amount, parse_amount, printed_decimals, squeeze, to_yuan
+from budgetkit.money import (amount_problem, cell_unit, is_decimal_figure, is_placeholder, looks_like_amount,
+                             parse_amount, printed_decimals, squeeze, to_yuan)
 from budgetkit.recognise.tables import RecognisedTable
 from budgetkit.tidy.codes import is_code, join_split, level_of, scheme_of, split_label
 from budgetkit.tidy.columns import clean_label, column_roles, label_paths
@@ -88,7 +89,7 @@ def tidy_table(t: RecognisedTable, table_index: int) -> TidyTable:
                     # expected): not placed as money, not dropped either
                     tt.residue.append({**where, "reason": "数字位于标签列 / number in a label column"})
                     continue
-                if not (role == "label" and looks_like_amount(raw) and ("," in raw or "." in raw)):
+                if not (role == "label" and (is_decimal_figure(raw) or cell_unit(raw))):
                     continue
                 # a form-style table: the figure's label is the cell above it
                 above = _label_above(g, i, j)
@@ -96,13 +97,12 @@ def tidy_table(t: RecognisedTable, table_index: int) -> TidyTable:
                     tt.residue.append({**where, "reason": "数字位于标签列 / number in a label column"})
                     continue
                 where["column_label"] = above
-            value = parse_amount(raw)
+            unit = t.unit or cell_unit(raw)  # a table with no unit of its own may print it in the cell
+            value = parse_amount(raw, unit=unit)
             if value is None:
-                reason = ("占位符，不是金额 / placeholder, not an amount" if is_placeholder(raw)
-                          else "无法解析为金额 / not a parseable amount")
-                tt.residue.append({**where, "reason": reason})
+                tt.residue.append({**where, "reason": amount_problem(raw, unit) or "无法解析为金额 / not a parseable amount"})
                 continue
-            if t.unit is None:
+            if unit is None:
                 tt.residue.append({**where, "reason": "表格未标明金额单位 / the table prints no amount unit"})
                 continue
             code, labels = keys[_panel_of(panels, j)]
@@ -118,8 +118,8 @@ def tidy_table(t: RecognisedTable, table_index: int) -> TidyTable:
                 "unit_name": current_unit[1] if not unit_code or unit_code == current_unit[0] else None,
                 "amount": value,
                 "decimals": printed_decimals(value),
-                "unit": t.unit,
-                "amount_yuan": to_yuan(value, t.unit),
+                "unit": unit,
+                "amount_yuan": to_yuan(value, unit),
             })
     return tt
 
