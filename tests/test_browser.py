@@ -214,3 +214,45 @@ def test_app_in_a_real_browser_offline(app_server, tmp_path):
         page.screenshot(path=str(out / "browser-app.png"), full_page=False)
         browser.close()
     assert outside == [], outside[:5]
+
+
+@pytest.mark.parametrize("name", ["02-reconciliation", "03-year-over-year", "04-performance-indicators",
+                                  "05-corpus"])
+def test_each_notebook_first_view_and_one_widget_change_in_a_real_browser(lab, name):
+    """Every notebook runs in JupyterLab in Chromium: its widgets open on a meaningful first view (not blank),
+    one dropdown is changed and the output it drives changes, and no cell shows an error."""
+    from playwright.sync_api import sync_playwright
+
+    url, token = lab
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        # a workspace of its own, reset: no notebook of an earlier test is restored beside this one
+        page.goto(f"{url}/lab/workspaces/w{name[:2]}/tree/notebooks/{name}.ipynb?reset&token={token}",
+                  timeout=120_000)
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+        page.get_by_text("| Idle").first.wait_for(timeout=120_000)
+        page.click("div.lm-MenuBar-itemLabel:text-is('Run')")
+        page.click("li.lm-Menu-item:has-text('Run All Cells')")
+        page.wait_for_selector(".widget-dropdown select", timeout=240_000)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.jp-InputArea-prompt')].every(p => !p.innerText.includes('*'))",
+            timeout=240_000)
+        # the first dropdown with a choice to make: its first view has a value, and changing it changes its output
+        selects = page.locator(".widget-dropdown select")
+        idx = next(i for i in range(selects.count()) if selects.nth(i).locator("option").count() >= 2)
+        select = selects.nth(idx)
+        assert select.input_value() != ""
+        area = page.locator(".jp-OutputArea-output", has=select).first
+        before = area.inner_text()
+        assert len(before.strip()) > 20, before  # a first view with content, not an empty widget
+        options = select.locator("option").all_inner_texts()
+        current = select.locator("option:checked").inner_text()
+        select.select_option(label=next(o for o in options if o != current))
+        page.wait_for_function(
+            "([i, b]) => { const s = document.querySelectorAll('.widget-dropdown select')[i];"
+            " const o = s && s.closest('.jp-OutputArea-output'); return o && o.innerText !== b; }",
+            arg=[idx, before], timeout=120_000)
+        errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+        assert errors.count() == 0, errors.all_inner_texts()[:2]
+        browser.close()
