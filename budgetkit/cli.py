@@ -104,47 +104,28 @@ def _emit(text: str) -> None:
         _silence_stdout()
 
 
-def _write_output(path, text: str) -> Path:
+def _write_output(path, data: str | bytes) -> Path:
     """Write a report file safely: the folder is made, the file is written under a temporary
     name and renamed over the target (a symlink planted there is replaced, never followed)."""
-    import os
-    import tempfile
+    from budgetkit.export import write_bytes
 
     out = Path(path)
     if out.is_dir():
         raise BadInputError(out, "输出路径是一个文件夹，请给出文件名", "the output path is a folder; give a file name")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, out)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        return write_bytes(out, data.encode("utf-8") if isinstance(data, str) else data)
     except OSError as exc:
         raise BadInputError(out, "无法写入输出文件", f"cannot write the output file ({exc.strerror or type(exc).__name__})") from None
-    return out
 
 
 def _write_xlsx(path, sheets) -> Path:
     """An .xlsx report needs a file: written safely like every report (temporary name, renamed)."""
-    from budgetkit.export import write_bytes, xlsx_bytes
+    from budgetkit.export import xlsx_bytes
 
     if not path:
         raise BadInputError("--format xlsx", "xlsx 需要 --out 文件名", "xlsx needs --out FILE.xlsx")
-    out = Path(path)
-    if out.is_dir():
-        raise BadInputError(out, "输出路径是一个文件夹，请给出文件名", "the output path is a folder; give a file name")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        return write_bytes(out, xlsx_bytes(sheets))
-    except OSError as exc:
-        raise BadInputError(out, "无法写入输出文件", f"cannot write the output file ({exc.strerror or type(exc).__name__})") from None
+    return _write_output(path, xlsx_bytes(sheets))
 
 
 def _print_warnings(d) -> None:
