@@ -179,18 +179,16 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
                 join = "title"
             elif match is None and not _new_header(prev, rows):
                 join = "geometry"
+        if join and _width(rows) != _width(prev["rows"]) and not (raw.col_edges and prev["edges"]):
+            join = None  # other columns and no lines to lay them by: not the same table
         if join:
             same_edges = _same_edges(raw.col_edges, prev["edges"])
-            if _width(rows) != _width(prev["rows"]) and raw.col_edges and prev["edges"] and owners is not None \
-                    and prev["owners"] is not None:
+            if _width(rows) != _width(prev["rows"]):
                 # lay both pieces over the union of their column lines: no cell is lost or merged away
                 union = _union_edges(prev["edges"], raw.col_edges)
                 prev["rows"], prev["owners"] = _widen(prev["rows"], prev["owners"], prev["edges"], union)
                 rows, owners = _widen(rows, owners, raw.col_edges, union)
                 prev["edges"] = union
-                prev["paged_guesses"].setdefault("realigned", []).append(raw.page)
-            elif _width(rows) != _width(prev["rows"]):
-                rows, owners = _regrid(rows, raw.col_edges, prev["edges"])
                 prev["paged_guesses"].setdefault("realigned", []).append(raw.page)
             header_keys = {_row_key(r) for r in prev["rows"][: prev["n_header"]]}
             drop = 0
@@ -296,31 +294,6 @@ def _continues(prev: dict, raw: RawTable, rows) -> bool:
 
 def _filled_width(rows) -> int:
     return sum(1 for j in range(_width(rows)) if any(j < len(r) and cell_text(r[j]) for r in rows))
-
-
-def _regrid(rows, edges, target):
-    """Re-lay rows drawn with other column edges onto the target columns."""
-    w = len(target) - 1
-    new_rows, owners = [], []
-    for i, r in enumerate(rows):
-        nr: list = [None] * w
-        orow = [(i, j) for j in range(w)]
-        for j, c in enumerate(r):
-            if j + 1 >= len(edges):
-                break
-            x0, x1 = edges[j], edges[j + 1]
-            cover = [k for k in range(w) if target[k] >= x0 - 3 and target[k + 1] <= x1 + 3]
-            if not cover:
-                continue
-            nr[cover[0]] = c if c is not None else ""
-            for k in cover[1:]:
-                orow[k] = (i, cover[0])
-        for k in range(w):
-            if nr[k] is None and orow[k] == (i, k):
-                nr[k] = ""
-        new_rows.append(nr)
-        owners.append(orow)
-    return new_rows, owners
 
 
 def drop_empty_columns(grid: Grid) -> Grid:
