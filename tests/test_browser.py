@@ -77,6 +77,16 @@ def lab(tmp_path_factory):
         proc.kill()
 
 
+def _run_all_cells(page, address: str) -> None:
+    """Open a notebook in JupyterLab and run all its cells."""
+    page.goto(address, timeout=120_000)
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+    # the kernel must be up before "Run All Cells", or the command does nothing
+    page.get_by_text("| Idle").first.wait_for(timeout=120_000)
+    page.click("div.lm-MenuBar-itemLabel:text-is('Run')")
+    page.click("li.lm-Menu-item:has-text('Run All Cells')")
+
+
 def test_explore_notebook_in_a_real_browser(lab):
     from playwright.sync_api import sync_playwright
 
@@ -84,12 +94,7 @@ def test_explore_notebook_in_a_real_browser(lab):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{url}/lab/tree/notebooks/01-explore.ipynb?token={token}", timeout=120_000)
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
-        # the kernel must be up before "Run All Cells", or the command does nothing
-        page.get_by_text("| Idle").first.wait_for(timeout=120_000)
-        page.click("div.lm-MenuBar-itemLabel:text-is('Run')")
-        page.click("li.lm-Menu-item:has-text('Run All Cells')")
+        _run_all_cells(page, f"{url}/lab/tree/notebooks/01-explore.ipynb?token={token}")
         # the explorer's three dropdowns appear when its cell has run
         page.wait_for_selector(".widget-dropdown select", timeout=180_000)
         assert page.locator(".widget-dropdown select").count() >= 3
@@ -229,12 +234,7 @@ def test_each_notebook_first_view_and_one_widget_change_in_a_real_browser(lab, n
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         # a workspace of its own, reset: no notebook of an earlier test is restored beside this one
-        page.goto(f"{url}/lab/workspaces/w{name[:2]}/tree/notebooks/{name}.ipynb?reset&token={token}",
-                  timeout=120_000)
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
-        page.get_by_text("| Idle").first.wait_for(timeout=120_000)
-        page.click("div.lm-MenuBar-itemLabel:text-is('Run')")
-        page.click("li.lm-Menu-item:has-text('Run All Cells')")
+        _run_all_cells(page, f"{url}/lab/workspaces/w{name[:2]}/tree/notebooks/{name}.ipynb?reset&token={token}")
         page.wait_for_selector(".widget-dropdown select", timeout=240_000)
         page.wait_for_function(
             "() => [...document.querySelectorAll('.jp-InputArea-prompt')].every(p => !p.innerText.includes('*'))",
