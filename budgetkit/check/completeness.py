@@ -72,6 +72,9 @@ def empty_tables_explained(L: Ledger, R: Recorder) -> None:
         rows = L.table_rows(t.index)
         if not rows.empty and (rows["amount_yuan"] != 0).any():
             continue
+        attributes = [c for c, role in t.column_roles.items() if role == "attribute"]
+        if attributes and t.frame[attributes].fillna("").apply(lambda c: c.str.strip() != "").any().any():
+            continue  # a table of scores, counts or rates: printed content that is no money is not "empty"
         R.evaluated["C02"] += 1
         word = SUBJECT_WORDS.get(t.kind)
         explained = False
