@@ -9,7 +9,7 @@ from decimal import Decimal
 import pandas as pd
 
 from budgetkit.check.findings import Finding
-from budgetkit.check.ledger import Ledger, half_unit
+from budgetkit.check.ledger import Ledger, half_unit, present, records
 from budgetkit.check.recorder import Recorder
 from budgetkit.money import to_yuan
 
@@ -69,7 +69,13 @@ def scope_of(t) -> str | None:
 
 
 def _views(L: Ledger) -> pd.DataFrame:
-    """One figure per (table, row) per measured quantity, with its scope."""
+    """One figure per (table, row) per measured quantity, with its scope (built once per check)."""
+    if "_between_views" not in L.__dict__:
+        L.__dict__["_between_views"] = _build_views(L)
+    return L.__dict__["_between_views"]
+
+
+def _build_views(L: Ledger) -> pd.DataFrame:
     rows = []
     classes = _scope_classes(L)
     for t in L.d.tables:
@@ -81,7 +87,7 @@ def _views(L: Ledger) -> pd.DataFrame:
         a = L.table_rows(t.index)
         total_cols = set(L.total_column_rows(t.index)["column_label"]) | set(
             a.loc[a["concept"] == "total", "column_label"])
-        for _, r in a.iterrows():
+        for r in records(a):
             if r["column_label"] in total_cols:
                 measure = TOTAL_MEANS.get(t.kind, "total")
                 if t.kind in ("income_expenditure_summary", "fiscal_appropriation_summary") \
@@ -91,7 +97,7 @@ def _views(L: Ledger) -> pd.DataFrame:
                 measure = r["concept"]
             elif r["concept"] == "gpb" and t.kind == "fiscal_appropriation_summary":
                 measure, scope_r = "total", classes["gpb"]
-                rows.append({**r.to_dict(), "measure": measure, "scope": scope_r})
+                rows.append({**r, "measure": measure, "scope": scope_r})
                 continue
             elif t.kind == "income_expenditure_summary" and r["column_label"].endswith("预算数") \
                     and EXPENDITURE_SIDE.search(r["column_label"]):
@@ -102,32 +108,43 @@ def _views(L: Ledger) -> pd.DataFrame:
                 # 年初预算数 leaves out what is spent from 上年结转; a total that includes it is
                 # another measure (central template: 财政拨款收支总表 against 一般公共预算支出表)
                 measure += "_initial"
-            rows.append({**r.to_dict(), "measure": measure, "scope": scope})
-    return pd.DataFrame(rows)
+            rows.append({**r, "measure": measure, "scope": scope})
+    return pd.DataFrame(rows, columns=[*L.a.columns, "measure", "scope"]).astype(
+        {c: L.a[c].dtype for c in L.a.columns})
 
 
-def _agree(L: Ledger, R: Recorder, rule: str, group: pd.DataFrame, what_zh: str, what_en: str) -> None:
-    """Compare figures from different tables; the most common value is the reference."""
-    by_table = group.drop_duplicates(["table_index"])
-    if by_table["table_index"].nunique() < 2:
+def _last(x):
+    """A sort key that puts a missing number last, as pandas does."""
+    return (False, x) if present(x) else (True, 0)
+
+
+def _agree(L: Ledger, R: Recorder, rule: str, group, what_zh: str, what_en: str) -> None:
+    """Compare figures from different tables (rows as dicts or a frame); the most common value is the
+    reference."""
+    seen, by_table = set(), []
+    for r in records(group) if isinstance(group, pd.DataFrame) else group:
+        if r["table_index"] not in seen:
+            seen.add(r["table_index"])
+            by_table.append(r)
+    if len(by_table) < 2:
         return
-    values = Counter(by_table["amount_yuan"])
+    values = Counter(r["amount_yuan"] for r in by_table)
     ref_value, ref_n = values.most_common(1)[0]
     if ref_n == 1 and len(values) > 1:
-        ref_value = by_table["amount_yuan"].iloc[0]
-    ref_rows = by_table[by_table["amount_yuan"] == ref_value]
-    ref = ref_rows.iloc[0]
-    for _, r in by_table.iterrows():
+        ref_value = by_table[0]["amount_yuan"]
+    ref_rows = [r for r in by_table if r["amount_yuan"] == ref_value]
+    ref = ref_rows[0]
+    for r in by_table:
         if r["amount_yuan"] == ref_value:
             R.passed(rule)
             continue
         tol = to_yuan(half_unit(r["decimals"]), r["unit"]) + to_yuan(half_unit(ref["decimals"]), ref["unit"])
         unit = r["unit"] if r["unit"] == ref["unit"] else "元"
-        others = "、".join(sorted({str(x) for x in ref_rows["table_title"]}))
+        others = "、".join(sorted({str(x["table_title"]) for x in ref_rows}))
         R.compare(rule, ref_value, r["amount_yuan"], tol, unit,
                   f"{what_zh}：{r['table_title']}「{r['column_label']}」与{others}不一致",
                   f"{what_en}: {r['table_title']} '{r['column_label']}' disagrees with {others}",
-                  [L.location(r)] + [L.location(x) for _, x in ref_rows.iterrows()])
+                  [L.location(r)] + [L.location(x) for x in ref_rows])
 
 
 def same_code_same_amount(L: Ledger, R: Recorder) -> None:
@@ -137,18 +154,27 @@ def same_code_same_amount(L: Ledger, R: Recorder) -> None:
         R.not_evaluated("B01", "没有带科目编码的表格", "no tables print codes")
         return
     # project tables list projects, several under one code: not code lines
-    coded = v[v["eff_code"].notna() & (v["table_kind"] != "project_expenditure")]
+    coded = [r for r in records(v) if present(r["eff_code"]) and r["table_kind"] != "project_expenditure"]
     # one figure per table, code and measure: a table's total column comes first
-    coded = coded.assign(_gpb=coded["concept"] == "gpb").sort_values(["table_index", "_gpb", "col_no", "row_no"],
-                                                                      kind="stable")
-    coded = coded.drop_duplicates(["table_index", "eff_code", "measure", "unit_code"])
-    coded = coded[coded.groupby(["table_index", "eff_code", "measure"])["eff_code"].transform("size") == 1]
+    coded.sort(key=lambda r: (_last(r["table_index"]), r["concept"] == "gpb", _last(r["col_no"]), _last(r["row_no"])))
+    firsts, seen = [], set()
+    for r in coded:
+        key = (r["table_index"], r["eff_code"], r["measure"], r["unit_code"] if present(r["unit_code"]) else None)
+        if key not in seen:
+            seen.add(key)
+            firsts.append(r)
+    # a code printed twice in one table for one measure (two units' lines) is not one figure
+    per_table = Counter((r["table_index"], r["eff_code"], r["measure"]) for r in firsts)
+    groups: dict[tuple, list] = {}
+    for r in firsts:
+        if per_table[(r["table_index"], r["eff_code"], r["measure"])] == 1:
+            groups.setdefault((r["eff_code"], r["measure"], r["scope"]), []).append(r)
     n_groups = 0
-    for (code, measure, scope), g in coded.groupby(["eff_code", "measure", "scope"], sort=False):
-        if g["table_index"].nunique() < 2:
+    for (code, measure, scope), g in groups.items():
+        if len({r["table_index"] for r in g}) < 2:
             continue
         n_groups += 1
-        label = g["label"].iloc[0]
+        label = g[0]["label"]
         _agree(L, R, "B01", g, f"科目 {code} {label}（{_MEASURE_ZH[measure]}）",
                f"code {code} {label} ({measure})")
     if n_groups == 0:

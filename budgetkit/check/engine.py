@@ -26,6 +26,7 @@ def check(disclosure, expected_weight_total=None) -> Findings:
     rest_on_guesses(disclosure, R.items)
     F = Findings(R.items, disclosure.meta, dict(R.evaluated))
     F.statement_coverage = statement_coverage(L)
+    F.facts = narrative._facts(L).named  # the headline figures the rules read (the store keeps them)
     return F
 
 

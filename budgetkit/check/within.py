@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from budgetkit.check.ledger import Ledger, concept_of, half_unit
+from budgetkit.check.ledger import Ledger, concept_of, half_unit, present, records
 from budgetkit.check.recorder import Recorder
 from budgetkit.money import to_yuan
 from budgetkit.reference import load_csv
@@ -16,9 +16,15 @@ from budgetkit.reference import load_csv
 _SUBTOTAL = ("合计", "小计", "总计")
 
 
-def _groups(a: pd.DataFrame):
-    keys = ["table_index", "column_label", a["unit_code"].fillna("")]
-    return a.groupby(keys, sort=False, dropna=False)
+def _groups(L: Ledger) -> list[list[dict]]:
+    """The rows of each column of each table (and unit), as plain dicts in printed order."""
+    if "_column_groups" not in L.__dict__:
+        groups: dict[tuple, list[dict]] = {}
+        for r in L.rows:
+            key = (r["table_index"], r["column_label"], r["unit_code"] if present(r["unit_code"]) else "")
+            groups.setdefault(key, []).append(r)
+        L.__dict__["_column_groups"] = list(groups.values())
+    return L.__dict__["_column_groups"]
 
 
 def _compare(R: Recorder, rule, expected, actual, tol, unit, zh, en, locations) -> None:
@@ -31,15 +37,14 @@ def _compare(R: Recorder, rule, expected, actual, tol, unit, zh, en, locations) 
 
 def code_hierarchy(L: Ledger, R: Recorder) -> None:
     """W01: 类 = Σ款, 款 = Σ项 within one column of one table."""
-    coded = L.a[L.a["eff_code"].notna()]
-    if coded.empty:
+    if not any(present(r["eff_code"]) for r in L.rows):
         R.not_evaluated("W01", "没有带科目编码的表格", "no table prints classification codes")
         return
-    for _, g in _groups(coded):
-        codes = g["eff_code"].tolist()
+    for column in _groups(L):
+        g = [r for r in column if present(r["eff_code"])]
         where: dict[str, list[int]] = defaultdict(list)
-        for pos, c in enumerate(codes):
-            where[c].append(pos)
+        for pos, r in enumerate(g):
+            where[r["eff_code"]].append(pos)
         for code, spots in where.items():
             if len(spots) != 1 or len(code) not in (3, 5):
                 continue
@@ -48,15 +53,15 @@ def code_hierarchy(L: Ledger, R: Recorder) -> None:
             kid_spots = [q for c, qs in where.items() if len(c) == len(code) + 2 and c.startswith(code) for q in qs]
             if not kid_spots:
                 continue
-            p = g.iloc[spots[0]]
-            kids_df = g.iloc[sorted(kid_spots)]
-            total = sum(kids_df["amount_yuan"], Decimal(0))
-            tol = L.tol_yuan(kids_df) + to_yuan(half_unit(p["decimals"]), p["unit"])
+            p = g[spots[0]]
+            kids = [g[q] for q in sorted(kid_spots)]
+            total = sum((k["amount_yuan"] for k in kids), Decimal(0))
+            tol = L.tol_yuan(kids) + to_yuan(half_unit(p["decimals"]), p["unit"])
             _compare(R, "W01", p["amount_yuan"], total, tol, p["unit"],
                      f"{p['table_title']}「{p['column_label']}」列：{code} {p['label']} 与其下级科目之和不等",
                      f"{p['table_title']} column '{p['column_label']}': {code} differs from the sum of its "
-                     f"{len(kids_df)} sub-codes",
-                     lambda p=p, kids_df=kids_df: [L.location(p)] + [L.location(r) for _, r in kids_df.iterrows()])
+                     f"{len(kids)} sub-codes",
+                     lambda p=p, kids=kids: [L.location(p)] + [L.location(r) for r in kids])
 
 
 # tables whose rows are not a classification (purchases, projects, meetings, targets): no 合计 = Σ codes
@@ -67,24 +72,24 @@ _NOT_CLASSIFIED = {"procurement", "government_purchased_services", "meetings_and
 def total_rows(L: Ledger, R: Recorder) -> None:
     """W02: a 合计 row equals the sum of the top-level coded rows in its column."""
     found_any = False
-    for _, g in _groups(L.a):
-        totals = g[g["is_total_row"] & g["eff_code"].isna() & ~g["label"].str.contains("总计")]
+    for g in _groups(L):
+        totals = [r for r in g if r["is_total_row"] and not present(r["eff_code"]) and "总计" not in r["label"]]
         # beside 本年收入合计 / 本年支出合计, a bare 合计 further down adds the balances: a grand total
-        this_year = totals[totals["label"].str.startswith("本年")]
-        if not this_year.empty:
+        this_year = [r for r in totals if r["label"].startswith("本年")]
+        if this_year:
             totals = this_year
-        coded = g[g["eff_code"].notna()]
-        if totals.empty or coded.empty or g["table_kind"].iloc[0] in _NOT_CLASSIFIED:
+        coded = [r for r in g if present(r["eff_code"])]
+        if not totals or not coded or g[0]["table_kind"] in _NOT_CLASSIFIED:
             continue
-        codes = set(coded["eff_code"])
-        top = coded[[not any(c != o and c.startswith(o) for o in codes) for c in coded["eff_code"]]]
-        s = sum(top["amount_yuan"], Decimal(0))
-        for _, t in totals.iterrows():
+        codes = {r["eff_code"] for r in coded}
+        top = [r for r in coded if not any(r["eff_code"] != o and r["eff_code"].startswith(o) for o in codes)]
+        s = sum((r["amount_yuan"] for r in top), Decimal(0))
+        for t in totals:
             # a row with money above the total that no code or class name places (对企业补助 in a
             # government-economic panel, 一、部门预算): the coded rows are not the whole column
-            above = g[(g["row_no"] < t["row_no"]) & g["eff_code"].isna() & ~g["is_total_row"]
-                      & (g["amount_yuan"] != 0) & ~g["label"].str.startswith(("其中", "含"))]
-            if not above.empty:
+            above = [r for r in g if r["row_no"] < t["row_no"] and not present(r["eff_code"]) and not r["is_total_row"]
+                     and r["amount_yuan"] != 0 and not r["label"].startswith(("其中", "含"))]
+            if above:
                 R.not_evaluated("W02", f"{t['table_title']}「{t['column_label']}」列有未能对应科目的行，合计行不核对",
                                 f"{t['table_title']} column '{t['column_label']}': rows without a code; "
                                 "its total is not checked")
@@ -95,7 +100,7 @@ def total_rows(L: Ledger, R: Recorder) -> None:
                      f"{t['table_title']}「{t['column_label']}」列：{t['label']}行与{len(top)}个科目行之和不等",
                      f"{t['table_title']} column '{t['column_label']}': the {t['label']} row differs from the "
                      f"sum of its {len(top)} rows",
-                     lambda t=t, top=top: [L.location(t)] + [L.location(r) for _, r in top.iterrows()])
+                     lambda t=t, top=top: [L.location(t)] + [L.location(r) for r in top])
     if not found_any:
         R.not_evaluated("W02", "没有同时含合计行与科目行的列", "no column has both a 合计 row and coded rows")
 
@@ -149,7 +154,7 @@ def total_columns(L: Ledger, R: Recorder) -> None:
             continue
         rows = L.table_rows(t.index)
         by_row: dict = defaultdict(dict)
-        for r in rows.to_dict("records"):  # plain dicts: a row lookup per cell costs nothing
+        for r in records(rows):  # plain dicts: a row lookup per cell costs nothing
             by_row[r["row_no"]][r["column_label"]] = r
         for row_no, values in by_row.items():
             for tc in totals:

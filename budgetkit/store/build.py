@@ -163,14 +163,17 @@ FACT_COLUMNS = ["disclosure_id", "doc_id", "sha256", "fact", "amount_yuan", "amo
                 "row_label", "column_label", "raw"]
 
 
-def facts_frame(d, did: str, shas: dict) -> pd.DataFrame:
+def facts_frame(d, did: str, shas: dict, facts: dict | None = None) -> pd.DataFrame:
     """Headline figures (支出总计, 基本支出, 项目支出, “三公”经费, 机关运行经费 …) as the checks read them from the
-    tables, one row each with the cell it comes from; the measures are listed in ``reference/corpus_measures.csv``."""
-    from budgetkit.check.ledger import Ledger
-    from budgetkit.check.narrative import Facts
+    tables, one row each with the cell it comes from; the measures are listed in ``reference/corpus_measures.csv``.
+    ``facts``: the ones a check already read (``Findings.facts``), so that they are not read twice."""
+    if facts is None:
+        from budgetkit.check.ledger import Ledger
+        from budgetkit.check.narrative import Facts
 
+        facts = Facts(Ledger(d)).named
     rows = []
-    for name, fact in Facts(Ledger(d)).named.items():
+    for name, fact in facts.items():
         r = fact.rows.iloc[0]
         rows.append({"disclosure_id": did, "doc_id": d.doc_id, "sha256": shas.get(r.get("file")), "fact": name,
                      "amount_yuan": fact.value_yuan, **{c: r.get(c) for c in FACT_COLUMNS[5:]}})
@@ -248,7 +251,7 @@ def build_one(job: dict) -> dict:
             failures.append(_failure(did, None, None, "check", exc, ver))
         timings["check_s"] = time.perf_counter() - t2
         try:
-            frames["facts"] = facts_frame(d, did, shas)
+            frames["facts"] = facts_frame(d, did, shas, getattr(findings, "facts", None))
         except Exception as exc:  # noqa: BLE001
             failures.append(_failure(did, None, None, "facts", exc, ver))
     year = year if year is not None else _int_or_none(job["manifest"].get("year"))
