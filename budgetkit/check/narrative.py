@@ -125,6 +125,13 @@ class Facts:
                 first = mine if not mine.empty else first[years == years.dropna().max()]
             elif first["column_label"].str.contains("上年").any():
                 first = first[~first["column_label"].str.contains("上年")]  # 上年 | 本年 groups
+            # a 决算's 三公 table prints 预算数 beside 决算数: the text's figures are the outturn
+            stage = self.L.d.meta.get("stage")
+            outturn = first["column_label"].str.contains("决算|实际|执行")
+            if stage == "决算" and outturn.any():
+                first = first[outturn]
+            elif stage == "预算" and outturn.any() and (~outturn).any():
+                first = first[~outturn]
             cols = first["column_label"]
             last = cols.str.split("/").str[-1]
             pick = {
@@ -181,7 +188,12 @@ class Facts:
         if rows.empty:
             return None
         value = Counter(rows["amount_yuan"]).most_common(1)[0][0]
-        return Fact(value, rows[rows["amount_yuan"] == value], code)
+        f = Fact(value, rows[rows["amount_yuan"] == value], code)
+        # the same line in the tables of other scopes (支出决算表 all funds, 财政拨款支出决算表): the text
+        # may state any of them
+        f.alts = set(rows["amount_yuan"])
+        f.by_scope = len(f.alts) > 1
+        return f
 
     def item_names(self) -> set[str]:
         a = self.L.a
@@ -234,6 +246,66 @@ def _resolve_phrase(subject: str) -> str | None:
     return best[1] if best else None
 
 
+_LEADING = re.compile(r"^.*?(?:(?:19|20)\d{2}\s*年(?:度)?|本年度|本年|当年|年度)")
+_TRAILING = re.compile(r"(?:预算数为|预算数|预算安排|预算支出|预算为|预算总额为|预算总额|预算|年初预算数|支出决算数为|"
+                       r"支出决算为|支出决算数|支出决算|决算数为|决算数|决算为|决算|执行数为|执行数|安排|支出为|为|共|达|是|"
+                       r"拨款|财政拨款|合计|共计|总额)$")
+
+
+def subject_cores(subject: str) -> list[str]:
+    """The subject, then shorter forms of it: without the unit's name and year before it
+    (国家信访局2024年度本年支出合计 → 本年支出合计), then without measure words after it
+    (公务接待费预算支出 → 公务接待费).  Each is tried in turn against the phrase list and printed names."""
+    out = [subject]
+    core = _LEADING.sub("", subject) or subject
+    out.append(core)
+    for _ in range(3):
+        shorter = _TRAILING.sub("", core)
+        if shorter == core or not shorter:
+            break
+        core = shorter
+        out.append(core)
+    return list(dict.fromkeys(x for x in out if x))
+
+
+_CODE_IN_TEXT = re.compile(r"(?<![\d.])(?P<code>\d{3}(?:\d{2}){0,2})(?![\d.%％万元个人辆台套])")
+
+
+def code_before(L: Ledger, s: Sentence, m: Mention) -> str | None:
+    """A classification code written before a figure in its clause (2080501-行政单位离退休 178.51万元,
+    小学教育（2050202），2023年度决算数为7,970.38万元) that the tables print: the figure's line."""
+    lo = max((x.end for x in s.mentions if x.end <= m.start), default=0)
+    codes = _printed_codes(L)
+    found = [c.group("code") for c in _CODE_IN_TEXT.finditer(s.text[lo:m.start]) if c.group("code") in codes]
+    return found[-1] if len(set(found)) == 1 else None
+
+
+def _printed_codes(L: Ledger) -> set:
+    if "_printed_codes" not in L.__dict__:
+        L.__dict__["_printed_codes"] = {c for c in L.a["eff_code"] if isinstance(c, str) and len(c) in (3, 5, 7)}
+    return L.__dict__["_printed_codes"]
+
+
+_GENERIC = re.compile(r"^(?:(?:19|20)\d{2}年(?:度)?|本年|当年|年度)?(?:预算|决算|执行)?(?:数|安排|支出)?(?:为|是)?$")
+
+
+def inherited_subject(s: Sentence, m: Mention) -> str | None:
+    """A figure whose own subject is only a year and a measure (2026年预算安排0.00万元) belongs to the
+    clause or the heading before it: "1.因公出国（境）费。2026年预算安排…", "小学教育（2050202），2023年度…"."""
+    if not _GENERIC.match(m.subject or ""):
+        return None
+    head = s.text[: m.start]
+    parts = [x for x in re.split(r"[，,；;：:]", head) if x.strip()]
+    if len(parts) >= 2 and not AMOUNT_RE.search(parts[-2]):
+        return strip_numbering(parts[-2]).strip()
+    if len(parts) <= 1 and s.before and not AMOUNT_RE.search(s.before) and len(s.before) <= 30:
+        return strip_numbering(s.before.rstrip("。；;：: ")).strip()
+    return None
+
+
+AMOUNT_RE = re.compile(r"\d\s*(?:万元|亿元|元)")
+
+
 def _near(a: str, b: str) -> bool:
     """Same length, one character different (住户保障支出 / 住房保障支出)."""
     return len(a) == len(b) >= 4 and sum(x != y for x, y in zip(a, b)) == 1
@@ -274,6 +346,12 @@ def _compare_mention(L: Ledger, R: Recorder, m: Mention, fact: Fact, s: Sentence
         _mark(L, s)
         return
     tol = half_unit(printed_decimals(m.value)) * per + to_yuan(half_unit(fact.decimals), fact.unit)
+    if getattr(fact, "by_scope", False):
+        # the tables print the line with different figures in different scopes; which one the text
+        # means is a reading, not a fact
+        guesses = list(guesses or []) + ["表格在不同口径中列出该项的不同数值，说明所指口径按最常见的一个推断 / the "
+                                         "tables print this line with different figures by scope; the text's scope "
+                                         "is taken to be the most common"]
     f = R.compare("N01", fact.value_yuan, stated, tol, m.unit,
                   f"说明中「{what}」{m.raw}与表格不一致", f"the text's '{what}' {m.raw} disagrees with the tables",
                   [_loc(s)] + [L.location(r) for _, r in fact.rows.iterrows()], guesses=guesses)
@@ -307,8 +385,18 @@ def amounts_and_shares(L: Ledger, R: Recorder) -> None:
         for k, m in enumerate(amounts):
             if id(m) in item_mentions:
                 continue
-            subj = m.subject
-            fact_key = _resolve_phrase(subj)
+            subj = inherited_subject(s, m) or m.subject
+            code = code_before(L, s, m)
+            if code is not None:
+                fact = facts.item_code(code)
+                if fact is not None:
+                    _compare_mention(L, R, m, fact, s, f"{code} {subj}")
+                    if m.share is not None:
+                        n_shares += 1
+                        _share(L, R, facts, s, amounts, k, m)
+                    continue
+            cores = subject_cores(subj)
+            fact_key = next((k_ for k_ in map(_resolve_phrase, cores) if k_), None)
             scope = _FUND_SCOPE.search(s.text[: m.start] + " " + (s.section or ""))
             if fact_key and scope and not fact_key.startswith(_FUND_FACTS[scope.group(0)]):
                 _why(L, s, "政府性基金/国有资本经营口径的分项，表格未单列", "a fund-scope figure the tables do not print apart")
@@ -318,9 +406,13 @@ def amounts_and_shares(L: Ledger, R: Recorder) -> None:
             if fact is None and fact_key:
                 _why(L, s, f"表格中没有「{fact_key}」对应的数", f"no table prints the '{fact_key}' figure")
             if fact is None and not fact_key:
-                nsubj = normalise_name(subj)
-                name = next((norm_names[n] for n in by_length if nsubj.endswith(n)
-                             and _prefix_ok(nsubj[: -len(n)])), None)
+                name = None
+                for core in cores:
+                    nsubj = normalise_name(core)
+                    name = next((norm_names[n] for n in by_length if nsubj.endswith(n)
+                                 and _prefix_ok(nsubj[: -len(n)])), None)
+                    if name:
+                        break
                 if name is None:
                     near = [n for n in names if _near(subj[-len(n):], n)] if len(subj) >= 4 else []
                     if near:

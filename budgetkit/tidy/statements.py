@@ -111,6 +111,7 @@ class Sentence:
     counts: list[tuple] = field(default_factory=list)  # (value, unit, start, end): 人/辆/台/套/个
     no: int = 0  # position in the narrative
     lead: Mention | None = None  # the paragraph's first amount (its total, when it says so)
+    before: str = ""  # the sentence before, in the same paragraph (a heading such as "1.因公出国（境）费。")
 
 
 def _dec(s: str) -> Decimal | None:
@@ -121,13 +122,20 @@ def _dec(s: str) -> Decimal | None:
     return v if v.is_finite() and len(s) <= 24 else None
 
 
+_SUBJECT_STOP = _STOP - set("（(）)")
+_LIST_MARK = re.compile(r"^(?:[（(](?:[一二三四五六七八九十]+|\d{1,2})[)）]|[一二三四五六七八九十]+、|\d{1,2}[.、．](?!\d))+")
+
+
 def _subject(text: str, start: int) -> str:
-    """The words right before a figure, back to the previous punctuation (a bounded window)."""
+    """The words right before a figure, back to the previous punctuation (a bounded window).
+
+    Brackets belong to names (因公出国（境）费, 小学教育（2050202）); a list mark (（一）, 1.) before the
+    name does not."""
     lo = max(0, start - 40)
     i = start
-    while i > lo and text[i - 1] not in _STOP:
+    while i > lo and text[i - 1] not in _SUBJECT_STOP:
         i -= 1
-    subj = re.sub(r"\s+", "", text[i:start])
+    subj = _LIST_MARK.sub("", re.sub(r"\s+", "", text[i:start]))
     return re.sub(r"(?:预算数为|预算数|安排|合计|共计|总额为|总计|为|是|达)$", "", subj)
 
 
@@ -275,11 +283,13 @@ def read_statements(narrative) -> list[Sentence]:
         pending_items: list[dict] = []
         page = None if pd.isna(p.page) else int(p.page)
         section = "" if pd.isna(p.section) else p.section
+        before = ""
         for sent in split_sentences("" if pd.isna(p.text) else p.text):
             s = read_sentence(sent, page, section, p.file)
             no += 1
             s.no = no
             s.lead = lead
+            s.before, before = before, s.text
             for c in s.changes:
                 # "基本支出预算数为10403.11万元。与上年相比增加439.04万元" — the figure is in the sentence before
                 if c.current is None and last_amount is not None and s.mentions \
