@@ -16,7 +16,11 @@ from budgetkit.money import YUAN_PER_UNIT, printed_decimals, to_yuan
 from budgetkit.reference import load_csv
 
 _PREFIX_OK = ("年", "年度", "其中", "中", "局", "委", "会", "厅", "处", "部门", "单位", "本年", "当年", "街道",
-              "室", "院", "所", "站", "队", "包括", "主要")
+              "室", "院", "所", "站", "队", "包括", "主要", "全年", "安排")
+#: facts that are fiscal-appropriation money whatever the text calls them: 财政拨款/一般公共预算 before
+#: them names their scope, not another figure (财政拨款“三公”经费; but 财政拨款支出总计 is not 支出总计)
+_SCOPE_FREE = ("three_", "operating_costs", "meeting_costs", "training_costs", "code:")
+_SCOPE_WORDS = ("财政拨款", "一般公共预算", "财政拨款安排的", "拨款安排的", "预算拨款安排的", "一般公共预算拨款")
 ITEM_TABLES = ["gpb_expenditure_by_function", "fiscal_appropriation_expenditure_by_function",
                "expenditure_summary", "income_expenditure_summary", "fiscal_appropriation_summary"]
 
@@ -111,10 +115,43 @@ class Facts:
             tr = self.L.table_rows(t.index)
             self._set(key, tr[tr["is_total_row"] & (tr["concept"] == concept)])
 
+    _THREE_ROWS = (("three_total", r"三公", r"^$"), ("three_abroad", r"出国", r"^$"), ("three_reception", r"接待", r"^$"),
+                   ("three_vehicle", r"公务用车购置(?:及|和|与)?运行", r"^$"),
+                   ("three_vehicle_purchase", r"购置费|车辆购置", r"运行"),
+                   ("three_vehicle_operation", r"运行(?:维护)?费|运行维护", r"购置|机关运行"),
+                   ("operating_costs", r"机关运行经费", r"^$"), ("meeting_costs", r"会议费", r"^$"),
+                   ("training_costs", r"培训费", r"^$"))
+
+    def _three_by_rows(self, t) -> bool:
+        """A 三公 table printed one cost per row (因公出国（境）支出 / 公务接待费支出 … in one column):
+        the rows of its total column (a 决算's outturn column)."""
+        tr = self.L.table_rows(t.index)
+        labels = tr["label"].fillna("")
+        if sum(labels.str.contains(w).any() for w in ("出国", "接待", "公务用车")) < 2:
+            return False
+        cols = tr["column_label"].fillna("")
+        stage = self.L.d.meta.get("stage")
+        outturn = cols.str.contains("决算|实际|执行")
+        if stage == "决算" and outturn.any():
+            tr = tr[outturn]
+        elif outturn.any() and (~outturn).any():
+            tr = tr[~outturn]
+        tr = tr[~tr["column_label"].fillna("").str.contains("上年")]
+        if tr["column_label"].nunique() > 1:
+            total = tr[tr["concept"] == "total"]
+            tr = total[total["column_label"] == total["column_label"].iloc[0]] if not total.empty \
+                else tr[tr["column_label"] == tr["column_label"].iloc[0]]
+        labels = tr["label"].fillna("")
+        for key, word, unless in self._THREE_ROWS:
+            self._set(key, tr[labels.str.contains(word) & ~labels.str.contains(unless)])
+        if "three_total" not in self.named:
+            self._set("three_total", tr[tr["is_total_row"]])
+        return True
+
     def _three(self):
         for t in self.L.tables("three_public_costs"):
             tr = self.L.table_rows(t.index)
-            if tr.empty:
+            if tr.empty or self._three_by_rows(t):
                 continue
             first = tr[tr["row_no"] == tr["row_no"].min()]
             year = self.L.d.meta.get("year")
@@ -195,9 +232,42 @@ class Facts:
         f.by_scope = len(f.alts) > 1
         return f
 
+    def economic(self, code: str) -> Fact | None:
+        """An economic line (30215 会议费, 30227 委托业务费) in the economic tables' total columns.  A table by
+        economic class may cover basic spending only or all of it: any of the printed figures agrees, and a
+        difference is for review (which scope the text means is not known)."""
+        a = self.L.a
+        # a 基本支出 table by economic class leaves project money out: only tables of all spending
+        rows = a[(a["eff_code"] == code) & a["table_kind"].str.contains("economic", na=False)
+                 & ~a["table_kind"].str.contains("basic", na=False)]
+        rows = rows[rows["concept"].isin(["total", "gpb", "current_appropriation"])
+                    | rows["column_label"].str.endswith("预算数")]
+        if rows.empty:
+            return None
+        value = Counter(rows["amount_yuan"]).most_common(1)[0][0]
+        f = Fact(value, rows[rows["amount_yuan"] == value], code)
+        f.alts = set(rows["amount_yuan"])
+        f.by_scope = True
+        return f
+
+    def get(self, key: str | None) -> Fact | None:
+        """A named fact, an economic line (``code:30227``), or the economic line a fact falls back to."""
+        if not key:
+            return None
+        if key.startswith("code:"):
+            return self.economic(key[5:])
+        fact = self.named.get(key)
+        if fact is None and key in _ECONOMIC_FALLBACK:
+            return self.economic(_ECONOMIC_FALLBACK[key])
+        return fact
+
     def item_names(self) -> set[str]:
         a = self.L.a
         return set(a.loc[a["table_kind"].isin(ITEM_TABLES) & a["eff_code"].notna(), "label"])
+
+
+#: a fact no summary table prints, read from its economic line (会议费 30215, 培训费 30216)
+_ECONOMIC_FALLBACK = {"meeting_costs": "30215", "training_costs": "30216"}
 
 
 def _facts(L: Ledger) -> Facts:
@@ -239,23 +309,27 @@ def _resolve_phrase(subject: str) -> str | None:
         p = r["phrase"]
         if subject.endswith(p):
             prefix = subject[: -len(p)]
-            if prefix and (prefix.endswith("项目") or not prefix.endswith(_PREFIX_OK)):
+            if prefix and (prefix.endswith("项目") or not (
+                    prefix.endswith(_PREFIX_OK) or (r["fact"].startswith(_SCOPE_FREE) and prefix.endswith(_SCOPE_WORDS)))):
                 continue
             if best is None or len(p) > len(best[0]):
                 best = (p, r["fact"])
     return best[1] if best else None
 
 
-_LEADING = re.compile(r"^.*?(?:(?:19|20)\d{2}\s*年(?:度)?|本年度|本年|当年|年度)")
+_LEADING = re.compile(r"^.*?(?:(?:19|20)\d{2}\s*年(?:度)?|本年度|当年|年度|全年)")
+_MARKERS = re.compile(r"[（(]\d*[类款项][)）]")
+_YEAR_AFTER = re.compile(r"(?:19|20)\d{2}年(?:度)?$")
 _TRAILING = re.compile(r"(?:预算数为|预算数|预算安排|预算支出|预算为|预算总额为|预算总额|预算|年初预算数|支出决算数为|"
                        r"支出决算为|支出决算数|支出决算|决算数为|决算数|决算为|决算|执行数为|执行数|安排|支出为|为|共|达|是|"
-                       r"拨款|财政拨款|合计|共计|总额)$")
+                       r"拨款|财政拨款|合计|共计|总额|支出)$")
 
 
 def subject_cores(subject: str) -> list[str]:
     """The subject, then shorter forms of it: without the unit's name and year before it
     (国家信访局2024年度本年支出合计 → 本年支出合计), then without measure words after it
     (公务接待费预算支出 → 公务接待费).  Each is tried in turn against the phrase list and printed names."""
+    subject = _YEAR_AFTER.sub("", _MARKERS.sub("", subject)) or subject  # 一般公共服务（类）支出, 购置费2026年
     out = [subject]
     core = _LEADING.sub("", subject) or subject
     out.append(core)
@@ -401,7 +475,7 @@ def amounts_and_shares(L: Ledger, R: Recorder) -> None:
             if fact_key and scope and not fact_key.startswith(_FUND_FACTS[scope.group(0)]):
                 _why(L, s, "政府性基金/国有资本经营口径的分项，表格未单列", "a fund-scope figure the tables do not print apart")
                 continue  # 基本支出 of a government fund is not the department's 基本支出
-            fact = facts.named.get(fact_key) if fact_key else None
+            fact = facts.get(fact_key)
             what = subj
             if fact is None and fact_key:
                 _why(L, s, f"表格中没有「{fact_key}」对应的数", f"no table prints the '{fact_key}' figure")
@@ -546,6 +620,14 @@ def _share(L, R, facts, s, amounts, k, m) -> None:
     if lo - hp <= m.share <= hi + hp:
         _mark(L, s)
         return
+    # "财政拨款支出总计237,100.00万元，其中基本支出199,015.13万元，占总支出的83.94%；项目支出38,084.87万元，
+    # 占总支出的16.06%": the total the sentence (or its paragraph) states first is the one meant
+    for own in [x for x in ([amounts[0]] if k > 0 else []) + [s.lead] if x is not None and x is not m and x.value > 0]:
+        oden = own.value * YUAN_PER_UNIT[own.unit] / YUAN_PER_UNIT[m.unit]
+        olo, ohi = _interval_pct(m.value, printed_decimals(m.value), oden, printed_decimals(own.value))
+        if olo - hp <= m.share <= ohi + hp:
+            _mark(L, s)
+            return
     computed = (m.value / den * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
     near = printed_decimals(m.share) >= 2 and lo - 3 * hp <= m.share <= hi + 3 * hp  # 0.01 off: forced to 100%
     other = None if near else _fitting_total(L, m, hp)
