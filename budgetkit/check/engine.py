@@ -37,7 +37,7 @@ def statement_coverage(L: Ledger) -> dict:
     reasons: dict = {}
     unchecked = []
     for s in L.statements:
-        if not (s.mentions or s.percents):
+        if not (any(m.role != "threshold" for m in s.mentions) or s.percents):
             continue
         c = L.coverage.get(s.no)
         if c and c["failed"]:

@@ -1042,4 +1042,44 @@ def consistent_bases(L: Ledger, R: Recorder) -> None:
                                      for _, r in g.iterrows() if not pd.isna(r["base"])]))
 
 
-RULES = [amounts_and_shares, stated_changes, project_count, old_class_names, consistent_bases]
+_LIST_WORDS = re.compile(r"其中|包括|分别为|分别是")
+_CHANGE_WORDS = re.compile(r"增加|减少|增长|下降|持平|比上年|较上年|上升|降低")
+
+
+def parts_within_total(L: Ledger, R: Recorder) -> None:
+    """N11: "政府采购预算总额370.62万元，其中：货物252.619万元、工程0万元、服务118万元" — the parts listed
+    after a total add up to it (equal within rounding: checked; above it: review; below it: not judged)."""
+    n = 0
+    for s in L.statements:
+        amounts = [m for m in s.mentions if m.role == "amount"]
+        if len(amounts) < 3 or not _LIST_WORDS.search(amounts[1].context):
+            continue
+        total, parts = amounts[0], amounts[1:]
+        if any(_LIST_WORDS.search(p.context) for p in parts[1:]) or _CHANGE_WORDS.search(s.text) \
+                or any(p.share is not None for p in parts) or total.value == 0:
+            continue  # a nested list, a sentence about changes or shares: not one flat list of parts
+        n += 1
+        per = {m.unit: YUAN_PER_UNIT[m.unit] for m in amounts}
+        stated = total.value * per[total.unit]
+        got = sum((p.value * per[p.unit] for p in parts), Decimal(0))
+        tol = sum((half_unit(printed_decimals(m.value)) * per[m.unit] for m in amounts), Decimal(0))
+        R.evaluated["N11"] += 1
+        if abs(got - stated) <= tol:
+            _mark(L, s)
+        elif got > stated:
+            _mark(L, s, R.add(Finding(
+                "N11", "review", f"说明中「{total.subject}」{total.raw}，其后所列{len(parts)}项之和为 "
+                f"{fmt(got / per[total.unit], total.unit)}{total.unit}，超过总额",
+                f"the text's '{total.subject}' {total.raw}: the {len(parts)} parts listed after it add up to "
+                f"{fmt(got / per[total.unit], total.unit)} {total.unit}, more than the total",
+                expected=total.value, actual=got / per[total.unit], unit=total.unit, locations=[_loc(s)],
+                guesses=["所列各项按并列相加；若某项是其后各项的小计则不成立 / the parts are taken to be side by side; "
+                         "not so if one is a subtotal of the ones after it"])))
+        else:
+            _why(L, s, "“其中”所列各项之和小于总额，可能未列全", "the parts listed add up to less than the total; "
+                 "the list may name only some")
+    if not n:
+        R.not_evaluated("N11", "说明中没有“其中”列出分项的句子", "the text lists no parts after a total")
+
+
+RULES = [amounts_and_shares, stated_changes, project_count, old_class_names, consistent_bases, parts_within_total]

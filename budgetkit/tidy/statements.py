@@ -44,6 +44,8 @@ _NAME_BEFORE = re.compile(r"[\u4e00-\u9fff“”\"（）()、]{1,40}$")
 _SPACE_IN_NUMBER = re.compile(r"(?<=\d)\s+(?=[.,．]?\d|[%％]|万元|亿元|元)|(?<=[.,])\s+(?=\d)")
 _YEAR_WORD = re.compile(r"(\d{4})\s*年|上年|上一年")
 
+_THRESHOLD_BEFORE = re.compile(r"(?:单价|单位价值|价值|单价在|价值在)\s*$")
+_THRESHOLD_AFTER = re.compile(r"\s*(?:[（(]含[)）])?\s*(?:以上|及以上|以下)")
 DOWN = ("减少", "下降", "降低", "减", "减幅", "降幅", "下降率")
 
 
@@ -189,6 +191,10 @@ def read_sentence(text: str, page, section, file) -> Sentence:
         v = _dec(m.group("num"))
         if v is not None and not text[m.end():m.end() + 1] in ("月", "年", "项", "百"):
             s.counts.append((v, m.group("unit"), m.start(), m.end()))
+    for mm in s.mentions:
+        # "单价100万元以上设备", "单位价值50万元（含）以上": a threshold that defines what is counted, not money
+        if _THRESHOLD_BEFORE.search(text[max(0, mm.start - 8):mm.start]) and _THRESHOLD_AFTER.match(text[mm.end:mm.end + 6]):
+            mm.role = "threshold"
     by_start = {mm.start: mm for mm in s.mentions}
     ends = [mm.end for mm in s.mentions]
 
