@@ -506,7 +506,10 @@ def amounts_and_shares(L: Ledger, R: Recorder) -> None:
                                               f"the text's '{subj}' {m.raw} has no counterpart in the tables",
                                               actual=m.value, unit=m.unit, locations=[_loc(s)])))
                 elif not _printed_row_agrees(L, R, s, m, subj):
-                    _why(L, s, "金额的主语未对应到表格中的行", "the figure's subject names no table row")
+                    if m.value == 0:
+                        _why(L, s, "说明为0，表格未列出该行", "the text states 0 for a line no table prints")
+                    else:
+                        _why(L, s, "金额的主语未对应到表格中的行", "the figure's subject names no table row")
             if fact is not None:
                 _compare_mention(L, R, m, fact, s, what)
             if m.share is not None:
