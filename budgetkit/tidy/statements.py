@@ -284,12 +284,12 @@ def _base_in_sentence(s: Sentence, current: Mention, year: int | None, what: str
 def read_statements(narrative) -> list[Sentence]:
     out = []
     no = 0
+    before = ""  # carried across paragraphs: a heading may be one of its own ("2.公务接待费")
     for p in narrative.itertuples(index=False):
         last_amount = lead = None
         pending_items: list[dict] = []
         page = None if pd.isna(p.page) else int(p.page)
         section = "" if pd.isna(p.section) else p.section
-        before = ""
         for sent in split_sentences("" if pd.isna(p.text) else p.text):
             s = read_sentence(sent, page, section, p.file)
             no += 1
