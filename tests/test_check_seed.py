@@ -45,6 +45,7 @@ EXPECTED = [
     ("C02", "warning", ["部门整体支出绩效目标表"], None, None),  # empty, not explained
     ("N07", "warning", ["1,149.80万元", "2021、2022年"], None, None),  # base year differs between sections
     ("N07", "warning", ["1,149.80万元", "1,013.50、1,149.80"], None, None),  # and so does the base
+    ("N11", "info", ["未评估", "没有“其中”列出分项"], None, None),  # no sentence lists parts after a total
     # performance targets (公开表6)
     ("P03", "warning", ["新农合人员人员经费", "≥"], None, None),
     ("P03", "warning", ["财政承担特殊军龄参保增发成本", "≥"], None, None),

@@ -125,3 +125,89 @@ def test_xinfang_2026_hand_checked():
                and x.actual == D("31.35") for x in f)
     c = f.statement_coverage
     assert c["stated"] > 40 and c["passed"] + c["failed"] > c["stated"] / 2
+
+
+# --- forms read in session 3 (issue 11): each on a real sentence, checked against the tables -----------------
+
+def _status_of(findings, page, fragment):
+    """'unchecked: reason', 'finding: rule status', or 'passed' for the sentence on ``page`` holding ``fragment``."""
+    for u in findings.statement_coverage["unchecked"]:
+        if u["page"] == page and fragment in u["quote"]:
+            return "unchecked: " + u["reason"]
+    for f in findings:
+        if f.status in ("fail", "review") and any(loc.get("page") == page and fragment in (loc.get("quote") or "")
+                                                  for loc in f.locations):
+            return f"finding: {f.rule} {f.status}"
+    return "passed"
+
+
+@pytest.fixture(scope="module")
+def fuzhou():
+    d = load(CORPUS / "fj-fuzhou-medinsure-2026-budget.pdf")
+    return d, budgetkit.check(d)
+
+
+def test_code_before_the_figure_names_its_line(fuzhou):
+    # p23 "（一）2080501-行政单位离退休 178.51万元。" — the 一般公共预算支出表 prints 2080501 at 178.51
+    d, f = fuzhou
+    a = d.amounts
+    assert "178.51" in set(a.loc[a["code"] == "2080501", "raw"])
+    assert _status_of(f, 23, "2080501-行政单位离退休") == "passed"
+    assert _status_of(f, 24, "2101202-财政对城乡居民基本医疗保险基金的补助") == "passed"
+
+
+def test_threshold_is_not_money_and_parts_add_up(fuzhou):
+    s = read_sentence("单位价值 100万元（含）以上设备 0 台（套）。", 40, "", "x.pdf")
+    assert [m.role for m in s.mentions] == ["threshold"]
+    # p40: 370.62 = 252.619 + 0 + 118 (N11, checked and passed)
+    d, f = fuzhou
+    assert _status_of(f, 40, "政府采购预算总额 370.62万元") == "passed"
+    assert f.evaluated["N11"] >= 1
+
+
+def test_parts_above_the_total_are_for_review():
+    from budgetkit.check.ledger import Ledger
+    from budgetkit.check.narrative import parts_within_total
+    from budgetkit.check.recorder import Recorder
+
+    L = Ledger(load(CORPUS / "fj-fuzhou-medinsure-2026-budget.pdf"))
+    L.__dict__["statements"] = [read_sentence("政府采购预算总额100.00万元，其中：货物60.00万元、服务50.00万元。", 1, "",
+                                              "x.pdf")]
+    R = Recorder()
+    parts_within_total(L, R)
+    assert [(x.rule, x.status, x.actual) for x in R.items] == [("N11", "review", Decimal("110.00"))]
+
+
+def test_three_public_costs_printed_one_per_row():
+    # 广州统计局 2026 p23: "本部门财政拨款安排“三公”经费19.86万元" — the table prints 行政经费 839.21 first, then
+    # “三公”经费 19.86 and each cost on its own row
+    from budgetkit.check.ledger import Ledger
+    from budgetkit.check.narrative import Facts
+
+    d = load(CORPUS / "gd-guangzhou-stats-2026-budget.pdf")
+    facts = Facts(Ledger(d)).named
+    assert facts["three_total"].value_yuan == Decimal("198600")
+    assert facts["three_reception"].value_yuan == Decimal("81600")
+    assert facts["three_vehicle_operation"].value_yuan == Decimal("67000")
+    f = budgetkit.check(d)
+    assert _status_of(f, 23, "财政拨款安排“三公”经费19.86万元") == "passed"
+
+
+def test_item_and_share_in_the_scope_the_text_means():
+    # 西南大学 2023 决算 p17: "小学教育（2050202），2023 年度决算数为 7,970.38万元" — the 财政拨款支出决算表 prints
+    # 7,970.38 (the all-funds 支出决算表 9,256.09); "项目支出 38,084.87万元，占总支出的 16.06%" is of the paragraph's
+    # own 财政拨款支出总计 237,100.00, not of the school's 457,676.75
+    f = budgetkit.check(load(CORPUS / "cq-swu-2023-final.pdf"))
+    assert _status_of(f, 17, "小学教育（2050202）") == "passed"
+    assert _status_of(f, 17, "项目支出 38,084.87万元") == "passed"
+    assert not [x for x in f if x.family == "narrative" and x.status == "fail"]
+
+
+def test_heading_paragraph_names_the_figure_after_it(fuzhou):
+    from budgetkit.check.narrative import inherited_subject
+
+    s = read_sentence("2026 年预算安排 5.00万元，与上年持平。", 26, "", "x.pdf")
+    s.before = "2.公务接待费"
+    assert inherited_subject(s, s.mentions[0]) == "公务接待费"
+    s2 = read_sentence("1.小学教育（2050202），2023 年度决算数为 7,970.38万元。", 17, "", "x.pdf")
+    assert inherited_subject(s2, s2.mentions[0]) == "小学教育（2050202）"
