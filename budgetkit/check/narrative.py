@@ -45,7 +45,8 @@ class Facts:
         a = L.a
         self._first("income_total", "income_expenditure_summary", labels=("收入总计", "本年收入合计", "收入合计"))
         self._first("expenditure_total", "income_expenditure_summary", labels=("支出总计", "本年支出合计", "支出合计"))
-        self._first("fiscal_total", "fiscal_appropriation_summary", labels=("收入总计", "本年收入合计", "本年收入"))
+        self._first("fiscal_total", "fiscal_appropriation_summary", labels=("收入总计", "本年收入合计", "本年收入",
+                                                                            "收入合计"))
         self._first("gpb_total", "gpb_expenditure_by_function", total=True)
         self._label_contains("gpb_income", "income_expenditure_summary", "一般公共预算")
         self._label_contains("govfund_income", "income_expenditure_summary", "政府性基金")
@@ -60,6 +61,10 @@ class Facts:
             self._first("basic_total", "gpb_basic_expenditure_by_economic", total=True)
         if "project_total" not in self.named:
             self._first("project_total", "project_expenditure", total=True)
+        for key, label in (("basic_total", "基本支出"), ("project_total", "项目支出")):
+            for kind in ("income_expenditure_summary", "fiscal_appropriation_summary"):
+                if key not in self.named:  # 收支总表 listing 支出用途: 一、基本支出 / 二、项目支出 as rows
+                    self._first(key, kind, labels=(label,))
         for key, concept in (("personnel_total", "personnel"), ("public_use_total", "public_use")):
             self._concept_total(key, "gpb_basic_expenditure_by_economic", concept)
         self._personnel_and_public_use()
@@ -487,6 +492,8 @@ def amounts_and_shares(L: Ledger, R: Recorder) -> None:
             if id(m) in item_mentions:
                 continue
             subj = inherited_subject(s, m) or m.subject
+            if _delta_with_percent(L, R, s, m, subj):
+                continue
             code = code_before(L, s, m)
             if code is not None:
                 fact = facts.item_code(code)
@@ -505,7 +512,10 @@ def amounts_and_shares(L: Ledger, R: Recorder) -> None:
             fact = facts.get(fact_key)
             what = subj
             if fact is None and fact_key:
-                _why(L, s, f"表格中没有「{fact_key}」对应的数", f"no table prints the '{fact_key}' figure")
+                if m.value == 0:
+                    _zero_unprinted(L, R, s)
+                else:
+                    _why(L, s, f"表格中没有「{fact_key}」对应的数", f"no table prints the '{fact_key}' figure")
             if fact is None and not fact_key:
                 name = None
                 for core in cores:
@@ -532,9 +542,9 @@ def amounts_and_shares(L: Ledger, R: Recorder) -> None:
                     _mark(L, s, R.add(Finding("N05", "fail", f"说明中的「{subj}」{m.raw}在表格中找不到对应",
                                               f"the text's '{subj}' {m.raw} has no counterpart in the tables",
                                               actual=m.value, unit=m.unit, locations=[_loc(s)])))
-                elif not _printed_row_agrees(L, R, s, m, subj):
+                elif not _printed_row_agrees(L, R, s, m, subj) and not _targets_budget_agrees(L, R, s, m, subj):
                     if m.value == 0:
-                        _why(L, s, "说明为0，表格未列出该行", "the text states 0 for a line no table prints")
+                        _zero_unprinted(L, R, s)
                     else:
                         _why(L, s, "金额的主语未对应到表格中的行", "the figure's subject names no table row")
             if fact is not None:
@@ -680,6 +690,46 @@ def _share(L, R, facts, s, amounts, k, m) -> None:
                       f"the text says {m.share}%; the figures give {computed}% (one last digit off, shares "
                       f"adjusted to total 100%)", expected=computed, actual=m.share, unit="%", tolerance=hp,
                       locations=[_loc(s)]))
+
+
+def _zero_unprinted(L: Ledger, R: Recorder, s: Sentence) -> None:
+    """"事业收入0万元" where no table prints a 事业收入 line: templates leave empty lines out, and no printed figure
+    says otherwise — the 0 agrees with the tables (a line printed with money under this name is compared instead)."""
+    R.passed("N01")
+    _mark(L, s)
+
+
+_INVOLVES = re.compile(r"涉及.{0,12}(?:资金|预算|拨款)|项目.{0,6}预算资金")
+
+
+def _targets_budget_agrees(L: Ledger, R: Recorder, s: Sentence, m: Mention, subj: str) -> bool:
+    """"项目支出均实行了绩效目标管理，涉及一般公共预算财政拨款9,399.23万元": the project spending the targets
+    cover — checked when it equals the project total (any scope) or the target tables' budgets added up; a
+    figure that equals neither is left unchecked (a subset of projects may be meant)."""
+    if not _INVOLVES.search(s.text[max(0, m.start - 30): m.start]):
+        return False
+    facts = _facts(L)
+    per = YUAN_PER_UNIT[m.unit]
+    q = Decimal(1).scaleb(-printed_decimals(m.value))
+    values = set()
+    project = facts.named.get("project_total")
+    if project is not None:
+        values |= project.alts | {project.value_yuan}
+    t = L.d.targets
+    if not t.empty and "budget" in t and t["budget"].notna().any():
+        firsts = t[t["budget"].notna()].drop_duplicates(["table_index"] if "table_index" in t else ["project_name"])
+        try:
+            values.add(sum((to_yuan(Decimal(str(b)), u) for b, u in zip(firsts["budget"], firsts["budget_unit"])
+                            if isinstance(u, str) and u), Decimal(0)))
+        except (ArithmeticError, KeyError, ValueError):
+            pass
+    if any((v / per).quantize(q, ROUND_HALF_UP) == m.value for v in values):
+        R.passed("N01")
+        _mark(L, s)
+        return True
+    _why(L, s, "绩效目标涉及的资金与项目支出合计不同，可能只含部分项目", "the money the targets cover differs from the "
+         "project total; it may cover some projects only")
+    return True
 
 
 def _label_index(L: Ledger) -> dict:
@@ -841,16 +891,110 @@ def stated_changes(L: Ledger, R: Recorder) -> None:
         _years(L, R, int(year))
 
 
-def _one_change(L, R, s, c, money, prev) -> int:
-    cur = c.current
+_DELTA_SUBJECT = re.compile(r"^(?P<what>.+?)(?:较上年|比上年|较去年|比去年)?(?:各)?(?P<dir>增加|减少|增长|下降|上升|降低)(?:了)?$")
+_FOLLOWING_PCT = re.compile(r"^[，,]?\s*(?:(?P<dir>增长|下降|上升|降低|减少|增加)|增幅|降幅|减幅)(?:为|了)?\s*"
+                            r"(?P<pct>\d+(?:\.\d+)?)\s*%")
+
+
+def _delta_with_percent(L: Ledger, R: Recorder, s: Sentence, m: Mention, subj: str) -> bool:
+    """"与上年相比，财政拨款支出增加3756.18万元，增长18.14%": a change and its percentage with neither the base nor
+    the current figure in the sentence — the current figure is the one the tables print for the subject, the
+    base is current − change, and the percentage is recomputed from them (N03; a reading, said so)."""
+    dm = _DELTA_SUBJECT.match(subj or "")
+    follow = _FOLLOWING_PCT.match(s.text[m.end: m.end + 30]) if dm else None
+    if not follow:
+        return False
+    from budgetkit.check.statements import Change
+
+    direction = dm.group("dir")
+    money = Change(None, None, None, direction, m.value, m.unit, None, m.raw, start=m.start)
+    pct = Change(None, None, None, follow.group("dir") or direction, Decimal(follow.group("pct")), "%", None,
+                 s.text[m.start: m.end + follow.end()], start=m.start)
+    cur = _current_from_tables(L, s, money, clause=dm.group("what"), stated_pct=pct)
     if cur is None:
-        _why(L, s, "增减表述没有对应的本年数", "a change with no current figure")
-        return 0
+        return False
+    pct.current = cur
+    money.current = cur
+    _one_change(L, R, s, pct, money, {}, guesses=[f"本年数取自表格中的「{cur.subject}」{cur.raw} / the current figure "
+                                                  f"is the tables' '{cur.subject}' {cur.raw}"])
+    return True
+
+
+_WHOLE = {"收入": "income_total", "支出": "expenditure_total", "收支": "income_total", "收支总计": "income_total"}
+
+
+def fact_named_by(L: Ledger, text: str) -> Fact | None:
+    """The table figure a clause names (财政拨款支出, 收入, 社会保障和就业支出), by the phrase list, the whole-budget
+    words, or a printed line's name; None when it names none."""
+    facts = _facts(L)
+    for core in subject_cores(strip_numbering(text)):
+        key = _resolve_phrase(core) or _WHOLE.get(core)
+        if key:
+            return facts.get(key)
+        names = facts.item_names()
+        name = next((n for n in names if normalise_name(core) == normalise_name(n)), None)
+        if name:
+            return facts.item(name)
+    return None
+
+
+_AGAINST = re.compile(r"(?:与上年相比|与去年相比|同比|较上年|较去年|比上年|比去年)[，,]?$")
+
+
+def _fits(stated_pct: Decimal, current: Decimal, delta: Decimal, h: Decimal) -> bool:
+    """Does delta ÷ (current − delta) give the stated percentage, within the printed figures' rounding?"""
+    base = current - delta
+    if base <= h:
+        return False
+    cands = [(delta + a) / (base + b) * 100 for a in (-h, h) for b in (-2 * h, 2 * h)]
+    hp = half_unit(printed_decimals(stated_pct))
+    return min(cands) - hp <= stated_pct <= max(cands) + hp
+
+
+def _current_from_tables(L: Ledger, s: Sentence, c, clause: str | None = None, stated_pct=None) -> Mention | None:
+    """"收入较去年增加54.13万元，上升2.88%": the sentence states no current figure; the figure its subject names in
+    the tables is the current one (a reading, said so on any finding)."""
+    if c.delta is None or (c.delta_unit not in YUAN_PER_UNIT and c.delta_unit != "%"):
+        return None
+    if clause is None:
+        head = _AGAINST.sub("", s.text[: c.start].rstrip("，, "))
+        clause = re.split(r"[，,；;：:。]", head)[-1].strip()
+    clause = re.sub(r"(?:各|总数|总额)$", "", clause)
+    if len(clause) < 2:
+        return None
+    fact = fact_named_by(L, clause)
+    if fact is None:
+        return None
+    unit = c.delta_unit if c.delta_unit in YUAN_PER_UNIT else fact.unit
+    value = fact.value_yuan / YUAN_PER_UNIT[unit]
+    if stated_pct is not None and c.delta_unit in YUAN_PER_UNIT:
+        # the named figure in another of the tables' totals (财政拨款收入总计 or 本年支出合计) may be the one meant
+        delta = _sign(c.direction) * c.delta
+        h = half_unit(printed_decimals(c.delta)) + to_yuan(half_unit(fact.decimals), fact.unit) / YUAN_PER_UNIT[unit]
+        fitting = [v / YUAN_PER_UNIT[unit] for v in sorted(fact.alts | {fact.value_yuan})
+                   if _fits(_sign(stated_pct.direction) * stated_pct.delta, v / YUAN_PER_UNIT[unit], delta, h)]
+        if fitting:
+            value = fitting[0]
+    if unit == fact.unit and fact.decimals is not None and not pd.isna(fact.decimals):
+        value = value.quantize(Decimal(1).scaleb(-int(fact.decimals)))  # at the table's printed precision
+    return Mention(value, unit, f"{fmt(value, unit)}{unit}", c.start, c.start, clause)
+
+
+def _one_change(L, R, s, c, money, prev, guesses: list[str] | None = None) -> int:
+    cur = c.current
+    from_tables = list(guesses or [])
+    if cur is None:
+        cur = _current_from_tables(L, s, money if c.delta_unit == "%" and money is not None else c)
+        if cur is None:
+            _why(L, s, "增减表述没有对应的本年数", "a change with no current figure")
+            return 0
+        from_tables = [f"本年数取自表格中的「{cur.subject}」{cur.raw} / the current figure is the tables' "
+                       f"'{cur.subject}' {cur.raw}"]
     per = YUAN_PER_UNIT[cur.unit]
     sign = _sign(c.direction)
     current = cur.value
-    guesses = ["基数取自同句中的上年数 / the base is the prior-year figure of the same sentence"] \
-        if c.base_from == "sentence" else []
+    guesses = (["基数取自同句中的上年数 / the base is the prior-year figure of the same sentence"]
+               if c.base_from == "sentence" else []) + from_tables
     if c.base is None:
         if c.delta is None or c.direction == "持平":
             _why(L, s, "增减表述没有基数和增减额", "a change with neither base nor amount")

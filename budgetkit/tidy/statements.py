@@ -28,7 +28,7 @@ COUNT = re.compile(rf"(?P<num>{NUM})\s*(?P<unit>人|名|辆|台|套|个)")
 SHARE = re.compile(rf"占(?:比|本年|全年|当年|总额的|全部的|支出的|收入的|[^\d，,。；;%％]{{0,12}}的)?\s*(?P<pct>{_NUM})\s*[%％]")
 _DIR = r"增加|减少|增长|下降|上升|降低|减|增|持平"
 CHANGE = re.compile(
-    rf"(?:比|较|同比|与)\s*(?:上年|上一年|(?P<year>\d{{4}})\s*年)(?:度)?(?:相比|比较)?(?P<what>[^\d，,。；;]{{0,20}}?)"
+    rf"(?:比|较|同比|与)\s*(?:上年|上一年|去年|(?P<year>\d{{4}})\s*年)(?:度)?(?:相比|比较)?(?P<what>[^\d，,。；;]{{0,20}}?)"
     rf"(?:(?P<base>{_NUM})\s*(?P<bunit>{UNITS}))?[，,、]?\s*(?:总数|总额)?"
     rf"(?P<dir>{_DIR})"
     rf"(?:了)?\s*(?:(?P<delta>{_NUM})\s*(?P<dunit>{UNITS}|[%％]|个百分点))?"
@@ -135,8 +135,8 @@ def _subject(text: str, start: int) -> str:
     name does not."""
     lo = max(0, start - 40)
     i = start
-    while i > lo and text[i - 1] not in _SUBJECT_STOP:
-        i -= 1
+    while i > lo and (text[i - 1] not in _SUBJECT_STOP or (text[i - 2:i] == "收、" and text[i:i + 1] == "支")):
+        i -= 1  # "财政拨款收、支总计": one name
     subj = _LIST_MARK.sub("", re.sub(r"\s+", "", text[i:start]))
     return re.sub(r"(?:预算数为|预算数|安排|合计|共计|总额为|总计|为|是|达)$", "", subj)
 
