@@ -357,6 +357,7 @@ def subject_cores(subject: str) -> list[str]:
     """The subject, then shorter forms of it: without the unit's name and year before it
     (国家信访局2024年度本年支出合计 → 本年支出合计), then without measure words after it
     (公务接待费预算支出 → 公务接待费).  Each is tried in turn against the phrase list and printed names."""
+    subject = subject.replace("收、支", "收支")  # 财政拨款收、支总计
     subject = _YEAR_AFTER.sub("", _MARKERS.sub("", subject)) or subject  # 一般公共服务（类）支出, 购置费2026年
     out = [subject]
     core = _LEADING.sub("", subject) or subject
@@ -910,6 +911,15 @@ def _delta_with_percent(L: Ledger, R: Recorder, s: Sentence, m: Mention, subj: s
     money = Change(None, None, None, direction, m.value, m.unit, None, m.raw, start=m.start)
     pct = Change(None, None, None, follow.group("dir") or direction, Decimal(follow.group("pct")), "%", None,
                  s.text[m.start: m.end + follow.end()], start=m.start)
+    # "收、支总计22066.59万元，与2023年相比，收、支总计各增加5834.37万元，增长35.74%": the sentence's own figure
+    bare = lambda t: re.sub(r"(?:总计|合计|总额|总数)$", "", t)  # noqa: E731 - the reader drops these too
+    what = bare(subject_cores(dm.group("what"))[-1])
+    own = [x for x in s.mentions if x.role == "amount" and x.end <= m.start and x.unit == m.unit
+           and what in map(bare, subject_cores(x.subject))]
+    if own:
+        pct.current = money.current = own[-1]
+        _one_change(L, R, s, pct, money, {})
+        return True
     cur = _current_from_tables(L, s, money, clause=dm.group("what"), stated_pct=pct)
     if cur is None:
         return False
@@ -1220,38 +1230,63 @@ _LIST_WORDS = re.compile(r"其中|包括|分别为|分别是")
 _CHANGE_WORDS = re.compile(r"增加|减少|增长|下降|持平|比上年|较上年|上升|降低")
 
 
+def _list_runs(sentences: list) -> list[list]:
+    """Sentences read together as one list: "…总额4,308.39万元，其中：货物2,315.5万元；" "工程417.8万元；"
+    "服务1,575.09万元。" — a sentence ending in ；/; continues into the next one of the same paragraph."""
+    runs, cur = [], []
+    for s in sentences:
+        own = [m for m in s.mentions if m.role == "amount"]
+        if cur and (s.before != cur[-1].text or not cur[-1].text.rstrip().endswith(("；", ";"))
+                    or len(own) > 1 or _LIST_WORDS.search(s.text)):  # a sentence with its own list starts anew
+            runs.append(cur)
+            cur = []
+        cur.append(s)
+    if cur:
+        runs.append(cur)
+    return runs
+
+
 def parts_within_total(L: Ledger, R: Recorder) -> None:
     """N11: "政府采购预算总额370.62万元，其中：货物252.619万元、工程0万元、服务118万元" — the parts listed
-    after a total add up to it (equal within rounding: checked; above it: review; below it: not judged)."""
+    after a total add up to it (equal within rounding: checked; above it: review; below it: not judged).
+    A list of changes ("支出预算增加118.76万元，其中基本支出增加79.26万元，项目支出增加39.5万元") adds up the
+    same way, signed; for changes only agreement is judged."""
     n = 0
-    for s in L.statements:
-        amounts = [m for m in s.mentions if m.role == "amount"]
+    for run in _list_runs(L.statements):
+        s = run[0]
+        amounts = [m for x in run for m in x.mentions if m.role == "amount"]
         if len(amounts) < 3 or not _LIST_WORDS.search(amounts[1].context):
             continue
         total, parts = amounts[0], amounts[1:]
-        if any(_LIST_WORDS.search(p.context) for p in parts[1:]) or _CHANGE_WORDS.search(s.text) \
-                or any(p.share is not None for p in parts) or total.value == 0:
-            continue  # a nested list, a sentence about changes or shares: not one flat list of parts
+        if any(_LIST_WORDS.search(p.context) for p in parts[1:]) or any(p.share is not None for p in parts):
+            continue  # a nested list or a list of shares: not one flat list of parts
+        deltas = [_DELTA_SUBJECT.match(m.subject or "") for m in amounts]
+        changes = all(deltas)
+        if not changes and (any(deltas) or any(_CHANGE_WORDS.search(x.text) for x in run) or total.value == 0):
+            continue  # levels mixed with changes
+        sign = [(_sign(d.group("dir")) if changes else 1) for d in deltas]
         n += 1
         per = {m.unit: YUAN_PER_UNIT[m.unit] for m in amounts}
-        stated = total.value * per[total.unit]
-        got = sum((p.value * per[p.unit] for p in parts), Decimal(0))
+        stated = sign[0] * total.value * per[total.unit]
+        got = sum((g * p.value * per[p.unit] for g, p in zip(sign[1:], parts)), Decimal(0))
         tol = sum((half_unit(printed_decimals(m.value)) * per[m.unit] for m in amounts), Decimal(0))
         R.evaluated["N11"] += 1
         if abs(got - stated) <= tol:
-            _mark(L, s)
-        elif got > stated:
+            for x in run:
+                _mark(L, x)
+        elif got > stated and not changes:
             _mark(L, s, R.add(Finding(
                 "N11", "review", f"说明中「{total.subject}」{total.raw}，其后所列{len(parts)}项之和为 "
                 f"{fmt(got / per[total.unit], total.unit)}{total.unit}，超过总额",
                 f"the text's '{total.subject}' {total.raw}: the {len(parts)} parts listed after it add up to "
                 f"{fmt(got / per[total.unit], total.unit)} {total.unit}, more than the total",
-                expected=total.value, actual=got / per[total.unit], unit=total.unit, locations=[_loc(s)],
+                expected=total.value, actual=got / per[total.unit], unit=total.unit, locations=[_loc(x) for x in run],
                 guesses=["所列各项按并列相加；若某项是其后各项的小计则不成立 / the parts are taken to be side by side; "
                          "not so if one is a subtotal of the ones after it"])))
         else:
-            _why(L, s, "“其中”所列各项之和小于总额，可能未列全", "the parts listed add up to less than the total; "
-                 "the list may name only some")
+            for x in run:
+                _why(L, x, "“其中”所列各项之和与总额不同，可能未列全", "the parts listed do not add up to the total; "
+                     "the list may name only some")
     if not n:
         R.not_evaluated("N11", "说明中没有“其中”列出分项的句子", "the text lists no parts after a total")
 
