@@ -813,7 +813,7 @@ def _class_item(L, R, facts: Facts, s: Sentence, ci: dict) -> None:
             _why(L, s, "项级科目表格未列出，且金额为0或未说明", "an item no table prints, with no or zero amount")
             return
         if not len(items):
-            _why(L, s, "表格没有项级科目", "no table prints 项-level codes")
+            _item_by_name(L, R, facts, s, m, xiang, quote)
             return
         if not ci["lei"] or not ci["kuan"]:
             _why(L, s, "只写了项名、未写类款，表格中未找到同名项", "an item named without 类/款 that no table prints")
@@ -853,6 +853,51 @@ def _class_item(L, R, facts: Facts, s: Sentence, ci: dict) -> None:
             _compare_mention(L, R, m, fact, s, quote)
         else:
             _why(L, s, f"{code} 没有可比的总数列", f"{code} has no total column to compare")
+
+
+def _item_by_name(L, R, facts: Facts, s: Sentence, m: Mention, xiang: str, quote: str) -> None:
+    """Tables printed without codes (杭州): the 项 is found by its printed name, when one line of one table
+    bears it (行政运行 under several 款 is not one line); the match is a reading, said so on a difference."""
+    a = L.a
+    rows = a[a["table_kind"].isin(ITEM_TABLES) & (a["label"].map(normalise_name) == xiang)]
+    if rows.empty:
+        _why(L, s, "表格没有项级科目，也没有同名的行", "no table prints 项-level codes or a line of this name")
+        return
+    if rows.groupby("table_index")["row_no"].nunique().max() > 1:
+        _why(L, s, "表格未印编码，同名的行不止一个", "the tables print no codes and several lines bear this name")
+        return
+    fact = facts.item(rows["label"].iloc[0])
+    if fact is None:
+        _why(L, s, f"表格中「{xiang}」没有可比的总数列", f"'{xiang}' has no total column to compare")
+        return
+    _compare_mention(L, R, m, fact, s, quote, guesses=["按名称匹配：表格未印科目编码 / matched by name: the tables "
+                                                       "print no codes"])
+
+
+_SCORE = re.compile(r"分值\s*(?P<full>\d+(?:\.\d+)?)\s*分[，,、]?\s*得分\s*(?P<got>\d+(?:\.\d+)?)\s*分[，,、]?\s*"
+                    r"得分率(?:为)?\s*(?P<rate>\d+(?:\.\d+)?)\s*%")
+
+
+def score_rates(L: Ledger, R: Recorder) -> None:
+    """N08: "该指标分值20分，得分17.99分，得分率89.95%" (a self-evaluation's score rate = score ÷ full marks)."""
+    for s in L.statements:
+        for x in _SCORE.finditer(s.text):
+            full, got, rate = (Decimal(x.group(k)) for k in ("full", "got", "rate"))
+            if full == 0:
+                continue
+            h = half_unit(printed_decimals(got))
+            lo, hi = (got - h) / full * 100, (got + h) / full * 100
+            hp = half_unit(printed_decimals(rate))
+            R.evaluated["N08"] += 1
+            if lo - hp <= rate <= hi + hp:
+                _mark(L, s)
+                continue
+            computed = (got / full * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            _mark(L, s, R.add(Finding(
+                "N08", "fail", f"说明称分值{x.group('full')}分、得分{x.group('got')}分、得分率{x.group('rate')}%，"
+                f"计算应为 {computed}%", f"the text gives {x.group('got')} of {x.group('full')} points as "
+                f"{x.group('rate')}%; the figures give {computed}%", expected=computed, actual=rate, unit="%",
+                tolerance=hp, locations=[_loc(s)])))
 
 
 def _sign(direction: str) -> int:
@@ -1291,4 +1336,5 @@ def parts_within_total(L: Ledger, R: Recorder) -> None:
         R.not_evaluated("N11", "说明中没有“其中”列出分项的句子", "the text lists no parts after a total")
 
 
-RULES = [amounts_and_shares, stated_changes, project_count, old_class_names, consistent_bases, parts_within_total]
+RULES = [amounts_and_shares, stated_changes, project_count, old_class_names, consistent_bases, parts_within_total,
+         score_rates]
