@@ -183,6 +183,10 @@ class Facts:
                 continue
             first = tr[tr["row_no"] == tr["row_no"].min()]
             year = self.L.d.meta.get("year")
+            row_years = tr["label"].fillna("").str.extract(r"^((?:19|20)\d{2})年(?:度)?(?:预算|决算)?(?:数)?$",
+                                                             expand=False)
+            if year and (row_years == str(year)).any():
+                first = tr[row_years == str(year)]  # rows 2025年 | 2026年 | 增减变化金额: this year's row
             years = first["column_label"].str.extract(r"((?:19|20)\d{2})年", expand=False)
             if years.notna().any() and year:
                 # a table printing last year's and this year's 三公 side by side: this year's columns
@@ -197,11 +201,19 @@ class Facts:
                 first = first[outturn]
             elif stage == "预算" and outturn.any() and (~outturn).any():
                 first = first[~outturn]
-            cols = first["column_label"]
+            fund = first["column_label"].str.extract(r"/(一般公共预算|政府性基金预算|国有资本经营预算)$", expand=False)
+            if fund.notna().all() and (fund == "一般公共预算").any():
+                # each cost split by fund (…/一般公共预算, …/政府性基金预算): “三公” are general-budget money
+                first = first[fund == "一般公共预算"]
+                cols = first["column_label"].str.replace(r"/一般公共预算$", "", regex=True)
+            else:
+                cols = first["column_label"]
             last = cols.str.split("/").str[-1]
+            # a 合计 beside “三公”经费/小计 may add 会议费 and 培训费: 总计 stands for the 三公 only without one
+            named_total = cols.str.contains("三公|当年财政拨款") & cols.str.endswith(("合计", "小计")) & \
+                ~cols.str.contains("公务用车")
             pick = {
-                "three_total": cols.str.contains("三公|当年财政拨款") & cols.str.endswith(("合计", "小计")) &
-                ~cols.str.contains("公务用车"),
+                "three_total": named_total if named_total.any() else cols.isin(["总计"]),
                 "three_abroad": cols.str.contains("出国"),
                 "three_reception": cols.str.contains("接待"),
                 "three_vehicle": cols.str.contains("公务用车") & (cols.str.endswith(("小计", "运行费", "维护费"))
