@@ -258,11 +258,14 @@ class Facts:
 
     def item_code(self, code: str) -> Fact | None:
         """A coded line: the value most tables agree on in their total columns."""
-        a = self.L.a
-        rows = a[(a["eff_code"] == code) & a["table_kind"].isin(ITEM_TABLES)]
-        rows = rows[rows["concept"].isin(["total", "gpb", "current_appropriation"])
-                    | rows["column_label"].str.endswith("预算数")]
-        if rows.empty:
+        if "_coded" not in self.__dict__:  # every coded line's total-column rows, indexed once
+            a = self.L.a
+            rows = a[a["eff_code"].notna() & a["table_kind"].isin(ITEM_TABLES)]
+            rows = rows[rows["concept"].isin(["total", "gpb", "current_appropriation"])
+                        | rows["column_label"].str.endswith("预算数")]
+            self._coded = {c: g for c, g in rows.groupby("eff_code", sort=False)}
+        rows = self._coded.get(code)
+        if rows is None or rows.empty:
             return None
         value = Counter(rows["amount_yuan"]).most_common(1)[0][0]
         f = Fact(value, rows[rows["amount_yuan"] == value], code)
