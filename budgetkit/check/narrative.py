@@ -10,7 +10,7 @@ import pandas as pd
 from budgetkit.check.findings import Finding
 from budgetkit.check.ledger import Ledger, class_name_of, class_names, half_unit, strip_numbering
 from budgetkit.check.recorder import Recorder, fmt
-from budgetkit.check.statements import Mention, Sentence, normalise_name
+from budgetkit.check.statements import AMOUNT, Change, Mention, Sentence, normalise_name
 from budgetkit.tidy.statements import stated_changes as _stated_changes_frame
 from budgetkit.money import YUAN_PER_UNIT, printed_decimals, to_yuan
 from budgetkit.reference import load_csv
@@ -414,14 +414,12 @@ def inherited_subject(s: Sentence, m: Mention) -> str | None:
         return None
     head = s.text[: m.start]
     parts = [x for x in re.split(r"[，,；;：:]", head) if x.strip()]
-    if len(parts) >= 2 and not AMOUNT_RE.search(parts[-2]):
+    if len(parts) >= 2 and not AMOUNT.search(parts[-2]):
         return strip_numbering(parts[-2]).strip()
-    if len(parts) <= 1 and s.before and not AMOUNT_RE.search(s.before) and len(s.before) <= 30:
+    if len(parts) <= 1 and s.before and not AMOUNT.search(s.before) and len(s.before) <= 30:
         return strip_numbering(s.before.rstrip("。；;：: ")).strip()
     return None
 
-
-AMOUNT_RE = re.compile(r"\d\s*(?:万元|亿元|元)")
 
 
 def _near(a: str, b: str) -> bool:
@@ -511,22 +509,16 @@ def amounts_and_shares(L: Ledger, R: Recorder) -> None:
             if _delta_with_percent(L, R, s, m, subj):
                 continue
             code = code_before(L, s, m)
-            if code is not None:
-                fact = facts.item_code(code)
-                if fact is not None:
-                    _compare_mention(L, R, m, fact, s, f"{code} {subj}")
-                    if m.share is not None:
-                        n_shares += 1
-                        _share(L, R, facts, s, amounts, k, m)
-                    continue
+            fact = facts.item_code(code) if code is not None else None  # a code before the figure decides
+            what = f"{code} {subj}" if fact is not None else subj
             cores = subject_cores(subj)
-            fact_key = next((k_ for k_ in map(_resolve_phrase, cores) if k_), None)
+            fact_key = None if fact is not None else next((k_ for k_ in map(_resolve_phrase, cores) if k_), None)
             scope = _FUND_SCOPE.search(s.text[: m.start] + " " + (s.section or ""))
             if fact_key and scope and not fact_key.startswith(_FUND_FACTS[scope.group(0)]):
                 _why(L, s, "政府性基金/国有资本经营口径的分项，表格未单列", "a fund-scope figure the tables do not print apart")
                 continue  # 基本支出 of a government fund is not the department's 基本支出
-            fact = facts.get(fact_key)
-            what = subj
+            if fact is None:
+                fact = facts.get(fact_key)
             if fact is None and fact_key:
                 if m.value == 0:
                     _zero_unprinted(L, R, s)
@@ -558,7 +550,7 @@ def amounts_and_shares(L: Ledger, R: Recorder) -> None:
                     _mark(L, s, R.add(Finding("N05", "fail", f"说明中的「{subj}」{m.raw}在表格中找不到对应",
                                               f"the text's '{subj}' {m.raw} has no counterpart in the tables",
                                               actual=m.value, unit=m.unit, locations=[_loc(s)])))
-                elif not _printed_row_agrees(L, R, s, m, subj) and not _targets_budget_agrees(L, R, s, m, subj):
+                elif not _printed_row_agrees(L, R, s, m, subj) and not _targets_budget_agrees(L, R, s, m):
                     if m.value == 0:
                         _zero_unprinted(L, R, s)
                     else:
@@ -718,7 +710,7 @@ def _zero_unprinted(L: Ledger, R: Recorder, s: Sentence) -> None:
 _INVOLVES = re.compile(r"涉及.{0,12}(?:资金|预算|拨款)|项目.{0,6}预算资金")
 
 
-def _targets_budget_agrees(L: Ledger, R: Recorder, s: Sentence, m: Mention, subj: str) -> bool:
+def _targets_budget_agrees(L: Ledger, R: Recorder, s: Sentence, m: Mention) -> bool:
     """"项目支出均实行了绩效目标管理，涉及一般公共预算财政拨款9,399.23万元": the project spending the targets
     cover — checked when it equals the project total (any scope) or the target tables' budgets added up; a
     figure that equals neither is left unchecked (a subset of projects may be meant)."""
@@ -965,8 +957,6 @@ def _delta_with_percent(L: Ledger, R: Recorder, s: Sentence, m: Mention, subj: s
     follow = _FOLLOWING_PCT.match(s.text[m.end: m.end + 30]) if dm else None
     if not follow:
         return False
-    from budgetkit.check.statements import Change
-
     direction = dm.group("dir")
     money = Change(None, None, None, direction, m.value, m.unit, None, m.raw, start=m.start)
     pct = Change(None, None, None, follow.group("dir") or direction, Decimal(follow.group("pct")), "%", None,
@@ -997,28 +987,33 @@ def fact_named_by(L: Ledger, text: str) -> Fact | None:
     """The table figure a clause names (财政拨款支出, 收入, 社会保障和就业支出), by the phrase list, the whole-budget
     words, or a printed line's name; None when it names none."""
     facts = _facts(L)
+    by_name = {normalise_name(n): n for n in facts.item_names()}
     for core in subject_cores(strip_numbering(text)):
         key = _resolve_phrase(core) or _WHOLE.get(core)
         if key:
             return facts.get(key)
-        names = facts.item_names()
-        name = next((n for n in names if normalise_name(core) == normalise_name(n)), None)
-        if name:
-            return facts.item(name)
+        if normalise_name(core) in by_name:
+            return facts.item(by_name[normalise_name(core)])
     return None
 
 
 _AGAINST = re.compile(r"(?:与上年相比|与去年相比|同比|较上年|较去年|比上年|比去年)[，,]?$")
 
 
+def _change_pct_bounds(diff: Decimal, h_diff: Decimal, base: Decimal, h_base: Decimal):
+    """The range of diff ÷ base × 100 when each may be off by its printed rounding; None when the base is
+    within its own rounding of zero."""
+    if base <= h_base:
+        return None
+    cands = [(diff + a) / (base + b) * 100 for a in (-h_diff, h_diff) for b in (-h_base, h_base)]
+    return min(cands), max(cands)
+
+
 def _fits(stated_pct: Decimal, current: Decimal, delta: Decimal, h: Decimal) -> bool:
     """Does delta ÷ (current − delta) give the stated percentage, within the printed figures' rounding?"""
-    base = current - delta
-    if base <= h:
-        return False
-    cands = [(delta + a) / (base + b) * 100 for a in (-h, h) for b in (-2 * h, 2 * h)]
+    bounds = _change_pct_bounds(delta, h, current - delta, 2 * h)
     hp = half_unit(printed_decimals(stated_pct))
-    return min(cands) - hp <= stated_pct <= max(cands) + hp
+    return bounds is not None and bounds[0] - hp <= stated_pct <= bounds[1] + hp
 
 
 def _current_from_tables(L: Ledger, s: Sentence, c, clause: str | None = None, stated_pct=None) -> Mention | None:
@@ -1152,13 +1147,11 @@ def _one_change(L, R, s, c, money, prev, guesses: list[str] | None = None) -> in
 def _pct_check(L, R, s, c, stated, diff, h_diff, base, h_base, unit, prev, guesses) -> int:
     """The stated percentage against diff ÷ base, with the rounding both printed figures carry."""
     hp = half_unit(printed_decimals(c.delta))
-    lo1, hi1 = (diff - h_diff) / (base + h_base), (diff + h_diff) / (base - h_base) if base > h_base else None
-    if hi1 is None:
+    bounds = _change_pct_bounds(diff, h_diff, base, h_base)
+    if bounds is None:
         _why(L, s, "基数太小，百分比无法复算", "the base is too small to recompute the percentage")
         return 0
-    cands = [(diff - h_diff) / (base + h_base), (diff - h_diff) / (base - h_base),
-             (diff + h_diff) / (base + h_base), (diff + h_diff) / (base - h_base)]
-    lo, hi = min(cands) * 100, max(cands) * 100
+    lo, hi = bounds
     R.passed("N03")
     if lo - hp <= stated <= hi + hp:
         _mark(L, s)
@@ -1292,7 +1285,8 @@ _CHANGE_WORDS = re.compile(r"增加|减少|增长|下降|持平|比上年|较上
 
 def _list_runs(sentences: list) -> list[list]:
     """Sentences read together as one list: "…总额4,308.39万元，其中：货物2,315.5万元；" "工程417.8万元；"
-    "服务1,575.09万元。" — a sentence ending in ；/; continues into the next one of the same paragraph."""
+    "服务1,575.09万元。" — a sentence ending in ；/; continues into the sentence right after it (no sentence
+    between them) when that one states a single figure and no list of its own."""
     runs, cur = [], []
     for s in sentences:
         own = [m for m in s.mentions if m.role == "amount"]

@@ -113,7 +113,7 @@ class Sentence:
     counts: list[tuple] = field(default_factory=list)  # (value, unit, start, end): 人/辆/台/套/个
     no: int = 0  # position in the narrative
     lead: Mention | None = None  # the paragraph's first amount (its total, when it says so)
-    before: str = ""  # the sentence before, in the same paragraph (a heading such as "1.因公出国（境）费。")
+    before: str = ""  # the sentence read just before, also from the previous paragraph (a heading "2.公务接待费")
 
 
 def _dec(s: str) -> Decimal | None:
