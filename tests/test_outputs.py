@@ -150,3 +150,16 @@ def test_text_report_renders_review(seed):
     assert "待核对 / review" in to_markdown(f)
     page = to_html(f)
     assert "待核对 / review" in page and "1,149.80" in page and "class='f review'" in page
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "md", "html"])
+def test_every_report_format_renders_a_disclosure_without_narrative(tmp_path, capsys, fmt):
+    """The seed's workbook carries tables only: its statement coverage is empty, and every format still renders
+    (the JSON report once crashed converting the missing coverage ratio)."""
+    out = tmp_path / f"f.{fmt}"
+    assert main(["check", str(SEED_TXT.with_suffix(".xlsx")), "--format", fmt, "--out", str(out)]) == 1
+    text = out.read_text(encoding="utf-8")
+    assert "公开表" in text or "收支总表" in text or "Table" in text
+    if fmt == "json":
+        assert json.loads(text)["summary"]["statements"] is None or \
+            json.loads(text)["summary"]["statements"]["coverage"] is None

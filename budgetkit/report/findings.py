@@ -85,7 +85,7 @@ def _coverage_summary(f: Findings) -> dict | None:
     c = getattr(f, "statement_coverage", None)
     if not c:
         return None
-    return {k: (round(float(v), 4) if k == "coverage" else v) for k, v in c.items() if k in (
+    return {k: (round(float(v), 4) if k == "coverage" and v is not None else v) for k, v in c.items() if k in (
         "stated", "passed", "failed", "not_checked", "coverage", "reasons")}
 
 
