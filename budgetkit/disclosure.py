@@ -25,6 +25,13 @@ class PrintedTable:
     continued_pages: int = 0
     guesses: list = field(default_factory=list)  # structural guesses the reading rests on (bilingual)
     row_pages: list = field(default_factory=list)  # the page of each body row (frame row 1 is row_pages[0])
+    guess_pages: dict = field(default_factory=dict)  # a guess that concerns only some pages → those pages
+
+    def guesses_at(self, page) -> list:
+        """The guesses a cell printed on ``page`` rests on: a page joined by layout concerns its own rows, not the
+        rows printed under the table's title (an unknown page: every guess)."""
+        return [g for g in self.guesses
+                if page is None or g not in self.guess_pages or page in self.guess_pages[g]]
 
     @property
     def kind_label(self) -> str:

@@ -107,6 +107,7 @@ def read(paths, doc_id: str | None = None, keep_going: bool = False, store=None)
                      column_roles=dict(zip(tt.frame.columns, tt.roles)),
                      continued_pages=tt.table.continued_pages,
                      guesses=list(tt.table.guesses) + list(tt.guesses),
+                     guess_pages=dict(tt.table.guess_pages),
                      row_pages=[tt.table.grid.row_pages[i]
                                 for i in range(tt.table.grid.n_header, len(tt.table.grid.text))])
         for i, tt in enumerate(tidied)

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from budgetkit.recognise.tables import UNIT_GUESS
 
+# rule families that judge a table as a whole (its parts against its totals, its rows present)
+WHOLE_TABLE = frozenset({"within", "completeness"})
+
 
 def rest_on_guesses(disclosure, findings) -> None:
     by_index = {t.index: t for t in disclosure.tables}
@@ -29,7 +32,9 @@ def rest_on_guesses(disclosure, findings) -> None:
                           if loc.get("page") is None or loc["page"] in t.pages]
             figures = f.expected is not None or f.actual is not None
             for t in tables:
-                guesses += [g for g in getattr(t, "guesses", []) if g not in guesses
-                            and (figures or not g.startswith(UNIT_GUESS))]
+                # a table's own sums rest on every page of it; a cell elsewhere only on the guesses of its page
+                own = getattr(t, "guesses", []) if f.family in WHOLE_TABLE or not hasattr(t, "guesses_at") \
+                    else t.guesses_at(loc.get("page"))
+                guesses += [g for g in own if g not in guesses and (figures or not g.startswith(UNIT_GUESS))]
         if guesses:
             f.rests_on(guesses)

@@ -604,7 +604,8 @@ def project_count(L: Ledger, R: Recorder) -> None:
             _mark(L, s, R.compare("N01", total, value * per, tol, m.group("unit"),
                       "说明中的绩效目标项目预算总额与绩效目标表不一致",
                       "the text's budget of projects with targets disagrees with the target table",
-                      [_loc(s)] + [L.location(r) for _, r in total_rows.iloc[:1].iterrows()]))
+                      [_loc(s)] + [L.location(r) for _, r in (total_rows.iloc[:1] if not summary.empty
+                                                              else projects).iterrows()]))
 
 
 def _prefix_ok(prefix: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from budgetkit.money import find_unit, squeeze
+from budgetkit.money import find_unit, parse_amount, squeeze
 from budgetkit.read.blocks import ProseLine, RawTable
 from budgetkit.recognise.catalogue import (TitleMatch, clean_title, looks_like_title, match_title, normalise_title,
                                           printed_table_no)
@@ -33,6 +33,9 @@ class RecognisedTable:
     continued_pages: int = 0
     dropped_header_rows: int = 0
     guesses: list[str] = field(default_factory=list)  # structural guesses the reading rests on
+    # a guess that concerns only some pages (a page joined by layout) → those pages; the others rest on it only
+    # through the table's sums
+    guess_pages: dict = field(default_factory=dict)
 
     @property
     def pages(self) -> list:
@@ -194,7 +197,11 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
             drop = 0
             while drop < len(rows) and _row_key(rows[drop]) in header_keys and _row_key(rows[drop]):
                 drop += 1
-            if join in ("geometry", "target") and drop == 0 and not same_edges:
+            confirmed = (_width(rows) == _width(prev["rows"])
+                         and _columns_agree(prev["rows"][prev["n_header"]:], rows))
+            if join in ("geometry", "target") and drop == 0 and not confirmed and (
+                    not same_edges or prev["paged_guesses"].get("joined")):
+                # a page laid like a page joined by guess is under the same guess, unless its content shows it
                 prev["paged_guesses"].setdefault("joined", []).append(raw.page)
             base = len(prev["rows"])
             prev["rows"].extend(rows[drop:])
@@ -235,7 +242,9 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
             back_to_prose.append((p["prose_at"], grid_lines(grid, p["file"])))
             continue
         kind, family, score, title = m.kind, m.family, m.score, p["title"]
-        p["guesses"] += _paged_guesses(p["paged_guesses"])
+        paged = _paged_guesses(p["paged_guesses"])
+        p["guesses"] += [text for text, _, _ in paged]
+        guess_pages = {text: sorted(set(pages)) for text, key, pages in paged if key == "joined"}
         if kind == "unknown":
             inferred = infer_kind(grid, p["captions"])
             if inferred:
@@ -258,6 +267,7 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
             file=p["file"], title=title, kind=kind, family=family, match_score=score,
             table_no=p["table_no"], unit=unit, grid=grid, captions=p["captions"],
             continued_pages=p["continued"], dropped_header_rows=p["dropped"], guesses=p["guesses"],
+            guess_pages=guess_pages,
         ))
     for at, lines in reversed(back_to_prose):
         prose[at:at] = lines
@@ -309,6 +319,37 @@ def drop_empty_columns(grid: Grid) -> Grid:
     for i, orow in enumerate(grid.owner):
         owner.append([(orow[j][0], remap.get(orow[j][1], n)) for n, j in enumerate(keep)])
     return Grid(text, owner, grid.row_pages, grid.n_header)
+
+
+def _cell_class(text: str) -> str | None:
+    t = squeeze(text)
+    if not t:
+        return None
+    return "figure" if parse_amount(t) is not None or _PERCENT_CELL.match(t) else "words"
+
+
+_PERCENT_CELL = re.compile(r"^[-+]?\d+(?:\.\d+)?[%％]$")
+
+
+def _columns_agree(before, rows, min_columns: int = 2, slack: float = 0.1) -> bool:
+    """A page with no title or header whose columns hold what those columns already held in the table (figures
+    under figures, words under words; a target's value column holds both) continues that table, read with the
+    confidence of its first page.  Columns empty so far say nothing; at most ``slack`` of the page's cells may
+    differ in kind; at least ``min_columns`` columns are compared, figures in one and words in another."""
+    width = _width(rows)
+    if width != _width(before) or not before or not rows:
+        return False
+    cells = odd = figures = words = 0
+    for j in range(width):
+        old = {c for c in (_cell_class(cell_text(r[j])) for r in before if j < len(r)) if c}
+        new = [c for c in (_cell_class(cell_text(r[j])) for r in rows if j < len(r)) if c]
+        if not old or not new:
+            continue
+        cells += len(new)
+        odd += sum(c not in old for c in new)
+        figures += "figure" in new
+        words += "words" in new
+    return figures >= 1 and words >= 1 and figures + words >= min_columns and odd <= slack * cells
 
 
 def _new_header(prev: dict, rows) -> bool:
@@ -409,13 +450,14 @@ def _page_ranges(pages: list[int]) -> str:
     return "、".join(out)
 
 
-def _paged_guesses(paged: dict) -> list[str]:
-    """One guess per kind, its pages as ranges (第18–43页), however many pages a table runs over."""
+def _paged_guesses(paged: dict) -> list[tuple[str, str, list]]:
+    """One guess per kind, its pages as ranges (第18–43页), however many pages a table runs over:
+    (text, kind, pages)."""
     out = []
     for key, pages in paged.items():
         zh, en = _PAGED[key]
         r = _page_ranges(pages)
-        out.append(f"{zh.format(pages=r)} / {en.format(pages=r.replace('、', ', '))}")
+        out.append((f"{zh.format(pages=r)} / {en.format(pages=r.replace('、', ', '))}", key, list(pages)))
     return out
 
 

@@ -24,6 +24,19 @@ def _is_heading(text: str) -> bool:
     return len(t) <= 24 and not re.search(r"\d+\.\d+", t)
 
 
+# what may not be broken at the start of a line (a bracketed word with the colon and figures behind it, a figure
+# with its separators): Unicode line breaking keeps "(项):2023" and "1,065.53" whole
+_UNBREAKABLE = re.compile(r"^(?:[(（\[【][^)）\]】]{1,8}[)）\]】])?[0-9A-Za-z,.:：%％/\-]*")
+
+
+def _forced_break(next_text: str, gap: float, em: float) -> bool:
+    """A line that stops short only because the next line opens with a run wider than the gap left (a figure, a
+    bracketed 科目 level) was wrapped, not ended: the layout engine could not break inside that run."""
+    run = _UNBREAKABLE.match(next_text).group(0)
+    width = sum(0.5 if ord(c) < 0x2E80 else 1.0 for c in run) * em
+    return bool(run) and width > gap
+
+
 def paragraphs(lines: list[ProseLine]) -> pd.DataFrame:
     """Join wrapped PDF lines; a line ending a sentence or a heading ends a paragraph."""
     rows: list[dict] = []
@@ -63,8 +76,11 @@ def paragraphs(lines: list[ProseLine]) -> pd.DataFrame:
             buf, buf_page, buf_file = [t], None, ln.file
             flush()
             continue
-        short = (prev_x1 < right_edge.get((ln.file, ln.page), 0) - 2 * (prev_h or 10)) if prev_x1 is not None \
-            else len(buf[-1]) < 0.8 * wrapped_width if buf else False
+        if prev_x1 is not None:
+            gap = right_edge.get((ln.file, ln.page), 0) - prev_x1
+            short = gap > 2 * (prev_h or 10) and not _forced_break(t, gap, prev_h or 10)
+        else:
+            short = len(buf[-1]) < 0.8 * wrapped_width if buf else False
         starts_new = (not buf or buf_file != ln.file or HEADING.match(t)
                       or buf[-1][-1:] in _END or short)
         if starts_new:

@@ -24,6 +24,7 @@ import pandas as pd
 
 from budgetkit.money import DECIMAL_DTYPE, decimal_series, find_unit, parse_amount
 from budgetkit.reference import load_csv
+from budgetkit.recognise.tables import UNIT_GUESS
 
 COLUMNS = ["doc_id", "source", "file", "table_index", "table_title", "page", "row_no", "unit_code", "unit_name",
            "project_no", "project_code", "project_name", "budget", "budget_unit", "goal", "level1", "level2", "level3", "operator",
@@ -172,6 +173,15 @@ def _split_value(value: str) -> tuple[str | None, str, str | None]:
     return op, rest.strip() if op else value, None
 
 
+def _joined_by_guess(table, page) -> bool:
+    """The page reached this table by a guess (its structure, its unit …) that concerns that page."""
+    if table is None:
+        return False
+    at = getattr(table, "guesses_at", None)
+    guesses = at(page) if at else getattr(table, "guesses", None) or []
+    return any(not g.startswith(UNIT_GUESS) for g in guesses)
+
+
 class _Reader:
     """Reads a stream of target-table rows, carrying project and level cells across tables and pages."""
 
@@ -181,7 +191,8 @@ class _Reader:
         self.cols: dict[str, int] | None = None
         self.project: dict = {}
         self.levels: dict = {}
-        self.carried = False
+        self.carried = False  # the project came over from the table before
+        self.carried_page = False  # the project came over a page break onto a page joined by guess
         self.project_rows = 0  # indicator rows of the current project
         self.last_page = None
         self.budget_unit_hint = None
@@ -200,7 +211,7 @@ class _Reader:
         self.project_no += 1
         self.project = {**keep, "project": name, "where": where, "guesses": [], "no": self.project_no}
         self.levels = {}
-        self.carried = False
+        self.carried = self.carried_page = False
         self.project_rows = 0
 
     def _flush_empty_project(self) -> None:
@@ -314,7 +325,7 @@ class _Reader:
             self.repeats = self.repeats + 1 if get["project"] == self.prev_project_cell else 1
             if get["project"] != self.project.get("project"):
                 self._new_project(get["project"], where)
-            self.carried = False
+            self.carried = self.carried_page = False
             self.project_page = page
         elif "project" in c and self.project.get("project"):
             if self.prev_project_cell and self.repeats >= 2 and page == self.project_page and not where.get("header"):
@@ -322,10 +333,10 @@ class _Reader:
                 # span is another project whose name was not read (text centred in a cell that runs over a page)
                 self._new_project(None, where)
                 self.project["lost"] = True
-            elif page != self.project_page and getattr(where.get("table"), "guesses", None):
+            elif page != self.project_page:
                 # a merged project cell running over a page break of one table read with certainty is the
-                # same project; only a table joined by guess makes the carried project a guess
-                self.carried = True
+                # same project; only a page joined by guess makes the carried project a guess (on that page)
+                self.carried_page = _joined_by_guess(where.get("table"), page)
         if not get.get("project"):
             self.repeats = 0
         self.prev_project_cell = get.get("project", "")
@@ -431,7 +442,7 @@ class _Reader:
         if project_name is None and t.kind == "overall_performance_targets" and not p.get("lost"):
             project_name = DEPARTMENT_WIDE
         lost = p.get("lost") or (project_name is None and not project_only)
-        g = list(guesses) + ([G_CARRIED] if self.carried else []) + ([G_LOST] if lost else []) \
+        g = list(guesses) + ([G_CARRIED] if self.carried or self.carried_page else []) + ([G_LOST] if lost else []) \
             + ([G_INCOMPLETE] if p.get("incomplete") else [])
         value_printed = ind.get("value") or None
         op, value, mu = ind.get("operator") or None, ind.get("value") or None, ind.get("measure_unit") or None
