@@ -270,3 +270,40 @@ def test_three_public_costs_by_year_rows_and_fund_columns():
     assert facts["three_total"].value_yuan == Decimal("584600")
     assert facts["three_vehicle_operation"].value_yuan == Decimal("74000")
     assert _status_of(budgetkit.check(d), 9, "“三公”经费预算 58.46万元") == "passed"
+
+
+# --- forms read in session 4 (issue 11) ------------------------------------------------------------------------
+
+def test_numbered_items_after_a_total_change_add_up():
+    # 西南大学 2023 预算 p13: "…与上年全年预算数相比增加 2,898.54万元。" "其中：" "1.教育支出比上年增加 3,805.13万元…"
+    # "2.社会保障和就业支出比上年增加 932.60万元；" "3.科学技术支出比上年减少 1,985.18万元…" "4.住房保障支出比上年增加
+    # 36.49万元；" "5.政府性基金支出比去年增加 109.5万元。" — 3,805.13 + 932.60 − 1,985.18 + 36.49 + 109.5 = 2,898.54
+    f = budgetkit.check(load(CORPUS / "cq-swu-2023-budget.pdf"))
+    for fragment in ("相比增加 2,898.54万元", "1.教育支出比上年增加", "3.科学技术支出比上年减少", "5.政府性基金支出"):
+        assert _status_of(f, 13, fragment) == "passed", fragment
+
+
+def test_a_sentence_opening_with_qizhong_lists_the_change_before_it():
+    # 西南大学 2023 决算 p16: "收入总计 430,725.03万元，与 2022 年度相比，减少 23,616.80万元" "其中：财政拨款收入增加
+    # 14,458.07万元，事业收入增加 974.61万元，其他收入减少 39,049.48万元。" — 14,458.07 + 974.61 − 39,049.48 = −23,616.80;
+    # 支出 +54,492.83 = 52,499.75 + 965.07 − 196.69 − 16.84 + 1,209.04 + 32.50
+    f = budgetkit.check(load(CORPUS / "cq-swu-2023-final.pdf"))
+    assert _status_of(f, 16, "其中：财政拨款收入增加 14,458.07万元") == "passed"
+    assert _status_of(f, 16, "其中：教育支出增加 52,499.75万元") == "passed"
+
+
+def test_share_of_a_total_and_rate_of_a_budget_stated_just_before(xinfang2024):
+    # 国家信访局 2024 决算 p26: "政府采购支出总额 1967.42万元…" "授予中小企业合同金额 1820.69万元，占政府采购支出总额的
+    # 92.54%" (1820.69 ÷ 1967.42 = 92.54%) "授予小微企业合同金额 1015.5万元，占授予中小企业合同金额的55.78%"
+    # (1015.5 ÷ 1820.69 = 55.78%); p45 "项目全年预算数为 1018.55万元…" "项目实际支出 760.53万元，预算执行率 74.67%"
+    # (760.53 ÷ 1018.55 = 74.67%)
+    assert _status_of(xinfang2024, 26, "授予中小企业合同金额 1820.69万元") == "passed"
+    assert _status_of(xinfang2024, 26, "授予小微企业合同金额 1015.5万元") == "passed"
+    assert _status_of(xinfang2024, 45, "项目实际支出 760.53万元") == "passed"
+    # p24 "其中：因公出国（境）费支出决算为 4.69万元，完成预算的 15.63%": that item's own budget is meant, not the
+    # 三公 total of the sentence before (4.69 ÷ 76.43 would give 6.14%): no rate finding
+    assert not [x for x in xinfang2024 if x.rule == "N08" and x.locations[0].get("page") == 24]
+    # p46 "设备完好率 ≥96%": a target's limit, nothing to recompute — counted apart
+    c = xinfang2024.statement_coverage
+    assert c["limits_only"] >= 4 and not any("≥96%" in u["quote"] for u in c["unchecked"])
+    assert c["coverage"] >= 0.9

@@ -37,12 +37,15 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 def statement_coverage(L: Ledger) -> dict:
     """Every narrative sentence that states an amount or a percentage: checked and passed, checked and
-    found wrong, or not checked with the reason (issue 11).  ``coverage`` = checked ÷ stated."""
+    found wrong, or not checked with the reason (issue 11).  ``coverage`` = checked ÷ stated.  Sentences whose
+    only figures are limits (设备完好率≥96%, 不得高于12%) state a rule or a target: counted apart (``limits_only``)."""
     passed = failed = 0
     reasons: dict = {}
     unchecked = []
+    bounds = 0
     for s in L.statements:
-        if not (any(m.role != "threshold" for m in s.mentions) or s.percents):
+        if not (any(m.role != "threshold" for m in s.mentions) or any(p[1] not in s.bounds for p in s.percents)):
+            bounds += bool(s.percents)  # only limits (≥96%, 不得高于12%): a rule or a target, nothing to recompute
             continue
         if len(_CJK.findall(s.text)) < 2:
             continue  # "16.84%" alone: a chart's label carried by the text layer, not a sentence
@@ -58,6 +61,7 @@ def statement_coverage(L: Ledger) -> dict:
     total = passed + failed + len(unchecked)
     return {"stated": total, "passed": passed, "failed": failed, "not_checked": len(unchecked),
             "coverage": (passed + failed) / total if total else None,
+            "limits_only": bounds,
             "reasons": [{"reason": zh, "reason_en": en, "sentences": n}
                         for (zh, en), n in sorted(reasons.items(), key=lambda kv: -kv[1])],
             "unchecked": unchecked}

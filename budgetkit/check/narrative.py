@@ -11,6 +11,7 @@ from budgetkit.check.findings import Finding
 from budgetkit.check.ledger import Ledger, class_name_of, class_names, half_unit, strip_numbering
 from budgetkit.check.recorder import Recorder, fmt
 from budgetkit.check.statements import AMOUNT, Change, Mention, Sentence, normalise_name
+from budgetkit.tidy.statements import LIST_MARK
 from budgetkit.tidy.statements import stated_changes as _stated_changes_frame
 from budgetkit.money import YUAN_PER_UNIT, printed_decimals, to_yuan
 from budgetkit.reference import load_csv
@@ -628,6 +629,12 @@ def _share(L, R, facts, s, amounts, k, m) -> None:
             # "占政府采购预算的x%": the sentence's own first figure is that total
             own = amounts[0] if k > 0 and amounts[0].value != 0 and of and of[:2] in amounts[0].subject else None
             if own is None:
+                # "授予中小企业合同金额1820.69万元，占政府采购支出总额的92.54%": a total the text stated just before
+                own = _stated_before(L, s, of)
+                if own is not None:
+                    guesses = [f"占比的总额取自前文「{own.subject}」{own.raw} / the share's total is the "
+                               f"'{own.subject}' the text stated before"]
+            if own is None:
                 _why(L, s, f"占比所指的总额「{of}」未对应到表格", f"the share's total '{of}' names no table figure")
                 return
             den, den_dec = own.value * YUAN_PER_UNIT[own.unit] / YUAN_PER_UNIT[m.unit], printed_decimals(own.value)
@@ -699,6 +706,21 @@ def _share(L, R, facts, s, amounts, k, m) -> None:
                       f"the text says {m.share}%; the figures give {computed}% (one last digit off, shares "
                       f"adjusted to total 100%)", expected=computed, actual=m.share, unit="%", tolerance=hp,
                       locations=[_loc(s)]))
+
+
+def _stated_before(L: Ledger, s: Sentence, of: str, back: int = 3):
+    """The amount a sentence of the same section stated at most ``back`` sentences before, under the name a share
+    is taken of (its subject ends with that name once the unit's name, year and 总额 are set aside), the nearest."""
+    if len(of) < 2:
+        return None
+    for x in reversed([x for x in L.statements if s.no - back <= x.no < s.no and x.section == s.section]):
+        for mm in reversed(x.mentions):
+            if mm.role != "amount" or not mm.value:
+                continue
+            names = [re.sub(r"(?:总额|总数|合计|总计)$", "", c) for c in subject_cores(mm.subject or "")]
+            if any(n and (n == of or n.endswith(of)) for n in names):
+                return mm
+    return None
 
 
 def _zero_unprinted(L: Ledger, R: Recorder, s: Sentence) -> None:
@@ -1173,12 +1195,39 @@ def _pct_check(L, R, s, c, stated, diff, h_diff, base, h_base, unit, prev, guess
     return 1
 
 
+_BUDGETED = re.compile(r"预算(?:数|资金|金额)?(?:为|是)?\s*$")
+_SPENT = re.compile(r"决算|执行|实际|支出数|完成")
+_SPENT_WORDS = re.compile(r"实际|支出|决算|执行|完成|金额|数$")
+
+
+def _budget_before(L: Ledger, s: Sentence, back: int = 2):
+    """"截至12月31日，项目全年预算数为1018.55万元…" "项目实际支出760.53万元，预算执行率74.67%": the budget a
+    rate is taken of, stated in a sentence of the same section just before (the nearest)."""
+    for x in reversed([x for x in L.statements if s.no - back <= x.no < s.no and x.section == s.section]):
+        for mm in x.mentions:
+            if mm.role == "amount" and mm.value and _BUDGETED.search(mm.context) and not _SPENT.search(mm.context):
+                return mm
+    return None
+
+
 def _rate(L, R, s, r) -> int:
-    """N08: 完成年初预算的x% recomputed from the sentence's two figures."""
-    if r.numerator is None or r.denominator is None or r.pct is None:
+    """N08: 完成年初预算的x% recomputed from the sentence's two figures (or its spending and the budget the
+    sentence before states)."""
+    guesses = []
+    num, den = r.numerator, r.denominator
+    if num is None and den is None and r.pct is not None:
+        own = [m for m in s.mentions if m.role == "amount"]
+        core = _SPENT_WORDS.sub("", own[0].subject or "") if len(own) == 1 else ""
+        if len(own) == 1 and _SPENT.search(own[0].context) and "预算" not in own[0].context and core:
+            # the same thing's budget ("项目实际支出" after "项目全年预算数"), not a total's (其中：因公出国费…)
+            den = _budget_before(L, s)
+            num, den = (own[0], den) if den is not None and core in (den.subject or "") else (None, None)
+            if den is not None:
+                guesses = [f"执行率的预算数取自前文「{den.subject}」{den.raw} / the rate's budget is the "
+                           f"'{den.subject}' the text stated before"]
+    if num is None or den is None or r.pct is None:
         _why(L, s, "完成率的两个金额未能确定", "the rate's two figures could not be told apart")
         return 0
-    num, den = r.numerator, r.denominator
     per = YUAN_PER_UNIT[den.unit]
     nv = num.value * YUAN_PER_UNIT[num.unit] / per
     if den.value == 0:
@@ -1194,7 +1243,7 @@ def _rate(L, R, s, r) -> int:
     _mark(L, s, R.add(Finding(
         "N08", "fail", f"说明称「{r.raw}」，按 {num.raw} ÷ {den.raw} 计算应为 {computed}%",
         f"the text says '{r.raw}'; {num.raw} ÷ {den.raw} gives {computed}%",
-        expected=computed, actual=r.pct, unit="%", tolerance=hp, locations=[_loc(s)])))
+        expected=computed, actual=r.pct, unit="%", tolerance=hp, locations=[_loc(s)], guesses=guesses)))
     return 1
 
 
@@ -1281,36 +1330,69 @@ def consistent_bases(L: Ledger, R: Recorder) -> None:
 
 
 _LIST_WORDS = re.compile(r"其中|包括|分别为|分别是")
+_MAIN_WORDS = re.compile(r"主要(?:原因)?(?:是|为|包括)")
+_OPENS_LIST = re.compile(r"^(?:其中|主要(?:原因)?(?:是|为|包括))[：:]?")
+_DIRECTION_END = re.compile(r"(?:增加|减少|增长|下降|上升|降低)$")
+_LEAD = re.compile(r"^(?:其中|主要(?:原因)?(?:是|为|包括)|具体(?:包括|如下)|包括)[：:]?$")
+
+
+def _figures(s) -> list:
+    """The amounts and changes a sentence states (not its bases, thresholds or shares alone)."""
+    return [m for m in s.mentions if m.role in ("amount", "delta")]
 _CHANGE_WORDS = re.compile(r"增加|减少|增长|下降|持平|比上年|较上年|上升|降低")
 
 
-def _list_runs(sentences: list) -> list[list]:
-    """Sentences read together as one list: "…总额4,308.39万元，其中：货物2,315.5万元；" "工程417.8万元；"
-    "服务1,575.09万元。" — a sentence ending in ；/; continues into the sentence right after it (no sentence
-    between them) when that one states a single figure and no list of its own."""
-    runs, cur = [], []
+def _list_runs(sentences: list) -> list[tuple[list, bool]]:
+    """Sentences read together as one list, each run with whether it may name only some parts.
+
+    "…总额4,308.39万元，其中：货物2,315.5万元；" "工程417.8万元；" "服务1,575.09万元。" — a sentence ending in
+    ；/; continues into the sentence right after it (no sentence between them) when that one states a single
+    figure and no list of its own.  A sentence stating one figure followed by numbered items ("1.教育支出比上年
+    增加3,805.13万元；" "2.…") is a list too, one that may name only the main items."""
+    runs, cur, numbered = [], [], False
     for s in sentences:
-        own = [m for m in s.mentions if m.role == "amount"]
-        if cur and (s.before != cur[-1].text or not cur[-1].text.rstrip().endswith(("；", ";"))
-                    or len(own) > 1 or _LIST_WORDS.search(s.text)):  # a sentence with its own list starts anew
-            runs.append(cur)
-            cur = []
+        own = _figures(s)
+        # right after the sentence before, or after a lead with no figure of its own ("其中：")
+        follows = bool(cur) and (s.before == cur[-1].text
+                                 or (s.no == cur[-1].no + 2 and _LEAD.match(s.before or "") is not None))
+        item = follows and len(own) == 1 and LIST_MARK.match(s.text) is not None and (
+            numbered or (len(cur) == 1 and len(_figures(cur[0])) == 1))
+        if item:
+            numbered = True
+        elif cur and (not follows or numbered or not cur[-1].text.rstrip().endswith(("；", ";"))
+                      or len(own) > 1 or _LIST_WORDS.search(s.text)):  # a sentence with its own list starts anew
+            runs.append((cur, numbered))
+            cur, numbered = [], False
         cur.append(s)
     if cur:
-        runs.append(cur)
+        runs.append((cur, numbered))
     return runs
+
+
+def _opening_lists(sentences: list):
+    """"学校收入总计430,725.03万元，与2022年度相比，减少23,616.80万元。" "其中：财政拨款收入增加14,458.07万元，
+    事业收入增加974.61万元，其他收入减少39,049.48万元。" — a sentence opening with 其中 lists the parts of the
+    one change stated in the sentence right before it: (both sentences, that change)."""
+    prev = None
+    for s in sentences:
+        if prev is not None and s.before == prev.text and _OPENS_LIST.match(s.text):
+            deltas = [m for m in prev.mentions if m.role == "delta"]
+            if len(deltas) == 1 and _DIRECTION_END.search(deltas[0].subject or ""):
+                yield [prev, s], deltas[0]
+        prev = s
 
 
 def parts_within_total(L: Ledger, R: Recorder) -> None:
     """N11: "政府采购预算总额370.62万元，其中：货物252.619万元、工程0万元、服务118万元" — the parts listed
     after a total add up to it (equal within rounding: checked; above it: review; below it: not judged).
     A list of changes ("支出预算增加118.76万元，其中基本支出增加79.26万元，项目支出增加39.5万元") adds up the
-    same way, signed; for changes only agreement is judged."""
+    same way, signed; for changes only agreement is judged, and so for lists that may name only the main items
+    (numbered items after a total, "主要是…")."""
     n = 0
-    for run in _list_runs(L.statements):
-        s = run[0]
-        amounts = [m for x in run for m in x.mentions if m.role == "amount"]
-        if len(amounts) < 3 or not _LIST_WORDS.search(amounts[1].context):
+    for run, numbered in _list_runs(L.statements):
+        amounts = [m for x in run for m in _figures(x)]
+        main = len(amounts) >= 3 and _MAIN_WORDS.search(amounts[1].context) is not None
+        if len(amounts) < 3 or not (numbered or main or _LIST_WORDS.search(amounts[1].context)):
             continue
         total, parts = amounts[0], amounts[1:]
         if any(_LIST_WORDS.search(p.context) for p in parts[1:]) or any(p.share is not None for p in parts):
@@ -1319,31 +1401,49 @@ def parts_within_total(L: Ledger, R: Recorder) -> None:
         changes = all(deltas)
         if not changes and (any(deltas) or any(_CHANGE_WORDS.search(x.text) for x in run) or total.value == 0):
             continue  # levels mixed with changes
-        sign = [(_sign(d.group("dir")) if changes else 1) for d in deltas]
+        signs = [(_sign(d.group("dir")) if changes else 1) for d in deltas]
         n += 1
-        per = {m.unit: YUAN_PER_UNIT[m.unit] for m in amounts}
-        stated = sign[0] * total.value * per[total.unit]
-        got = sum((g * p.value * per[p.unit] for g, p in zip(sign[1:], parts)), Decimal(0))
-        tol = sum((half_unit(printed_decimals(m.value)) * per[m.unit] for m in amounts), Decimal(0))
-        R.evaluated["N11"] += 1
-        if abs(got - stated) <= tol:
-            for x in run:
-                _mark(L, x)
-        elif got > stated and not changes:
-            _mark(L, s, R.add(Finding(
-                "N11", "review", f"说明中「{total.subject}」{total.raw}，其后所列{len(parts)}项之和为 "
-                f"{fmt(got / per[total.unit], total.unit)}{total.unit}，超过总额",
-                f"the text's '{total.subject}' {total.raw}: the {len(parts)} parts listed after it add up to "
-                f"{fmt(got / per[total.unit], total.unit)} {total.unit}, more than the total",
-                expected=total.value, actual=got / per[total.unit], unit=total.unit, locations=[_loc(x) for x in run],
-                guesses=["所列各项按并列相加；若某项是其后各项的小计则不成立 / the parts are taken to be side by side; "
-                         "not so if one is a subtotal of the ones after it"])))
-        else:
-            for x in run:
-                _why(L, x, "“其中”所列各项之和与总额不同，可能未列全", "the parts listed do not add up to the total; "
-                     "the list may name only some")
+        _judge_parts(L, R, run, total, parts, signs, changes, partial=numbered or main)
+    for run, total in _opening_lists(L.statements):
+        parts = _figures(run[1])
+        deltas = [_DELTA_SUBJECT.match(m.subject or "") for m in parts]
+        if len(parts) < 2 or not all(deltas) or any(p.share is not None for p in parts):
+            continue
+        signs = [_sign(_DIRECTION_END.search(total.subject).group(0))] + [_sign(d.group("dir")) for d in deltas]
+        n += 1
+        _judge_parts(L, R, run, total, parts, signs, True, partial=False)
     if not n:
         R.not_evaluated("N11", "说明中没有“其中”列出分项的句子", "the text lists no parts after a total")
+
+
+def _judge_parts(L: Ledger, R: Recorder, run: list, total, parts: list, signs: list, changes: bool,
+                 partial: bool) -> None:
+    amounts = [total] + parts
+    per = {m.unit: YUAN_PER_UNIT[m.unit] for m in amounts}
+    stated = signs[0] * total.value * per[total.unit]
+    got = sum((g * p.value * per[p.unit] for g, p in zip(signs[1:], parts)), Decimal(0))
+    tol = sum((half_unit(printed_decimals(m.value)) * per[m.unit] for m in amounts), Decimal(0))
+    R.evaluated["N11"] += 1
+    if abs(got - stated) <= tol:
+        for x in run:
+            _mark(L, x)
+    elif partial:
+        for x in run:
+            _why(L, x, "所列主要项目之和与总额不同，可能未列全", "the main items listed do not add up to the "
+                 "total; they may name only some")
+    elif got > stated and not changes:
+        _mark(L, run[0], R.add(Finding(
+            "N11", "review", f"说明中「{total.subject}」{total.raw}，其后所列{len(parts)}项之和为 "
+            f"{fmt(got / per[total.unit], total.unit)}{total.unit}，超过总额",
+            f"the text's '{total.subject}' {total.raw}: the {len(parts)} parts listed after it add up to "
+            f"{fmt(got / per[total.unit], total.unit)} {total.unit}, more than the total",
+            expected=total.value, actual=got / per[total.unit], unit=total.unit, locations=[_loc(x) for x in run],
+            guesses=["所列各项按并列相加；若某项是其后各项的小计则不成立 / the parts are taken to be side by side; "
+                     "not so if one is a subtotal of the ones after it"])))
+    else:
+        for x in run:
+            _why(L, x, "“其中”所列各项之和与总额不同，可能未列全", "the parts listed do not add up to the total; "
+                 "the list may name only some")
 
 
 RULES = [amounts_and_shares, stated_changes, project_count, old_class_names, consistent_bases, parts_within_total,

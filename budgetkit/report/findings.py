@@ -86,7 +86,7 @@ def _coverage_summary(f: Findings) -> dict | None:
     if not c:
         return None
     return {k: (round(float(v), 4) if k == "coverage" and v is not None else v) for k, v in c.items() if k in (
-        "stated", "passed", "failed", "not_checked", "coverage", "reasons")}
+        "stated", "passed", "failed", "not_checked", "coverage", "limits_only", "reasons")}
 
 
 def coverage_line(f: Findings) -> str | None:

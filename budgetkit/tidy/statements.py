@@ -45,6 +45,10 @@ _SPACE_IN_NUMBER = re.compile(r"(?<=\d)\s+(?=[.,．]?\d|[%％]|万元|亿元|元
 _YEAR_WORD = re.compile(r"(\d{4})\s*年|上年|上一年")
 
 _THRESHOLD_BEFORE = re.compile(r"(?:单价|单位价值|价值|单价在|价值在)\s*$")
+# "设备完好率 ≥96%", "缴存比例均不得低于5%，不得高于12%": a limit set, not a figure stated
+_BOUND_BEFORE = re.compile(r"(?:[≥≤＞＜><]|[>＞<＜]=|不(?:得)?(?:低于|高于|少于|超过|大于|小于)|低于|高于|小于|大于|"
+                           r"控制在)\s*$")
+_BOUND_AFTER = re.compile(r"\s*(?:以上|以下|以内)")
 _THRESHOLD_AFTER = re.compile(r"\s*(?:[（(]含[)）])?\s*(?:以上|及以上|以下)")
 DOWN = ("减少", "下降", "降低", "减", "减幅", "降幅", "下降率")
 
@@ -110,6 +114,7 @@ class Sentence:
     class_items: list[dict] = field(default_factory=list)
     rates: list[Rate] = field(default_factory=list)
     percents: list[tuple] = field(default_factory=list)  # (value, start, end) of every x%
+    bounds: list[int] = field(default_factory=list)  # starts of the x% that are limits (≥96%, 不得高于12%)
     counts: list[tuple] = field(default_factory=list)  # (value, unit, start, end): 人/辆/台/套/个
     no: int = 0  # position in the narrative
     lead: Mention | None = None  # the paragraph's first amount (its total, when it says so)
@@ -125,7 +130,7 @@ def _dec(s: str) -> Decimal | None:
 
 
 _SUBJECT_STOP = _STOP - set("（(）)")
-_LIST_MARK = re.compile(r"^(?:[（(](?:[一二三四五六七八九十]+|\d{1,2})[)）]|[一二三四五六七八九十]+、|\d{1,2}[.、．](?!\d))+")
+LIST_MARK = re.compile(r"^(?:[（(](?:[一二三四五六七八九十]+|\d{1,2})[)）]|[一二三四五六七八九十]+、|\d{1,2}[.、．](?!\d))+")
 
 
 def _subject(text: str, start: int) -> str:
@@ -137,7 +142,7 @@ def _subject(text: str, start: int) -> str:
     i = start
     while i > lo and (text[i - 1] not in _SUBJECT_STOP or (text[i - 2:i] == "收、" and text[i:i + 1] == "支")):
         i -= 1  # "财政拨款收、支总计": one name
-    subj = _LIST_MARK.sub("", re.sub(r"\s+", "", text[i:start]))
+    subj = LIST_MARK.sub("", re.sub(r"\s+", "", text[i:start]))
     return re.sub(r"(?:预算数为|预算数|安排|合计|共计|总额为|总计|为|是|达)$", "", subj)
 
 
@@ -187,6 +192,8 @@ def read_sentence(text: str, page, section, file) -> Sentence:
         v = _dec(m.group("num"))
         if v is not None:
             s.percents.append((v, m.start(), m.end()))
+            if _BOUND_BEFORE.search(text[max(0, m.start() - 6):m.start()]) or _BOUND_AFTER.match(text[m.end():]):
+                s.bounds.append(m.start())
     for m in COUNT.finditer(text):
         v = _dec(m.group("num"))
         if v is not None and not text[m.end():m.end() + 1] in ("月", "年", "项", "百"):
