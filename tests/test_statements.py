@@ -307,3 +307,29 @@ def test_share_of_a_total_and_rate_of_a_budget_stated_just_before(xinfang2024):
     c = xinfang2024.statement_coverage
     assert c["limits_only"] >= 4 and not any("≥96%" in u["quote"] for u in c["unchecked"])
     assert c["coverage"] >= 0.9
+
+
+def test_a_one_unit_department_row_is_its_total_and_restated_figures_agree():
+    # 深圳市财政局 2026 p7: its tables head with the row "深圳市财政局（本级）" and print no 合计 — "（五）项目支出
+    # 26,361.57万元" is that row's 项目支出; p10 "涉及预算资金 26,361.57万元" the same. "预算 37,385.88万元，包括在职人员经费
+    # 8,009.83万元、公用经费 1,466.93万元、对个人和家庭的补助支出 1,066.96万元、增人增资 480.59万元、项目支出 26,361.57万元"
+    # adds up (8,009.83 + 1,466.93 + 1,066.96 + 480.59 + 26,361.57 = 37,385.88); "（一）在职人员经费 8,009.83万元" restates it
+    f = budgetkit.check(load(CORPUS / "gd-shenzhen-finance-2026-budget.pdf"))
+    assert _status_of(f, 7, "（五）项目支出 26,361.57") == "passed"
+    assert _status_of(f, 10, "涉及预算资金 26,361.57") == "passed"
+    assert _status_of(f, 7, "（一）在职人员经费 8,009.83") == "passed"
+    assert _status_of(f, 7, "（三）对个人和家庭补助支出 1,066.96") == "passed"  # 的 or not, one name
+    # "1.预决算管理业务 18,808.16万元，主要包括：…10,000.00…3600.00…1,585.88…": the main items, not all: not judged
+    assert _status_of(f, 7, "市本级政府采购业务费3600.00").startswith("unchecked")
+
+
+def test_total_column_named_this_years_spending_and_chart_legends():
+    # 佛山市轨道交通局 2019 决算 p26 "一般公共预算财政拨款支出 1668.14万元": the 一般公共预算财政拨款支出决算表's 合计 row
+    # under the column "本年支出合计"
+    f = budgetkit.check(load(CORPUS / "gd-foshan-metro-2019-final.pdf"))
+    assert _status_of(f, 26, "一般公共预算财政拨款支出 1668.14万元") == "passed"
+    # 西南大学 2023 预算 p11: the pie chart's labels ("16.84%", "使用非财政拨款结余9.02%" — whose 9.02% is 其他收入's)
+    # are not sentences
+    g = budgetkit.check(load(CORPUS / "cq-swu-2023-budget.pdf"))
+    assert not any("9.02%" in u["quote"] for u in g.statement_coverage["unchecked"])
+    assert g.statement_coverage["coverage"] >= 0.9

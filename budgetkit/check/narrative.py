@@ -120,7 +120,17 @@ class Facts:
     def _concept_total(self, key, kind, concept):
         for t in self.L.tables(kind):
             tr = self.L.table_rows(t.index)
+            unit = None if tr.empty or tr["is_total_row"].any() else self._unit_row(tr)
+            if unit is not None:
+                # a department of one unit heads the table with that unit's row and prints no 合计: its total
+                self._set(key, tr[(tr["label"] == unit) & (tr["concept"] == concept)])
             self._set(key, tr[tr["is_total_row"] & (tr["concept"] == concept)])
+
+    def _unit_row(self, tr) -> str | None:
+        """The table's first row when it is named for the disclosure's own unit (深圳市财政局（本级）)."""
+        first = tr.sort_values("row_no")["label"].iloc[0] if "row_no" in tr else tr["label"].iloc[0]
+        names = [n for n in (self.L.d.meta.get("department"), self.L.d.meta.get("unit_name")) if n]
+        return first if isinstance(first, str) and any(first.startswith(n) for n in names) else None
 
     def _personnel_and_public_use(self):
         """人员经费 = 301 工资福利支出 + 303 对个人和家庭的补助, 公用经费 = 302 商品和服务支出 (+ 310 资本性支出)
@@ -1446,5 +1456,32 @@ def _judge_parts(L: Ledger, R: Recorder, run: list, total, parts: list, signs: l
                  "the list may name only some")
 
 
+def _name_key(subject: str) -> set:
+    subject = re.sub(r"^(?:其中|包括|含)[：:]?", "", subject or "")
+    return {normalise_name(c).replace("的", "") for c in subject_cores(subject)}
+
+
+def restated_figures(L: Ledger, R: Recorder, window: int = 12) -> None:
+    """A figure restated further on in its section ("…包括在职人员经费8,009.83万元、…" then "（一）在职人员经费
+    8,009.83万元，主要是…"): when the first statement was checked and passed, the same name with the same amount
+    in its section or within ``window`` sentences after it agrees with it.  Runs after the other text rules; a restatement that differs is left to them (not judged here)."""
+    checked: dict = {}  # (name, amount, unit) → the sentence that stated it, checked
+    for s in L.statements:
+        c = L.coverage.get(s.no)
+        amounts = [m for m in s.mentions if m.role == "amount"]
+        if c and c["passed"] and not c["failed"]:
+            for m in amounts:
+                for k in _name_key(m.subject):
+                    checked[(k, m.value, m.unit)] = s
+            continue
+        if c and c["failed"] or not amounts:
+            continue
+        near = lambda x: x.file == s.file and (x.section == s.section or s.no - x.no <= window)  # noqa: E731
+        if all(any(near(checked[(k, m.value, m.unit)]) for k in _name_key(m.subject) if (k, m.value, m.unit) in checked)
+               for m in amounts):
+            R.passed("N01")
+            _mark(L, s)
+
+
 RULES = [amounts_and_shares, stated_changes, project_count, old_class_names, consistent_bases, parts_within_total,
-         score_rates]
+         score_rates, restated_figures]
