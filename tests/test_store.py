@@ -303,3 +303,24 @@ def test_a_task_whose_worker_died_is_recorded_and_its_pieces_removed(tmp_path):
     assert [(r[0], r[1]) for r in rows] == [("x-2026-budget-tables.pdf", "worker"), ("x-2026-budget-text.pdf", "worker")]
     assert "内部错误 / internal error: RuntimeError" in rows[0][2]
     assert con.execute("SELECT status FROM disclosures").fetchall() == [("failed",)]
+
+
+def test_own_workers_are_prepared_and_a_given_cluster_is_left_alone(warm_cluster):
+    """The local cluster a build starts imports the reader and freezes what its workers hold (gc.freeze): a Dask
+    worker's own long-lived objects otherwise made reading about 5% slower there than in a plain process
+    (bench/build_speed.py).  A cluster the user gives (--scheduler) keeps its collector as it is."""
+    import gc
+
+    from budgetkit.store.build import _client
+
+    client, cluster = _client(1, None)
+    try:
+        assert all(n > 10_000 for n in client.run(gc.get_freeze_count).values())
+    finally:
+        client.close()
+        cluster.close()
+    given, none = _client(None, warm_cluster)
+    try:
+        assert none is None and all(n == 0 for n in given.run(gc.get_freeze_count).values())
+    finally:
+        given.close()

@@ -478,7 +478,25 @@ def _client(workers: int | None, scheduler: str | None):
     with dask.config.set(WORKER_CONFIG):  # the worker processes take the config they start with
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
                                silence_logs=logging.ERROR)
-    return Client(cluster), cluster
+    client = Client(cluster)
+    client.run(prepare_worker)  # our own worker processes only: a cluster the user gives is left as it is
+    return client, cluster
+
+
+def prepare_worker() -> None:
+    """Import the reader once, then move everything the process holds so far out of the garbage collector's
+    sight (gc.freeze).  A Dask worker carries tens of thousands of long-lived objects of its own; pdfminer
+    allocates millions of short-lived ones per document, and each full collection rescanned the long-lived ones
+    too: allocation-heavy work ran about 25% slower in a worker than in a plain process, and as fast once frozen.
+    Only for the worker processes this build starts: a user's own processes keep their collector as it is."""
+    import gc
+
+    import budgetkit.check  # noqa: F401 - imported for the freeze
+    import budgetkit.pipeline  # noqa: F401
+    import budgetkit.store.pieces  # noqa: F401
+
+    gc.collect()
+    gc.freeze()
 
 
 def _slots(client) -> int:
