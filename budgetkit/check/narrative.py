@@ -1405,8 +1405,8 @@ def parts_within_total(L: Ledger, R: Recorder) -> None:
         if len(amounts) < 3 or not (numbered or main or _LIST_WORDS.search(amounts[1].context)):
             continue
         total, parts = amounts[0], amounts[1:]
-        if any(_LIST_WORDS.search(p.context) for p in parts[1:]) or any(p.share is not None for p in parts):
-            continue  # a nested list or a list of shares: not one flat list of parts
+        if any(_LIST_WORDS.search(p.context) for p in parts[1:]):
+            continue  # a nested list: not one flat list of parts
         deltas = [_DELTA_SUBJECT.match(m.subject or "") for m in amounts]
         changes = all(deltas)
         if not changes and (any(deltas) or any(_CHANGE_WORDS.search(x.text) for x in run) or total.value == 0):
@@ -1423,7 +1423,7 @@ def parts_within_total(L: Ledger, R: Recorder) -> None:
         n += 1
         _judge_parts(L, R, run, total, parts, signs, True, partial=False)
     if not n:
-        R.not_evaluated("N11", "说明中没有“其中”列出分项的句子", "the text lists no parts after a total")
+        R.not_evaluated("N11", "说明中没有读到在总额后列出分项的句子", "no sentence listing parts after a total was read")
 
 
 def _judge_parts(L: Ledger, R: Recorder, run: list, total, parts: list, signs: list, changes: bool,
