@@ -882,7 +882,13 @@ def _class_item(L, R, facts: Facts, s: Sentence, ci: dict) -> None:
     norm = lambda x: x.replace("支出", "")  # noqa: E731
     if lei:
         R.evaluated["N06"] += 1
-        if official and norm(lei) not in norm(official):
+        if official and norm(lei) not in norm(official) and _shortened(norm(lei), norm(official)):
+            # "社会保障就业(类)" for 社会保障和就业支出: the right class under a shortened name — a note, not a
+            # misfiling
+            R.add(Finding("N06", "note", f"说明中的类名「{ci['lei']}」是「{official}」的简写（{xiang}，{code}）",
+                          f"the text's class name '{ci['lei']}' is a shortened form of '{official}' ({code})",
+                          locations=[_loc(s), L.location(rows.iloc[0])]))
+        elif official and norm(lei) not in norm(official):
             _mark(L, s, R.add(Finding(
                 "N06", "fail", f"说明把「{xiang}」（{code}）归入「{ci['lei']}」类，编码所属类为「{official}」",
                 f"the text files '{xiang}' ({code}) under class '{ci['lei']}'; its code belongs to '{official}'",
@@ -893,6 +899,18 @@ def _class_item(L, R, facts: Facts, s: Sentence, ci: dict) -> None:
             _compare_mention(L, R, m, fact, s, quote)
         else:
             _why(L, s, f"{code} 没有可比的总数列", f"{code} has no total column to compare")
+
+
+def _shortened(name: str, official: str) -> bool:
+    """Every character of ``name`` appears in ``official`` in order, and only 和/与/及/的 are left out (社会保障就业 of
+    社会保障和就业): a shortened spelling, not another class."""
+    rest = iter(official)
+    if not all(ch in rest for ch in name):
+        return False
+    missing = list(official)
+    for ch in name:
+        missing.remove(ch)
+    return bool(missing) and all(ch in "和与及的" for ch in missing)
 
 
 def _item_by_name(L, R, facts: Facts, s: Sentence, m: Mention, xiang: str, quote: str) -> None:
