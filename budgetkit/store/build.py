@@ -456,11 +456,19 @@ def glob_escape(name: str) -> str:
 
 
 #: Dask's statistical profiler samples each task's stack every 10 ms and its GIL monitor every 1 ms; on
-#: budgetkit's deep pure-Python reading that halves the speed of two workers on two cores.  Workers of an existing
-#: cluster take the same settings from the environment: DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False and
-#: DASK_DISTRIBUTED__ADMIN__SYSTEM_MONITOR__GIL__ENABLED=False.
+#: budgetkit's deep pure-Python reading that halves the speed of two workers on two cores.  The event-loop tick
+#: (20 ms), the system monitor (500 ms) and the nanny's memory poll (100 ms) wake each process many times a second
+#: and take the GIL from the reading thread: at 1 s, 2 s and 1 s an idle cluster of two uses a third of the CPU it
+#: did.  Workers of an existing cluster take the same settings from the environment, e.g.
+#: DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False, DASK_DISTRIBUTED__ADMIN__SYSTEM_MONITOR__GIL__ENABLED=False,
+#: DASK_DISTRIBUTED__ADMIN__TICK__INTERVAL=1s.
 WORKER_CONFIG = {"distributed.worker.profile.enabled": False,
-                 "distributed.admin.system-monitor.gil.enabled": False}
+                 "distributed.admin.system-monitor.gil.enabled": False,
+                 "distributed.admin.tick.interval": "1s",
+                 "distributed.admin.system-monitor.interval": "2s",
+                 "distributed.worker.memory.monitor-interval": "1s",
+                 # one task per worker slot is ever in flight (see build): nothing to steal, no need to look
+                 "distributed.scheduler.work-stealing": False}
 
 
 def _client(workers: int | None, scheduler: str | None):
