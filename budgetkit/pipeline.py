@@ -39,6 +39,36 @@ def doc_id_for(paths: list[Path]) -> str:
     return prefix if len(prefix) >= 4 else stems[0]
 
 
+def _same_body(a: str, b: str, shared: int = 4) -> bool:
+    """Two printings of one department's name (中国共产党江苏省委员会办公厅 / 江苏省委办公厅) share a run of
+    ``shared`` characters; two departments (国家信访局 / 长沙市信访局) do not."""
+    a, b = a.replace("中国共产党", "中共"), b.replace("中国共产党", "中共")
+    if a in b or b in a:
+        return True
+    return any(a[i:i + shared] in b for i in range(len(a) - shared + 1))
+
+
+def _one_disclosure(identities: list) -> None:
+    """Files read as one disclosure must not say they are different ones: another year, stage or department on
+    their own covers and captions would turn every cross-table check into a comparison of two governments."""
+    for src, m, n_tables in identities:
+        if not n_tables and not (m.get("year") or m.get("department")):
+            # a file beside the others with no table and no department or year of its own (a README, a note)
+            raise BadInputError(src.path, "未识别出预算公开表，也没有部门或年度，不像这份公开文件的一部分",
+                                "no budget table and no department or year: not part of this disclosure")
+    known = [(src, m) for src, m, _ in identities if m.get("year") or m.get("stage") or m.get("department")]
+    for key, same in (("year", lambda x, y: x == y), ("stage", lambda x, y: x == y), ("department", _same_body)):
+        vals = [(src, m.get(key)) for src, m in known if m.get(key)]
+        for (sa, a), (sb, b) in zip(vals, vals[1:]):
+            if not same(a, b):
+                desc = "、".join(f"{src.name}（{m.get('department') or '?'} {m.get('year') or '?'}年{m.get('stage') or ''}）"
+                                for src, m in known)
+                raise BadInputError(
+                    ", ".join(src.name for src, _, _ in identities),
+                    f"这些文件不是同一份公开文件：{desc}；请分别检查",
+                    f"the files are not one disclosure (their {key}s differ: {a} / {b}); check them one at a time")
+
+
 def read(paths, doc_id: str | None = None, keep_going: bool = False, store=None) -> Disclosure:
     """Read one disclosure (a path, or a list of paths that form one disclosure).
 
@@ -87,10 +117,14 @@ def read(paths, doc_id: str | None = None, keep_going: bool = False, store=None)
     paths = [s.path for s in sources]
     doc_id = doc_id or doc_id_for(paths)
     recognised, prose = [], []
+    identities = []
     for src in sources:
         t, p = recognise_tables(src.blocks)
         recognised.extend(t)
         prose.extend(p)
+        if len(sources) > 1:
+            identities.append((src, infer_meta(t, p, {}), len(t)))
+    _one_disclosure(identities)
     tidied = [tidy_table(t, i + 1) for i, t in enumerate(recognised)]
     units: dict = {}
     for tt in tidied:

@@ -101,3 +101,26 @@ def test_one_bad_file_does_not_lose_the_others(tmp_path):
     errors = [line for line in r.stderr.splitlines() if line.startswith("错误 / error")]
     assert len(errors) == 1 and "missing.pdf" in errors[0] and "文件不存在" in errors[0]
     assert (out / "narrative.parquet").exists()  # the readable file was still parsed and written
+
+
+def test_files_of_different_disclosures_are_not_read_as_one(tmp_path, capsys):
+    """Files passed together are one disclosure; files that say otherwise are refused with one line (exit 2) rather
+    than compared with each other: 西南大学 2023 决算 beside 佛山市轨道交通局 2019 决算 once gave 19 errors made of
+    one government's lines against the other's; 国家信访局 and 长沙市信访局 share a year and stage, not a department;
+    a README beside a disclosure has no table, department or year of its own."""
+    pairs = [(CORPUS / "cq-swu-2023-final.pdf", CORPUS / "gd-foshan-metro-2019-final.pdf", "years differ"),
+             (CORPUS / "cn-central-xinfang-2026-budget.pdf", CORPUS / "hn-changsha-xinfang-2026-budget.pdf",
+              "departments differ")]
+    for a, b, why in pairs:
+        assert main(["check", str(a), str(b)]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "不是同一份公开文件" in err[0] and why in err[0]
+    note = tmp_path / "notes.txt"
+    note.write_text(Path(__file__).resolve().parents[1].joinpath("README.md").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    assert main(["check", str(note), str(CORPUS / "cq-swu-2023-final.pdf")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "notes.txt" in err[0] and "not part of this disclosure" in err[0]
+    # the two halves of one disclosure, whose covers print the department's name in two forms, are still one
+    js = sorted(CORPUS.glob("js-provincial-party-office-2017-budget-t*.pdf"))
+    assert main(["check", *map(str, js)]) in (0, 1)
