@@ -95,6 +95,10 @@ def test_build_records_the_broken_file_and_goes_on(built):
     assert " / " in rows[0][3] and broken.name in rows[0][3]  # one bilingual line naming the file
     status = dict(con.execute("SELECT disclosure_id, status FROM disclosures").fetchall())
     assert status == {broken.name: "failed", SEED_TXT.name: "ok", HANGZHOU.name: "ok"}
+    # where each comes from, read from its department's name — never the template family (it once said "sichuan")
+    places = {r[0]: (r[1], r[2]) for r in con.execute("SELECT disclosure_id, city, province FROM disclosures").fetchall()}
+    assert places[SEED_TXT.name] == ("乐山市", "四川省") and places[HANGZHOU.name] == ("杭州市", "浙江省")
+    assert places[broken.name] == (None, None)
 
 
 def test_sql_totals_equal_reading_one_by_one(built):

@@ -308,7 +308,7 @@ def _meta_row(job, d, status, failures, timings, year, stage) -> pd.DataFrame:
         "department_code": m.get("department_code"), "publisher": manifest.get("publisher"),
         "unit_names": json.dumps([u.get("name") for u in units], ensure_ascii=False),
         "family": m.get("family") or manifest.get("family"),
-        "province": manifest.get("province") or manifest.get("family") or m.get("family"),
+        "province": manifest.get("province") or province_of(names),
         "city": manifest.get("city") or city_of(names),
         "year": year, "stage": stage,
         "files": json.dumps([Path(p).name for p in job["paths"]], ensure_ascii=False),
@@ -336,6 +336,18 @@ def _meta_row(job, d, status, failures, timings, year, stage) -> pd.DataFrame:
     df = df.astype({c: "Int64" for c in ints})
     return df.astype({c: "string" for c in df.columns if c not in ints and c not in ("read_seconds",
                                                                                       "check_seconds")})
+
+
+def province_of(names) -> str | None:
+    """The province a department or unit name starts with (reference/regions.csv; 国家信访局 → 中央), or None —
+    never the template family, which says how a disclosure is laid out, not where it is from."""
+    from budgetkit.tidy.meta import region_of
+
+    for n in names:
+        r = region_of(n) if isinstance(n, str) else None
+        if r and r.get("province"):
+            return r["province"]
+    return None
 
 
 def city_of(names) -> str | None:
