@@ -48,3 +48,11 @@ def test_not_evaluated_is_reported_with_a_reason():
     ne = [x for x in f if x.status == "not_evaluated"]
     b05 = next(x for x in ne if x.rule == "B05")
     assert "绩效目标表" in b05.message and b05.severity == "info"
+
+
+def test_income_equals_expenditure_on_a_summary_closing_with_heji():
+    # 西南大学 2023 决算 高等学校收支决算总表: both panels close with "合计 569,496.54" (no 总计 row); W04 once said it
+    # could find no totals
+    f = budgetkit.check(load(CORPUS / "cq-swu-2023-final.pdf"))
+    assert f.evaluated["W04"] == 1
+    assert not [x for x in f if x.rule == "W04"]
