@@ -234,6 +234,9 @@ def test_query_formats_keep_decimals_exact(built):
     assert out.returncode == 0 and Decimal(out.stdout.splitlines()[1]) == want
     out = _run("query", store, sql, "--format", "json")
     assert Decimal(json.loads(out.stdout)[0]["total"]) == want
+    # the terminal shows what a person reads: separators, significant digits, blanks for missing values
+    out = _run("query", store, sql + " UNION ALL SELECT NULL")
+    assert f"{want:,.2f}" in out.stdout and "NaN" not in out.stdout and "<NA>" not in out.stdout
     bad = _run("query", store, "SELECT nope FROM amounts")
     assert bad.returncode == 2 and "错误 / error" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
 

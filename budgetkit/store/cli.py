@@ -101,7 +101,25 @@ def _query(args) -> int:
     else:
         import pandas as pd
 
+        shown = pd.DataFrame({c: [_shown(v) for v in df[c]] for c in df.columns}, columns=df.columns)
         with pd.option_context("display.max_rows", 200, "display.max_columns", 50, "display.width", 200,
                                "display.max_colwidth", 60):
-            sys.stdout.write(df.to_string(index=False) + "\n")
+            sys.stdout.write(shown.to_string(index=False) + "\n")
     return 0
+
+
+def _shown(v) -> str:
+    """A cell as a person reads it in the terminal: a decimal with thousands separators and its significant
+    digits (two at least: 509.200000 → 509.20), a missing value blank.  CSV and JSON keep the exact values."""
+    from decimal import Decimal
+
+    import pandas as pd
+
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, Decimal):
+        if not v.is_finite():
+            return str(v)
+        places = min(6, max(2, -v.normalize().as_tuple().exponent))
+        return f"{v:,.{places}f}"
+    return str(v)
