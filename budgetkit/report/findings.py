@@ -102,6 +102,19 @@ def coverage_line(f: Findings) -> str | None:
     return line + (f"；未核对主因 / main reasons: {why}" if why else "")
 
 
+def rules_line(f: Findings) -> str | None:
+    """Which rules ran: checked (and how many of them found nothing), and which were not evaluated — so that a
+    short report is not read as "everything was checked and passed"."""
+    failing = {x.rule for x in f if x.status in ("fail", "review")}
+    not_run = sorted({x.rule for x in f if x.status == "not_evaluated"})
+    checked = sorted(r for r, n in (f.evaluated or {}).items() if n and r not in not_run)
+    if not checked and not not_run:
+        return None
+    clean = [r for r in checked if r not in failing]
+    return (f"规则 / rules: 已核对 {len(checked)} 条 / checked, 其中无问题 {len(clean)} 条 / with nothing found; "
+            f"未评估 {len(not_run)} 条 / not evaluated" + (f"（{', '.join(not_run)}）" if not_run else ""))
+
+
 def _by_family(f: Findings):
     """Yield (heading or None, finding): the family's bilingual heading before its first finding."""
     fam = None
@@ -114,12 +127,26 @@ def _by_family(f: Findings):
 
 
 def to_text(f: Findings, max_locations: int = 4) -> str:
-    lines = [_header(f)] + [x for x in [coverage_line(f)] if x] \
-        + [f"警告 / warning: {w}" for w in (_warnings(f) or [])] + [""]
-    for heading, x in _by_family(f):
+    lines = [_header(f)] + [x for x in [coverage_line(f), rules_line(f)] if x] \
+        + [f"警告 / warning: {w}" for w in (_warnings(f) or [])] + [f"说明 / legend: {LEGEND[0]}", f"    {LEGEND[1]}", ""]
+    items = list(_by_family(f))
+    for k, (heading, x) in enumerate(items):
         if heading:
             lines.append(f"== {heading[0]} / {heading[1]} ==")
         sev = SEVERITY_NAMES[x.severity][0]
+        if x.status == "not_evaluated" and not x.locations:
+            # rules not evaluated for the same reason: one line naming them all
+            prev = items[k - 1][1] if k else None
+            if prev is not None and not items[k][0] and prev.status == "not_evaluated" and prev.message == x.message:
+                continue
+            same = [x.rule]
+            for h2, y in items[k + 1:]:
+                if h2 or y.status != "not_evaluated" or y.message != x.message or y.locations:
+                    break
+                same.append(y.rule)
+            lines.append(f"[{', '.join(same)} {sev}/{x.severity} {STATUS_NAMES[x.status][0]}] {x.message}")
+            lines.append(f"    {x.message_en}")
+            continue
         lines.append(f"[{x.rule} {sev}/{x.severity} {STATUS_NAMES[x.status][0]}] {x.message}")
         lines.append(f"    {x.message_en}")
         for loc in x.locations[:max_locations]:
