@@ -333,3 +333,14 @@ def test_total_column_named_this_years_spending_and_chart_legends():
     g = budgetkit.check(load(CORPUS / "cq-swu-2023-budget.pdf"))
     assert not any("9.02%" in u["quote"] for u in g.statement_coverage["unchecked"])
     assert g.statement_coverage["coverage"] >= 0.9
+
+
+def test_this_years_figure_stated_twice_the_percentage_follows_the_other():
+    # 万里街道 2024 p9 item 31: "“…住房公积金（项）”350.35万元，主要用于住房公积金。" "2023年当年预算执行数为348.52万元，
+    # 2024年预算安排352.67万元，比2023年预算执行数增加0.53%。" — (350.35 − 348.52) ÷ 348.52 = 0.53% (the table prints
+    # 3,503,499元 = 350.35万元); 352.67 is the figure that disagrees, not the percentage (hand audit; it once said the
+    # percentage should be 1.19%)
+    f = budgetkit.check(load(CORPUS / "sh-putuo-wanli-street-2024-budget.pdf"))
+    (x,) = [x for x in f if x.locations and x.locations[0].get("page") == 9 and "352.67" in x.message]
+    assert (x.rule, x.status, x.expected, x.actual) == ("N01", "review", D("350.35"), D("352.67"))
+    assert not [y for y in f if y.rule == "N03" and "0.53%" in y.message]

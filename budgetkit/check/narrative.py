@@ -1195,6 +1195,41 @@ def _one_change(L, R, s, c, money, prev, guesses: list[str] | None = None) -> in
     return 0
 
 
+def _other_current(L, R, s, c, stated, base, h_base, unit, hp, guesses) -> bool:
+    """"住房公积金（项）”350.35万元，…2023年当年预算执行数为348.52万元，2024年预算安排352.67万元，比2023年预算执行数增加
+    0.53%": the sentence states this year's figure twice, differently, and the percentage follows from the other one
+    ((350.35 − 348.52) ÷ 348.52 = 0.53%).  The wrong figure is the current one the change was read with, not the
+    percentage: say so (review — which of the two is meant is a reading)."""
+    cur = c.current
+    if cur is None or base == 0:
+        return False
+    per = YUAN_PER_UNIT.get(unit) or YUAN_PER_UNIT[cur.unit]
+    # earlier figures of the sentence, or the one figure of the sentence right before (the item's headline)
+    before = [m for m in s.mentions if m is not cur and m.role == "amount" and m.start < cur.start]
+    prev = next((x for x in L.statements if x.no == s.no - 1 and x.text == s.before), None)
+    if prev is not None and len([m for m in prev.mentions if m.role == "amount"]) == 1:
+        before += [m for m in prev.mentions if m.role == "amount"]
+    for m in before:
+        if not m.value:
+            continue
+        other = m.value * YUAN_PER_UNIT[m.unit] / per
+        if other == base or other == cur.value * YUAN_PER_UNIT[cur.unit] / per:
+            continue
+        bounds = _change_pct_bounds(other - base, half_unit(printed_decimals(m.value)) + h_base, base, h_base)
+        if bounds is None or not (bounds[0] - hp <= stated <= bounds[1] + hp):
+            continue
+        _mark(L, s, R.add(Finding(
+            "N01", "review",
+            f"说明两处本年数不同：{m.raw}与{cur.raw}；「{c.raw}」按 {m.raw} 计算相符，{cur.raw}与之不一致",
+            f"the text states this year's figure twice, {m.raw} and {cur.raw}; '{c.raw}' follows from {m.raw}, "
+            f"so {cur.raw} is the figure that disagrees",
+            expected=m.value, actual=cur.value, unit=cur.unit,
+            locations=[_loc(s)] + ([_loc(prev)] if prev is not None and m in prev.mentions else []),
+            guesses=guesses + ["前一金额按本年数读取 / the earlier figure is read as this year's"])))
+        return True
+    return False
+
+
 def _pct_check(L, R, s, c, stated, diff, h_diff, base, h_base, unit, prev, guesses) -> int:
     """The stated percentage against diff ÷ base, with the rounding both printed figures carry."""
     hp = half_unit(printed_decimals(c.delta))
@@ -1208,6 +1243,8 @@ def _pct_check(L, R, s, c, stated, diff, h_diff, base, h_base, unit, prev, guess
         _mark(L, s)
         return 1
     computed = (diff / base * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    if _other_current(L, R, s, c, stated, base, h_base, unit, hp, guesses):
+        return 1
     if computed != 0 and stated != 0 and (computed > 0) != (stated > 0) and abs(abs(computed) - abs(stated)) <= \
             (hi - lo) / 2 + hp:
         _mark(L, s, R.add(Finding(
