@@ -161,7 +161,9 @@ def to_text(f: Findings, max_locations: int = 4) -> str:
 def to_markdown(f: Findings) -> str:
     """Markdown whose document text is escaped (no raw HTML, no links): safe to render and open."""
     cov = coverage_line(f)
-    out = ["# 核对结果 / Reconciliation findings", "", md(_header(f)), ""] + ([md(cov), ""] if cov else []) + [
+    rules = rules_line(f)
+    out = ["# 核对结果 / Reconciliation findings", "", md(_header(f)), ""] + ([md(cov), ""] if cov else []) \
+        + ([md(rules), ""] if rules else []) + [
            f"> {md(LEGEND[0])}  ",
            f"> _{md(LEGEND[1])}_", ""]
     for heading, x in _by_family(f):
@@ -203,6 +205,7 @@ def to_html(f: Findings) -> str:
              f"<h1>核对结果 / Reconciliation findings</h1>",
              f"<p>{e(_header(f))}</p>",
              f"<p class='en'>{e(coverage_line(f) or '')}</p>",
+             f"<p class='en'>{e(rules_line(f) or '')}</p>",
              f"<p class='en'>{e(LEGEND[0])}<br>{e(LEGEND[1])}</p>",
              "".join(f"<p class='warn'>警告 / warning: {e(w)}</p>" for w in (_warnings(f) or [])),
              "<table class='summary'><tr>"

@@ -20,6 +20,6 @@ def md(text) -> str:
         return ""
     s = str(text).replace("\r", " ").replace("\n", " ")
     s = _MD_SPECIAL.sub(r"\\\1", s)            # Markdown syntax → literal characters
-    s = html.escape(s, quote=True)             # raw HTML → text (& < > " ')
+    s = html.escape(s, quote=False)            # raw HTML → text (& < >); quotes stay (no attribute to close)
     s = s.replace("\\&lt;", "&lt;").replace("\\&gt;", "&gt;")
     return _SCHEME.sub(lambda m: m.group(1) + "&#58;", s)  # no URL scheme a renderer could autolink
