@@ -56,3 +56,21 @@ def test_income_equals_expenditure_on_a_summary_closing_with_heji():
     f = budgetkit.check(load(CORPUS / "cq-swu-2023-final.pdf"))
     assert f.evaluated["W04"] == 1
     assert not [x for x in f if x.rule == "W04"]
+
+
+def test_income_equals_expenditure_on_jiangsu_summaries_closing_with_shouru_heji():
+    # 江苏省委办公厅 2018 收支预算总表 and 财政拨款收支预算总表 close with "收入合计 24,458.43 … 支出合计 24,458.43" (the
+    # table's last row; 当年收入小计 above it): W04 once said it found no totals
+    f = budgetkit.check(load(jiangsu(2018)))
+    assert f.evaluated["W04"] == 2 and not [x for x in f if x.rule == "W04"]
+
+
+def test_project_list_group_rows_are_not_projects_without_targets():
+    # 西安市财政局 2026 部门综合预算专项业务经费支出表 lists units and categories above their projects: "西安市财政投资评审中心"
+    # (a unit) and "购买服务（审计、绩效、ppp项目评价）" 500.77万 = 财政检查 188.70 + 绩效管理 312.07 are group rows, not
+    # projects that lack targets (a new user's audit counted about 18 such rows)
+    f = budgetkit.check(load(CORPUS / "sx-xian-finance-2026-budget.pdf"))
+    lacking = [x.message for x in f if x.rule == "B05" and "没有绩效目标" in x.message]
+    assert lacking and not [m for m in lacking if "西安市财政投资评审中心" in m or "购买服务（审计" in m
+                            or "「西安市财政局」" in m]
+    assert all(x.status == "review" for x in f if x.rule == "B05" and "没有绩效目标" in x.message)

@@ -239,6 +239,35 @@ def _norm_name(s: str) -> str:
     return re.sub(r"[\s\-－—_“”\"（）()]", "", _PROJECT_CODE.sub("", s or ""))
 
 
+def _group_rows(rows: pd.DataFrame) -> pd.Series:
+    """Rows of a project list that head a group, not a project: a unit's row (西安市财政投资评审中心) or a category
+    whose amount is the sum of two or more rows right below it (通用项目, 专用项目)."""
+    from budgetkit.tidy.meta import is_org_name
+
+    out = pd.Series(False, index=rows.index)
+    for _, t in rows.groupby("table_index", sort=False):
+        t = t.sort_values("row_no")
+        amounts = [r if present(r) else Decimal(0) for r in t["amount_yuan"]]
+        idxs = list(t.index)
+        for idx, label in zip(idxs, t["row_label"].fillna("")):
+            out[idx] = is_org_name(label)
+        for _ in range(3):  # groups inside groups: an inner group's rows count once, through its projects
+            for i, idx in enumerate(idxs):
+                if out[idx] or amounts[i] == 0:
+                    continue
+                run, n = Decimal(0), 0
+                for k in range(i + 1, len(amounts)):
+                    if out[idxs[k]]:
+                        continue
+                    run, n = run + amounts[k], n + 1
+                    if run == amounts[i] and n >= 2:
+                        out[idx] = True
+                        break
+                    if run > amounts[i] > 0:
+                        break
+    return out
+
+
 def targets_vs_projects(L: Ledger, R: Recorder) -> None:
     """B05: every project's budget in the performance-target tables equals the project table.
 
@@ -257,7 +286,7 @@ def targets_vs_projects(L: Ledger, R: Recorder) -> None:
                    & (p_rows["row_label"].fillna("").str.len() >= 2)]
     p_items = p_rows[p_rows["eff_code"].notna() & (p_rows["code_level"] == "项")]
     if p_items.empty:
-        p_items = named
+        p_items = named[~_group_rows(named)]
     if p_items.empty:
         R.not_evaluated("B05", "项目支出表未列出项目名称", "the project tables list no projects by name")
         return

@@ -217,7 +217,8 @@ def income_equals_expenditure(L: Ledger, R: Recorder) -> None:
     # 收入总计 = 支出总计 always holds; 本年收入 = 本年支出 only where nothing is carried over
     # (a 决算, or a budget with 上年结转 / 结转下年, legitimately differs by the balances)
     # (a 高等学校收支决算总表 ends both panels with 合计: the last such row, income panel against expenditure panel)
-    pairs = [("收入总计", "支出总计"), ("总计", "总计"), ("合计", "合计")]
+    # (收入合计 / 支出合计 count only as the table's last row: elsewhere they may be this year's subtotals)
+    pairs = [("收入总计", "支出总计"), ("总计", "总计"), ("合计", "合计"), ("收入合计", "支出合计")]
     for t in tables:
         rows = L.table_rows(t.index)
         carry = rows[rows["label"].str.contains("结转|结余|年初|年末", regex=True)
@@ -226,6 +227,9 @@ def income_equals_expenditure(L: Ledger, R: Recorder) -> None:
         for inc, exp in pairs + (this_year if L.d.meta.get("stage") == "预算" and carry.empty else []):
             a = rows[rows["label"] == inc]
             b = rows[rows["label"] == exp]
+            if inc == "收入合计":
+                last = rows["row_no"].max()
+                a, b = a[a["row_no"] == last], b[b["row_no"] == last]
             if inc == exp:  # one 总计 row per panel: the income panel's and the expenditure panel's
                 a = a[a["column_label"].str.contains("收入") & ~a["column_label"].str.contains("支出")]
                 b = b[b["column_label"].str.contains("支出")]
