@@ -285,8 +285,10 @@ def targets_vs_projects(L: Ledger, R: Recorder) -> None:
                    & p_rows["eff_code"].isna() & ~p_rows["row_label"].fillna("").str.match(_UNIT_ROW)
                    & (p_rows["row_label"].fillna("").str.len() >= 2)]
     p_items = p_rows[p_rows["eff_code"].notna() & (p_rows["code_level"] == "项")]
+    groups: set = set()
     if p_items.empty:
-        p_items = named[~_group_rows(named)]
+        p_items = named
+        groups = {_norm_name(x) for x in named.loc[_group_rows(named), "row_label"]}
     if p_items.empty:
         R.not_evaluated("B05", "项目支出表未列出项目名称", "the project tables list no projects by name")
         return
@@ -322,7 +324,7 @@ def targets_vs_projects(L: Ledger, R: Recorder) -> None:
                   [loc, L.location(p)])
     names = {_norm_name(x) for x in firsts["project_name"]}
     for name, p in projects.items():
-        if name not in names:
+        if name not in names and name not in groups:  # a unit's or category's row heads projects, it is none
             # many templates publish targets for key projects only: a gap is for a reader to judge
             R.add(Finding("B05", "fail", f"项目支出表中的项目「{p['row_label']}」没有绩效目标",
                           f"project '{p['row_label']}' has no performance target",
