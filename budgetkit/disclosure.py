@@ -27,11 +27,15 @@ class PrintedTable:
     row_pages: list = field(default_factory=list)  # the page of each body row (frame row 1 is row_pages[0])
     guess_pages: dict = field(default_factory=dict)  # a guess that concerns only some pages → those pages
 
-    def guesses_at(self, page) -> list:
+    def guesses_at(self, page, units: bool = True) -> list:
         """The guesses a cell printed on ``page`` rests on: a page joined by layout concerns its own rows, not the
-        rows printed under the table's title (an unknown page: every guess)."""
+        rows printed under the table's title (an unknown page: every guess).  ``units=False`` leaves out a unit
+        carried over, which matters only to a figure."""
+        from budgetkit.recognise.tables import UNIT_GUESS
+
         return [g for g in self.guesses
-                if page is None or g not in self.guess_pages or page in self.guess_pages[g]]
+                if (page is None or g not in self.guess_pages or page in self.guess_pages[g])
+                and (units or not g.startswith(UNIT_GUESS))]
 
     @property
     def kind_label(self) -> str:

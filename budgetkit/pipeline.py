@@ -59,7 +59,7 @@ def _one_disclosure(identities: list) -> None:
     known = [(src, m) for src, m, _ in identities if m.get("year") or m.get("stage") or m.get("department")]
     for key, same in (("year", lambda x, y: x == y), ("stage", lambda x, y: x == y), ("department", _same_body)):
         vals = [(src, m.get(key)) for src, m in known if m.get(key)]
-        for (sa, a), (sb, b) in zip(vals, vals[1:]):
+        for (_, a), (_, b) in zip(vals, vals[1:]):
             if not same(a, b):
                 desc = "、".join(f"{src.name}（{m.get('department') or '?'} {m.get('year') or '?'}年{m.get('stage') or ''}）"
                                 for src, m in known)

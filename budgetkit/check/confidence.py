@@ -8,8 +8,6 @@ looks at the page before quoting it.
 """
 from __future__ import annotations
 
-from budgetkit.recognise.tables import UNIT_GUESS
-
 # rule families that judge a table as a whole (its parts against its totals, its rows present)
 WHOLE_TABLE = frozenset({"within", "completeness"})
 
@@ -33,8 +31,7 @@ def rest_on_guesses(disclosure, findings) -> None:
             figures = f.expected is not None or f.actual is not None
             for t in tables:
                 # a table's own sums rest on every page of it; a cell elsewhere only on the guesses of its page
-                own = getattr(t, "guesses", []) if f.family in WHOLE_TABLE or not hasattr(t, "guesses_at") \
-                    else t.guesses_at(loc.get("page"))
-                guesses += [g for g in own if g not in guesses and (figures or not g.startswith(UNIT_GUESS))]
+                page = None if f.family in WHOLE_TABLE else loc.get("page")
+                guesses += [g for g in t.guesses_at(page, units=figures) if g not in guesses]
         if guesses:
             f.rests_on(guesses)

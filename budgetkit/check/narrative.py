@@ -718,12 +718,17 @@ def _share(L, R, facts, s, amounts, k, m) -> None:
                       locations=[_loc(s)]))
 
 
+def _earlier(L: Ledger, s: Sentence, back: int) -> list:
+    """The sentences of ``s``'s section at most ``back`` sentences before it, the nearest first."""
+    return [x for x in reversed(L.statements) if s.no - back <= x.no < s.no and x.section == s.section]
+
+
 def _stated_before(L: Ledger, s: Sentence, of: str, back: int = 3):
     """The amount a sentence of the same section stated at most ``back`` sentences before, under the name a share
     is taken of (its subject ends with that name once the unit's name, year and 总额 are set aside), the nearest."""
     if len(of) < 2:
         return None
-    for x in reversed([x for x in L.statements if s.no - back <= x.no < s.no and x.section == s.section]):
+    for x in _earlier(L, s, back):
         for mm in reversed(x.mentions):
             if mm.role != "amount" or not mm.value:
                 continue
@@ -1268,7 +1273,7 @@ _SPENT_WORDS = re.compile(r"实际|支出|决算|执行|完成|金额|数$")
 def _budget_before(L: Ledger, s: Sentence, back: int = 2):
     """"截至12月31日，项目全年预算数为1018.55万元…" "项目实际支出760.53万元，预算执行率74.67%": the budget a
     rate is taken of, stated in a sentence of the same section just before (the nearest)."""
-    for x in reversed([x for x in L.statements if s.no - back <= x.no < s.no and x.section == s.section]):
+    for x in _earlier(L, s, back):
         for mm in x.mentions:
             if mm.role == "amount" and mm.value and _BUDGETED.search(mm.context) and not _SPENT.search(mm.context):
                 return mm

@@ -126,28 +126,29 @@ def _by_family(f: Findings):
         yield heading, x
 
 
+def _runs_not_evaluated(f: Findings):
+    """(heading, finding, rules): rules of one family not evaluated for the same reason, one after the other,
+    become one entry naming them all (P01, P02 … 未评估：没有可读的项目绩效目标表)."""
+    runs: list = []
+    for heading, x in _by_family(f):
+        last = runs[-1][1] if runs else None
+        alone = x.status == "not_evaluated" and not x.locations
+        if alone and not heading and last is not None and last.status == "not_evaluated" and not last.locations \
+                and last.message == x.message:
+            runs[-1][2].append(x.rule)
+            continue
+        runs.append((heading, x, [x.rule]))
+    return runs
+
+
 def to_text(f: Findings, max_locations: int = 4) -> str:
     lines = [_header(f)] + [x for x in [coverage_line(f), rules_line(f)] if x] \
         + [f"警告 / warning: {w}" for w in (_warnings(f) or [])] + [f"说明 / legend: {LEGEND[0]}", f"    {LEGEND[1]}", ""]
-    items = list(_by_family(f))
-    for k, (heading, x) in enumerate(items):
+    for heading, x, rules in _runs_not_evaluated(f):
         if heading:
             lines.append(f"== {heading[0]} / {heading[1]} ==")
         sev = SEVERITY_NAMES[x.severity][0]
-        if x.status == "not_evaluated" and not x.locations:
-            # rules not evaluated for the same reason: one line naming them all
-            prev = items[k - 1][1] if k else None
-            if prev is not None and not items[k][0] and prev.status == "not_evaluated" and prev.message == x.message:
-                continue
-            same = [x.rule]
-            for h2, y in items[k + 1:]:
-                if h2 or y.status != "not_evaluated" or y.message != x.message or y.locations:
-                    break
-                same.append(y.rule)
-            lines.append(f"[{', '.join(same)} {sev}/{x.severity} {STATUS_NAMES[x.status][0]}] {x.message}")
-            lines.append(f"    {x.message_en}")
-            continue
-        lines.append(f"[{x.rule} {sev}/{x.severity} {STATUS_NAMES[x.status][0]}] {x.message}")
+        lines.append(f"[{', '.join(rules)} {sev}/{x.severity} {STATUS_NAMES[x.status][0]}] {x.message}")
         lines.append(f"    {x.message_en}")
         for loc in x.locations[:max_locations]:
             lines.append(f"    · {_where(loc)}")

@@ -24,7 +24,6 @@ import pandas as pd
 
 from budgetkit.money import DECIMAL_DTYPE, decimal_series, find_unit, parse_amount
 from budgetkit.reference import load_csv
-from budgetkit.recognise.tables import UNIT_GUESS
 
 COLUMNS = ["doc_id", "source", "file", "table_index", "table_title", "page", "row_no", "unit_code", "unit_name",
            "project_no", "project_code", "project_name", "budget", "budget_unit", "goal", "level1", "level2", "level3", "operator",
@@ -171,15 +170,6 @@ def _split_value(value: str) -> tuple[str | None, str, str | None]:
     if n and not re.search(r"[\d.前后底内止以]", n.group(2) or ""):
         return op, n.group(1), n.group(2) or None
     return op, rest.strip() if op else value, None
-
-
-def _joined_by_guess(table, page) -> bool:
-    """The page reached this table by a guess (its structure, its unit …) that concerns that page."""
-    if table is None:
-        return False
-    at = getattr(table, "guesses_at", None)
-    guesses = at(page) if at else getattr(table, "guesses", None) or []
-    return any(not g.startswith(UNIT_GUESS) for g in guesses)
 
 
 class _Reader:
@@ -336,7 +326,7 @@ class _Reader:
             elif page != self.project_page:
                 # a merged project cell running over a page break of one table read with certainty is the
                 # same project; only a page joined by guess makes the carried project a guess (on that page)
-                self.carried_page = _joined_by_guess(where.get("table"), page)
+                self.carried_page = bool(where["table"].guesses_at(page, units=False))
         if not get.get("project"):
             self.repeats = 0
         self.prev_project_cell = get.get("project", "")
