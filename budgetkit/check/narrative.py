@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -43,6 +43,9 @@ class Facts:
     def __init__(self, L: Ledger):
         self.L = L
         self.named: dict[str, Fact] = {}
+        # last year's figures where a table prints them beside this year's (a budget's 三公 table with
+        # "2025年预算数" columns): the base a stated change is taken from
+        self.prior: dict[str, Fact] = {}
         a = L.a
         self._first("income_total", "income_expenditure_summary", labels=("收入总计", "本年收入合计", "收入合计"))
         self._first("expenditure_total", "income_expenditure_summary", labels=("支出总计", "本年支出合计", "支出合计"))
@@ -98,9 +101,10 @@ class Facts:
                 rows = totals[(totals["table_kind"] == kind)]
                 fact.alts |= set(rows["amount_yuan"])  # 本年收入合计 or 收入总计: both are "the budget"
 
-    def _set(self, key, rows):
-        if not rows.empty and key not in self.named:
-            self.named[key] = Fact(rows["amount_yuan"].iloc[0], rows.iloc[:1], key)
+    def _set(self, key, rows, into: dict | None = None):
+        into = self.named if into is None else into
+        if not rows.empty and key not in into:
+            into[key] = Fact(rows["amount_yuan"].iloc[0], rows.iloc[:1], key)
 
     def _first(self, key, kind, labels=(), total=False):
         for t in self.L.tables(kind):
@@ -199,12 +203,19 @@ class Facts:
             if year and (row_years == str(year)).any():
                 first = tr[row_years == str(year)]  # rows 2025年 | 2026年 | 增减变化金额: this year's row
             years = first["column_label"].str.extract(r"((?:19|20)\d{2})年", expand=False)
+            prior = first.iloc[0:0]
+            if year and (row_years == str(int(year) - 1)).any():
+                prior = tr[row_years == str(int(year) - 1)]
             if years.notna().any() and year:
                 # a table printing last year's and this year's 三公 side by side: this year's columns
                 mine = first[years == str(year)]
+                prior = first[years == str(int(year) - 1)] if not mine.empty else prior
                 first = mine if not mine.empty else first[years == years.dropna().max()]
             elif first["column_label"].str.contains("上年").any():
+                prior = first[first["column_label"].str.contains("上年")]
                 first = first[~first["column_label"].str.contains("上年")]  # 上年 | 本年 groups
+            if self.L.d.meta.get("stage") == "预算" and not prior.empty:
+                self._three_columns(prior, self.prior)
             # a 决算's 三公 table prints 预算数 beside 决算数: the text's figures are the outturn
             stage = self.L.d.meta.get("stage")
             outturn = first["column_label"].str.contains("决算|实际|执行")
@@ -212,34 +223,38 @@ class Facts:
                 first = first[outturn]
             elif stage == "预算" and outturn.any() and (~outturn).any():
                 first = first[~outturn]
-            fund = first["column_label"].str.extract(r"/(一般公共预算|政府性基金预算|国有资本经营预算)$", expand=False)
-            if fund.notna().all() and (fund == "一般公共预算").any():
-                # each cost split by fund (…/一般公共预算, …/政府性基金预算): “三公” are general-budget money
-                first = first[fund == "一般公共预算"]
-                cols = first["column_label"].str.replace(r"/一般公共预算$", "", regex=True)
-            else:
-                cols = first["column_label"]
-            last = cols.str.split("/").str[-1]
-            # a 合计 beside “三公”经费/小计 may add 会议费 and 培训费: 总计 stands for the 三公 only without one
-            named_total = cols.str.contains("三公|当年财政拨款") & cols.str.endswith(("合计", "小计")) & \
-                ~cols.str.contains("公务用车")
-            pick = {
-                "three_total": named_total if named_total.any() else cols.isin(["总计"]),
-                "three_abroad": cols.str.contains("出国"),
-                "three_reception": cols.str.contains("接待"),
-                "three_vehicle": cols.str.contains("公务用车") & (cols.str.endswith(("小计", "运行费", "维护费"))
-                                                               & ~cols.str.contains("/运行|/购置")),
-                "three_vehicle_purchase": last.str.contains("购置费") & ~last.str.contains("运行"),
-                "three_vehicle_operation": last.str.contains("运行") & ~last.str.contains("购置")
-                & ~last.str.contains("机关运行"),
-                "operating_costs": cols.str.contains("机关运行经费"),
-                "meeting_costs": last.str.contains("会议费"),
-                "training_costs": last.str.contains("培训费"),
-            }
-            for key, mask in pick.items():
-                self._set(key, first[mask])
-            if "three_total" not in self.named:
-                self._set("three_total", first[cols.str.split("/").str[-1].isin(["合计"])])
+            self._three_columns(first, self.named)
+
+    def _three_columns(self, first, into: dict) -> None:
+        """The 三公 figures of one year's columns (one row of a table printing a cost per column)."""
+        fund = first["column_label"].str.extract(r"/(一般公共预算|政府性基金预算|国有资本经营预算)$", expand=False)
+        if fund.notna().all() and (fund == "一般公共预算").any():
+            # each cost split by fund (…/一般公共预算, …/政府性基金预算): “三公” are general-budget money
+            first = first[fund == "一般公共预算"]
+            cols = first["column_label"].str.replace(r"/一般公共预算$", "", regex=True)
+        else:
+            cols = first["column_label"]
+        last = cols.str.split("/").str[-1]
+        # a 合计 beside “三公”经费/小计 may add 会议费 and 培训费: 总计 stands for the 三公 only without one
+        named_total = cols.str.contains("三公|当年财政拨款") & cols.str.endswith(("合计", "小计")) & \
+            ~cols.str.contains("公务用车")
+        pick = {
+            "three_total": named_total if named_total.any() else cols.isin(["总计"]),
+            "three_abroad": cols.str.contains("出国"),
+            "three_reception": cols.str.contains("接待"),
+            "three_vehicle": cols.str.contains("公务用车") & (cols.str.endswith(("小计", "运行费", "维护费"))
+                                                           & ~cols.str.contains("/运行|/购置")),
+            "three_vehicle_purchase": last.str.contains("购置费") & ~last.str.contains("运行"),
+            "three_vehicle_operation": last.str.contains("运行") & ~last.str.contains("购置")
+            & ~last.str.contains("机关运行"),
+            "operating_costs": cols.str.contains("机关运行经费"),
+            "meeting_costs": last.str.contains("会议费"),
+            "training_costs": last.str.contains("培训费"),
+        }
+        for key, mask in pick.items():
+            self._set(key, first[mask], into)
+        if "three_total" not in into:
+            self._set("three_total", first[cols.str.split("/").str[-1].isin(["合计"])], into)
 
     # --- items by name -------------------------------------------------
     def item(self, name: str) -> Fact | None:
@@ -987,6 +1002,15 @@ def stated_changes(L: Ledger, R: Recorder) -> None:
             by_change.setdefault(c.start, []).append(c)
         for group in by_change.values():
             money = next((c for c in group if c.delta_unit in YUAN_PER_UNIT), None)
+            against = _against_each_other(group, money)
+            if against is not None:
+                n += 1
+                R.evaluated["N09"] += 1
+                _mark(L, s, R.add(Finding(
+                    "N09", "fail", f"说明称「{against.raw}」：增减额与百分比的方向词相反",
+                    f"the text says '{against.raw}': the change and its percentage go opposite ways",
+                    locations=[_loc(s)])))
+                group = [money]
             for c in group:
                 n += _one_change(L, R, s, c, money, prev)
         for c in s.changes:
@@ -998,6 +1022,18 @@ def stated_changes(L: Ledger, R: Recorder) -> None:
         R.not_evaluated("N03", "说明中没有可复算的增减表述", "the text states no change that can be recomputed")
     if year:
         _years(L, R, int(year))
+
+
+def _against_each_other(group: list, money):
+    """"比上年增加22.65万元，下降53.3%": one change stated with two direction words of opposite sign — whatever the
+    base, one of them is wrong (the percentage read right after its amount, as one change)."""
+    if money is None or not money.delta:
+        return None
+    for c in group:
+        if c is not money and c.delta_unit == "%" and c.delta and c.direction != "持平" and money.direction != "持平" \
+                and _sign(c.direction) != _sign(money.direction):
+            return c
+    return None
 
 
 _DELTA_SUBJECT = re.compile(r"^(?P<what>.+?)(?:较上年|比上年|较去年|比去年)?(?:各)?(?P<dir>增加|减少|增长|下降|上升|降低)(?:了)?$")
@@ -1101,6 +1137,44 @@ def _current_from_tables(L: Ledger, s: Sentence, c, clause: str | None = None, s
     return Mention(value, unit, f"{fmt(value, unit)}{unit}", c.start, c.start, clause)
 
 
+_OUTTURN_WORDS = re.compile(r"执行|决算|实际")
+
+
+def _against_prior(L: Ledger, R: Recorder, s: Sentence, c, cur) -> bool:
+    """"公务用车运行维护费200.00万元，较2025年减少2.48万元" with a 三公 table printing 2025年预算数 beside 2026年:
+    the stated change against the table's two years (its own figures: the text's current figure is N01's)."""
+    f = _facts(L)
+    key = _resolve_phrase(cur.subject or "") if f.prior else None
+    now, before = (f.named.get(key), f.prior.get(key)) if key else (None, None)
+    year = L.d.meta.get("year")
+    if now is None or before is None or (c.year and year and c.year != int(year) - 1):
+        return False
+    column = str(before.rows["column_label"].iloc[0]) + str(before.rows["label"].iloc[0])
+    if bool(_OUTTURN_WORDS.search(c.raw)) != bool(_OUTTURN_WORDS.search(column)):
+        return False  # "比2025年执行数" against a column of 2025's budget: another base
+    per = YUAN_PER_UNIT[c.delta_unit]
+    stated = _sign(c.direction) * c.delta
+    got = (now.value_yuan - before.value_yuan) / per
+    tol = half_unit(printed_decimals(c.delta)) + sum(
+        to_yuan(half_unit(x.decimals), x.unit) / per for x in (now, before)
+        if x.decimals is not None and not pd.isna(x.decimals))
+    R.passed("N03")
+    if abs(got - stated) <= tol:
+        _mark(L, s)
+        return True
+    guesses = [] if year and str(int(year) - 1) in column else [
+        f"上年数取自表格的「{column}」/ last year's figure is the table's '{column}'"]
+    _mark(L, s, R.add(Finding(
+        "N03", "fail", f"说明称「{c.raw}」，表格中{int(year) - 1 if year else '上'}年为 {fmt(before.value_yuan / per, c.delta_unit)}、"
+        f"本年为 {fmt(now.value_yuan / per, c.delta_unit)}，增减应为 {fmt(got, c.delta_unit)}{c.delta_unit}",
+        f"the text says '{c.raw}'; the table prints {before.value_yuan / per} last year and "
+        f"{now.value_yuan / per} this year: a change of {got} {c.delta_unit}",
+        expected=got, actual=stated, unit=c.delta_unit, tolerance=tol,
+        locations=[_loc(s)] + [L.location(r) for _, r in pd.concat([before.rows, now.rows]).iterrows()],
+        guesses=guesses)))
+    return True
+
+
 def _one_change(L, R, s, c, money, prev, guesses: list[str] | None = None) -> int:
     cur = c.current
     from_tables = list(guesses or [])
@@ -1129,6 +1203,8 @@ def _one_change(L, R, s, c, money, prev, guesses: list[str] | None = None) -> in
                     f"the text says {cur.raw} and '{c.raw}': a figure of 0 cannot have increased",
                     expected=Decimal(0), actual=c.delta, unit=c.delta_unit, locations=[_loc(s)])))
                 return 1
+            if _against_prior(L, R, s, c, cur):
+                return 1
             _why(L, s, "增减额没有基数，无法复算", "a change amount with no base to recompute from")
             return 0
         if c.delta_unit == "%" and money is not None and money.delta is not None:
@@ -1141,8 +1217,11 @@ def _one_change(L, R, s, c, money, prev, guesses: list[str] | None = None) -> in
             hb = half_unit(printed_decimals(cur.value)) + half_unit(printed_decimals(money.delta)) * \
                 YUAN_PER_UNIT[money.delta_unit] / per
             hd = half_unit(printed_decimals(money.delta)) * YUAN_PER_UNIT[money.delta_unit] / per
+            # current − change is the sentence's own arithmetic when the current figure is its own or its item's
+            own = any(cur is m for m in s.mentions) or "item" in (c.current_from, money.current_from)
             return _pct_check(L, R, s, c, sign * c.delta, _sign(money.direction) * mdelta, hd, base, hb, cur.unit,
-                              prev, guesses + ["基数未印出，由本年数减增减额推得 / the base is not printed: current − change"])
+                              prev, guesses + ([] if own and not from_tables else
+                                               ["基数未印出，由本年数减增减额推得 / the base is not printed: current − change"]))
         _why(L, s, "百分比没有基数或增减额", "a percentage with no base or change amount")
         return 0
     base = c.base * YUAN_PER_UNIT[c.base_unit or cur.unit] / per
@@ -1250,6 +1329,15 @@ def _pct_check(L, R, s, c, stated, diff, h_diff, base, h_base, unit, prev, guess
     computed = (diff / base * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
     if _other_current(L, R, s, c, stated, base, h_base, unit, hp, guesses):
         return 1
+    step = hp * 2
+    cut = lambda v: (v / step).to_integral_value(ROUND_DOWN) * step  # noqa: E731 - toward zero, as a truncation
+    if stated != 0 and (stated > 0) == (lo > 0) and (stated > 0) == (hi > 0) and cut(lo) <= stated <= cut(hi):
+        # 1297.83 ÷ 8072.29 = 16.0776% printed "16.07%": cut, not rounded — a rounding difference, not an error
+        _mark(L, s, R.add(Finding(
+            "N03", "rounding", f"说明称「{c.raw}」，计算为 {computed}%（末位按截尾取舍，不是错误）",
+            f"the text says '{c.raw}'; the figures give {computed}% (the last digit cut, not rounded: not an error)",
+            expected=computed, actual=stated, unit="%", tolerance=hp, locations=[_loc(s)])))
+        return 1
     if computed != 0 and stated != 0 and (computed > 0) != (stated > 0) and abs(abs(computed) - abs(stated)) <= \
             (hi - lo) / 2 + hp:
         _mark(L, s, R.add(Finding(
@@ -1321,17 +1409,20 @@ _CMP_YEAR = re.compile(r"(?:比|较|与)\s*(\d{4})\s*年(?:度)?\s*(?P<what>年�
 
 
 def _years(L: Ledger, R: Recorder, year: int) -> None:
-    """N04: compared with a year other than the previous one — or, in a budget, with its own year's budget."""
-    budget = L.d.meta.get("stage") == "预算"
+    """N04: compared with a year other than the previous one — or with its own year's figures where those
+    cannot be meant: a budget with its own year's budget or outturn (比2026年执行数, not yet known), a final
+    account with its own year's outturn (a final account may compare with its own year's budget)."""
+    stage = L.d.meta.get("stage")
     for s in L.statements:
         for m in _CMP_YEAR.finditer(s.text):
             y = int(m.group(1))
             R.evaluated["N04"] += 1
-            own = budget and y == year and (m.group("what") or "").endswith("预算")
+            what = m.group("what") or ""
+            own = y == year and (stage == "预算" and what != "" or stage == "决算" and what in ("执行", "决算"))
             if y in (year - 1, year) and not own:
                 continue
             expected = year - 1
-            zh = (f"{year}年预算与{y}年预算比较（应与{year - 1}年比较）" if own
+            zh = (f"{year}年{stage}与{y}年{what}比较（应与{year - 1}年比较）" if own
                   else f"{year}年的说明与{y}年比较（应为{year - 1}年）")
             _mark(L, s, R.add(Finding("N04", "fail", zh,
                                       f"the {year} text compares with {y} (expected {year - 1})",
@@ -1452,6 +1543,22 @@ def _opening_lists(sentences: list):
         prev = s
 
 
+def _inner_change_lists(runs: list):
+    """"收入比2025年增加2,784.38万元，其中：一般公共预算财政拨款增加2,781.90万元，主要是…；" "事业收入增加
+    2.48万元，主要是…。" — a change inside a longer list, followed by 其中 and only changes to the run's end: those
+    changes are its parts (the run, that change, its parts)."""
+    for run, _ in runs:
+        figures = [m for x in run for m in _figures(x)]
+        for i, m in enumerate(figures[:-2]):
+            parts = figures[i + 1:]
+            if (i and m.role == "delta" and _DIRECTION_END.search(m.subject or "")
+                    and "其中" in (parts[0].context or "")
+                    and all(_DELTA_SUBJECT.match(p.subject or "") and p.share is None for p in parts)
+                    and not any(_LIST_WORDS.search(p.context or "") for p in parts[1:])):
+                yield [x for x in run if any(f in x.mentions for f in [m] + parts)], m, parts
+                break
+
+
 def parts_within_total(L: Ledger, R: Recorder) -> None:
     """N11: "政府采购预算总额370.62万元，其中：货物252.619万元、工程0万元、服务118万元" — the parts listed
     after a total add up to it (equal within rounding: checked; above it: review; below it: not judged).
@@ -1459,7 +1566,8 @@ def parts_within_total(L: Ledger, R: Recorder) -> None:
     same way, signed; for changes only agreement is judged, and so for lists that may name only the main items
     (numbered items after a total, "主要是…")."""
     n = 0
-    for run, numbered in _list_runs(L.statements):
+    runs = _list_runs(L.statements)
+    for run, numbered in runs:
         amounts = [m for x in run for m in _figures(x)]
         main = len(amounts) >= 3 and _MAIN_WORDS.search(amounts[1].context) is not None
         if len(amounts) < 3 or not (numbered or main or _LIST_WORDS.search(amounts[1].context)):
@@ -1480,6 +1588,11 @@ def parts_within_total(L: Ledger, R: Recorder) -> None:
         if len(parts) < 2 or not all(deltas) or any(p.share is not None for p in parts):
             continue
         signs = [_sign(_DIRECTION_END.search(total.subject).group(0))] + [_sign(d.group("dir")) for d in deltas]
+        n += 1
+        _judge_parts(L, R, run, total, parts, signs, True, partial=False)
+    for run, total, parts in _inner_change_lists(runs):
+        signs = [_sign(_DIRECTION_END.search(total.subject).group(0))]
+        signs += [_sign(_DELTA_SUBJECT.match(p.subject).group("dir")) for p in parts]
         n += 1
         _judge_parts(L, R, run, total, parts, signs, True, partial=False)
     if not n:
@@ -1516,6 +1629,56 @@ def _judge_parts(L: Ledger, R: Recorder, run: list, total, parts: list, signs: l
                  "the list may name only some")
 
 
+def count_lists(L: Ledger, R: Recorder) -> None:
+    """N11 for counts: "共有车辆46辆，其中机要通信用车2辆，应急保障用车15辆，其他按照规定配备的公务用车29辆" — the
+    parts after 其中, in the same clause and unit, add up to the count before it.  Equal: checked.  Otherwise a
+    review, and only when the list cannot be partial: its parts exceed the total, or it closes with a 其他 item
+    (a list with "other" names everything).  A part with a list of its own (其中 again) leaves the clause alone."""
+    for s in L.statements:
+        for clause_start, clause in _clauses(s.text):
+            counts = [c for c in s.counts if clause_start <= c[2] < clause_start + len(clause)]
+            head = next((i for i, c in enumerate(counts[:-2])
+                         if "其中" in s.text[c[3]: counts[i + 1][2]]), None)
+            if head is None:
+                continue
+            total, parts = counts[head], [c for c in counts[head + 1:] if c[1] == counts[head][1]]
+            gaps = [s.text[a[3]: b[2]] for a, b in zip([total] + parts, parts)]
+            if len(parts) < 2 or any("其中" in g or "（" in g or "(" in g for g in gaps[1:]):
+                continue
+            if not (total[1] == "辆" or total[1] == "人" and all(_STAFF_KIND.search(g) for g in gaps)):
+                continue  # titles, supervisors, programmes overlap (正高级职称 795 人、博士生导师 561 人): not parts
+            got = sum((c[0] for c in parts), Decimal(0))
+            R.evaluated["N11"] += 1
+            if got == total[0]:
+                _mark(L, s)
+                continue
+            other = "其他" in s.text[parts[-2][3]: parts[-1][2]]
+            if got < total[0] and not other:
+                _why(L, s, "“其中”所列数量之和小于总数，可能未列全", "the counts listed add up to less than the "
+                     "total; the list may name only some")
+                continue
+            quote = s.text[max(0, total[2] - 12): parts[-1][3]]
+            unit = total[1]
+            _mark(L, s, R.add(Finding(
+                "N11", "review", f"说明中「{quote}」：所列{len(parts)}项之和为 {got}{unit}，总数为 {total[0]}{unit}",
+                f"the text's '{quote}': the {len(parts)} parts listed add up to {got} ({unit}), the total is "
+                f"{total[0]}", expected=total[0], actual=got, unit=unit, locations=[_loc(s)],
+                guesses=["所列各项按并列相加 / the parts are taken to be side by side"])))
+
+
+# kinds of post that do not overlap: 编制 and 实有人员 split into 行政/事业/工勤
+_STAFF_KIND = re.compile(r"(?:行政|事业|工勤|参照公务员|参公)[^，,、；;。]{0,6}$")
+
+
+def _clauses(text: str):
+    """(start, clause) for each part of a sentence between ；/;/。 — a list of counts stays within one."""
+    start = 0
+    for part in re.split(r"(?<=[；;。])", text):
+        if part:
+            yield start, part
+        start += len(part)
+
+
 def _name_key(subject: str) -> set:
     subject = re.sub(r"^(?:其中|包括|含)[：:]?", "", subject or "")
     return {normalise_name(c).replace("的", "") for c in subject_cores(subject)}
@@ -1544,4 +1707,4 @@ def restated_figures(L: Ledger, R: Recorder, window: int = 12) -> None:
 
 
 RULES = [amounts_and_shares, stated_changes, project_count, old_class_names, consistent_bases, parts_within_total,
-         score_rates, restated_figures]
+         count_lists, score_rates, restated_figures]

@@ -92,6 +92,9 @@ class Change:
     raw: str
     base_from: str = "stated"  # stated (比上年X万元) | sentence (an earlier figure of the year compared with)
     start: int = 0
+    # where the current figure was read: this sentence | item (the sentence before states it alone: "3．住房保障
+    # （类）支出3894.09万元，主要用于…。" "与上年相比增加878.93万元，增长30%。") | before (one of several before)
+    current_from: str = "sentence"
 
 
 @dataclass
@@ -288,12 +291,17 @@ def _base_in_sentence(s: Sentence, current: Mention, year: int | None, what: str
     return None
 
 
+# a change with no subject of its own: it is the sentence before's ("与上年相比增加…", "比上年减少…", "较2025年…")
+_NO_SUBJECT = re.compile(r"^\s*(?:[，,]\s*)?(?:与|比|较|同比)\s*(?:上年|上一年|去年|\d{4}\s*年)")
+
+
 def read_statements(narrative) -> list[Sentence]:
     out = []
     no = 0
     before = ""  # carried across paragraphs: a heading may be one of its own ("2.公务接待费")
     for p in narrative.itertuples(index=False):
         last_amount = lead = None
+        alone = False  # the sentence before states one amount only
         pending_items: list[dict] = []
         page = None if pd.isna(p.page) else int(p.page)
         section = "" if pd.isna(p.section) else p.section
@@ -308,6 +316,7 @@ def read_statements(narrative) -> list[Sentence]:
                 if c.current is None and last_amount is not None and s.mentions \
                         and all(m.role != "amount" for m in s.mentions):
                     c.current = last_amount
+                    c.current_from = "item" if alone and _NO_SUBJECT.match(sent) else "before"
             if pending_items and not s.class_items:
                 # "…（类）…（款）行政运行（项）。年初预算为5717.32万元，支出决算为…" — figures follow
                 amounts = [m for m in s.mentions if m.role == "amount"]
@@ -322,7 +331,8 @@ def read_statements(narrative) -> list[Sentence]:
             if amounts:
                 last_amount = amounts[-1]
                 lead = lead or amounts[0]
-            if s.mentions or s.changes or s.percents or s.class_items or pending_items:
+            alone = len(amounts) == 1
+            if s.mentions or s.changes or s.percents or s.class_items or pending_items or len(s.counts) > 2:
                 if pending_items and not s.mentions:
                     continue  # the item line itself: read with the next sentence
                 out.append(s)
