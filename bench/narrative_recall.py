@@ -9,7 +9,7 @@ and counts whether a new finding names that sentence's page — as an error/warn
 parts, a restatement) cannot turn into a finding: those misses are the price of no false alarms, and the
 report says which rule passed each missed sentence so the misses can be read one by one.
 
-    python bench/narrative_recall.py [DIR...] [--per-doc N] [--kinds pct,amount,direction,year,copied] [--detail]
+    python bench/narrative_recall.py [DIR...] [--per-doc N] [--kinds pct,amount,change,direction,year,copied] [--detail]
 """
 from __future__ import annotations
 
@@ -52,6 +52,17 @@ def _bump_amount(text: str, rng) -> str | None:
     return text[:m.start(1)] + first + digits[1:] + text[m.end(1):]
 
 
+def _bump_change(text: str, rng) -> str | None:
+    """The amount of a stated change ("增加271.14万元" → "增加371.14万元")."""
+    ms = [m for m in re.finditer(r"(?:增加|减少|增长|下降)\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*万?元", text)
+          if float(m.group(1).replace(",", "")) >= 1]
+    if not ms:
+        return None
+    m = rng.choice(ms)
+    digits = m.group(1)
+    return text[:m.start(1)] + str(int(digits[0]) % 9 + 1) + digits[1:] + text[m.end(1):]
+
+
 def _flip_direction(text: str, rng) -> str | None:
     ms = [m for m in re.finditer("|".join(_DIRECTION), text)
           if re.search(r"\d", text[m.end():m.end() + 8])]  # a direction word with its figure right after
@@ -74,6 +85,8 @@ def plant(kind: str, text: str, rng, year: int, before: str | None) -> str | Non
         return _bump_pct(text, rng)
     if kind == "amount":
         return _bump_amount(text, rng)
+    if kind == "change":
+        return _bump_change(text, rng)
     if kind == "direction":
         return _flip_direction(text, rng)
     if kind == "year":
@@ -144,7 +157,7 @@ def measure(paths: list[Path], kinds: list[str], per_doc: int, seed: int) -> lis
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("dirs", nargs="*", default=[str(ROOT / "data/corpus"), str(ROOT / "data/seed")])
-    ap.add_argument("--kinds", default="pct,amount,direction,year,copied")
+    ap.add_argument("--kinds", default="pct,amount,change,direction,year,copied")
     ap.add_argument("--per-doc", type=int, default=12, help="planted defects per kind and disclosure")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--detail", action="store_true", help="print every missed plant")

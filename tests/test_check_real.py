@@ -89,3 +89,15 @@ def test_project_list_group_rows_are_not_projects_without_targets():
     assert lacking and not [m for m in lacking if "西安市财政投资评审中心" in m or "购买服务（审计" in m
                             or "「西安市财政局」" in m]
     assert all(x.status == "review" for x in f if x.rule == "B05" and "没有绩效目标" in x.message)
+
+
+def test_projects_named_in_their_name_column_and_one_name_on_several_lines():
+    """烟台市审计局 2026 表11 (p.24) prints 项目名称 beside 项目类别 (其他运转类/特定目标类), and 审计业务经费 on three
+    lines (31.00, 539.00, 18.00), each with its own target table (pp.30–35): hand audit, session 5."""
+    d = load([CORPUS / "sd-yantai-audit-2026-budget.pdf"])
+    rows = d.amounts[(d.amounts["table_kind"] == "project_expenditure") & (d.amounts["column_label"] == "合计")]
+    assert list(rows["row_label"]) == ["合计", "审计业务经费", "烟台市智慧审计平台等保测评服务", "审计业务经费",
+                                       "原审计署烟台基地退休人员补助经费", "审计业务经费", "审计专项经费"]
+    f = budgetkit.check(d)
+    assert not [x for x in f if x.rule == "B05" and x.status in ("fail", "review")]
+    assert f.evaluated.get("B05", 0) >= 6

@@ -432,3 +432,48 @@ def test_a_change_against_the_three_public_tables_two_years():
     assert {loc.get("page") for loc in planted[0].locations} >= {20}
     # "比2025年执行数": the table prints 2025's budget, another base — not judged against it
     assert not n03(real.replace("较 2025 年减少 2.48万元", "较 2025 年执行数减少 3.48万元"))
+
+
+def test_an_items_change_against_last_years_column_of_its_table():
+    d = load(CORPUS / "cn-central-xinfang-2026-budget.pdf")
+    # p.21 as printed; the function table (p.10) prints 2014001 行政运行 2025年执行数 5,555.07 beside 2026年 5,826.21:
+    # 5,826.21 − 5,555.07 = 271.14
+    real = ("1.一般公共服务支出（类）信访事务（款）行政运行（项）2026年预算数为5,826.21万元，"
+            "比2025年执行数增加271.14万元，主要是财政核定经费增加。")
+    n03 = lambda t: [x for x in budgetkit.check(_with_narrative(d, t)) if x.rule == "N03"  # noqa: E731
+                     and x.status in ("fail", "review")]
+    assert not n03(real)
+    planted = n03(real.replace("增加271.14万元", "增加217.14万元"))
+    assert [(x.status, x.expected, x.actual) for x in planted] == [("fail", D("271.14"), D("217.14"))]
+    # 2014099 其他信访事务支出: 3,623.98 − 1,601.04 (扣除中央基建投资后执行数, the table's second 2025 column) = 2,022.94
+    other = ("6.一般公共服务支出（类）信访事务（款）其他信访事务支出（项）2026 年预算数为 3,623.98万元，"
+             "比 2025 年执行数增加 2,022.94万元，主要是相关工作任务增加。")
+    assert not n03(other)
+
+
+def test_three_public_changes_add_up_to_the_totals_change():
+    # 万里街道 2024 预算 p32 as printed: 三公 +25 = 因公出国 持平 + 公务接待 持平 + 公务用车 +25; 公务用车 +25 =
+    # 购置费 +25 + 运行费 持平
+    d = load(CORPUS / "sh-putuo-wanli-street-2024-budget.pdf")
+    real = ("2024年“三公”经费预算数为47.91万元，比2023年预算增加25万元。（一）因公出国（境）费0万元，比2023年预算持平。"
+            "（二）公务用车购置及运行费46.56万元，比2023年预算增加25万元，主要原因是购置公务用车。"
+            "其中：公务用车购置费25万元，比2023年预算增加25万元，主要原因是购置公务用车；"
+            "公务用车运行费21.56万元，比2023年预算持平，主要原因是公务车用车运行费保持不变。"
+            "（三）公务接待费1.35万元。比2023年预算持平，主要原因是公务接待费保持不变。")
+    f = budgetkit.check(_with_narrative(d, real))
+    assert f.evaluated.get("N12") == 2 and not [x for x in f if x.rule == "N12" and x.status == "fail"]
+    planted = budgetkit.check(_with_narrative(d, real.replace("购置费25万元，比2023年预算增加25万元",
+                                                               "购置费25万元，比2023年预算增加35万元")))
+    n12 = [x for x in planted if x.rule == "N12" and x.status == "fail"]
+    assert [(x.expected, x.actual, x.severity) for x in n12] == [(D("35"), D("25"), "warning")]
+    # 重庆市政府办公厅 2026 p3–4: "与 2025 持平" (no 年) is read; −2.48 = 0 + 0 + (0 + −2.48), the 公务用车 subtotal
+    # left out by the text is the sum of its two parts
+    gov = budgetkit.check(load(CORPUS / "cq-city-govoffice-2026-budget.pdf"))
+    assert gov.evaluated.get("N12") == 1 and not [x for x in gov if x.rule == "N12" and x.status == "fail"]
+
+
+def test_a_parts_share_with_no_total_named_is_of_the_whole_it_belongs_to():
+    # 佛山市轨道交通局 2019 决算 p26: "…“三公”经费财政拨款支出决算为 0.16万元…" "公务接待费支出 0.16万元，占 100.0%。"
+    # — 0.16 ÷ 0.16 (the 三公 total), not 0.16 ÷ 1,668.14 (all spending): hand audit, session 5
+    f = budgetkit.check(load(CORPUS / "gd-foshan-metro-2019-final.pdf"))
+    assert _status_of(f, 26, "公务接待费支出 0.16万元，占 100.0%") == "passed"

@@ -292,7 +292,9 @@ def targets_vs_projects(L: Ledger, R: Recorder) -> None:
     if p_items.empty:
         R.not_evaluated("B05", "项目支出表未列出项目名称", "the project tables list no projects by name")
         return
-    projects = {_norm_name(r["row_label"]): r for _, r in p_items.iterrows()}
+    projects: dict = {}  # name → its lines: a table may list one name several times (审计业务经费 31, 539, 18)
+    for _, r in p_items.iterrows():
+        projects.setdefault(_norm_name(r["row_label"]), []).append(r)
     by_name = ["按名称匹配项目，名称写法不同即找不到 / projects are matched by name; a name written "
                "differently is not found"]
     firsts = targets[targets["budget"].notna() & targets["project_name"].notna()] \
@@ -309,7 +311,8 @@ def targets_vs_projects(L: Ledger, R: Recorder) -> None:
                "page": None if pd.isna(t["page"]) else int(t["page"]),
                "row_label": t["project_name"], "column_label": "预算数 / budget", "raw": f"{t['budget']}",
                "file": t["file"], "table_index": None if pd.isna(t["table_index"]) else int(t["table_index"])}
-        p = projects.get(_norm_name(t["project_name"]))
+        lines = projects.get(_norm_name(t["project_name"]), [])
+        p = lines[0] if lines else None
         if p is None:
             R.add(Finding("B05", "fail", f"绩效目标表中的项目「{t['project_name']}」不在项目支出表中",
                           f"project '{t['project_name']}' in the performance-target table is not in the project table",
@@ -318,12 +321,26 @@ def targets_vs_projects(L: Ledger, R: Recorder) -> None:
         matched += 1
         decimals = max(0, -Decimal(str(t["budget"])).normalize().as_tuple().exponent)
         tol = to_yuan(half_unit(decimals), unit) + to_yuan(half_unit(p["decimals"]), p["unit"])
+        if len(lines) > 1:
+            # one name, several lines: the line with the target's budget is this project's; if none has it, which
+            # line was meant is not known
+            same = [x for x in lines if abs(x["amount_yuan"] - value) <= tol]
+            if same:
+                p = same[0]
+            else:
+                R.add(Finding("B05", "review", f"项目「{p['row_label']}」：项目支出表列有{len(lines)}个同名项目，"
+                              "均与绩效目标表预算数不同",
+                              f"project '{p['row_label']}': the project table lists {len(lines)} lines of this name, "
+                              "none with the performance-target budget",
+                              actual=t["budget"], unit=unit, locations=[loc] + [L.location(x) for x in lines],
+                              guesses=list(by_name)))
+                continue
         R.compare("B05", p["amount_yuan"], value, tol, p["unit"],
                   f"项目「{p['row_label']}」：绩效目标表预算数与项目支出表不一致",
                   f"project '{p['row_label']}': the performance-target budget differs from the project table",
                   [loc, L.location(p)])
     names = {_norm_name(x) for x in firsts["project_name"]}
-    for name, p in projects.items():
+    for name, p in ((n, x) for n, xs in projects.items() for x in xs):
         if name not in names and name not in groups:  # a unit's or category's row heads projects, it is none
             # many templates publish targets for key projects only: a gap is for a reader to judge
             R.add(Finding("B05", "fail", f"项目支出表中的项目「{p['row_label']}」没有绩效目标",
@@ -333,7 +350,7 @@ def targets_vs_projects(L: Ledger, R: Recorder) -> None:
                                                    "requires targets for every project"]))
     tot = p_rows[p_rows["is_total_row"]]
     # the totals agree only where every project line has its targets and every target its line
-    if not tot.empty and matched and matched == len(firsts) == len(projects):
+    if not tot.empty and matched and matched == len(firsts) == sum(map(len, projects.values())):
         t0 = tot.iloc[0]
         tol = to_yuan(half_unit(t0["decimals"]), t0["unit"]) * (len(firsts) + 1)  # n budgets and one total
         R.compare("B05", t0["amount_yuan"], target_total, tol, t0["unit"],

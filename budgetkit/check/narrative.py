@@ -289,6 +289,7 @@ class Facts:
             rows = a[a["eff_code"].notna() & a["table_kind"].isin(ITEM_TABLES)]
             rows = rows[rows["concept"].isin(["total", "gpb", "current_appropriation"])
                         | rows["column_label"].str.endswith("预算数")]
+            rows = rows[~self._prior_only(rows["column_label"])]  # "2025年预算数" beside 2026's: last year's
             self._coded = {c: g for c, g in rows.groupby("eff_code", sort=False)}
         rows = self._coded.get(code)
         if rows is None or rows.empty:
@@ -299,6 +300,33 @@ class Facts:
         # may state any of them
         f.alts = set(rows["amount_yuan"])
         f.by_scope = len(f.alts) > 1
+        return f
+
+    def _prior_only(self, labels: pd.Series) -> pd.Series:
+        """Columns headed by last year only ("2025年执行数", not "2026年预算数比2025年执行数")."""
+        year = self.L.d.meta.get("year")
+        if not year:
+            return pd.Series(False, index=labels.index)
+        labels = labels.fillna("")
+        return labels.str.contains(f"{int(year) - 1}\\s*年", regex=True) & \
+            ~labels.str.contains(f"{int(year)}\\s*年", regex=True)
+
+    def item_prior(self, code: str) -> Fact | None:
+        """A coded line's figure for last year, in a budget table that prints it beside this year's (国家信访局
+        "2025年执行数" beside "2026年预算数"): the first such column of the first table that has one."""
+        if self.L.d.meta.get("stage") != "预算":
+            return None
+        if "_coded_prior" not in self.__dict__:
+            a = self.L.a
+            rows = a[a["eff_code"].notna() & a["table_kind"].isin(ITEM_TABLES)]
+            rows = rows[self._prior_only(rows["column_label"])].sort_values(["table_index", "col_no"])
+            self._coded_prior = {c: g for c, g in rows.groupby("eff_code", sort=False)}
+        rows = self._coded_prior.get(code)
+        if rows is None or rows.empty:
+            return None
+        f = Fact(rows["amount_yuan"].iloc[0], rows.iloc[:1], code)
+        # "扣除中央基建投资后执行数" beside "执行数": the text may take either as its base
+        f.alts = set(rows.loc[rows["table_index"] == rows["table_index"].iloc[0], "amount_yuan"])
         return f
 
     def economic(self, code: str) -> Fact | None:
@@ -674,11 +702,14 @@ def _share(L, R, facts, s, amounts, k, m) -> None:
             # "收入1,149.80万元、占100%；支出包括：社会保障和就业支出1,065.53万元、占92.6%": the paragraph's total
             den, den_dec = lead.value * YUAN_PER_UNIT[lead.unit] / YUAN_PER_UNIT[m.unit], printed_decimals(lead.value)
         elif k == 0 or amounts[0].value == 0:
-            den_fact = facts.named.get("expenditure_total") or facts.named.get("income_total")
+            parent = _parent_fact(facts, m.subject or "")
+            den_fact = parent or facts.named.get("expenditure_total") or facts.named.get("income_total")
             if den_fact is None:
                 _why(L, s, "占比没有说明总额，表格也没有总计", "the share names no total and no table prints one")
                 return
-            guesses = ["占比的总额按支出总计推断 / the share's total is taken to be the expenditure total"]
+            guesses = [f"占比的总额按{_FACT_NAMES.get(parent.name, parent.name)}推断 / the share's total is taken to "
+                       f"be the {parent.name} it is part of"] if parent is not None else \
+                ["占比的总额按支出总计推断 / the share's total is taken to be the expenditure total"]
             den, den_dec = den_fact.value_yuan / YUAN_PER_UNIT[m.unit], den_fact.decimals
             if den_fact.unit != m.unit:
                 den_dec = printed_decimals(m.value)
@@ -915,6 +946,7 @@ def _class_item(L, R, facts: Facts, s: Sentence, ci: dict) -> None:
                 locations=[_loc(s), L.location(rows.iloc[0])])))
     if m is not None:
         fact = facts.item_code(code)
+        L.__dict__.setdefault("_item_of", {})[id(m)] = code  # a change stated for this item: see _against_prior
         if fact is not None:
             _compare_mention(L, R, m, fact, s, quote)
         else:
@@ -1144,8 +1176,12 @@ def _against_prior(L: Ledger, R: Recorder, s: Sentence, c, cur) -> bool:
     """"公务用车运行维护费200.00万元，较2025年减少2.48万元" with a 三公 table printing 2025年预算数 beside 2026年:
     the stated change against the table's two years (its own figures: the text's current figure is N01's)."""
     f = _facts(L)
-    key = _resolve_phrase(cur.subject or "") if f.prior else None
-    now, before = (f.named.get(key), f.prior.get(key)) if key else (None, None)
+    code = L.__dict__.get("_item_of", {}).get(id(cur))
+    if code is not None:
+        now, before = f.item_code(code), f.item_prior(code)
+    else:
+        key = (_resolve_phrase(cur.subject or "") or _three_key(cur.subject or "", set(f.prior))) if f.prior else None
+        now, before = (f.named.get(key), f.prior.get(key)) if key else (None, None)
     year = L.d.meta.get("year")
     if now is None or before is None or (c.year and year and c.year != int(year) - 1):
         return False
@@ -1159,7 +1195,8 @@ def _against_prior(L: Ledger, R: Recorder, s: Sentence, c, cur) -> bool:
         to_yuan(half_unit(x.decimals), x.unit) / per for x in (now, before)
         if x.decimals is not None and not pd.isna(x.decimals))
     R.passed("N03")
-    if abs(got - stated) <= tol:
+    if any(abs((n - b) / per - stated) <= tol for n in {now.value_yuan} | now.alts
+           for b in {before.value_yuan} | before.alts):  # any scope either table prints
         _mark(L, s)
         return True
     guesses = [] if year and str(int(year) - 1) in column else [
@@ -1670,6 +1707,98 @@ def count_lists(L: Ledger, R: Recorder) -> None:
 _STAFF_KIND = re.compile(r"(?:行政|事业|工勤|参照公务员|参公)[^，,、；;。]{0,6}$")
 
 
+_BASE_WORD = re.compile(r"执行|决算|预算")
+
+
+def three_public_changes(L: Ledger, R: Recorder) -> None:
+    """N12: "“三公”经费394.49万元，较2025年减少2.48万元，其中：因公出国（境）费184.49万元，与2025持平；公务接待费
+    10万元，与2025持平；公务用车运行维护费200.00万元，较2025年减少2.48万元；公务用车购置费0万元，与2025年持平" —
+    the changes stated for the parts add up to the change stated for their total (reference/fact_identities.csv).
+    Judged within one passage (sentences at most 8 apart), for one base year and base word, only when the total
+    and every part are stated."""
+    identities = [(r["total"], r["parts"].split("+")) for r in load_csv("fact_identities.csv")]
+    keys = {k for t, ps in identities for k in [t, *ps]}
+    groups: dict = {}
+    last: dict = {}  # per base: the last sentence read into its group
+    for s in L.statements:
+        for c in s.changes:
+            cur = c.current
+            if cur is None or not (c.delta_unit in YUAN_PER_UNIT or c.direction == "持平" and c.delta is None):
+                continue
+            key = _three_key(cur.subject or "", keys)
+            if key is None:
+                continue
+            word = _BASE_WORD.search(c.raw)
+            base = (s.file, c.year, word.group(0) if word else "")
+            if base not in last or s.no - last[base][0] > 8:  # one paragraph and its numbered items, not the text
+                last[base] = (s.no, s.no)
+            last[base] = (s.no, last[base][1])
+            g = groups.setdefault(base + (last[base][1],), {})
+            signed = Decimal(0) if c.delta is None else _sign(c.direction) * to_yuan(c.delta, c.delta_unit)
+            tol = Decimal(0) if c.delta is None else to_yuan(half_unit(printed_decimals(c.delta)), c.delta_unit)
+            g.setdefault(key, set()).add((signed, tol, s.no))
+    by_no = {s.no: s for s in L.statements}
+    n = 0
+    for g in groups.values():
+        if any(len({v for v, _, _ in vals}) > 1 for vals in g.values()):
+            continue  # a part stated twice with different changes: not one list
+        known = {k: (next(iter(vals))[0], next(iter(vals))[1], {x for _, _, x in vals}) for k, vals in g.items()}
+        for total, parts in reversed(identities):  # a subtotal the text leaves out is the sum of its parts
+            if total not in known and all(p in known for p in parts):
+                known[total] = (sum(known[p][0] for p in parts), sum(known[p][1] for p in parts),
+                                set().union(*(known[p][2] for p in parts)))
+        for total, parts in identities:
+            if total not in g or not all(p in known for p in parts):
+                continue
+            stated, tol, where = known[total]
+            got = sum(known[p][0] for p in parts)
+            tol += sum(known[p][1] for p in parts)
+            R.evaluated["N12"] += 1
+            n += 1
+            sentences = [by_no[x] for x in sorted(where.union(*(known[p][2] for p in parts)))]
+            if abs(got - stated) <= tol:
+                for x in sentences:
+                    _mark(L, x)
+                continue
+            f = R.add(Finding(
+                "N12", "fail", f"说明称「{_FACT_NAMES.get(total, total)}」增减 {fmt(stated / 10000, '万元')}万元，"
+                f"所列各项的增减之和为 {fmt(got / 10000, '万元')}万元",
+                f"the text states a change of {fmt(stated / 10000, '万元')} 万元 for '{total}'; the changes it "
+                f"states for its parts add up to {fmt(got / 10000, '万元')} 万元",
+                expected=got / 10000, actual=stated / 10000, unit="万元", tolerance=tol / 10000,
+                locations=[_loc(x) for x in sentences]))
+            for x in sentences:
+                _mark(L, x, f)
+    if not n:
+        R.not_evaluated("N12", "说明没有同时写出“三公”总额及各项的增减", "the text does not state the change of the "
+                        "“三公” total and of every part")
+
+
+_FACT_NAMES = {"three_total": "“三公”经费", "three_vehicle": "公务用车购置及运行费"}
+
+
+def _parent_fact(facts, subject: str):
+    """"公务接待费支出0.16万元，占100.0%": a part's share with no total named is a share of the total it is a part
+    of (reference/fact_identities.csv), when the tables print that total."""
+    up = {p: r["total"] for r in load_csv("fact_identities.csv") for p in r["parts"].split("+")}
+    key = _resolve_phrase(subject) or _resolve_phrase(re.sub(r"(?:支出|决算|预算)(?:数)?$", "", subject))
+    root = None
+    while key in up:  # 公务用车购置费 → 公务用车购置及运行费 → “三公”经费: the whole, as texts state it
+        key = root = up[key]
+    return facts.named.get(root) if root else None
+
+
+def _three_key(subject: str, keys: set) -> str | None:
+    """The 三公 figure a subject names: the whole subject, its last clause ("…6.7万元（公务用车购置费"), or
+    "“三公”经费" with any scope words around it (本部门当年一般公共预算“三公”经费预算支出)."""
+    for cand in (subject, re.split(r"[（(，,：:；;]", subject)[-1]):
+        key = _resolve_phrase(cand)
+        if key in keys:
+            return key
+    after = subject.split("三公")[-1] if "三公" in subject else None
+    return "three_total" if after is not None and not re.search(r"出国|接待|公务用车", after) else None
+
+
 def _clauses(text: str):
     """(start, clause) for each part of a sentence between ；/;/。 — a list of counts stays within one."""
     start = 0
@@ -1707,4 +1836,4 @@ def restated_figures(L: Ledger, R: Recorder, window: int = 12) -> None:
 
 
 RULES = [amounts_and_shares, stated_changes, project_count, old_class_names, consistent_bases, parts_within_total,
-         count_lists, score_rates, restated_figures]
+         count_lists, three_public_changes, score_rates, restated_figures]

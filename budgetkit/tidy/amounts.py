@@ -57,6 +57,9 @@ def tidy_table(t: RecognisedTable, table_index: int) -> TidyTable:
     tt = TidyTable(t, paths, roles, frame)
     current_unit = (None, None)
     panels = _panels(roles)
+    # columns that describe a row rather than name it (项目类别, 采购方式 beside 项目名称): never its label when
+    # another label column prints one
+    described = {j for j, p in enumerate(paths) if roles[j] == "label" and _DESCRIBES.search((p or "").split("/")[-1])}
     for row_no, i in enumerate(body, start=1):
         cells = [g.text[i][j] if g.owner[i][j] == (i, j) else "" for j in range(g.width)]
         unit_cells = [squeeze(cells[j]) for j in range(g.width) if roles[j] == "unit_code" and squeeze(cells[j])]
@@ -107,7 +110,7 @@ def tidy_table(t: RecognisedTable, table_index: int) -> TidyTable:
                 continue
             code, labels = keys[_panel_of(panels, j)]
             # a label merged across panels (当年支出小计 spanning both 支出 halves) is the row's label
-            label = _row_label(labels or all_labels, j)
+            label = _row_label(labels or all_labels, j, described)
             tt.amounts.append({
                 **where,
                 "row_label": label,
@@ -178,9 +181,16 @@ def _row_key(cells, cols, roles, unit_cells, kind, paths) -> tuple[str | None, d
     return code, labels
 
 
-def _row_label(labels: dict[int, str], j: int) -> str:
-    """The label nearest to the left of column j (two-sided tables have two)."""
+_DESCRIBES = re.compile(r"(?:类别|类型|方式|性质|级次)$")
+
+
+def _row_label(labels: dict[int, str], j: int, described: set[int] = frozenset()) -> str:
+    """The label nearest to the left of column j (two-sided tables have two), leaving out columns that describe
+    the row when another prints its name ("审计业务经费" under 项目名称, not "特定目标类" under 项目类别 beside it)."""
     left = [k for k in labels if k < j and labels[k]]
+    names = [k for k in left if k not in described]
+    if names:
+        return labels[max(names)]
     if left:
         return labels[max(left)]
     return next((v for v in labels.values() if v), "")

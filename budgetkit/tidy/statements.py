@@ -28,7 +28,7 @@ COUNT = re.compile(rf"(?P<num>{NUM})\s*(?P<unit>人|名|辆|台|套|个)")
 SHARE = re.compile(rf"占(?:比|本年|全年|当年|总额的|全部的|支出的|收入的|[^\d，,。；;%％]{{0,12}}的)?\s*(?P<pct>{_NUM})\s*[%％]")
 _DIR = r"增加|减少|增长|下降|上升|降低|减|增|持平"
 CHANGE = re.compile(
-    rf"(?:比|较|同比|与)\s*(?:上年|上一年|去年|(?P<year>\d{{4}})\s*年)(?:度)?(?:相比|比较)?(?P<what>[^\d，,。；;]{{0,20}}?)"
+    rf"(?:比|较|同比|与)\s*(?:上年|上一年|去年|(?P<year>\d{{4}})\s*(?:年|(?=\s*持平)))(?:度)?(?:相比|比较)?(?P<what>[^\d，,。；;]{{0,20}}?)"
     rf"(?:(?P<base>{_NUM})\s*(?P<bunit>{UNITS}))?[，,、]?\s*(?:总数|总额)?"
     rf"(?P<dir>{_DIR})"
     rf"(?:了)?\s*(?:(?P<delta>{_NUM})\s*(?P<dunit>{UNITS}|[%％]|个百分点))?"
@@ -313,8 +313,10 @@ def read_statements(narrative) -> list[Sentence]:
             s.before, before = before, s.text
             for c in s.changes:
                 # "基本支出预算数为10403.11万元。与上年相比增加439.04万元" — the figure is in the sentence before
-                if c.current is None and last_amount is not None and s.mentions \
-                        and all(m.role != "amount" for m in s.mentions):
+                # "（三）公务接待费1.35万元。" "比2023年预算持平，…": 持平 states no figure of its own
+                if c.current is None and last_amount is not None and (
+                        s.mentions and all(m.role != "amount" for m in s.mentions)
+                        or not s.mentions and c.direction == "持平" and _NO_SUBJECT.match(sent)):
                     c.current = last_amount
                     c.current_from = "item" if alone and _NO_SUBJECT.match(sent) else "before"
             if pending_items and not s.class_items:
