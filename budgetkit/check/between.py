@@ -340,12 +340,13 @@ def targets_vs_projects(L: Ledger, R: Recorder) -> None:
                   f"project '{p['row_label']}': the performance-target budget differs from the project table",
                   [loc, L.location(p)])
     names = {_norm_name(x) for x in firsts["project_name"]}
-    for name, p in ((n, x) for n, xs in projects.items() for x in xs):
+    for name, lines in projects.items():
+        p = lines[0]
         if name not in names and name not in groups:  # a unit's or category's row heads projects, it is none
             # many templates publish targets for key projects only: a gap is for a reader to judge
             R.add(Finding("B05", "fail", f"项目支出表中的项目「{p['row_label']}」没有绩效目标",
                           f"project '{p['row_label']}' has no performance target",
-                          expected=p["amount"], unit=p["unit"], locations=[L.location(p)],
+                          expected=p["amount"], unit=p["unit"], locations=[L.location(x) for x in lines],
                           guesses=list(by_name) + ["并非所有模板要求每个项目都有绩效目标 / not every template "
                                                    "requires targets for every project"]))
     tot = p_rows[p_rows["is_total_row"]]

@@ -1199,8 +1199,9 @@ def _against_prior(L: Ledger, R: Recorder, s: Sentence, c, cur) -> bool:
            for b in {before.value_yuan} | before.alts):  # any scope either table prints
         _mark(L, s)
         return True
-    guesses = [] if year and str(int(year) - 1) in column else [
-        f"上年数取自表格的「{column}」/ last year's figure is the table's '{column}'"]
+    guesses = [] if year and str(int(year) - 1) in column and _BASE_WORD.search(c.raw) else [
+        f"上年数取自表格的「{column}」，说明未写明比较口径 / last year's figure is the table's '{column}'; the text "
+        "does not say which of last year's figures it compares with"]
     _mark(L, s, R.add(Finding(
         "N03", "fail", f"说明称「{c.raw}」，表格中{int(year) - 1 if year else '上'}年为 {fmt(before.value_yuan / per, c.delta_unit)}、"
         f"本年为 {fmt(now.value_yuan / per, c.delta_unit)}，增减应为 {fmt(got, c.delta_unit)}{c.delta_unit}",
@@ -1781,7 +1782,7 @@ def _parent_fact(facts, subject: str):
     """"公务接待费支出0.16万元，占100.0%": a part's share with no total named is a share of the total it is a part
     of (reference/fact_identities.csv), when the tables print that total."""
     up = {p: r["total"] for r in load_csv("fact_identities.csv") for p in r["parts"].split("+")}
-    key = _resolve_phrase(subject) or _resolve_phrase(re.sub(r"(?:支出|决算|预算)(?:数)?$", "", subject))
+    key = _resolve_phrase(subject) or _resolve_phrase(re.sub(r"(?:支出|决算|预算|数)+$", "", subject))
     root = None
     while key in up:  # 公务用车购置费 → 公务用车购置及运行费 → “三公”经费: the whole, as texts state it
         key = root = up[key]
