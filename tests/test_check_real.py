@@ -101,3 +101,11 @@ def test_projects_named_in_their_name_column_and_one_name_on_several_lines():
     f = budgetkit.check(d)
     assert not [x for x in f if x.rule == "B05" and x.status in ("fail", "review")]
     assert f.evaluated.get("B05", 0) >= 6
+
+
+def test_a_project_table_printing_each_projects_target():
+    """广州市统计局 2026 表12 (pp.21–22) prints a 绩效目标 for every project beside its amounts; the target tables
+    (p.25) cover three key projects only. No project lacks a target, and 广州市统计监测中心（广州市统计发展中心） is a
+    unit's row (its one project, 其他运行经费 7.00, has a target): hand audit, session 5 — eight false reviews before."""
+    f = budgetkit.check(load([CORPUS / "gd-guangzhou-stats-2026-budget.pdf"]))
+    assert not [x for x in f if x.rule == "B05" and x.status in ("fail", "review")]

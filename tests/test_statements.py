@@ -488,3 +488,15 @@ def test_three_public_shares_of_the_three_public_total(xinfang2024):
     # spending (three false reviews before session 5)
     for fragment in ("因公出国（境）费支出决算 4.69万元", "公务用车购置及运行费支出决算40.61万元", "公务接待费支出决算0.9万元"):
         assert _status_of(xinfang2024, 25, fragment) == "passed", fragment
+
+
+def test_share_of_a_total_named_without_de():
+    # 北京市财政局 2026 p7: "基本支出预算 28016.26万元，占本年支出预算 63.43%。" — 28,016.26 ÷ 44,169.36 = 63.43%
+    # (the share was not read before session 5: "占本年支出预算" has no 的)
+    s = read_sentence("基本支出预算 28016.26万元，占本年支出预算 63.43%。", 7, "（一）基本支出。", "t.pdf")
+    assert [(m.value, m.share) for m in s.mentions] == [(D("28016.26"), D("63.43"))]
+    bj = load([CORPUS / "bj-city-finance-2026-budget-text.pdf", CORPUS / "bj-city-finance-2026-budget-tables.pdf"])
+    f = budgetkit.check(bj)
+    assert f.evaluated.get("N02") == 2 and not [x for x in f if x.rule == "N02" and x.status in ("fail", "review")]
+    planted = budgetkit.check(_with_narrative(bj, "基本支出预算 28016.26万元，占本年支出预算 36.43%。"))
+    assert [(x.status, x.expected, x.actual) for x in planted if x.rule == "N02"] == [("fail", D("63.43"), D("36.43"))]

@@ -239,6 +239,20 @@ def _norm_name(s: str) -> str:
     return re.sub(r"[\s\-－—_“”\"（）()]", "", _PROJECT_CODE.sub("", s or ""))
 
 
+def _targets_in_column(L: Ledger, tables: list, rows: pd.DataFrame) -> set:
+    """Projects whose own line prints their 绩效目标 (广州: a 绩效目标 column in the project table): they have a
+    target even where the target tables cover key projects only."""
+    out = set()
+    for t in tables:
+        cols = [c for c, role in t.column_roles.items() if "绩效目标" in c and role != "amount"]
+        if not cols or t.frame is None:
+            continue
+        said = t.frame[cols].fillna("").apply(lambda r: any(str(v).strip() for v in r), axis=1)
+        mine = rows[rows["table_index"] == t.index]
+        out |= {_norm_name(x) for x in mine.loc[mine["row_no"].isin(said[said].index), "row_label"].dropna()}
+    return out
+
+
 def _group_rows(rows: pd.DataFrame) -> pd.Series:
     """Rows of a project list that head a group, not a project: a unit's row (西安市财政投资评审中心) or a category
     whose amount is the sum of two or more rows right below it (通用项目, 专用项目)."""
@@ -250,7 +264,8 @@ def _group_rows(rows: pd.DataFrame) -> pd.Series:
         amounts = [r if present(r) else Decimal(0) for r in t["amount_yuan"]]
         idxs = list(t.index)
         for idx, label in zip(idxs, t["row_label"].fillna("")):
-            out[idx] = is_org_name(label)
+            # "广州市统计监测中心（广州市统计发展中心）": a unit's name with its other name after it
+            out[idx] = is_org_name(label) or is_org_name(re.sub(r"[（(][^（()）]*[）)]$", "", label))
         for _ in range(3):  # groups inside groups: an inner group's rows count once, through its projects
             for i, idx in enumerate(idxs):
                 if out[idx] or amounts[i] == 0:
@@ -339,7 +354,7 @@ def targets_vs_projects(L: Ledger, R: Recorder) -> None:
                   f"项目「{p['row_label']}」：绩效目标表预算数与项目支出表不一致",
                   f"project '{p['row_label']}': the performance-target budget differs from the project table",
                   [loc, L.location(p)])
-    names = {_norm_name(x) for x in firsts["project_name"]}
+    names = {_norm_name(x) for x in firsts["project_name"]} | _targets_in_column(L, pj, p_rows)
     for name, lines in projects.items():
         p = lines[0]
         if name not in names and name not in groups:  # a unit's or category's row heads projects, it is none

@@ -25,7 +25,9 @@ UNITS = r"亿元|万元|元"
 AMOUNT = re.compile(rf"(?P<num>{NUM})\s*(?P<unit>{UNITS})(?![/／每])")
 PERCENT = re.compile(rf"(?P<num>{NUM})\s*[%％]")
 COUNT = re.compile(rf"(?P<num>{NUM})\s*(?P<unit>人|名|辆|台|套|个)")
-SHARE = re.compile(rf"占(?:比|本年|全年|当年|总额的|全部的|支出的|收入的|[^\d，,。；;%％]{{0,12}}的)?\s*(?P<pct>{_NUM})\s*[%％]")
+SHARE = re.compile(rf"占(?:比|本年|全年|当年|总额的|全部的|支出的|收入的|[^\d，,。；;%％]{{0,12}}的"
+                   rf"|(?:本年|全年|当年|部门)?[^\d，,。；;%％、]{{1,10}}?(?:预算|总额|合计|总计|支出|收入))?"
+                   rf"(?:比重|比例)?(?:为|是)?\s*(?P<pct>{_NUM})\s*[%％]")
 _DIR = r"增加|减少|增长|下降|上升|降低|减|增|持平"
 CHANGE = re.compile(
     rf"(?:比|较|同比|与)\s*(?:上年|上一年|去年|(?P<year>\d{{4}})\s*(?:年|(?=\s*持平)))(?:度)?(?:相比|比较)?(?P<what>[^\d，,。；;]{{0,20}}?)"
@@ -295,6 +297,10 @@ def _base_in_sentence(s: Sentence, current: Mention, year: int | None, what: str
 _NO_SUBJECT = re.compile(r"^\s*(?:[，,]\s*)?(?:与|比|较|同比)\s*(?:上年|上一年|去年|\d{4}\s*年)")
 
 
+# a subject of its own before the comparison: "“三公”经费预算", "会议费" (not a year, a 其中, a pronoun or a comma)
+_OWN_SUBJECT = re.compile(r"[“”\"]|(?:经费|支出|收入|费|资金)(?:预算|决算)?(?:数)?\s*(?:[，,]\s*)?$")
+
+
 def read_statements(narrative) -> list[Sentence]:
     out = []
     no = 0
@@ -314,7 +320,9 @@ def read_statements(narrative) -> list[Sentence]:
             for c in s.changes:
                 # "基本支出预算数为10403.11万元。与上年相比增加439.04万元" — the figure is in the sentence before
                 # "（三）公务接待费1.35万元。" "比2023年预算持平，…": 持平 states no figure of its own
-                if c.current is None and last_amount is not None and (
+                # — but not when the sentence names its own subject ("2026年“三公”经费预算较2025年减少1.75万元"
+                # after "因公出国（境）费0.00万元"): the figure before is another's
+                if c.current is None and last_amount is not None and not _OWN_SUBJECT.search(sent[:c.start]) and (
                         s.mentions and all(m.role != "amount" for m in s.mentions)
                         or not s.mentions and c.direction == "持平" and _NO_SUBJECT.match(sent)):
                     c.current = last_amount
