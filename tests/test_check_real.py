@@ -18,6 +18,9 @@ EXPECTED_WARNINGS = {
     # 计划生育事务 is the 款 21007 (200,000 元 on pp. 12, 16, 22), not a 项: a mislabelled level (N06),
     # not a figure without counterpart; the 20.00 万元 agrees.
     "sh-putuo-wanli-street-2025-budget": [("N06", "计划生育事务")],
+    # p.31: the 三公 and 机关运行经费 table prints 47.91 / 443.18 万元 under its own note "注:本部门2024年无“三公”
+    # 经费和机关运行经费预算，故本表为空表" (the 2025 edition drops the note): the note and the figures contradict
+    "sh-putuo-wanli-street-2024-budget": [("C04", "故本表为空表")],
 }
 
 
@@ -29,6 +32,8 @@ EXPECTED_ERRORS = {
     "js-2017": [("N03", "1.66%")],
     # p.8 "3．住房保障（类）支出3894.09万元，…。" "与上年相比增加878.93万元，增长30%。": 878.93 ÷ 3,015.16 = 29.15%
     "js-2019": [("N03", "增长30%")],
+    # p.9 item 31: "…住房公积金（项）”350.35万元…2024年预算安排352.67万元…": the tables print 3,503,499元 = 350.35
+    "sh-putuo-wanli-street-2024-budget": [("N01", "352.67")],
 }
 
 

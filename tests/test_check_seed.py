@@ -64,6 +64,7 @@ EXPECTED = [
     ("P09", "warning", ["当年所需约800640.00元"], "16.01", "80.064"),
     # the text states the change of 公务接待费 alone, not of the 三公 total: N12 cannot add parts up
     ("N12", "info", ["未评估", "三公"], None, None),
+    ("C04", "info", ["未评估", "空表"], None, None),  # no table note says "本表为空表"
 ] + [("P01", "info", [p, "8项指标权重合计 90"], None, "90") for p in (
     "社保窗口工作", "网络管理", "财政承担特殊军龄参保", "适当照顾老干部", "待管离休干部")]
 

@@ -172,7 +172,7 @@ def test_text_report_says_which_rules_ran_and_which_did_not(capsys):
     assert main(["check", str(CORPUS / "cq-swu-2023-final.pdf")]) == 0
     out = capsys.readouterr().out
     rules = next(line for line in out.splitlines() if line.startswith("规则 / rules"))
-    assert "未评估 12 条" in rules and "P01, P02, P03, P04, P05, P08" in rules
+    assert "未评估 13 条" in rules and "P01, P02, P03, P04, P05, P08" in rules
     assert out.count("没有可读的项目绩效目标表") == 1
     assert "[P01, P02, P03, P04, P05, P08 提示/info 未评估]" in out
     assert "说明 / legend:" in out and "不等于通过" in out

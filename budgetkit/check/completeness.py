@@ -120,4 +120,43 @@ def placeholders(L: Ledger, R: Recorder) -> None:
                                       "quote": quote, "file": p["file"]}]))
 
 
-RULES = [required_tables, empty_tables_explained, placeholders]
+_SAID_EMPTY = re.compile(r"注[:：][^。]*?(?:故|因此|所以)?本表为空表")
+
+
+def said_empty_but_filled(L: Ledger, R: Recorder) -> None:
+    """C04: "注:本部门2024年无“三公”经费和机关运行经费预算，故本表为空表" printed with a table that lists 47.91万元:
+    the note and the figures contradict each other.  Judged only where the table is the one table on its page."""
+    if L.d.narrative.empty or not L.d.narrative["text"].astype(str).str.contains("本表为空表").any():
+        R.not_evaluated("C04", "没有表注称本表为空表", "no table note says the table is empty")
+        return
+    n = L.d.narrative
+    on_page: dict = {}
+    for t in L.d.tables:
+        for pg in t.pages:
+            on_page.setdefault((t.file, pg), []).append(t)
+    a = L.a
+    for t in L.d.tables:
+        pages = [pg for pg in t.pages if pg is not None and len(on_page.get((t.file, pg), [])) == 1]
+        if not pages:
+            continue
+        notes = n[(n["file"] == t.file) & n["page"].isin(pages)]["text"]
+        said = next((m.group(0) for x in notes for m in [_SAID_EMPTY.search(str(x))] if m), None)
+        if said is None:
+            continue
+        R.evaluated["C04"] += 1
+        filled = a[(a["table_index"] == t.index) & (a["amount_yuan"] != 0)]
+        if filled.empty:
+            continue
+        r = filled.iloc[0]
+        label = r["row_label"] if isinstance(r["row_label"], str) and r["row_label"] else ""
+        R.add(Finding("C04", "fail", f"{t.title}的表注称「{said}」，但表中列有金额（如"
+                      f"{'「' + label + '」' if label else ''}「{r['column_label']}」{r['raw']}）",
+                      f"{t.title}: its note says the table is empty ('{said}'), but it prints figures "
+                      f"(e.g. {r['column_label']} {r['raw']})",
+                      locations=[L.location(r)]))
+    if not R.evaluated.get("C04"):
+        R.not_evaluated("C04", "称空表的表注与哪张表相关无法确定", "no note saying a table is empty could be tied to "
+                        "one table")
+
+
+RULES = [required_tables, empty_tables_explained, placeholders, said_empty_but_filled]

@@ -749,8 +749,8 @@ def _share(L, R, facts, s, amounts, k, m) -> None:
     if other is not None:
         # the sentence names one total, the figure fits another table's (部门支出总额 said, the section's
         # 一般公共预算支出表 meant): a wording slip to look at, not a wrong percentage
-        guesses = guesses + [f"按「{other}」的合计计算相符，说明所称总额可能有误 / the share fits the total of "
-                             f"'{other}'; the total the text names may be a slip"]
+        guesses = guesses + [f"按{other}计算相符，说明所称总额可能有误 / the share fits {other}; the total the text "
+                             f"names may be a slip"]
     _mark(L, s, None if near else R.add(Finding(
         "N02", "rounding" if near else "fail",
         f"说明称{m.raw}{m.share_raw}，按 {fmt(m.value, m.unit)} ÷ {fmt(den, m.unit)} 计算应为 {computed}%",
@@ -873,7 +873,9 @@ def _fitting_total(L: Ledger, m, hp) -> str | None:
                 continue
             lo, hi = _interval_pct(m.value, printed_decimals(m.value), den, r["decimals"])
             if lo - hp <= m.share <= hi + hp:
-                return t.title
+                # the line and figure, not only the table: a table prints several totals (本年收入, 收入总计)
+                page = "" if pd.isna(r["page"]) else f"第{int(r['page'])}页"
+                return f"{t.title}{page}「{r['row_label'] or '合计'}」{fmt(den, m.unit)}{m.unit}"
     return None
 
 
@@ -1035,9 +1037,10 @@ def stated_changes(L: Ledger, R: Recorder) -> None:
         for group in by_change.values():
             money = next((c for c in group if c.delta_unit in YUAN_PER_UNIT), None)
             against = _against_each_other(group, money)
+            if money is not None and len(group) > 1:
+                R.passed("N09")  # a change and its percentage, each with its direction word
             if against is not None:
                 n += 1
-                R.evaluated["N09"] += 1
                 _mark(L, s, R.add(Finding(
                     "N09", "fail", f"说明称「{against.raw}」：增减额与百分比的方向词相反",
                     f"the text says '{against.raw}': the change and its percentage go opposite ways",
@@ -1259,7 +1262,8 @@ def _one_change(L, R, s, c, money, prev, guesses: list[str] | None = None) -> in
             own = any(cur is m for m in s.mentions) or "item" in (c.current_from, money.current_from)
             return _pct_check(L, R, s, c, sign * c.delta, _sign(money.direction) * mdelta, hd, base, hb, cur.unit,
                               prev, guesses + ([] if own and not from_tables else
-                                               ["基数未印出，由本年数减增减额推得 / the base is not printed: current − change"]))
+                                               ["基数未印出，由本年数减增减额推得 / the base is not printed: current − change"]),
+                              derived=True)
         _why(L, s, "百分比没有基数或增减额", "a percentage with no base or change amount")
         return 0
     base = c.base * YUAN_PER_UNIT[c.base_unit or cur.unit] / per
@@ -1340,19 +1344,37 @@ def _other_current(L, R, s, c, stated, base, h_base, unit, hp, guesses) -> bool:
         bounds = _change_pct_bounds(other - base, half_unit(printed_decimals(m.value)) + h_base, base, h_base)
         if bounds is None or not (bounds[0] - hp <= stated <= bounds[1] + hp):
             continue
+        # the item's line in the tables prints the earlier figure: the tables, not a reading, say which is right
+        code = L.__dict__.get("_item_of", {}).get(id(m))
+        fact = _facts(L).item_code(code) if code else None
+        printed = fact is not None and abs(fact.value_yuan - m.value * YUAN_PER_UNIT[m.unit]) <= \
+            half_unit(printed_decimals(m.value)) * YUAN_PER_UNIT[m.unit] + to_yuan(half_unit(fact.decimals), fact.unit)
         _mark(L, s, R.add(Finding(
-            "N01", "review",
-            f"说明两处本年数不同：{m.raw}与{cur.raw}；「{c.raw}」按 {m.raw} 计算相符，{cur.raw}与之不一致",
+            "N01", "fail" if printed else "review",
+            f"说明两处本年数不同：{m.raw}与{cur.raw}；「{c.raw}」按 {m.raw} 计算相符，{cur.raw}与之不一致"
+            + (f"；表格中该项为 {fmt(fact.value_yuan / YUAN_PER_UNIT[m.unit], m.unit)}{m.unit}" if printed else ""),
             f"the text states this year's figure twice, {m.raw} and {cur.raw}; '{c.raw}' follows from {m.raw}, "
-            f"so {cur.raw} is the figure that disagrees",
+            f"so {cur.raw} is the figure that disagrees" + (f"; the tables print {m.raw} for the item" if printed else ""),
             expected=m.value, actual=cur.value, unit=cur.unit,
-            locations=[_loc(s)] + ([_loc(prev)] if prev is not None and m in prev.mentions else []),
-            guesses=guesses + ["前一金额按本年数读取 / the earlier figure is read as this year's"])))
+            locations=[_loc(s)] + ([_loc(prev)] if prev is not None and m in prev.mentions else [])
+            + ([L.location(_surest_row(L, fact.rows))] if printed else []),
+            # printed: the claim is the text's figure against the table's line, whatever the base was read from
+            guesses=[] if printed else guesses + ["前一金额按本年数读取 / the earlier figure is read as this year's"])))
         return True
     return False
 
 
-def _pct_check(L, R, s, c, stated, diff, h_diff, base, h_base, unit, prev, guesses) -> int:
+def _surest_row(L: Ledger, rows: pd.DataFrame):
+    """Of the lines that print a figure (the same 项 in several tables), one whose page rests on no reading guess."""
+    tables = {t.index: t for t in L.d.tables}
+    for _, r in rows.iterrows():
+        t = tables.get(r["table_index"])
+        if t is not None and not t.guesses_at(None if pd.isna(r["page"]) else int(r["page"])):
+            return r
+    return rows.iloc[0]
+
+
+def _pct_check(L, R, s, c, stated, diff, h_diff, base, h_base, unit, prev, guesses, derived: bool = False) -> int:
     """The stated percentage against diff ÷ base, with the rounding both printed figures carry."""
     hp = half_unit(printed_decimals(c.delta))
     bounds = _change_pct_bounds(diff, h_diff, base, h_base)
@@ -1361,6 +1383,7 @@ def _pct_check(L, R, s, c, stated, diff, h_diff, base, h_base, unit, prev, guess
         return 0
     lo, hi = bounds
     R.passed("N03")
+    R.passed("N09")  # the direction word is weighed with the percentage
     if lo - hp <= stated <= hi + hp:
         _mark(L, s)
         return 1
@@ -1383,10 +1406,15 @@ def _pct_check(L, R, s, c, stated, diff, h_diff, base, h_base, unit, prev, guess
             f"the text says '{c.raw}'; from {base} the change is {computed}%: the direction word contradicts the sign",
             expected=computed, actual=stated, unit="%", tolerance=hp, locations=[_loc(s)], guesses=guesses)))
         return 1
+    # a base the text does not print is said to be derived, not quoted as if it were published
+    zh_from = (f"上年数未列，由本年数 {fmt(base + diff, unit)} 与增减额推得 {fmt(base, unit)}，变化为 {computed}%"
+               if derived else f"由 {fmt(base, unit)} 到 {fmt(base + diff, unit)} 的变化为 {computed}%")
+    en_from = (f"last year's figure is not printed: this year's {base + diff} less the change gives {base}, a change "
+               f"of {computed}%" if derived else f"from {base} to {base + diff} the change is {computed}%")
     _mark(L, s, R.add(Finding(
         "N03", "fail",
-        f"说明称「{c.raw}」，由 {fmt(base, unit)} 到 {fmt(base + diff, unit)} 的变化为 {computed}%" + _copied(prev, c, s),
-        f"the text says '{c.raw}'; from {base} to {base + diff} the change is {computed}%",
+        f"说明称「{c.raw}」，{zh_from}" + _copied(prev, c, s),
+        f"the text says '{c.raw}'; {en_from}",
         expected=computed, actual=stated, unit="%", tolerance=hp, locations=[_loc(s)], guesses=guesses)))
     return 1
 
@@ -1451,6 +1479,10 @@ def _years(L: Ledger, R: Recorder, year: int) -> None:
     cannot be meant: a budget with its own year's budget or outturn (比2026年执行数, not yet known), a final
     account with its own year's outturn (a final account may compare with its own year's budget)."""
     stage = L.d.meta.get("stage")
+    # "比上年", "与上年相比": the previous year by construction — compared, and right
+    implicit = sum(1 for s in L.statements for c in s.changes if c.year is None)
+    if implicit:
+        R.evaluated["N04"] += implicit
     for s in L.statements:
         for m in _CMP_YEAR.finditer(s.text):
             y = int(m.group(1))
@@ -1466,6 +1498,8 @@ def _years(L: Ledger, R: Recorder, year: int) -> None:
                                       f"the {year} text compares with {y} (expected {year - 1})",
                                       expected=Decimal(expected), actual=Decimal(y),
                                       locations=[_loc(s, s.text[max(0, m.start() - 30): m.end() + 30])])))
+    if not R.evaluated.get("N04"):
+        R.not_evaluated("N04", "说明没有与上年比较的表述", "the text states no comparison with a previous year")
 
 
 def old_class_names(L: Ledger, R: Recorder) -> None:

@@ -308,6 +308,7 @@ def read_statements(narrative) -> list[Sentence]:
     for p in narrative.itertuples(index=False):
         last_amount = lead = None
         alone = False  # the sentence before states one amount only
+        bracketed = None  # the figure before a "（" still open: "公务用车购置及运行维护费6.7万元（购置费0万元，…；"
         pending_items: list[dict] = []
         page = None if pd.isna(p.page) else int(p.page)
         section = "" if pd.isna(p.section) else p.section
@@ -317,7 +318,12 @@ def read_statements(narrative) -> list[Sentence]:
             s.no = no
             s.lead = lead
             s.before, before = before, s.text
+            closing = bracketed is not None and sent.lstrip().startswith(("）", ")"))
             for c in s.changes:
+                if closing and c.current is None and not _OWN_SUBJECT.search(sent[:c.start].lstrip("）) ")):
+                    # "）比上年减少2.3万元，…": the bracket closed, the change is the figure's before it opened
+                    c.current, c.current_from = bracketed, "before"
+                    continue
                 # "基本支出预算数为10403.11万元。与上年相比增加439.04万元" — the figure is in the sentence before
                 # "（三）公务接待费1.35万元。" "比2023年预算持平，…": 持平 states no figure of its own
                 # — but not when the sentence names its own subject ("2026年“三公”经费预算较2025年减少1.75万元"
@@ -342,6 +348,12 @@ def read_statements(narrative) -> list[Sentence]:
                 last_amount = amounts[-1]
                 lead = lead or amounts[0]
             alone = len(amounts) == 1
+            if closing or sent.count("）") + sent.count(")") > sent.count("（") + sent.count("("):
+                bracketed = None
+            opened = max(sent.rfind("（"), sent.rfind("("))
+            if opened > max(sent.rfind("）"), sent.rfind(")")):
+                before_it = [m for m in amounts if m.end <= opened]
+                bracketed = before_it[-1] if before_it else None
             if s.mentions or s.changes or s.percents or s.class_items or pending_items or len(s.counts) > 2:
                 if pending_items and not s.mentions:
                     continue  # the item line itself: read with the next sentence
