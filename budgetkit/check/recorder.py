@@ -53,8 +53,11 @@ class Recorder:
         zh_msg = f"{zh}：应为 {fmt(e, unit)}，实为 {fmt(a, unit)}，相差 {fmt(d, unit)} {unit}"
         en_msg = f"{en}: expected {fmt(e, unit)}, found {fmt(a, unit)}, difference {fmt(d, unit)} {unit}"
         if status == "rounding":
-            zh_msg += f"（在舍入容差 ±{t.normalize():f} 内）"
-            en_msg += f" (within the rounding tolerance ±{t.normalize():f})"
+            # neither figure is wrong: no 应为/实为, which reads as if the printed one were (a new user's trial)
+            zh_msg = (f"{zh}：{fmt(e, unit)} 与 {fmt(a, unit)} 相差 {fmt(d, unit)} {unit}，"
+                      f"在舍入容差 ±{t.normalize():f} 内，属舍入差异，不是错误")
+            en_msg = (f"{en}: {fmt(e, unit)} and {fmt(a, unit)} differ by {fmt(d, unit)} {unit}, within the rounding "
+                      f"tolerance ±{t.normalize():f} — a rounding difference, not an error")
         f = Finding(rule, status, zh_msg, en_msg, expected=e, actual=a, unit=unit, tolerance=t, locations=locations,
                     guesses=list(guesses or []) if status == "fail" else [])
         self.items.append(f)
