@@ -197,8 +197,16 @@ def totals_agree(L: Ledger, R: Recorder) -> None:
         rule = "B02" if measure.startswith("total") else "B03"
         _agree(L, R, rule, g, f"{_MEASURE_ZH[measure]}总额", f"{measure} total")
     if not R.evaluated["B03"]:
-        R.not_evaluated("B03", "没有同时列出基本支出/项目支出的两张表",
-                        "no two tables print basic or project totals")
+        bp = tot[tot["measure"].str.startswith(("basic", "project"))]
+        if bp["table_index"].nunique() > 1:
+            # 公开表5's 年初预算数/基本支出 beside 公开表6's 基本支出 合计: 年初预算数 leaves out 上年结转, so the two
+            # are different measures even when they print the same figure
+            R.not_evaluated("B03", "列出基本支出/项目支出的表口径不同（如年初预算数与含上年结转的数，或资金范围不同），"
+                            "未相互比较", "the tables printing basic or project totals measure them differently (the "
+                            "initial budget and one including carry-over, or another scope of funds): not compared")
+        else:
+            R.not_evaluated("B03", "没有同时列出基本支出/项目支出的两张表",
+                            "no two tables print basic or project totals")
 
 
 def three_public_vs_economic(L: Ledger, R: Recorder) -> None:
