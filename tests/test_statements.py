@@ -66,6 +66,11 @@ def _with_narrative(d, text):
     return e
 
 
+def _flagged(d, text, rule, statuses=("fail", "review")):
+    """The findings of ``rule`` (of these statuses) when ``d`` carries ``text`` as its whole narrative."""
+    return [x for x in budgetkit.check(_with_narrative(d, text)) if x.rule == rule and x.status in statuses]
+
+
 def test_recomputations_on_the_seed_tables(seed):
     text = ("2023年一般公共预算当年拨款0万元，比上年增加1421.25万元。"
             "公务接待费2.80万元，比2023年预算3.3万元下降0.5万元。"
@@ -378,10 +383,9 @@ def test_change_and_percentage_with_opposite_direction_words():
     d = load(CORPUS / "gd-guangzhou-stats-2026-budget.pdf")
     # p.23 as printed: 19.86 + 22.65 = 42.51; 22.65 ÷ 42.51 = 53.28% → "下降53.3%" holds
     real = "2026年本部门财政拨款安排“三公”经费19.86万元，比上年减少22.65万元，下降53.3%，主要原因是厉行节约。"
-    assert not [x for x in budgetkit.check(_with_narrative(d, real)) if x.rule in ("N03", "N09")
-                and x.status in ("fail", "review")]
+    assert not _flagged(d, real, "N03") and not _flagged(d, real, "N09")
     planted = real.replace("比上年减少", "比上年增加")
-    n09 = [x for x in budgetkit.check(_with_narrative(d, planted)) if x.rule == "N09" and x.status == "fail"]
+    n09 = _flagged(d, planted, "N09", ("fail",))
     assert len(n09) == 1 and n09[0].severity == "error" and "下降53.3%" in n09[0].message
 
 
@@ -390,9 +394,8 @@ def test_a_budget_compared_with_its_own_years_outturn():
     # p.21 as printed: "…2026年预算数为5,826.21万元，比2025年执行数增加271.14万元，增幅 4.88%…"
     real = ("1.一般公共服务支出（类）信访事务（款）行政运行（项）2026年预算数为5,826.21万元，"
             "比2025年执行数增加271.14万元，增幅 4.88%，主要是财政核定经费增加。")
-    assert not [x for x in budgetkit.check(_with_narrative(d, real)) if x.rule == "N04" and x.status == "fail"]
-    f = budgetkit.check(_with_narrative(d, real.replace("比2025年执行数", "比2026年执行数")))
-    n04 = [x for x in f if x.rule == "N04" and x.status == "fail"]
+    assert not _flagged(d, real, "N04", ("fail",))
+    n04 = _flagged(d, real.replace("比2025年执行数", "比2026年执行数"), "N04", ("fail",))
     assert [(x.expected, x.actual) for x in n04] == [(D(2025), D(2026))]
 
 
@@ -400,7 +403,7 @@ def test_a_final_account_compared_with_its_own_years_outturn_not_its_budget():
     d = load(CORPUS / "cq-swu-2023-final.pdf")
     # p.17 as printed: "1.小学教育（2050202），2023 年度决算数为 7,970.38万元，比 2022 年度决算数增长 0.39%。"
     real = "1.小学教育（2050202），2023 年度决算数为 7,970.38万元，比 2022 年度决算数增长 0.39%。"
-    own = lambda t: [x for x in budgetkit.check(_with_narrative(d, t)) if x.rule == "N04" and x.status == "fail"]  # noqa: E731
+    own = lambda t: _flagged(d, t, "N04", ("fail",))  # noqa: E731
     assert not own(real)
     assert len(own(real.replace("比 2022 年度决算数", "比 2023 年度决算数"))) == 1
     assert not own(real.replace("比 2022 年度决算数", "比 2023 年年初预算数"))  # a final against its own budget
@@ -411,8 +414,7 @@ def test_vehicle_counts_add_up_and_overlapping_head_counts_are_not_parts():
     # p.4 as printed: 2 + 15 + 29 = 46
     real = ("截至 2025 年 12 月，所属各预算单位共有车辆 46 辆，其中机要通信用车 2 辆，应急保障用车 15 辆，"
             "其他按照规定配备的公务用车 29 辆。")
-    n11 = lambda t: [x for x in budgetkit.check(_with_narrative(d, t)) if x.rule == "N11"  # noqa: E731
-                     and x.status in ("fail", "review")]
+    n11 = lambda t: _flagged(d, t, "N11")  # noqa: E731
     assert not n11(real)
     # a list closing with 其他 names every vehicle: a shortfall is for review, not a claim
     short = n11(real.replace("29 辆", "28 辆"))
@@ -427,8 +429,7 @@ def test_a_change_against_the_three_public_tables_two_years():
     # 200.00 − 202.48 = −2.48
     real = ("公务用车运行维护费 200.00万元，较 2025 年减少 2.48万元，主要原因是按照全市统一政策要求，"
             "重庆市政府机关服务中心使用事业收入支出公务用车运行维护费；")
-    n03 = lambda t: [x for x in budgetkit.check(_with_narrative(d, t)) if x.rule == "N03"  # noqa: E731
-                     and x.status in ("fail", "review")]
+    n03 = lambda t: _flagged(d, t, "N03")  # noqa: E731
     assert not n03(real)
     # "较 2025 年" does not say against which 2025 figure: the table's 2025年预算数 is a reading, so a review
     planted = n03(real.replace("减少 2.48万元", "减少 3.48万元"))
@@ -446,8 +447,7 @@ def test_an_items_change_against_last_years_column_of_its_table():
     # 5,826.21 − 5,555.07 = 271.14
     real = ("1.一般公共服务支出（类）信访事务（款）行政运行（项）2026年预算数为5,826.21万元，"
             "比2025年执行数增加271.14万元，主要是财政核定经费增加。")
-    n03 = lambda t: [x for x in budgetkit.check(_with_narrative(d, t)) if x.rule == "N03"  # noqa: E731
-                     and x.status in ("fail", "review")]
+    n03 = lambda t: _flagged(d, t, "N03")  # noqa: E731
     assert not n03(real)
     planted = n03(real.replace("增加271.14万元", "增加217.14万元"))
     assert [(x.status, x.expected, x.actual) for x in planted] == [("fail", D("271.14"), D("217.14"))]

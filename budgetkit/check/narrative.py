@@ -285,8 +285,7 @@ class Facts:
     def item_code(self, code: str) -> Fact | None:
         """A coded line: the value most tables agree on in their total columns."""
         if "_coded" not in self.__dict__:  # every coded line's total-column rows, indexed once
-            a = self.L.a
-            rows = a[a["eff_code"].notna() & a["table_kind"].isin(ITEM_TABLES)]
+            rows = self._coded_lines()
             rows = rows[rows["concept"].isin(["total", "gpb", "current_appropriation"])
                         | rows["column_label"].str.endswith("预算数")]
             rows = rows[~self._prior_only(rows["column_label"])]  # "2025年预算数" beside 2026's: last year's
@@ -301,6 +300,11 @@ class Facts:
         f.alts = set(rows["amount_yuan"])
         f.by_scope = len(f.alts) > 1
         return f
+
+    def _coded_lines(self) -> pd.DataFrame:
+        """Every coded line of the tables that print items by code (this year's and last year's columns)."""
+        a = self.L.a
+        return a[a["eff_code"].notna() & a["table_kind"].isin(ITEM_TABLES)]
 
     def _prior_only(self, labels: pd.Series) -> pd.Series:
         """Columns headed by last year only ("2025年执行数", not "2026年预算数比2025年执行数")."""
@@ -317,8 +321,7 @@ class Facts:
         if self.L.d.meta.get("stage") != "预算":
             return None
         if "_coded_prior" not in self.__dict__:
-            a = self.L.a
-            rows = a[a["eff_code"].notna() & a["table_kind"].isin(ITEM_TABLES)]
+            rows = self._coded_lines()
             rows = rows[self._prior_only(rows["column_label"])].sort_values(["table_index", "col_no"])
             self._coded_prior = {c: g for c, g in rows.groupby("eff_code", sort=False)}
         rows = self._coded_prior.get(code)
@@ -1777,7 +1780,8 @@ def three_public_changes(L: Ledger, R: Recorder) -> None:
     for g in groups.values():
         if any(len({v for v, _, _ in vals}) > 1 for vals in g.values()):
             continue  # a part stated twice with different changes: not one list
-        known = {k: (next(iter(vals))[0], next(iter(vals))[1], {x for _, _, x in vals}) for k, vals in g.items()}
+        # each stated once (or restated alike): (change, tolerance, the sentences stating it)
+        known = {k: (*next(iter(vals))[:2], {x for _, _, x in vals}) for k, vals in g.items()}
         for total, parts in reversed(identities):  # a subtotal the text leaves out is the sum of its parts
             if total not in known and all(p in known for p in parts):
                 known[total] = (sum(known[p][0] for p in parts), sum(known[p][1] for p in parts),
