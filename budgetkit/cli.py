@@ -157,6 +157,12 @@ def _parse(args) -> int:
         print(f"错误 / error: {exc}", file=sys.stderr)
     if any(isinstance(e, InternalError) for e in d.errors):
         return 3
+    if d.meta.get("no_tables"):  # what was found is written above; the file is still not a disclosure's tables
+        from budgetkit.errors import no_tables_error
+
+        where = ", ".join(str(p) for p in args.paths)
+        print(f"错误 / error: {no_tables_error(where, d.meta.get('names_absent_tables', False))}", file=sys.stderr)
+        return 2
     return 2 if d.errors else 0
 
 
@@ -214,13 +220,7 @@ def _check(args) -> int:
     from budgetkit.pipeline import read
     from budgetkit.report import render
 
-    d = read(args.paths)
-    if d.meta.get("no_tables"):  # "0 errors" over nothing would be a silent wrong result
-        zh, en = "未识别出预算公开表", "no budget disclosure table recognised"
-        if d.meta.get("names_absent_tables"):
-            zh += "；文中列出的表格可能是另一个文件，请一并给出"
-            en += "; the tables it names may be a separate file: pass it along with this one"
-        raise BadInputError(", ".join(str(p) for p in args.paths), zh, en)
+    d = read(args.paths)  # a file with no disclosure table is refused here (exit 2)
     _print_warnings(d)
     findings = check(d)
     if args.format == "xlsx":

@@ -15,6 +15,16 @@ class BadInputError(Exception):
         super().__init__(f"{self.path}: {reason_zh} / {reason_en}")
 
 
+def no_tables_error(where, names_absent_tables: bool = False) -> BadInputError:
+    """The one refusal for a file with no disclosure table, the same from read, check, the CLI and the app:
+    "0 errors" over nothing would be a silent wrong result."""
+    zh, en = "未识别出预算公开表", "no budget disclosure table recognised"
+    if names_absent_tables:
+        zh += "；文中列出的表格可能是另一个文件，请一并给出"
+        en += "; the tables it names may be a separate file: pass it along with this one"
+    return BadInputError(where, zh, en)
+
+
 INTERNAL_ZH = "内部错误，请报告"
 INTERNAL_EN = "internal error, please report"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from budgetkit.disclosure import Disclosure, PrintedTable
-from budgetkit.errors import BadInputError, InternalError, log_internal_error
+from budgetkit.errors import BadInputError, InternalError, log_internal_error, no_tables_error
 from budgetkit.money import DECIMAL_DTYPE, decimal_series
 from budgetkit.read import open_source
 from budgetkit.recognise.tables import recognise_tables
@@ -73,8 +73,10 @@ def read(paths, doc_id: str | None = None, keep_going: bool = False, store=None)
     """Read one disclosure (a path, or a list of paths that form one disclosure).
 
     Raises :class:`budgetkit.BadInputError` with a one-line reason for files
-    that cannot be read.  With ``keep_going`` the readable files are still
-    read and the failures are listed in ``.errors`` (nothing parsed is lost).
+    that cannot be read, or that hold no table at all (a narrative half
+    given without its tables).  With ``keep_going`` the readable files are still
+    read and the failures are listed in ``.errors`` (nothing parsed is lost);
+    a disclosure with no table is then returned with ``meta["no_tables"]``.
     With ``store`` (a folder made by ``budgetkit build``) files already stored
     with the same sha256 and budgetkit version are loaded from it, not parsed.
     """
@@ -156,6 +158,8 @@ def read(paths, doc_id: str | None = None, keep_going: bool = False, store=None)
             "no disclosure table was recognised; what was found is still exported")
         meta["no_tables"] = True
         meta["names_absent_tables"] = names_absent_tables(prose)
+        if not tables and not keep_going:  # nothing tabular at all (a narrative half): tables of unknown kind
+            raise no_tables_error(", ".join(str(p) for p in paths), meta["names_absent_tables"])
     meta["warnings"] = warnings
     return Disclosure(doc_id=doc_id, meta=meta, tables=tables, amounts=amounts,
                       narrative=paragraphs(prose), residue=residue, warnings=warnings, errors=failures)

@@ -69,12 +69,29 @@ def test_gbk_text_is_read_like_utf8(tmp_path, seed):
     assert d.amounts["raw"].tolist() == seed.amounts["raw"].tolist()
 
 
-def test_pdf_without_disclosure_tables_warns_and_still_exports(tmp_path):
+def test_pdf_without_disclosure_tables_still_exports_and_exits_2(tmp_path):
     p = Path(__file__).parent / "fixtures" / "no-tables.pdf"
     r = run_cli("parse", p, "--out", tmp_path / "out")
-    assert r.returncode == 0, r.stderr
-    assert "warning" in r.stderr and "未识别出任何公开表格" in r.stderr
-    assert (tmp_path / "out" / "narrative.parquet").exists()
+    assert r.returncode == 2, r.stderr
+    assert "未识别出预算公开表" in r.stderr and "no budget disclosure table recognised" in r.stderr
+    assert (tmp_path / "out" / "narrative.parquet").exists()  # what was found is not lost
+
+
+def test_library_refuses_a_file_without_tables_as_the_command_line_does(tmp_path):
+    """read() and check() raise the CLI's BadInputError, never a KeyError from the rules; read(keep_going=True)
+    still returns what was found, and check() of that refuses it too."""
+    import budgetkit
+    from budgetkit import BadInputError
+
+    p = Path(__file__).parent / "fixtures" / "no-tables.pdf"
+    with pytest.raises(BadInputError, match="no budget disclosure table recognised"):
+        budgetkit.read(p)
+    d = budgetkit.read(p, keep_going=True)
+    assert d.meta["no_tables"] and len(d.narrative)
+    with pytest.raises(BadInputError, match="no-tables.pdf: 未识别出预算公开表"):
+        budgetkit.check(d)
+    r = run_cli("check", p)
+    assert r.returncode == 2 and "no budget disclosure table recognised" in r.stderr
 
 
 def test_parse_cli_writes_csv_parquet_and_a_coverage_summary(tmp_path, capsys):
@@ -99,7 +116,9 @@ def test_one_bad_file_does_not_lose_the_others(tmp_path):
                 "--out", out)
     assert r.returncode == 2 and "Traceback" not in r.stderr
     errors = [line for line in r.stderr.splitlines() if line.startswith("错误 / error")]
-    assert len(errors) == 1 and "missing.pdf" in errors[0] and "文件不存在" in errors[0]
+    assert len(errors) == 2 and "missing.pdf" in errors[0] and "文件不存在" in errors[0]
+    # the narrative half alone holds no table: said, with the hint to pass its tables along
+    assert "未识别出预算公开表" in errors[1] and "pass it along with this one" in errors[1]
     assert (out / "narrative.parquet").exists()  # the readable file was still parsed and written
 
 

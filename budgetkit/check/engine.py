@@ -12,12 +12,18 @@ from budgetkit.check.recorder import Recorder
 def check(disclosure, expected_weight_total=None) -> Findings:
     """All findings for one disclosure: within, between, narrative, performance, completeness.
 
+    Raises :class:`budgetkit.BadInputError` for a disclosure with no table (as the command line does).
     ``expected_weight_total``: the indicator-weight total a project should reach
     (conventions differ: 100, or 90 with 10 kept for 预算执行率); ``None``
     reports each project's sum without judging it.
     """
     from decimal import Decimal
 
+    from budgetkit.errors import no_tables_error
+
+    if disclosure.meta.get("no_tables"):
+        names = ", ".join(s["file"] for s in disclosure.meta.get("sources", [])) or disclosure.doc_id
+        raise no_tables_error(names, disclosure.meta.get("names_absent_tables", False))
     L = Ledger(disclosure)
     R = Recorder()
     for rule in within.RULES + between.RULES + narrative.RULES + completeness.RULES:
