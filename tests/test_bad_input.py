@@ -143,3 +143,16 @@ def test_files_of_different_disclosures_are_not_read_as_one(tmp_path, capsys):
     # the two halves of one disclosure, whose covers print the department's name in two forms, are still one
     js = sorted(CORPUS.glob("js-provincial-party-office-2017-budget-t*.pdf"))
     assert main(["check", *map(str, js)]) in (0, 1)
+
+
+def test_check_of_tables_without_a_single_amount_does_not_raise(seed):
+    """Tables recognised but no amount read (every cell went to residue): the rules run over an empty frame
+    instead of raising KeyError('column_label') — an empty object column once indexed columns, not rows."""
+    import copy
+
+    import budgetkit
+
+    d = copy.copy(seed)
+    d.amounts = seed.amounts.iloc[0:0]
+    f = budgetkit.check(d)
+    assert not any(x.rule == "W01" and x.status == "fail" for x in f)

@@ -115,7 +115,8 @@ class Ledger:
         a["concept"] = pd.Series([concept_of(c) for c in a["column_label"]], index=a.index, dtype=object)
         a["label"] = pd.array([strip_numbering(x if isinstance(x, str) else "") for x in a["row_label"]],
                               dtype="string")
-        a["is_total_row"] = [bool(TOTAL_ROW.match(x)) for x in a["label"]]
+        # bool dtype even when empty: an empty object column would index columns, not rows
+        a["is_total_row"] = pd.array([bool(TOTAL_ROW.match(x)) for x in a["label"]], dtype=bool)
         self.a = _plain(a)
         self.coverage: dict = {}  # sentence no → {"passed", "failed", "reasons"} (statement coverage)
 
