@@ -10,8 +10,9 @@ import pandas as pd
 
 from budgetkit.check.findings import Finding
 from budgetkit.check.ledger import Ledger, half_unit, present, records
-from budgetkit.check.recorder import Recorder
+from budgetkit.check.recorder import Recorder, fmt
 from budgetkit.money import to_yuan
+from budgetkit.tidy.codes import scheme_of
 
 #: which money a table's figures cover
 SCOPE = {
@@ -75,6 +76,28 @@ def _views(L: Ledger) -> pd.DataFrame:
     return L.__dict__["_between_views"]
 
 
+#: the scheme a label column's header names: a name read in it is a class of that scheme only
+_LABEL_SCHEME = (("政府", "government_economic"), ("功能", "function"), ("经济", "economic"))
+
+
+def _label_schemes(t) -> dict[str, str]:
+    """Each amount column's scheme, from the label column printed before it (a summary table prints 功能分类,
+    部门经济分类 and 政府经济分类 panels side by side; 政府预算支出经济分类's 对个人和家庭的补助 is 509, not 303)."""
+    out, scheme = {}, None
+    for col, role in (t.column_roles or {}).items():
+        if role == "label":
+            head = col.split("/")[-1]
+            scheme = next((sch for word, sch in _LABEL_SCHEME if word in head), None)
+        elif role == "amount" and scheme:
+            out[col] = scheme
+    return out
+
+
+def _unit_of(r) -> str | None:
+    code, name = r["unit_code"], r["unit_name"]
+    return code if present(code) and code else (name if present(name) and name else None)
+
+
 def _build_views(L: Ledger) -> pd.DataFrame:
     rows = []
     classes = _scope_classes(L)
@@ -85,6 +108,11 @@ def _build_views(L: Ledger) -> pd.DataFrame:
             continue  # a 决算's income by code is not its expenditure: balances carry over (rules.csv B01)
         scope = classes[scope_of(t)]
         a = L.table_rows(t.index)
+        # a table printing several units' blocks (广州 部门预算基本支出预算表: 本级, 中心, 监测站 each with 301…310):
+        # its coded lines are one unit's, never the department's
+        units = {u for u in map(_unit_of, records(a[["unit_code", "unit_name"]])) if u}
+        blocked = len(units) > 1
+        schemes = _label_schemes(t)
         total_cols = set(L.total_column_rows(t.index)["column_label"]) | set(
             a.loc[a["concept"] == "total", "column_label"])
         for r in records(a):
@@ -97,7 +125,8 @@ def _build_views(L: Ledger) -> pd.DataFrame:
                 measure = r["concept"]
             elif r["concept"] == "gpb" and t.kind == "fiscal_appropriation_summary":
                 measure, scope_r = "total", classes["gpb"]
-                rows.append({**r, "measure": measure, "scope": scope_r})
+                rows.append({**r, "measure": measure, "scope": scope_r,
+                             "unit_scope": f"unit:{_unit_of(r)}" if blocked else "department"})
                 continue
             elif t.kind == "income_expenditure_summary" and r["column_label"].endswith("预算数") \
                     and EXPENDITURE_SIDE.search(r["column_label"]):
@@ -108,8 +137,14 @@ def _build_views(L: Ledger) -> pd.DataFrame:
                 # 年初预算数 leaves out what is spent from 上年结转; a total that includes it is
                 # another measure (central template: 财政拨款收支总表 against 一般公共预算支出表)
                 measure += "_initial"
-            rows.append({**r, "measure": measure, "scope": scope})
-    return pd.DataFrame(rows, columns=[*L.a.columns, "measure", "scope"]).astype(
+            rows.append({**r, "measure": measure, "scope": scope,
+                         "unit_scope": f"unit:{_unit_of(r)}" if blocked else "department"})
+            if not present(r["code"]) and present(r["eff_code"]):
+                # a class read from a name: only in a label column of that scheme (or one that names none)
+                sch = schemes.get(r["column_label"])
+                if sch and sch != (scheme_of(r["eff_code"]) or sch):
+                    rows[-1]["eff_code"] = None
+    return pd.DataFrame(rows, columns=[*L.a.columns, "measure", "scope", "unit_scope"]).astype(
         {c: L.a[c].dtype for c in L.a.columns})
 
 
@@ -118,9 +153,86 @@ def _last(x):
     return (False, x) if present(x) else (True, 0)
 
 
-def _agree(L: Ledger, R: Recorder, rule: str, group, what_zh: str, what_en: str) -> None:
+#: a part of the money a summary prints on its own line or column: a difference between two totals that equals one
+#: of them is that part, in one total and not in the other
+_PART = re.compile(r"上年结转|结转|结余|其他资金|单位资金|事业收入|经营收入|上级补助|附属单位|其他收入|财政专户|"
+                   r"政府性基金|国有资本经营|用事业基金|实户资金")
+_SUMMARY_KINDS = ("income_expenditure_summary", "income_summary", "expenditure_summary",
+                  "fiscal_appropriation_summary")
+
+
+def _parts(L: Ledger) -> list[dict]:
+    """The parts of the money the summary tables print: 上年结转 as a row, or as a column's 合计."""
+    if "_between_parts" in L.__dict__:
+        return L.__dict__["_between_parts"]
+    out = []
+    for t in L.tables(*_SUMMARY_KINDS):
+        for r in records(L.table_rows(t.index)):
+            if not present(r["amount_yuan"]) or r["amount_yuan"] <= 0:
+                continue
+            label, col = r["label"] or "", (r["column_label"] or "").split("/")[-1]
+            if _PART.search(label) and not r["is_total_row"] and "其中" not in (r["row_label"] or ""):
+                out.append({**r, "part": label})
+            elif r["is_total_row"] and _PART.search(col) and not _PART.search(label):
+                out.append({**r, "part": col})
+    L.__dict__["_between_parts"] = out
+    return out
+
+
+def explained_by(L: Ledger, diff: Decimal, tol: Decimal, tables=()) -> dict | None:
+    """A part of the money printed in a summary table equal to the difference (within the rounding of the two
+    figures and of the part): the two figures measure different money, one with that part, one without.
+    A part printed in one of ``tables`` (those compared) is named first."""
+    diff = abs(diff)
+    for p in sorted(_parts(L), key=lambda p: p["table_index"] not in tables):
+        if abs(p["amount_yuan"] - diff) <= tol + to_yuan(half_unit(p["decimals"]), p["unit"]):
+            return p
+    return None
+
+
+def _where(r) -> str:
+    page = f"第{int(r['page'])}页" if present(r["page"]) else ""
+    return f"{page}{r['table_title']}"
+
+
+def _table_totals(L: Ledger) -> dict:
+    """(table, measure) → the table's total row for that measure (本年支出合计/合计, not 总计)."""
+    v = _views(L)
+    tot = v[v["is_total_row"] & v["eff_code"].isna() & ~v["label"].str.contains("总计")
+            & (v["unit_scope"] == "department")]
+    out = {}
+    for r in records(tot):
+        out.setdefault((r["table_index"], r["measure"]), r)
+    return out
+
+
+def _note_explained(L, R, rule, ref, r, part, what_zh, what_en, wider=None) -> None:
+    """An explained difference: a note naming both measures and where each is printed, and the part."""
+    unit = r["unit"] if r["unit"] == ref["unit"] else "元"
+    per = to_yuan(Decimal(1), unit)
+    d = r["amount_yuan"] - ref["amount_yuan"]
+    because = (f"两表合计相差{fmt(abs(wider[0]['amount_yuan'] - wider[1]['amount_yuan']) / per, unit)}{unit}，"
+               if wider else "")
+    zh = (f"{what_zh}：{_where(r)}「{r['column_label']}」{fmt(r['amount_yuan'] / per, unit)} 与{_where(ref)}"
+          f"「{ref['column_label']}」{fmt(ref['amount_yuan'] / per, unit)} 相差 {fmt(d / per, unit)} {unit}；"
+          f"{because}等于{_where(part)}所列「{part['part']}」{fmt(part['amount_yuan'] / per, unit)}{unit}："
+          f"两者口径不同（一方含{part['part']}），不是错误")
+    en = (f"{what_en}: {r['table_title']} '{r['column_label']}' and {ref['table_title']} '{ref['column_label']}' "
+          f"differ by {fmt(d / per, unit)} {unit}; {'the two tables’ totals differ by ' if wider else ''}"
+          f"{'' if wider else 'it '}equals '{part['part']}' printed in {part['table_title']}"
+          f"{' p.' + str(int(part['page'])) if present(part['page']) else ''}: two measures (one includes "
+          f"{part['part']}), not an error")
+    R.add(Finding(rule, "note", zh, en, expected=ref["amount_yuan"] / per, actual=r["amount_yuan"] / per, unit=unit,
+                  locations=[L.location(r), L.location(ref), L.location(part)]))
+
+
+def _agree(L: Ledger, R: Recorder, rule: str, group, what_zh: str, what_en: str, totals: dict | None = None) -> None:
     """Compare figures from different tables (rows as dicts or a frame); the most common value is the
-    reference."""
+    reference.
+
+    A difference equal to a part of the money a summary prints (上年结转, 其他资金 …) is two measures, not an error:
+    a note. With ``totals`` (code lines), two tables whose totals differ by such a part measure different money:
+    the line of the table with the larger total must be at least the other's (a note when it is)."""
     seen, by_table = set(), []
     for r in records(group) if isinstance(group, pd.DataFrame) else group:
         if r["table_index"] not in seen:
@@ -139,6 +251,23 @@ def _agree(L: Ledger, R: Recorder, rule: str, group, what_zh: str, what_en: str)
             R.passed(rule)
             continue
         tol = to_yuan(half_unit(r["decimals"]), r["unit"]) + to_yuan(half_unit(ref["decimals"]), ref["unit"])
+        if abs(r["amount_yuan"] - ref["amount_yuan"]) > tol:
+            if totals is None:
+                part = explained_by(L, r["amount_yuan"] - ref["amount_yuan"], tol,
+                                    (r["table_index"], ref["table_index"]))
+                if part is not None:
+                    _note_explained(L, R, rule, ref, r, part, what_zh, what_en)
+                    continue
+            else:
+                ta, tb = totals.get((r["table_index"], r["measure"])), totals.get((ref["table_index"], ref["measure"]))
+                if ta is not None and tb is not None and ta["amount_yuan"] != tb["amount_yuan"]:
+                    ttol = to_yuan(half_unit(ta["decimals"]), ta["unit"]) + to_yuan(half_unit(tb["decimals"]), tb["unit"])
+                    part = explained_by(L, ta["amount_yuan"] - tb["amount_yuan"], ttol,
+                                        (r["table_index"], ref["table_index"]))
+                    wide, narrow = (r, ref) if ta["amount_yuan"] > tb["amount_yuan"] else (ref, r)
+                    if part is not None and wide["amount_yuan"] >= narrow["amount_yuan"] - tol:
+                        _note_explained(L, R, rule, ref, r, part, what_zh, what_en, wider=(ta, tb))
+                        continue
         unit = r["unit"] if r["unit"] == ref["unit"] else "元"
         others = "、".join(sorted({str(x["table_title"]) for x in ref_rows}))
         R.compare(rule, ref_value, r["amount_yuan"], tol, unit,
@@ -159,24 +288,27 @@ def same_code_same_amount(L: Ledger, R: Recorder) -> None:
     coded.sort(key=lambda r: (_last(r["table_index"]), r["concept"] == "gpb", _last(r["col_no"]), _last(r["row_no"])))
     firsts, seen = [], set()
     for r in coded:
-        key = (r["table_index"], r["eff_code"], r["measure"], r["unit_code"] if present(r["unit_code"]) else None)
+        key = (r["table_index"], r["eff_code"], r["measure"], r["unit_scope"],
+               r["unit_code"] if present(r["unit_code"]) else None)
         if key not in seen:
             seen.add(key)
             firsts.append(r)
     # a code printed twice in one table for one measure (two units' lines) is not one figure
-    per_table = Counter((r["table_index"], r["eff_code"], r["measure"]) for r in firsts)
+    per_table = Counter((r["table_index"], r["eff_code"], r["measure"], r["unit_scope"]) for r in firsts)
     groups: dict[tuple, list] = {}
     for r in firsts:
-        if per_table[(r["table_index"], r["eff_code"], r["measure"])] == 1:
-            groups.setdefault((r["eff_code"], r["measure"], r["scope"]), []).append(r)
+        if per_table[(r["table_index"], r["eff_code"], r["measure"], r["unit_scope"])] == 1:
+            # a unit's line is compared with the same unit's line only, never with the department's
+            groups.setdefault((r["eff_code"], r["measure"], r["scope"], r["unit_scope"]), []).append(r)
     n_groups = 0
-    for (code, measure, scope), g in groups.items():
+    totals = _table_totals(L)
+    for (code, measure, scope, _unit), g in groups.items():
         if len({r["table_index"] for r in g}) < 2:
             continue
         n_groups += 1
         label = g[0]["label"]
         _agree(L, R, "B01", g, f"科目 {code} {label}（{_MEASURE_ZH[measure]}）",
-               f"code {code} {label} ({measure})")
+               f"code {code} {label} ({measure})", totals=totals)
     if n_groups == 0:
         R.not_evaluated("B01", "没有科目同时出现在两张表中", "no code appears in two tables")
 
@@ -209,6 +341,65 @@ def totals_agree(L: Ledger, R: Recorder) -> None:
                             "no two tables print basic or project totals")
 
 
+_YEAR = re.compile(r"((?:19|20)\d{2})年")
+_CHANGE_COL = re.compile(r"增减|变化|比较|差额|增长")
+_FUNDS = re.compile(r"/(?:一般公共预算|政府性基金预算|国有资本经营预算)(?:拨款)?$")
+
+
+def _this_year(L: Ledger, rows3: pd.DataFrame) -> pd.DataFrame:
+    """The 三公 table's figures of the disclosure's own year and stage, on its first (department) row.
+
+    Tables print last year beside this year — as rows (2025年 | 2026年 | 增减变化金额), as column groups
+    (2025年预算数 | 2026年预算数; 上年 | 当年 | 增减变化情况) — and a 决算 prints 预算数 beside 决算数: a 上年
+    column is not this year's."""
+    year, stage = L.d.meta.get("year"), L.d.meta.get("stage")
+    row_years = rows3["label"].fillna("").str.extract(r"^((?:19|20)\d{2})年(?:度)?(?:预算|决算)?(?:数)?$",
+                                                       expand=False)
+    if row_years.notna().any():
+        pick = str(year) if year and (row_years == str(year)).any() else row_years.dropna().max()
+        first = rows3[row_years == pick]
+    else:
+        first = rows3[rows3["row_no"] == rows3["row_no"].min()]
+    cols = first["column_label"].fillna("")
+    first = first[~cols.str.contains(_CHANGE_COL)]
+    cols = first["column_label"].fillna("")
+    prior = cols.str.contains("上年")
+    if prior.any() and (~prior).any():
+        first, cols = first[~prior], cols[~prior]
+    years = cols.str.extract(_YEAR, expand=False)
+    if years.notna().any():
+        pick = str(year) if year and (years == str(year)).any() else years.dropna().max()
+        keep = (years == pick) | years.isna()
+        first, cols = first[keep], cols[keep]
+    outturn = cols.str.contains("决算|实际|执行")
+    if outturn.any() and (~outturn).any():
+        first = first[outturn] if stage == "决算" else first[~outturn]
+    return first
+
+
+def _three_figure(first: pd.DataFrame, word: str) -> dict | None:
+    """One 三公 figure: 接待 or 运行 (运行 alone before 购置及运行). Split by fund, the funds' sum; several
+    columns of one cost, the largest (the rule is ≤: the wider figure never makes a false alarm)."""
+    labels = first["column_label"].fillna("")
+    c = first[labels.str.contains(word) & first["amount_yuan"].notna()
+              & (labels.str.contains("公务用车") if word == "运行" else True)]  # 机关运行经费 is not a car's
+    if c.empty:
+        return None
+    last = c["column_label"].str.replace(_FUNDS, "", regex=True).str.split("/").str[-1]
+    if word == "运行":  # 公务用车运行维护费 (其中：公务用车运行费) before 购置及运行维护费/小计
+        for only in (last.str.contains("运行") & ~last.str.contains("购置"), last.str.contains("运行")):
+            if only.any():
+                c = c[only]
+                break
+    funds = c["column_label"].str.contains(_FUNDS)
+    if funds.all() and c["column_label"].str.replace(_FUNDS, "", regex=True).nunique() == 1 and len(c) > 1:
+        x = records(c.iloc[[0]])[0]
+        x["amount_yuan"] = sum(c["amount_yuan"], Decimal(0))
+        x["column_label"] = c["column_label"].str.replace(_FUNDS, "", regex=True).iloc[0] + "（各资金合计）"
+        return x
+    return records(c.sort_values("amount_yuan", ascending=False).iloc[[0]])[0]
+
+
 def three_public_vs_economic(L: Ledger, R: Recorder) -> None:
     """B04: 30217 公务接待费 (and 30231 公务用车运行维护费) against the 三公 table."""
     three = L.tables("three_public_costs")
@@ -220,14 +411,13 @@ def three_public_vs_economic(L: Ledger, R: Recorder) -> None:
     if rows3.empty:
         R.not_evaluated("B04", "“三公”经费表为空", "the three-public-costs table is empty")
         return
-    first_row = rows3[rows3["row_no"] == rows3["row_no"].min()]
+    first = _this_year(L, rows3)
     for code, word in (("30217", "接待"), ("30231", "运行")):
-        c3 = first_row[first_row["column_label"].str.contains(word)]
+        x = _three_figure(first, word)
         lines = pd.concat([L.total_column_rows(t.index) for t in econ])
         lines = lines[lines["eff_code"] == code]
-        if c3.empty or lines.empty:
+        if x is None or lines.empty:
             continue
-        x = c3.iloc[0]
         for _, line in lines.drop_duplicates("table_index").iterrows():
             tol = to_yuan(half_unit(x["decimals"]), x["unit"]) + to_yuan(half_unit(line["decimals"]), line["unit"])
             R.evaluated["B04"] += 1
@@ -289,6 +479,17 @@ def _group_rows(rows: pd.DataFrame) -> pd.Series:
                     if run > amounts[i] > 0:
                         break
     return out
+
+
+def _other_line(p_rows: pd.DataFrame, p, diff: Decimal, tol: Decimal):
+    """Another project line (not a total, not ``p``) whose amount is the difference between a target's budget and
+    its project line: the target's budget covers both."""
+    for r in records(p_rows[~p_rows["is_total_row"] & p_rows["amount_yuan"].notna()]):
+        if (r["table_index"], r["row_no"]) == (p["table_index"], p["row_no"]):
+            continue
+        if abs(r["amount_yuan"] - diff) <= tol + to_yuan(half_unit(r["decimals"]), r["unit"]):
+            return r
+    return None
 
 
 def targets_vs_projects(L: Ledger, R: Recorder) -> None:
@@ -358,6 +559,24 @@ def targets_vs_projects(L: Ledger, R: Recorder) -> None:
                               actual=t["budget"], unit=unit, locations=[loc] + [L.location(x) for x in lines],
                               guesses=list(by_name)))
                 continue
+        other = _other_line(p_rows, p, value - p["amount_yuan"], tol) if value - p["amount_yuan"] > tol else None
+        if other is not None:
+            # 西安公安 p65 公安专用信息化运行维护 23,887.72 万元 = p35 its line 238,465,178.32 + p39 治安支队's
+            # 信息化运行维护项目 412,000: the target covers the department's project, the line one unit's
+            per = to_yuan(Decimal(1), p["unit"])
+            R.add(Finding("B05", "note",
+                          f"项目「{p['row_label']}」：绩效目标表预算数 {fmt(value / per, p['unit'])} 比项目支出表"
+                          f"{_where(p)}所列 {fmt(p['amount_yuan'] / per, p['unit'])} 多 "
+                          f"{fmt((value - p['amount_yuan']) / per, p['unit'])} {p['unit']}，等于项目支出表{_where(other)}"
+                          f"所列「{other['row_label']}」{fmt(other['amount_yuan'] / per, p['unit'])}"
+                          f"{'（' + other['unit_name'] + '）' if present(other['unit_name']) else ''}："
+                          "绩效目标的预算含另一行的资金，口径不同，不是错误",
+                          f"project '{p['row_label']}': the performance-target budget exceeds the project line by "
+                          f"{fmt((value - p['amount_yuan']) / per, p['unit'])} {p['unit']}, the amount of another "
+                          f"project line '{other['row_label']}': the target covers both lines, not an error",
+                          expected=p["amount_yuan"] / per, actual=value / per, unit=p["unit"],
+                          locations=[loc, L.location(p), L.location(other)]))
+            continue
         R.compare("B05", p["amount_yuan"], value, tol, p["unit"],
                   f"项目「{p['row_label']}」：绩效目标表预算数与项目支出表不一致",
                   f"project '{p['row_label']}': the performance-target budget differs from the project table",
