@@ -32,6 +32,10 @@ class RawTable:
     context: list[str] = field(default_factory=list)
     bbox: tuple[float, float, float, float] | None = None
     col_edges: list[float] | None = None
+    # (PDF) for each cell at the table's foot (by its first column): the room left at the end of its last line,
+    # in ems of its type — less than the next word needs is a line the cell's width broke, and the row may go
+    # on on the next page
+    foot_room: dict[int, float] = field(default_factory=dict)
 
     @property
     def page(self) -> int | None:

@@ -36,6 +36,29 @@ def _owner_map(table) -> tuple[list[list[tuple[int, int]]], list[float]]:
     return owners, xs + [round(table.bbox[2], 1)]
 
 
+def _foot_room(page, table, edges: list[float]) -> dict[int, float]:
+    """For each cell at the foot of the table (by its first column), the room left at the end of its last line
+    in ems of that line's type: the cell's width less its text, less the cell's margin (taken from the left,
+    where the text starts).  A line the cell's width broke leaves less room than the next word needs."""
+    x_edges = [round(x, 1) for x in edges]
+    bottom = table.bbox[3]
+    out: dict[int, float] = {}
+    for x0, top, x1, bot in table.cells:
+        if abs(bot - bottom) > 1.0:
+            continue
+        chars = [c for c in page.chars if c["text"].strip() and x0 <= (c["x0"] + c["x1"]) / 2 <= x1
+                 and top <= (c["top"] + c["bottom"]) / 2 <= bot]
+        if not chars:
+            continue
+        last_top = max(c["top"] for c in chars)
+        line = [c for c in chars if abs(c["top"] - last_top) <= 2]
+        margin = min(c["x0"] for c in chars) - x0
+        size = max(c.get("size") or (c["bottom"] - c["top"]) for c in line) or 1.0
+        j = min(range(len(x_edges)), key=lambda k: abs(x_edges[k] - x0))
+        out[j] = max(x1 - margin - max(c["x1"] for c in line), 0.0) / size
+    return out
+
+
 def _is_white(colour) -> bool:
     """A fill colour that paints white (gray 1, RGB 1,1,1, CMYK 0,0,0,0)."""
     if colour is None:
@@ -126,7 +149,7 @@ def read_pdf(path: Path, data: bytes | None = None) -> tuple[list, int]:
                     if not _is_grid(rows):
                         continue  # a lone box (a highlighted word, a frame): its text stays prose
                     owners, edges = _owner_map(t)
-                    raw_tables.append((t.bbox, rows, (owners, edges)))
+                    raw_tables.append((t.bbox, rows, (owners, edges, _foot_room(page, t, edges))))
                 # text lines only from characters outside the tables: less work
                 # than a full-page extract_text, and no table text in the prose
                 outside = page
@@ -160,7 +183,7 @@ def read_pdf(path: Path, data: bytes | None = None) -> tuple[list, int]:
                         blocks.append(ProseLine(text=text, page=pno, file=name, x1=obj["x1"],
                                                 height=obj["bottom"] - obj["top"]))
                 else:
-                    bb, rows, (owners, edges) = obj
+                    bb, rows, (owners, edges, room) = obj
                     blocks.append(
                         RawTable(
                             rows=rows,
@@ -169,6 +192,7 @@ def read_pdf(path: Path, data: bytes | None = None) -> tuple[list, int]:
                             owners=owners,
                             bbox=bb,
                             col_edges=edges,
+                            foot_room=room,
                         )
                     )
         n_pages = len(pages)

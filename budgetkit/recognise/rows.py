@@ -15,6 +15,11 @@ def cell_text(c) -> str:
     return "" if c is None else c.strip()
 
 
+def unwrapped(text: str) -> str:
+    """A cell's text with the line breaks its cell width made taken out (金额单\n位：万元 → 金额单位：万元)."""
+    return re.sub(r"\s*\n\s*", "", text)
+
+
 def is_blank(row) -> bool:
     return all(not cell_text(c) for c in row)
 
@@ -64,7 +69,8 @@ def is_caption_row(row) -> bool:
             texts.append(t)
     if not texts:
         return True
-    if all(META.search(t) or find_unit(t) for t in texts):
+    # a caption wrapped inside its cell (金额单\n位：万元) reads as one line
+    if all(META.search(t) or find_unit(t) or META.search(unwrapped(t)) or find_unit(unwrapped(t)) for t in texts):
         return True
     if len(texts) == 1:
         first = texts[0].split("\n")[0]

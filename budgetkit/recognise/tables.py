@@ -86,9 +86,18 @@ def _caption_lines(text: str) -> list[str]:
         if out and META.search(out[-1]) and not META.search(x) and not find_unit(x) \
                 and match_title(x) is None and len(out[-1]) < 30:
             out[-1] += x
+        elif out and _label_cut(out[-1], x):
+            out[-1] += x  # a 部门： or 金额单位： label broken by the cell's width (金额单 / 位：万元)
         else:
             out.append(x)
     return out
+
+
+def _label_cut(before: str, after: str) -> bool:
+    """Two lines of a caption cell that say 部门： or a unit only when read as one."""
+    def says(t):
+        return bool(META.search(t) or find_unit(t))
+    return not says(before) and not says(after) and says(before + after) and len(before) < 30
 
 
 _PAGE_NO = re.compile(r"^[-—－\s]*(?:第\s*)?\d{1,4}\s*(?:页|/\s*\d+)?[-—－\s]*$")
@@ -174,6 +183,12 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
                 and _next_page(prev, raw) and _same_frame(prev, raw)):
             # a target table cut by the page (its project card at the foot, its indicators overleaf)
             join = "target"
+        elif (prev is not None and first_on_page and _header_only(prev) and _next_page(prev, raw)
+              and _same_frame(prev, raw) and (match is None or (
+                  match.kind == prev["match"].kind and normalise_title(title) == normalise_title(prev["title"])))):
+            # a table whose header the page cut: its first header rows at the foot of one page, the rest of the
+            # header and the body on the next, in the same outer frame, under no title or the same title again
+            join = "header"
         elif prev is not None and first_on_page and _continues(prev, raw, rows):
             repeated = (match is not None and match.score > 0 and match.kind == prev["match"].kind
                         and normalise_title(title) == normalise_title(prev["title"])
@@ -186,13 +201,17 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
             join = None  # other columns and no lines to lay them by: not the same table
         if join:
             same_edges = _same_edges(raw.col_edges, prev["edges"])
-            if _width(rows) != _width(prev["rows"]):
+            widened = _width(rows) != _width(prev["rows"])
+            if widened:
                 # lay both pieces over the union of their column lines: no cell is lost or merged away
                 union = _union_edges(prev["edges"], raw.col_edges)
                 prev["rows"], prev["owners"] = _widen(prev["rows"], prev["owners"], prev["edges"], union)
                 rows, owners = _widen(rows, owners, raw.col_edges, union)
+                if not (join == "header" and _same_edges(union, raw.col_edges)):
+                    # (a header cut by the page whose lines are among the next page's spans whole columns of it:
+                    # no cell of the body moves)
+                    prev["paged_guesses"].setdefault("realigned", []).append(raw.page)
                 prev["edges"] = union
-                prev["paged_guesses"].setdefault("realigned", []).append(raw.page)
             header_keys = {_row_key(r) for r in prev["rows"][: prev["n_header"]]}
             drop = 0
             while drop < len(rows) and _row_key(rows[drop]) in header_keys and _row_key(rows[drop]):
@@ -204,11 +223,22 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
                 # a page laid like a page joined by guess is under the same guess, unless its content shows it
                 prev["paged_guesses"].setdefault("joined", []).append(raw.page)
             base = len(prev["rows"])
-            prev["rows"].extend(rows[drop:])
-            prev["pages"].extend(pages[drop:])
+            cut = None if widened else _cut_row(prev, rows, owners, drop)
+            if cut is not None:
+                # the first row here is the rest of the row the page cut: its text goes on in the cells above it,
+                # and a cell merged down from it is the cell above
+                for j, text in enumerate(rows[drop]):
+                    oi, oj = cut[j]
+                    if cell_text(text):
+                        prev["rows"][oi][oj] = f"{cell_text(prev['rows'][oi][oj])}\n{cell_text(text)}"
+            skip = drop + (cut is not None)
+            prev["rows"].extend(rows[skip:])
+            prev["pages"].extend(pages[skip:])
             if prev["owners"] is not None and owners is not None:
-                for i, orow in enumerate(owners[drop:]):
-                    prev["owners"].append([(oi - drop + base, oj) for oi, oj in orow])
+                for i, orow in enumerate(owners[skip:]):
+                    prev["owners"].append([cut[oj] if cut is not None and oi == drop else (oi - skip + base, oj)
+                                           for oi, oj in orow])
+            prev["foot_room"] = raw.foot_room
             prev["continued"] += 1
             prev["dropped"] += drop
             prev["last_page"] = raw.page
@@ -222,6 +252,7 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
             pages=list(pages), captions=context + caption_lines, n_header=header_row_count(rows),
             continued=0, dropped=0, last_page=raw.page, fmt="grid" if raw.owners is not None else "text",
             edges=raw.col_edges, prose_at=len(prose), guesses=[], paged_guesses={}, raw_file=raw.file,
+            foot_room=raw.foot_room,
         ))
     units_seen = None
     # carrying the unit of the table before is a guess only where the document prints more than one unit
@@ -300,6 +331,64 @@ def _continues(prev: dict, raw: RawTable, rows) -> bool:
     # other inner lines within the same outer frame (Word and WPS shift them page to page):
     # the pieces are laid over the union of both pages' lines, and the join is recorded as a guess
     return _same_frame(prev, raw)
+
+
+_ENUMERATED = re.compile(r"^[（(]?[一二三四五六七八九十]+[、)）]")
+_UNBROKEN = re.compile(r"^[0-9A-Za-z.,:%/+\-]+")
+_CLOSING = "，。、；：！？）》」』”’%％)]"
+
+
+def _lead_ems(text: str) -> float:
+    """The width in ems of what must open a line of ``text``: its first character or its first run of digits and
+    letters (506-, 2027), with the punctuation that may not open a line after it (间，), or an opening bracket
+    with the character after it."""
+    m = _UNBROKEN.match(text)
+    if m:
+        lead, ems = m.group(0), 0.55 * len(m.group(0))
+    else:
+        lead = text[:2] if text[:1] in "（(《「『“‘" else text[:1]
+        ems = float(len(lead))
+    rest = text[len(lead):]
+    while rest and rest[0] in _CLOSING:
+        ems += 1.0
+        rest = rest[1:]
+    return ems
+
+
+def _cut_row(prev: dict, rows, owners, at: int):
+    """When the row at ``at`` (the first after any repeated header) is the rest of the previous page's last row,
+    cut by the page: for each column, the owner in ``prev`` of the cell it goes on in; else None.
+
+    The rest of a cut row prints words only, each under a cell at the foot of the page before whose last line
+    left less room than the word opening it here needs (``foot_room``): the cell's width broke that line, the
+    text did not end there; and each as wide as the cell it goes on in.  A figure, a numbered item (三十一、),
+    words under a cell whose line ended with room to spare, or a cell wider than the one above (a title across
+    the grid under a 备注) open a row of their own."""
+    room = prev.get("foot_room") or {}
+    if not room or prev["owners"] is None or owners is None or at >= len(rows) or not prev["rows"]:
+        return None
+    row, last = rows[at], prev["owners"][-1]
+    if len(row) != len(last):
+        return None
+    filled = [j for j, c in enumerate(row) if cell_text(c)]
+    if not filled:
+        return None
+    for j in filled:
+        text = cell_text(row[j])
+        if owners[at][j] != (at, j) or _cell_class(text) == "figure" or _ENUMERATED.match(text):
+            return None
+        oi, oj = last[j]
+        if oj not in room or room[oj] + 0.05 >= _lead_ems(text) or not cell_text(prev["rows"][oi][oj]):
+            return None
+        # the rest of a cell is as wide as the cell: a title across the grid under a one-column 备注 is no rest
+        if {c for c, o in enumerate(owners[at]) if o == (at, j)} != {c for c, o in enumerate(last) if o == (oi, oj)}:
+            return None
+    return list(last)
+
+
+def _header_only(prev: dict) -> bool:
+    """A piece that holds header rows and no body row yet: not one figure printed in it."""
+    return bool(prev["rows"]) and not any(_cell_class(cell_text(c)) == "figure" for r in prev["rows"] for c in r)
 
 
 def _filled_width(rows) -> int:
