@@ -69,6 +69,18 @@ def _keyword_rules():
     return tuple(rules)
 
 
+@lru_cache(maxsize=None)
+def _scopes() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((r["word"], tuple(r["wider_kinds"].split("|"))) for r in load_csv("fund_scopes.csv"))
+
+
+def _narrower(title: str, catalogue_title: str, kind: str) -> bool:
+    """A title that names a fund scope its contained catalogue title does not, where that title's kind covers
+    more money, is another, narrower table (政府性基金预算财政拨款支出预算表 is a 政府性基金 table, not the
+    财政拨款支出预算表 it contains). A 三公 or project table keeps its kind whatever fund it names."""
+    return any(w in title and w not in catalogue_title and kind.startswith(wider) for w, wider in _scopes())
+
+
 def clean_title(text: str) -> str:
     """The printed title without numbering, spacing or a trailing table number."""
     t = re.sub(r"\s+", "", text or "")
@@ -99,7 +111,7 @@ def match_title(text: str) -> TitleMatch | None:
     if not looks_like_title(text):
         return None
     for norm, family, kind, printed in _catalogue():
-        if norm in t:
+        if norm in t and not _narrower(t, norm, kind):
             return TitleMatch(kind, family, 2, printed)
     for all_of, none_of, kind in _keyword_rules():
         if all(w in t for w in all_of) and not any(w in t for w in none_of):

@@ -1,0 +1,20 @@
+"""Reading classes of table recognition that generalise beyond the vendored documents."""
+from __future__ import annotations
+
+import pytest
+
+from budgetkit.recognise.catalogue import match_title
+
+
+@pytest.mark.parametrize("title, kind", [
+    # a fund's own table whose title contains the general 财政拨款 title is that fund's table
+    ("政府性基金预算财政拨款支出预算表", "govfund_expenditure"),
+    ("2026年国有资本经营预算财政拨款支出预算表", "soe_capital_expenditure"),
+    ("一般公共预算财政拨款支出预算表", "gpb_expenditure_by_function"),
+    # the general table itself, and a 三公 table naming its fund, keep their kinds
+    ("财政拨款支出预算表", "fiscal_appropriation_expenditure_by_function"),
+    ("十一、 一般公共预算“三公”经费、会议费、培训费支出预算表", "three_public_costs"),
+    ("公开10表政府性基金预算支出表", "govfund_expenditure"),
+])
+def test_a_title_is_typed_by_its_most_specific_match(title, kind):
+    assert match_title(title).kind == kind
