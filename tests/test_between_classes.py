@@ -196,3 +196,24 @@ def test_target_covering_two_lines_built(tmp_path):
     assert any(x.rule == "B05" and x.status == "note" and "项目丙" in x.message for x in f)
     f = run(tmp_path, proj, targets("16.00"))
     assert any(x.rule == "B05" and x.status == "fail" and "项目甲" in x.message for x in f)
+
+
+# --- projects withheld as 涉密 by the document's own statement ----------------------------------------------
+
+def _withheld(tmp_path, *prose):
+    exp = [["科目编码", "", "", "科目名称", "合计", "基本支出", "项目支出"], ["类", "款", "项", "", "", "", ""],
+           ["", "", "", "合计", "50.00", "20.00", "30.00"], ["208", "", "", "社会保障和就业支出", "50.00", "20.00", "30.00"]]
+    proj = ("一般公共预算项目支出预算表", [["项目名称", "金额"], ["合计", "20.00"], ["项目甲", "12.00"], ["项目乙", "8.00"]])
+    return run(tmp_path, ("部门支出总表", exp), ("一般公共预算支出表", exp), proj, *prose)
+
+
+def test_declared_secret_projects_built(tmp_path):
+    """Built: 项目支出 30.00 in the expenditure tables, 20.00 in the project table. With the document's 备注
+    "涉密项目按要求不予公开" the 10.00 is withheld by design (a note quoting it); without it, an error."""
+    f = _withheld(tmp_path, "备注：涉密项目按要求不予公开。")
+    assert "B03" not in rules(f)
+    note = [x for x in f if x.rule == "B03" and x.status == "note"]
+    assert len(note) == 1 and "涉密项目按要求不予公开" in note[0].message and note[0].severity == "info"
+    assert "B03" in rules(_withheld(tmp_path, "备注：无。"))
+    # 非涉密 is no statement that anything is withheld
+    assert "B03" in rules(_withheld(tmp_path, "用于非涉密信息系统运维，不公开的内容无。"))

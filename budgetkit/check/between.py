@@ -226,6 +226,43 @@ def _note_explained(L, R, rule, ref, r, part, what_zh, what_en, wider=None) -> N
                   locations=[L.location(r), L.location(ref), L.location(part)]))
 
 
+_SECRET = re.compile(r"(?<!非)涉密[^。；;]{0,40}?(?:不予公开|不公开|未公开|不宜公开)|(?:不予公开|不公开)[^。；;]{0,10}?(?<!非)涉密")
+
+
+def _declared_secret(L: Ledger) -> dict | None:
+    """The document's own statement that 涉密 projects are withheld (深圳: 备注：涉密项目按要求不予公开; 西安:
+    本部门按照保密审查机制确定此项内容为涉密内容，按规定不予公开): its paragraph and page."""
+    if "_between_secret" not in L.__dict__:
+        found = None
+        n = L.d.narrative
+        if n is not None and not n.empty and "text" in n.columns:
+            for r in records(n):
+                m = _SECRET.search(str(r.get("text") or ""))
+                if m:
+                    found = {"text": str(r["text"]), "page": r.get("page"), "quote": m.group(0)}
+                    break
+        L.__dict__["_between_secret"] = found
+    return L.__dict__["_between_secret"]
+
+
+def _note_withheld(L, R, rule, high, low, secret, what_zh, what_en) -> None:
+    """A project table smaller than the project total another table prints, in a document that says 涉密 projects
+    are withheld: parts left out by design, a note."""
+    unit = high["unit"] if high["unit"] == low["unit"] else "元"
+    per = to_yuan(Decimal(1), unit)
+    page = f"第{int(secret['page'])}页" if present(secret["page"]) else ""
+    R.add(Finding(rule, "note",
+                  f"{what_zh}：{_where(low)}「{low['column_label']}」{fmt(low['amount_yuan'] / per, unit)} 比"
+                  f"{_where(high)}「{high['column_label']}」{fmt(high['amount_yuan'] / per, unit)} 少 "
+                  f"{fmt((high['amount_yuan'] - low['amount_yuan']) / per, unit)} {unit}；文件{page}说明"
+                  f"「{secret['quote']}」：未公开的涉密项目不在项目表中，按设计不相加，不是错误",
+                  f"{what_en}: {low['table_title']} is {fmt((high['amount_yuan'] - low['amount_yuan']) / per, unit)} "
+                  f"{unit} below {high['table_title']}; the document says classified projects are withheld "
+                  f"('{secret['quote']}'): parts left out by design, not an error",
+                  expected=high["amount_yuan"] / per, actual=low["amount_yuan"] / per, unit=unit,
+                  locations=[L.location(low), L.location(high)]))
+
+
 def _agree(L: Ledger, R: Recorder, rule: str, group, what_zh: str, what_en: str, totals: dict | None = None) -> None:
     """Compare figures from different tables (rows as dicts or a frame); the most common value is the
     reference.
@@ -268,6 +305,12 @@ def _agree(L: Ledger, R: Recorder, rule: str, group, what_zh: str, what_en: str,
                     if part is not None and wide["amount_yuan"] >= narrow["amount_yuan"] - tol:
                         _note_explained(L, R, rule, ref, r, part, what_zh, what_en, wider=(ta, tb))
                         continue
+            low, high = sorted((r, ref), key=lambda x: x["amount_yuan"])
+            secret = _declared_secret(L) if str(r["measure"]).startswith("project") else None
+            if secret is not None and low["table_kind"] == "project_expenditure" \
+                    and high["table_kind"] != "project_expenditure":
+                _note_withheld(L, R, rule, high, low, secret, what_zh, what_en)
+                continue
         unit = r["unit"] if r["unit"] == ref["unit"] else "元"
         others = "、".join(sorted({str(x["table_title"]) for x in ref_rows}))
         R.compare(rule, ref_value, r["amount_yuan"], tol, unit,
