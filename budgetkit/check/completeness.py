@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pandas as pd
 
@@ -15,9 +16,17 @@ SUBJECT_WORDS = {
     "govfund_expenditure": "政府性基金", "soe_capital_expenditure": "国有资本经营",
     "three_public_costs": "三公", "govfund_three_public_costs": "政府性基金", "procurement": "政府采购",
     "project_expenditure": "项目支出", "performance_targets": "绩效", "overall_performance_targets": "绩效",
+    "carryover_expenditure": "结转",
 }
-EXPLAINED = re.compile(r"无|没有|未安排|未列|不涉及|为零|为0|0(?:\.0+)?万元|0(?:\.0+)?元|空表")
+# "0 万元" is printed with a space as often as without; "此表为空", "不涉及", "本单位无…" say the same
+EXPLAINED = re.compile(r"无|没有|未安排|未列|不涉及|为零|为\s*0(?:\.0+)?(?![\d.])|为空|空表|(?<![\d.])0(?:\.0+)?\s*万?元")
 _EMPTY_MARK = re.compile(r"^(?:[（(][^)）]*[)）])?(?:是|空表)?(?:不涉及|无|未安排|为空|本部门无|本单位无)")
+# a note printed with the table that says so itself, with or without 注/说明: "此表为空", "本单位无政府性基金预算相关收支项目"
+_SELF_EMPTY = re.compile(r"(?:此表|本表|该表)(?:为空|无数据|空表)|^(?:注[:：]?)?\s*(?:本部门|本单位|我部门|我单位)\S{0,6}(?:无|没有|不涉及|未安排)")
+# kinds that hold targets, not money: a filled one has no amount cells, so it is judged empty by its indicators
+NO_MONEY_KINDS = {"performance_targets", "overall_performance_targets", "performance_self_evaluation"}
+_FIGURE = re.compile(r"^[≥≤＞＜><=＝]?\s*(\d+(?:\.\d+)?)\s*\S{0,6}$")
+_QUALIFIERS = re.compile(r"[（(][^（）()]*[)）]")
 PLACEHOLDER = re.compile(r"[Xx×＊*]{2,}")
 
 
@@ -49,7 +58,30 @@ def required_tables(L: Ledger, R: Recorder) -> None:
             R.not_evaluated("C01", f"{zh}的标题印在文中，但表格未能读出（可能无表格线）",
                             f"the {en} title is printed but its table could not be read (no ruling lines?)")
             continue
+        other = _typed_otherwise(L.d.tables, kind)
+        if other is not None:
+            R.not_evaluated("C01", f"表「{other.title}」去掉括注后的标题即{zh}，但被识别为另一类表",
+                            f"the table '{other.title}' is titled as the {en} table once its bracketed qualifier "
+                            "is left out, but was typed as another kind")
+            continue
         R.add(Finding("C01", "fail", f"缺少{zh}", f"the {en} table is missing", guesses=list(guess)))
+
+
+def _typed_otherwise(tables, kind: str):
+    """A table whose printed title names ``kind`` once its bracketed qualifiers are left out ("政府性基金预算支出表
+    （不含上年结转）" typed as a carry-over table by its qualifier): the table is printed, only its type is in doubt."""
+    from budgetkit.recognise.catalogue import match_title
+
+    for t in tables:
+        if t.kind == kind or not t.title:
+            continue
+        bare = _QUALIFIERS.sub("", t.title)
+        if bare == t.title:
+            continue
+        m = match_title(bare)
+        if m is not None and m.kind == kind and m.score >= 1:
+            return t
+    return None
 
 
 def _title_printed(prose: list[str], kind: str) -> bool:
@@ -64,8 +96,87 @@ def _title_printed(prose: list[str], kind: str) -> bool:
     return False
 
 
+def _holds_targets(L: Ledger, t) -> bool:
+    """A target table (a form of key/value cells and indicator rows) holds no money: it is filled when
+    indicators, a goal or a project were read from it, or when a cell prints a non-zero figure or text that
+    is neither a field label nor a level name of the framework."""
+    from budgetkit.tidy.targets import _levels, field_of, text
+
+    tg = L.d.targets
+    if not tg.empty and "table_index" in tg:
+        mine = tg[tg["table_index"] == t.index]
+        cols = [c for c in ("goal", "level3", "value") if c in mine]
+        if not mine.empty and mine[cols].notna().any().any():
+            return True
+        # a project list (名称 | 金额 | 目标) may name projects only; "列2" is the reader's name for a blank header cell
+        names = mine["project_name"].dropna().astype(str) if "project_name" in mine else []
+        if any(not re.fullmatch(r"列\d+", n) for n in names):
+            return True
+    labels = set(_levels()[0]) | set(_levels()[1])
+    for cell in t.frame.astype(object).to_numpy().ravel():
+        c = text(cell)
+        if not c or c in labels or field_of(c) is not None or re.fullmatch(r"[-—–/\\0.,，\s]*", c):
+            continue
+        m = _FIGURE.match(c)
+        if m and Decimal(m.group(1)) != 0:
+            return True
+        if not m and len(c) >= 15:
+            return True
+    return False
+
+
+def _same_title(a: str, b: str) -> bool:
+    """Two printings of one table's title ("2022部门综合预算财政拨款结转资金支出表" in the table, "2022年部门综合预算
+    财政拨款上年结转资金支出表" in the contents): the shorter is the longer with a few characters left out."""
+    a, b = re.sub(r"\s+", "", a or ""), re.sub(r"\s+", "", b or "")
+    if len(a) > len(b):
+        a, b = b, a
+    if len(a) < 6 or len(a) < 0.8 * len(b):
+        return False
+    it = iter(b)
+    return all(ch in it for ch in a)
+
+
+def _explained(L: Ledger, t, text: list[str]) -> bool:
+    word = SUBJECT_WORDS.get(t.kind)
+    if word:
+        for p in text:
+            for sent in re.split(r"[。；;]", p):
+                if word in sent and EXPLAINED.search(sent):
+                    return True
+    # a contents page with a 是否空表 / 表格为空的理由 column: "表11 …上年结转资金支出表 是 不涉及"
+    title = re.sub(r"\s+", "", t.title or "")
+    if len(title) >= 4:
+        for para in text:
+            for line in str(para).split("\n"):
+                flat = re.sub(r"\s+", "", line)
+                if title in flat:
+                    if _EMPTY_MARK.search(flat[flat.index(title) + len(title):]):
+                        return True
+                    continue
+                m = re.search(r"(?:是|空表)(?:不涉及|无|未安排|为空|本部门无|本单位无)", flat)
+                if m:  # the same title printed a little differently (年, 上年 added) with its number before it
+                    printed = re.sub(r"^(?:表\s*\d+(?:[-－]\d+)*|\d+[.、．])\s*", "", line.strip())
+                    printed = re.sub(r"\s+", "", printed)
+                    printed = printed[:printed.rfind(m.group(0))] if m.group(0) in printed else printed
+                    if _same_title(printed, title):
+                        return True
+    if not L.d.narrative.empty:
+        # a note printed with the table itself: "注：本部门无相关收支项目", "此表为空"
+        n = L.d.narrative
+        same_page = n[(n["file"] == t.file) & n["page"].isin([p for p in t.pages if p is not None])]
+        for x in same_page["text"]:
+            x = str(x)
+            if EXPLAINED.search(x) and ("注" in x or "说明" in x):
+                return True
+            if any(_SELF_EMPTY.search(line.strip()) for line in x.split("\n")):
+                return True
+    return False
+
+
 def empty_tables_explained(L: Ledger, R: Recorder) -> None:
     text = L.d.narrative["text"].tolist() if not L.d.narrative.empty else []
+    runs: list[list] = []  # unexplained empty tables; one table printed over pages (one per page) is one finding
     for t in L.d.tables:
         if t.kind == "unknown":
             continue
@@ -75,39 +186,25 @@ def empty_tables_explained(L: Ledger, R: Recorder) -> None:
         attributes = [c for c, role in t.column_roles.items() if role == "attribute"]
         if attributes and t.frame[attributes].fillna("").apply(lambda c: c.str.strip() != "").any().any():
             continue  # a table of scores, counts or rates: printed content that is no money is not "empty"
+        if t.kind in NO_MONEY_KINDS and _holds_targets(L, t):
+            continue  # a target form holds indicators, not money: judged by what it holds
         R.evaluated["C02"] += 1
-        word = SUBJECT_WORDS.get(t.kind)
-        explained = False
-        if word:
-            for p in text:
-                for sent in re.split(r"[。；;]", p):
-                    if word in sent and EXPLAINED.search(sent):
-                        explained = True
-                        break
-        if not explained:
-            # a contents page with a 是否空表 / 表格为空的理由 column: "表11 …上年结转资金支出表 是 不涉及"
-            title = re.sub(r"\s+", "", t.title or "")
-            for para in text:
-                for line in str(para).split("\n"):
-                    flat = re.sub(r"\s+", "", line)
-                    if len(title) >= 4 and title in flat:
-                        after = flat[flat.index(title) + len(title):]
-                        if _EMPTY_MARK.search(after):
-                            explained = True
-                            break
-                if explained:
-                    break
-        if not explained and not L.d.narrative.empty:
-            # a note printed with the table itself: "注：本部门无相关收支项目"
-            n = L.d.narrative
-            same_page = n[(n["file"] == t.file) & n["page"].isin([p for p in t.pages if p is not None])]
-            explained = any(EXPLAINED.search(x) and ("注" in x or "说明" in x) for x in same_page["text"])
-        if not explained:
-            R.add(Finding("C02", "fail", f"{t.title}为空表，说明中未解释原因",
-                          f"{t.title} is empty and the text does not explain why",
-                          locations=[{"table_no": t.table_no, "table_title": t.title,
-                                      "page": t.pages[0] if t.pages else None, "row_label": None,
-                                      "column_label": None}]))
+        if _explained(L, t, text):
+            continue
+        last = runs[-1][-1] if runs else None
+        if last is not None and last.kind == t.kind and last.title == t.title and last.file == t.file \
+                and last.pages and t.pages and None not in (last.pages[-1], t.pages[0]) \
+                and t.pages[0] - last.pages[-1] in (0, 1):
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+    for run in runs:
+        t = run[0]
+        R.add(Finding("C02", "fail", f"{t.title}为空表，说明中未解释原因",
+                      f"{t.title} is empty and the text does not explain why",
+                      locations=[{"table_no": x.table_no, "table_title": x.title,
+                                  "page": x.pages[0] if x.pages else None, "row_label": None,
+                                  "column_label": None} for x in run]))
 
 
 def placeholders(L: Ledger, R: Recorder) -> None:

@@ -1,0 +1,130 @@
+"""Completeness (C01, C02) and performance-target (P02, P03, P05) rules on the forms of real 2026 disclosures.
+
+Each class is tested twice: on the real page, cut into data/excerpts/ (the page number given is the excerpt's),
+and on a small hand-built example written in the Word-export text form.
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+import budgetkit
+from budgetkit.check import completeness
+from budgetkit.check.recorder import Recorder
+from conftest import DATA, load
+from test_rules_synthetic import _summary, disclosure
+
+EXCERPTS = DATA / "excerpts"
+CARD = "政策和项目预算绩效目标表"
+
+
+def _checked(name):
+    d = load(EXCERPTS / f"{name}.pdf")
+    return d, budgetkit.check(d)
+
+
+def _found(f, rule, severities=("error", "warning", "review")):
+    return [x for x in f if x.rule == rule and x.severity in severities and x.status != "not_evaluated"]
+
+
+def _card(name="设备购置更新", budget="16.00", indicators=None):
+    """A project card (烟台 form): key/value rows, then one indicator row each; no amount column."""
+    rows = [["项目名称", name, "", ""], ["主管部门及代码", "315_测试局", "实施单位", "测试局"],
+            ["年度预算资金总额：", budget, "", ""], ["总体目标", "保障统计专网安全可靠运行。", "", ""],
+            ["一级指标", "二级指标", "三级指标", "指标值"]]
+    return rows + (indicators if indicators is not None else [
+        ["成本指标", "经济成本", "购置费用", "≤16万元"], ["产出指标", "数量指标", "系统设备购置种类", "2种"],
+        ["效益指标", "社会效益指标", "保障统计业务顺利开展", "明显保障"],
+        ["满意度指标", "服务对象满意度指标", "使用人员满意度", "≥90%"]])
+
+
+# -- C02: a table that holds no money is not empty ---------------------------------------------------------
+
+def test_target_cards_without_amount_cells_are_not_empty_tables():
+    # 烟台市统计局 pp. 1–2 (printed pp. 30, 33): one project card a page, indicators and targets, no amount column
+    d, f = _checked("yantai-stats-2026-targets")
+    assert [t.kind for t in d.tables] == ["performance_targets"] * 2
+    assert _found(f, "C02") == []
+
+
+def test_a_filled_card_is_not_empty_and_a_blank_card_is(tmp_path):
+    assert _found(budgetkit.check(disclosure(tmp_path, (CARD, _card()))), "C02") == []
+    blank = [["项目名称", "", "", ""], ["年度预算资金总额：", "0.00", "", ""], ["总体目标", "", "", ""],
+             ["一级指标", "二级指标", "三级指标", "指标值"], ["产出指标", "数量指标", "", ""],
+             ["满意度指标", "服务对象满意度指标", "", ""]]
+    c02 = _found(budgetkit.check(disclosure(tmp_path, (CARD, blank))), "C02")
+    assert len(c02) == 1 and c02[0].severity == "warning"
+
+
+def test_one_empty_table_over_consecutive_pages_is_one_finding():
+    # an empty table read as one table a page (pp. 5, 6, 7) is one table: one finding naming its three pages;
+    # the same title on p. 9 after another table is another finding
+    def table(i, page, title="政府性基金预算支出表", kind="govfund_expenditure"):
+        return SimpleNamespace(index=i, kind=kind, title=title, file="f.pdf", pages=[page], table_no=None,
+                               column_roles={}, frame=pd.DataFrame())
+    tables = [table(1, 5), table(2, 6), table(3, 7), table(4, 8, "“三公”经费支出表", "three_public_costs"),
+              table(5, 9)]
+    d = SimpleNamespace(tables=tables, narrative=pd.DataFrame(columns=["file", "page", "section", "text"]),
+                        targets=pd.DataFrame())
+    L = SimpleNamespace(d=d, table_rows=lambda i: pd.DataFrame(columns=["amount_yuan"]))
+    R = Recorder()
+    completeness.empty_tables_explained(L, R)
+    got = [(x.message, [loc["page"] for loc in x.locations]) for x in R.items if x.rule == "C02"]
+    assert got == [("政府性基金预算支出表为空表，说明中未解释原因", [5, 6, 7]),
+                   ("“三公”经费支出表为空表，说明中未解释原因", [8]),
+                   ("政府性基金预算支出表为空表，说明中未解释原因", [9])]
+
+
+# -- C02: explanation phrase variants ------------------------------------------------------------------------
+
+EMPTY_FUND = ("政府性基金预算支出表（公开表4）", [["项目", "本年政府性基金预算支出"], ["科目编码", "", "科目名称", "合计"],
+                                          ["", "", "合计", ""]])
+
+
+@pytest.mark.parametrize("text", ["本部门2023年政府性基金预算支出为 0 万元。",
+                                  "本单位无政府性基金预算相关收支项目。",
+                                  "政府性基金预算支出表：此表为空。",
+                                  "本部门不涉及政府性基金预算支出。"])
+def test_an_empty_table_explained_in_a_phrase_variant(tmp_path, text):
+    assert _found(budgetkit.check(disclosure(tmp_path, _summary("1.00", "1.00"), EMPTY_FUND, text)), "C02") == []
+
+
+def test_a_figure_ending_in_zero_does_not_explain_an_empty_table(tmp_path):
+    # "10 万元" is no "0 万元": the table stays unexplained
+    f = budgetkit.check(disclosure(tmp_path, _summary("1.00", "1.00"), EMPTY_FUND, "本部门政府性基金预算支出10 万元。"))
+    assert len(_found(f, "C02")) == 1
+
+
+def test_contents_line_explains_an_empty_table_printed_under_a_shorter_title():
+    # 西安市自然资源和规划局: p. 1 (printed p. 39) lists "表 11 2022 年部门综合预算财政拨款上年结转资金支出表 是 不涉及";
+    # p. 2 (printed p. 73) prints the empty table as "2022部门综合预算财政拨款结转资金支出表" (no 年, no 上年)
+    d, f = _checked("xian-planning-2026-empty-carryover")
+    assert [t.title for t in d.tables] == ["2022部门综合预算财政拨款结转资金支出表"]
+    assert f.evaluated["C02"] == 1 and _found(f, "C02") == []
+
+
+def test_contents_title_variant_built(tmp_path):
+    empty = ("2022部门综合预算财政拨款结转资金支出表", [["序号", "预算单位名称", "预算项目名称", "金额"], ["", "", "合计", ""]])
+    contents = "表 11 2022 年部门综合预算财政拨款上年结转资金支出表 是 不涉及"
+    part = "第三部分 部门预算公开表格"
+    assert _found(budgetkit.check(disclosure(tmp_path, contents, part, empty)), "C02") == []
+    other = "表 12 2022 年部门综合预算政府采购预算表 是 不涉及"  # another table's line explains nothing here
+    assert len(_found(budgetkit.check(disclosure(tmp_path, other, part, empty)), "C02")) == 1
+    assert completeness._same_title("2022部门综合预算财政拨款结转资金支出表", "2022年部门综合预算财政拨款上年结转资金支出表")
+    assert not completeness._same_title("政府性基金预算支出表", "国有资本经营预算支出表")
+
+
+# -- C01: a required table typed as another kind by its bracketed qualifier ------------------------------
+
+def test_c01_reads_a_title_without_its_qualifier():
+    def t(kind, title):
+        return SimpleNamespace(kind=kind, title=title)
+    fund = t("carryover_expenditure", "2022年部门综合预算政府性基金支出表（不含上年结转）")
+    assert completeness._typed_otherwise([fund], "govfund_expenditure") is fund
+    # a 政府性基金“三公” table is no 政府性基金预算支出表, and a correctly typed table is not "another kind"
+    assert completeness._typed_otherwise([t("govfund_three_public_costs", "政府性基金“三公”经费支出表")],
+                                         "govfund_expenditure") is None
+    assert completeness._typed_otherwise([t("carryover_expenditure", "财政拨款上年结转资金支出表（不含政府性基金）")],
+                                         "govfund_expenditure") is None
