@@ -128,3 +128,99 @@ def test_c01_reads_a_title_without_its_qualifier():
                                          "govfund_expenditure") is None
     assert completeness._typed_otherwise([t("carryover_expenditure", "财政拨款上年结转资金支出表（不含政府性基金）")],
                                          "govfund_expenditure") is None
+
+
+# -- P05: 万 alone is 万元; a unit printed in the name is the unit ----------------------------------------
+
+def test_cost_measured_in_wan_is_money():
+    # 烟台市统计局 p. 2 (printed p. 33): 调查总成本 ≤10万 (budget 10.00 万元); 抽样调查对象数量 ≥4.2万 is persons
+    d, f = _checked("yantai-stats-2026-targets")
+    r = d.targets[d.targets.level3 == "调查总成本"].iloc[0]
+    assert (r.operator, r.value, r.measure_unit) == ("≤", "10", "万")
+    assert [x.message for x in _found(f, "P05")] == []
+
+
+def test_wan_alone_built(tmp_path):
+    rows = _card("人口抽样调查", "10.00", [["成本指标", "经济成本", "调查总成本", "≤10万"],
+                                       ["产出指标", "数量指标", "调查人数", "≥4.2万"],
+                                       ["效益指标", "社会效益指标", "数据使用率", "=100%"],
+                                       ["满意度指标", "服务对象满意度指标", "调查对象满意度", "≥90%"]])
+    f = budgetkit.check(disclosure(tmp_path, (CARD, rows)))
+    assert _found(f, "P05") == [] and f.evaluated["P05"] >= 2
+    rows[5][3] = "≤10个"  # a cost counted in pieces is still flagged (row 5: 调查总成本)
+    assert len(_found(budgetkit.check(disclosure(tmp_path, (CARD, rows))), "P05")) == 1
+
+
+def test_unit_printed_in_the_name():
+    # 西安市公安局 p. 1 (printed p. 63): 采购车辆符合国家警用车辆质量标准（%） 100% — a share meeting a standard
+    d, f = _checked("xian-police-2026-targets")
+    assert "采购车辆符合国家警用车辆质量标准（%）" in set(d.targets.level3)
+    assert _found(f, "P05") == []
+
+
+def test_unit_in_name_built(tmp_path):
+    rows = _card(indicators=[["成本指标", "经济成本", "购置费用", "≤16万元"],
+                             ["产出指标", "质量指标", "采购车辆符合国家质量标准（%）", "100%"],
+                             ["效益指标", "社会效益指标", "补助标准", "≥3天"],
+                             ["满意度指标", "服务对象满意度指标", "民警满意度（%）", "≥90%"]])
+    f = budgetkit.check(disclosure(tmp_path, (CARD, rows)))
+    # the 标准 measured in 天 is still flagged: no unit in its name, no "符合"
+    assert [x.message for x in _found(f, "P05")] == ["项目「设备购置更新」指标「补助标准」以“天”计量，应为金额（如元/月）"]
+
+
+# -- P05 via the reader: the operator and unit cells printed swapped ------------------------------------------
+
+def test_operator_and_unit_cells_printed_swapped():
+    # 长沙市公安局 p. 1 (printed p. 44): 宣传知晓率 | 95 | … | 度量单位 "≥" | 指标值类型 "%"
+    d, f = _checked("changsha-police-2026-targets")
+    t = d.targets
+    r = t[t.level3 == "宣传知晓率"].iloc[0]
+    assert (r.page, r.operator, r.value, r.measure_unit) == (1, "≥", "95", "%")
+    assert "互换" in r.guesses
+    assert t[t.level3 != "宣传知晓率"].guesses.isna().all()  # the rows printed in order are read as printed
+    assert not any("“≥”" in x.message for x in _found(f, "P05"))
+
+
+# -- P03: a ceiling above the budget holds the budget ------------------------------------------------------
+
+def test_cost_ceiling_above_the_budget_is_no_misfit():
+    # 烟台市水利局 p. 1 (printed p. 50): budget 0.00, 工程施工费用 ≤14.7442万元, 工程监理费用 ≤0.2264万元;
+    # p. 2 (printed p. 55): budget 373.37, 工程项目支出 ≤400万元 — spending the budget stays within each ceiling
+    d, f = _checked("yantai-water-2026-targets")
+    assert sorted(str(b) for b in d.targets.drop_duplicates("project_no").budget) == ["0.000000", "373.370000"]
+    assert _found(f, "P03") == [] and f.evaluated["P03"] == 3
+
+
+def test_cost_ceiling_built(tmp_path):
+    def check(cost):
+        rows = _card("大修工程", "373.37", [["成本指标", "经济成本", "项目总成本", cost],
+                                        ["产出指标", "数量指标", "坝袋长度", "≥195米"],
+                                        ["效益指标", "社会效益指标", "受益人数", "≥1000人"],
+                                        ["满意度指标", "服务对象满意度指标", "受益群体满意度", "≥90%"]])
+        return [x.message for x in _found(budgetkit.check(disclosure(tmp_path, (CARD, rows))), "P03")]
+    assert check("≤400万元") == []
+    # a total cost capped below the budget, or stated exactly and differently, does not fit it
+    assert check("≤300万元") == ["项目「大修工程」成本指标「项目总成本」300万元（300万元）与预算 373.37万元不符"]
+    assert check("=400万元") == ["项目「大修工程」成本指标「项目总成本」400万元（400万元）与预算 373.37万元不符"]
+
+
+# -- P02: a level-1 indicator printed at level 2 --------------------------------------------------------------
+
+def test_satisfaction_at_level_2_counts(tmp_path):
+    rows = _card(indicators=[["产出指标", "数量指标", "系统设备购置种类", "2种"],
+                             ["产出指标", "成本指标", "购置费用", "≤16万元"],
+                             ["效益指标", "社会效益指标", "保障统计业务顺利开展", "明显保障"],
+                             ["效益指标", "服务对象满意度指标", "使用人员满意度", "≥90%"]])
+    d = disclosure(tmp_path, "测试局2023年部门预算", (CARD, rows))
+    assert _found(budgetkit.check(d), "P02") == []
+    del rows[-1]  # no satisfaction at any level: still flagged
+    f = budgetkit.check(disclosure(tmp_path, "测试局2023年部门预算", (CARD, rows)))
+    assert [x.message for x in _found(f, "P02")] == ["项目「设备购置更新」缺少一级指标「满意度指标」"]
+
+
+def test_a_project_printing_no_satisfaction_indicator_is_flagged():
+    # 烟台市统计局 pp. 1, 2 (printed pp. 30, 33) print 成本, 产出 and 效益 rows and no 满意度 row
+    _, f = _checked("yantai-stats-2026-targets")
+    got = sorted((x.locations[0]["page"], x.message) for x in _found(f, "P02"))
+    assert got == [(1, "项目「实施公车统管费用」缺少一级指标「满意度指标」"), (2, "项目「1%人口抽样调查」缺少一级指标「满意度指标」")]
+    assert all(x.severity == "warning" for x in _found(f, "P02"))

@@ -29,6 +29,16 @@ _NEED = re.compile(rf"(?:预计(?:当年)?需要|需要)\s*约?\s*(?P<y>{NUM})\s
 _YEAR_NEED = re.compile(rf"(?:当年|今年)(?:所需|需要|预计需要)\s*约?\s*(?P<y>{NUM})\s*(?P<u>万元|元)")
 
 
+_CEILING = ("≤", "<=", "＜", "<")
+_CONFORMITY = re.compile(r"(?:符合|达到|满足|执行|落实).*标准$")
+
+
+def _unit_in_name(level3: str, mu: str) -> bool:
+    """The indicator's name prints its unit in brackets ("民警满意度（%）", "采购成本(万元)") and it is the unit of the value."""
+    norm = lambda u: re.sub(r"\s+", "", u).replace("％", "%")  # noqa: E731
+    return any(norm(m) == norm(mu) for m in re.findall(r"[（(]([^（）()]{1,8})[）)]", level3 or ""))
+
+
 def _dec(s) -> Decimal | None:
     try:
         return Decimal(str(s).replace(",", ""))
@@ -131,11 +141,13 @@ def review(L: Ledger, R: Recorder, expected_weight_total: Decimal | None = None)
                               severity="warning" if expected_weight_total is not None else "info",
                               locations=[_loc(first)], guesses=complete if expected_weight_total is not None else []))
         present = set(g["level1"].dropna())
+        # a template may print 成本 under 产出指标 or 满意度 under 效益指标 (level 2): the indicator is there all the same
+        named = present | set(g["level2"].dropna())
         for f in framework:
             if department or not present or f["required"] != "yes" or (f["since_year"] and year < int(f["since_year"])):
                 continue
             R.evaluated["P02"] += 1
-            if not any(f["level1"].replace("指标", "") in p for p in present):
+            if not any(f["level1"].replace("指标", "") in p for p in named):
                 R.add(Finding("P02", "fail", f"项目「{name}」缺少一级指标「{f['level1']}」",
                               f"project '{name}' has no {f['name_en']} indicator", locations=[_loc(first)],
                               guesses=complete))
@@ -154,7 +166,10 @@ def review(L: Ledger, R: Recorder, expected_weight_total: Decimal | None = None)
                                   locations=[_loc(r)], guesses=row_guesses))
                 wan = _to_wan(_dec(value), mu) if numeric and _dec(value) is not None else None
                 whole = any(term in level3 for term in _cost_total_terms())
-                if wan is not None and budget is not None and wan != budget and (whole or wan > budget):
+                # a ceiling (≤) above the budget holds the budget: spending the budget keeps within it
+                ceiling_above = op in _CEILING and wan is not None and budget is not None and wan > budget
+                if wan is not None and budget is not None and wan != budget and (whole or wan > budget) \
+                        and not ceiling_above:
                     R.add(Finding("P03", "fail",
                                   f"项目「{name}」成本指标「{level3}」{value}{mu}（{wan.normalize():f}万元）与预算 {budget:.2f}万元不符",
                                   f"project '{name}': cost indicator {value}{mu} ({wan.normalize():f} 万元) does not fit the budget {budget:.2f} 万元",
@@ -168,9 +183,13 @@ def review(L: Ledger, R: Recorder, expected_weight_total: Decimal | None = None)
                 R.add(Finding("P04", "fail", f"项目「{name}」定量指标「{level3}」的值“{value}”不是数字",
                               f"project '{name}': quantitative indicator '{level3}' has the non-numeric value '{value}'",
                               locations=[_loc(r)], guesses=row_guesses))
-            if op != "定性" and numeric and mu:  # a unit is judged only where a number and its unit are printed
+            # a unit is judged only where a number and its unit are printed, and not where the name itself prints
+            # the unit the value is measured in ("…质量标准（%）" 100%)
+            if op != "定性" and numeric and mu and not _unit_in_name(level3, mu):
                 head = _PARENS.sub("", level3).strip()
                 for u in units:
+                    if u["keyword"] == "标准" and _CONFORMITY.search(head):
+                        continue  # "符合…标准": meeting a standard (a share), not a standard amount
                     if head.endswith(u["keyword"]):  # the head noun of a Chinese name is its last word
                         R.evaluated["P05"] += 1
                         if not re.search(u["units_pattern"], mu):

@@ -44,6 +44,9 @@ G_LOST = "项目名称未能读出（合并单元格跨页）/ the project's nam
 G_INCOMPLETE = ("表格续页未能完整读出，指标可能不全 / a continuation of the table could not be read in full: "
                 "indicators may be missing")
 G_SPLIT_ROW = "跨页断开的行已拼接 / a row split over a page break was joined"
+G_SWAPPED = ("度量单位与指标值类型两格互换后读取（单位格印“≥”，类型格印“%”）/ the unit and value-type cells read "
+             "swapped (the unit cell prints '≥', the type cell '%')")
+_OPERATOR_CELL = re.compile(r"^(?:≥|≤|＞|＜|>=|<=|>|<|＝|=|定性|定量)$")
 
 
 @lru_cache(maxsize=1)
@@ -436,6 +439,9 @@ class _Reader:
             + ([G_INCOMPLETE] if p.get("incomplete") else [])
         value_printed = ind.get("value") or None
         op, value, mu = ind.get("operator") or None, ind.get("value") or None, ind.get("measure_unit") or None
+        if op and mu and _OPERATOR_CELL.match(mu) and not _OPERATOR_CELL.match(op):
+            op, mu = mu, op  # the unit printed in the value-type cell and the operator in the unit cell
+            g.append(G_SWAPPED)
         if value and not (op and mu):
             s_op, s_val, s_mu = _split_value(value)
             if (s_op and not op) or (s_mu and not mu):
