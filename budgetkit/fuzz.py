@@ -133,9 +133,9 @@ def mutate_text(text: str, rng: random.Random, max_ops: int = 6) -> tuple[bytes,
     return out.encode(enc, errors="replace"), ops
 
 
-def tiny_pdf(rows: list[list[str]] | None = None) -> bytes:
+def tiny_pdf(rows: list[list[str]] | None = None, extra_ops: tuple[str, ...] = ()) -> bytes:
     """A one-page PDF with a ruled table of Latin text and numbers (uncompressed, so that
-    byte mutations reach its numbers and drawing operators)."""
+    byte mutations reach its numbers and drawing operators); ``extra_ops`` are drawn after it."""
     rows = rows or [["Item", "Total", "Basic", "Project"], ["A", "1,149.80", "1,013.50", "136.30"],
                     ["B", "(729.79)", "12.00", "-"], ["Sum", "420.01", "1,025.50", "136.30"]]
     ops = ["0.5 w"]
@@ -146,6 +146,7 @@ def tiny_pdf(rows: list[list[str]] | None = None) -> bytes:
             ops.append(f"{x} {y} {cw} {rh} re S")
             ops.append(f"BT /F1 10 Tf {x + 4} {y + 8} Td ({text}) Tj ET")
     ops.append(f"BT /F1 14 Tf 50 760 Td (Budget table 1) Tj ET")
+    ops.extend(extra_ops)
     stream = "\n".join(ops).encode("latin-1")
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

@@ -18,3 +18,19 @@ from budgetkit.recognise.catalogue import match_title
 ])
 def test_a_title_is_typed_by_its_most_specific_match(title, kind):
     assert match_title(title).kind == kind
+
+
+def test_text_placed_outside_the_page_box_is_not_read(tmp_path):
+    """Characters above the top edge (a producer repeating the previous page's text there) or below the foot
+    (a tall cell's overflow) are never seen by a reader, so they are not prose."""
+    from budgetkit.fuzz import tiny_pdf
+    from budgetkit.read.pdf_reader import read_pdf
+
+    p = tmp_path / "outside.pdf"
+    p.write_bytes(tiny_pdf(extra_ops=("BT /F1 10 Tf 50 830 Td (Sentence above the page) Tj ET",
+                                      "BT /F1 10 Tf 50 -40 Td (Overflow below the page) Tj ET",
+                                      "BT /F1 10 Tf 50 500 Td (Sentence on the page) Tj ET")))
+    blocks, _ = read_pdf(p)
+    prose = [b.text for b in blocks if hasattr(b, "text")]
+    assert "Sentence on the page" in prose
+    assert not any("above the page" in t or "below the page" in t for t in prose)

@@ -38,8 +38,9 @@ def _owner_map(table) -> tuple[list[list[tuple[int, int]]], list[float]]:
 
 def _foot_room(page, table, edges: list[float]) -> dict[int, float]:
     """For each cell at the foot of the table (by its first column), the room left at the end of its last line
-    in ems of that line's type: the cell's width less its text, less the cell's margin (taken from the left,
-    where the text starts).  A line the cell's width broke leaves less room than the next word needs."""
+    in ems of that line's type: up to the cell's edge less its margin (taken from the left, where the text
+    starts), or up to where its longest line stops if that is nearer.  A line the cell's width broke leaves less
+    room than the next word needs."""
     x_edges = [round(x, 1) for x in edges]
     bottom = table.bbox[3]
     out: dict[int, float] = {}
@@ -118,6 +119,20 @@ def _inside(line: dict, bbox) -> bool:
     return top - 1 <= cy <= bottom + 1 and x0 - 1 <= cx <= x1 + 1
 
 
+def _on_page(page):
+    """The page without the characters placed outside its box: a reader never sees them, and some
+    producers put the previous page's text above the top edge or a tall cell's overflow below the foot
+    (read, they would state the same sentence twice or join text no page prints)."""
+    x0, top, x1, bottom = page.bbox
+
+    def seen(c) -> bool:
+        return top - 1 <= (c["top"] + c["bottom"]) / 2 <= bottom + 1 and x0 - 1 <= (c["x0"] + c["x1"]) / 2 <= x1 + 1
+
+    if all(seen(c) for c in page.chars):
+        return page
+    return page.filter(lambda o: o.get("object_type") != "char" or seen(o))
+
+
 def read_pdf(path: Path, data: bytes | None = None) -> tuple[list, int]:
     """Return (blocks, page_count). Raises BadInputError for unusable PDFs.
 
@@ -136,11 +151,12 @@ def read_pdf(path: Path, data: bytes | None = None) -> tuple[list, int]:
             raise _classify_open_error(path, exc, data) from None
         n_chars = 0
         n_images = 0
-        for page in pages:
-            pno = page.page_number
+        for whole in pages:
+            pno = whole.page_number
             try:
-                n_chars += len(page.chars)
-                n_images += len(page.images)
+                n_chars += len(whole.chars)
+                n_images += len(whole.images)
+                page = _on_page(whole)
                 ruled = _ruling(page)
                 tables = ruled.find_tables() if ruled is not None else []
                 raw_tables = []
@@ -167,7 +183,7 @@ def read_pdf(path: Path, data: bytes | None = None) -> tuple[list, int]:
                     f"page {pno} cannot be parsed (the file may be corrupt or truncated): {type(exc).__name__}",
                 ) from None
             finally:
-                _quietly(page.close)
+                _quietly(whole.close)
             raw_tables.sort(key=lambda t: t[0][1])
             # interleave prose lines and tables by vertical position
             items = []
