@@ -217,3 +217,15 @@ def test_declared_secret_projects_built(tmp_path):
     assert "B03" in rules(_withheld(tmp_path, "备注：无。"))
     # 非涉密 is no statement that anything is withheld
     assert "B03" in rules(_withheld(tmp_path, "用于非涉密信息系统运维，不公开的内容无。"))
+
+
+def test_three_public_by_unit_without_total_built(tmp_path):
+    """Built: a 三公 table listing two units (316001 1.00, 316002 5.00) and no 合计: its first row is one unit's,
+    not the department's 30217 6.00 — not evaluated, never a warning."""
+    econ = ("一般公共预算基本支出预算表", [["科目编码", "科目名称", "合计"], ["", "合计", "6.00"],
+                                    ["30217", "公务接待费", "6.00"]])
+    three = ("一般公共预算“三公”经费支出预算表", [["单位编码", "单位名称", "公务接待费"],
+                                          ["316001", "测试局", "1.00"], ["316002", "测试服务中心", "5.00"]])
+    f = run(tmp_path, econ, three)
+    assert "B04" not in rules(f)
+    assert any(x.rule == "B04" and x.status == "not_evaluated" for x in f)

@@ -455,6 +455,13 @@ def three_public_vs_economic(L: Ledger, R: Recorder) -> None:
         R.not_evaluated("B04", "“三公”经费表为空", "the three-public-costs table is empty")
         return
     first = _this_year(L, rows3)
+    units = {u for u in map(_unit_of, records(rows3[["unit_code", "unit_name"]])) if u}
+    if len(units) > 1 and not first.empty and not first["is_total_row"].iloc[0]:
+        # rows by unit with no 合计 first: the first row is one unit's, not the department's
+        R.not_evaluated("B04", "“三公”经费表按单位列示且首行不是合计，部门数未知",
+                        "the three-public-costs table lists units with no total first: the department's figure "
+                        "is not printed")
+        return
     for code, word in (("30217", "接待"), ("30231", "运行")):
         x = _three_figure(first, word)
         lines = pd.concat([L.total_column_rows(t.index) for t in econ])
