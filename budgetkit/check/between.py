@@ -217,9 +217,11 @@ def _note_explained(L, R, rule, ref, r, part, what_zh, what_en, wider=None) -> N
           f"「{ref['column_label']}」{fmt(ref['amount_yuan'] / per, unit)} 相差 {fmt(d / per, unit)} {unit}；"
           f"{because}等于{_where(part)}所列「{part['part']}」{fmt(part['amount_yuan'] / per, unit)}{unit}："
           f"两者口径不同（一方含{part['part']}），不是错误")
+    because_en = (f"the two tables' totals differ by "
+                  f"{fmt(abs(wider[0]['amount_yuan'] - wider[1]['amount_yuan']) / per, unit)} {unit}, which"
+                  if wider else "it")
     en = (f"{what_en}: {r['table_title']} '{r['column_label']}' and {ref['table_title']} '{ref['column_label']}' "
-          f"differ by {fmt(d / per, unit)} {unit}; {'the two tables’ totals differ by ' if wider else ''}"
-          f"{'' if wider else 'it '}equals '{part['part']}' printed in {part['table_title']}"
+          f"differ by {fmt(d / per, unit)} {unit}; {because_en} equals '{part['part']}' printed in {part['table_title']}"
           f"{' p.' + str(int(part['page'])) if present(part['page']) else ''}: two measures (one includes "
           f"{part['part']}), not an error")
     R.add(Finding(rule, "note", zh, en, expected=ref["amount_yuan"] / per, actual=r["amount_yuan"] / per, unit=unit,
