@@ -1,6 +1,26 @@
 """User-facing errors: one line, the file, the reason — never a traceback."""
 
 
+def shown(path) -> str:
+    """A path as a person reads it. A file name that is not UTF-8 (GBK bytes, what unzipping a Chinese archive on
+    Linux gives) reaches Python as surrogate escapes, which no terminal, CSV or Parquet file can hold: it is
+    decoded as GB 18030 when that reads it, else with replacement characters."""
+    import os
+
+    text = os.fspath(path) if isinstance(path, os.PathLike) else str(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        raw = os.fsencode(text)
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", errors="replace")
+
+
 class BadInputError(Exception):
     """An input file cannot be read as a disclosure.
 
@@ -9,7 +29,7 @@ class BadInputError(Exception):
     """
 
     def __init__(self, path, reason_zh: str, reason_en: str):
-        self.path = str(path)
+        self.path = shown(path)
         self.reason_zh = reason_zh
         self.reason_en = reason_en
         super().__init__(f"{self.path}: {reason_zh} / {reason_en}")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from budgetkit.disclosure import Disclosure, PrintedTable
-from budgetkit.errors import BadInputError, InternalError, log_internal_error, no_tables_error
+from budgetkit.errors import BadInputError, InternalError, log_internal_error, no_tables_error, shown
 from budgetkit.money import DECIMAL_DTYPE, decimal_series
 from budgetkit.read import open_source
 from budgetkit.recognise.tables import recognise_tables
@@ -26,7 +26,7 @@ RESIDUE_COLUMNS = ["doc_id", "file", "page", "table_index", "table_kind", "table
 
 
 def doc_id_for(paths: list[Path]) -> str:
-    stems = [p.stem for p in paths]
+    stems = [shown(p.stem) for p in paths]
     if len(stems) == 1:
         return stems[0]
     tokens = [re.split(r"([-_ .])", s) for s in stems]

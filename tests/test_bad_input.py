@@ -156,3 +156,24 @@ def test_check_of_tables_without_a_single_amount_does_not_raise(seed):
     d.amounts = seed.amounts.iloc[0:0]
     f = budgetkit.check(d)
     assert not any(x.rule == "W01" and x.status == "fail" for x in f)
+
+
+def test_a_gbk_file_name_is_read_and_shown_decoded(tmp_path):
+    """A file name in GBK bytes (unzipping a Chinese archive on Linux) is read, checked and reported under its
+    decoded name by the library and the CLI, never an internal error from an undecodable name."""
+    import os
+
+    import budgetkit
+    from budgetkit.errors import shown
+
+    folder = os.fsencode(tmp_path)
+    raw = folder + b"/" + "乐山预算.txt".encode("gbk")
+    with open(raw, "wb") as fh:
+        fh.write(SEED_TXT.read_bytes())
+    path = os.fsdecode(raw)
+    assert shown(path).endswith("乐山预算.txt")
+    d = budgetkit.read(path)
+    assert d.doc_id == "乐山预算" and set(d.amounts["file"]) == {"乐山预算.txt"}
+    assert len(budgetkit.check(d).errors) == 15
+    r = run_cli("check", path, "--format", "json")
+    assert r.returncode == 1 and '"doc_id": "乐山预算"' in r.stdout

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from budgetkit.errors import BadInputError
+from budgetkit.errors import BadInputError, shown
 from budgetkit.read.blocks import ProseLine, RawTable
 
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -70,9 +70,9 @@ def read_docx(path: Path) -> list:
             if child.tag == f"{W_NS}p":
                 text = "".join(t.text or "" for t in child.iter(f"{W_NS}t")).strip()
                 if text:
-                    blocks.append(ProseLine(text=text, page=None, file=path.name))
+                    blocks.append(ProseLine(text=text, page=None, file=shown(path.name)))
             elif child.tag == f"{W_NS}tbl" and child in tables:
-                table = _docx_table(tables[child], path.name)
+                table = _docx_table(tables[child], shown(path.name))
                 if table.rows and table.width:
                     blocks.append(table)
     except Exception as exc:  # malformed markup inside a file that opened
@@ -131,8 +131,8 @@ def _sheet_blocks(ws, path: Path) -> list:
                 if (i, j) != (top, left):
                     rows[i][j] = None
                     owners[i][j] = (top, left)
-    return [ProseLine(text=ws.title, page=None, file=path.name),
-            RawTable(rows=rows, row_pages=[None] * n, file=path.name, owners=owners)]
+    return [ProseLine(text=ws.title, page=None, file=shown(path.name)),
+            RawTable(rows=rows, row_pages=[None] * n, file=shown(path.name), owners=owners)]
 
 
 def _cell_text(cell, v) -> str:

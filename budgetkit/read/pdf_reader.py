@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pdfplumber
 
-from budgetkit.errors import BadInputError
+from budgetkit.errors import BadInputError, shown
 from budgetkit.read.blocks import ProseLine, RawTable
 
 
@@ -139,7 +139,7 @@ def read_pdf(path: Path, data: bytes | None = None) -> tuple[list, int]:
     ``data``: the file's bytes when the caller has them already (no second read).
     """
     blocks: list = []
-    name = path.name
+    name = shown(path.name)
     try:
         pdf = pdfplumber.open(io.BytesIO(data) if data is not None else path)
     except Exception as exc:  # pdfminer raises many types for broken files

@@ -10,7 +10,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from budgetkit.errors import BadInputError
+from budgetkit.errors import BadInputError, shown
 
 
 @dataclass
@@ -24,7 +24,7 @@ class SourceDocument:
 
     @property
     def name(self) -> str:
-        return self.path.name
+        return shown(self.path.name)
 
 
 #: the largest input read (bytes); real disclosures are a few MB, the largest PDFs tens of MB

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from budgetkit.errors import BadInputError
+from budgetkit.errors import BadInputError, shown
 from budgetkit.read.blocks import ProseLine, RawTable
 
 ENCODINGS = ("utf-8-sig", "gb18030", "utf-16")
@@ -86,7 +86,7 @@ def decode_text(path: Path, data: bytes, with_warnings: bool = False):
 
 
 def read_wordtext(path: Path, text: str) -> list:
-    name = path.name
+    name = shown(path.name)
     blocks: list = []
     table_rows: list[list[str]] = []
     row: list[str] | None = None

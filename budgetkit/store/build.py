@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from budgetkit.errors import BadInputError
+from budgetkit.errors import BadInputError, shown
 from budgetkit.store.group import Group, plan
 from budgetkit.store.pieces import (TABLES, atomic_write_bytes, atomic_write_table, piece_name, piece_path,
                                     partition_values, to_arrow, with_partition_columns)
@@ -213,14 +213,14 @@ def build_one(job: dict) -> dict:
         d = read(paths, keep_going=True)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded, the run goes on
         for p in paths:
-            failures.append(_failure(did, p.name, by_path[str(p)], "read", exc, ver))
+            failures.append(_failure(did, shown(p.name), by_path[str(p)], "read", exc, ver))
     timings["read_s"] = time.perf_counter() - t0
     year = stage = None
     frames: dict[str, pd.DataFrame] = {}
-    shas = {Path(p).name: s for p, s in by_path.items()}
+    shas = {shown(Path(p).name): s for p, s in by_path.items()}
     if d is not None:
         for exc in d.errors:
-            name = Path(getattr(exc, "path", "")).name
+            name = shown(Path(getattr(exc, "path", "")).name)
             failures.append(_failure(did, name, shas.get(name), "read", exc, ver))
         year, stage = d.meta.get("year"), d.meta.get("stage")
         frames["amounts"] = _keyed(d.amounts, did, shas)
@@ -277,7 +277,7 @@ def build_one(job: dict) -> dict:
     dpath = piece_path(store, "disclosures", year, stage, piece)
     atomic_write_table(dpath, to_arrow(meta_row, year, stage))
     written.append(str(dpath.relative_to(store)))
-    marker = {"disclosure_id": did, "piece": piece, "version": ver, "files": job["paths"],
+    marker = {"disclosure_id": did, "piece": piece, "version": ver, "files": [shown(p) for p in job["paths"]],
               "sha256": job["sha256"], "status": status, "year": year, "stage": stage, "pieces": written,
               "doc_id": d.doc_id if d is not None else None}
     data = json.dumps(marker, ensure_ascii=False, indent=1).encode("utf-8")
@@ -311,8 +311,8 @@ def _meta_row(job, d, status, failures, timings, year, stage) -> pd.DataFrame:
         "province": manifest.get("province") or province_of(names),
         "city": manifest.get("city") or city_of(names),
         "year": year, "stage": stage,
-        "files": json.dumps([Path(p).name for p in job["paths"]], ensure_ascii=False),
-        "paths": json.dumps(job["paths"], ensure_ascii=False),
+        "files": json.dumps([shown(Path(p).name) for p in job["paths"]], ensure_ascii=False),
+        "paths": json.dumps([shown(p) for p in job["paths"]], ensure_ascii=False),
         "sha256": ",".join(job["sha256"]),
         "n_files": len(job["paths"]), "n_failed": len(failures),
         "n_tables": cov.get("tables"), "n_tables_recognised": cov.get("tables_recognised"),
@@ -438,7 +438,7 @@ def _lost(job: dict, exc: BaseException) -> dict:
     """A task whose worker died or raised: record the failure from the driver, never stop the run."""
     store = Path(job["store"])
     ver = job["version"]
-    failures = [_failure(job["disclosure_id"], Path(p).name, s, "worker", exc, ver)
+    failures = [_failure(job["disclosure_id"], shown(Path(p).name), s, "worker", exc, ver)
                 for p, s in zip(job["paths"], job["sha256"])]
     year, stage = _int_or_none(job["manifest"].get("year")), job["manifest"].get("stage")
     try:
@@ -451,7 +451,7 @@ def _lost(job: dict, exc: BaseException) -> dict:
         dpath = piece_path(store, "disclosures", year, stage, job["piece"])
         atomic_write_table(dpath, to_arrow(meta, year, stage))
         marker = {"disclosure_id": job["disclosure_id"], "piece": job["piece"], "version": ver,
-                  "files": job["paths"], "sha256": job["sha256"], "status": "failed", "year": year, "stage": stage,
+                  "files": [shown(p) for p in job["paths"]], "sha256": job["sha256"], "status": "failed", "year": year, "stage": stage,
                   "pieces": [str(fpath.relative_to(store)), str(dpath.relative_to(store))], "doc_id": None}
         atomic_write_bytes(store / "_done" / f"{job['piece']}.json",
                            json.dumps(marker, ensure_ascii=False, indent=1).encode("utf-8"))

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from budgetkit.errors import BadInputError
+from budgetkit.errors import BadInputError, shown
 from budgetkit.reference import load_csv
 
 #: files a build reads when given a folder (the formats :func:`budgetkit.read` understands)
@@ -150,10 +150,11 @@ def plan(inputs, manifest=None) -> list[Group]:
 
 
 def _id_at(name: str, path: Path, depth: int) -> str:
+    """A disclosure id as a person reads it (a GBK file or folder name decoded, see errors.shown)."""
     if depth == 0:
-        return name
+        return shown(name)
     folders = path.resolve().parent.parts[-depth:]
-    return "/".join([*folders, name])
+    return shown("/".join([*folders, name]))
 
 
 def _merge_rows(rows: list[dict]) -> dict:
@@ -174,6 +175,6 @@ def describe(groups: list[Group]) -> str:
     """The plan as text: one disclosure per line with its rule and files."""
     lines = []
     for g in groups:
-        files = ", ".join(p.name for p in g.paths)
+        files = ", ".join(shown(p.name) for p in g.paths)
         lines.append(f"{g.disclosure_id}\t[{g.rule}]\t{files}")
     return "\n".join(lines)
