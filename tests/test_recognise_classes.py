@@ -34,3 +34,19 @@ def test_text_placed_outside_the_page_box_is_not_read(tmp_path):
     prose = [b.text for b in blocks if hasattr(b, "text")]
     assert "Sentence on the page" in prose
     assert not any("above the page" in t or "below the page" in t for t in prose)
+
+
+def test_kangxi_radicals_read_as_the_characters_they_print(tmp_path):
+    """Text layers that carry Kangxi radicals (⼀ U+2F00 for 一, ⽀ U+2F40 for 支) read as the seed does: the same
+    department, tables and findings."""
+    import budgetkit
+    from conftest import SEED_TXT, load
+
+    seed = load(SEED_TXT)
+    p = tmp_path / "seed-kangxi.txt"
+    p.write_text(SEED_TXT.read_text(encoding="utf-8").replace("一", "\u2f00").replace("支", "\u2f40"),
+                 encoding="utf-8")
+    d = budgetkit.read(p)
+    assert d.meta["department"] == seed.meta["department"]
+    assert [t.kind for t in d.tables] == [t.kind for t in seed.tables]
+    assert budgetkit.check(d).counts() == budgetkit.check(seed).counts()

@@ -57,7 +57,42 @@ def _read_regular(path: Path) -> bytes:
     return data
 
 
+def _lookalikes() -> dict[int, str]:
+    """Code points that print as an ordinary character but are another one: Kangxi radicals (⼀ for 一, ⽀ for 支)
+    and CJK compatibility ideographs, which the text layers of common office suites and browsers emit. Each maps
+    to the character it is compatible with (Unicode NFKC), so titles, names and figures read as printed."""
+    import unicodedata
+
+    table = {}
+    for cp in [*range(0x2E80, 0x2FE0), *range(0xF900, 0xFB00), *range(0x2F800, 0x2FA20)]:
+        same = unicodedata.normalize("NFKC", chr(cp))
+        if len(same) == 1 and same != chr(cp):
+            table[cp] = same
+    return table
+
+
+_LOOKALIKES = _lookalikes()
+
+
+def _unify_lookalikes(blocks: list) -> None:
+    for b in blocks:
+        if getattr(b, "text", None):
+            b.text = b.text.translate(_LOOKALIKES)
+        rows = getattr(b, "rows", None)
+        if rows:
+            b.rows = [[c.translate(_LOOKALIKES) if isinstance(c, str) else c for c in r] for r in rows]
+        if getattr(b, "context", None):
+            b.context = [c.translate(_LOOKALIKES) for c in b.context]
+
+
 def open_source(path) -> SourceDocument:
+    """Read one file into neutral blocks, with look-alike code points unified (see ``_lookalikes``)."""
+    src = _open_source(path)
+    _unify_lookalikes(src.blocks)
+    return src
+
+
+def _open_source(path) -> SourceDocument:
     path = Path(path)
     data = _read_regular(path)
     if not data.strip():
