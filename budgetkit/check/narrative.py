@@ -1,6 +1,7 @@
 """Narrative against tables: stated amounts, shares, changes and names."""
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -362,8 +363,10 @@ class Facts:
         return fact
 
     def item_names(self) -> set[str]:
-        a = self.L.a
-        return set(a.loc[a["table_kind"].isin(ITEM_TABLES) & a["eff_code"].notna(), "label"])
+        if "_item_names" not in self.__dict__:  # read once: every change without a figure asks for it
+            a = self.L.a
+            self._item_names = set(a.loc[a["table_kind"].isin(ITEM_TABLES) & a["eff_code"].notna(), "label"])
+        return self._item_names
 
 
 #: a fact no summary table prints, read from its economic line (会议费 30215, 培训费 30216)
@@ -509,6 +512,7 @@ def _compare_mention(L: Ledger, R: Recorder, m: Mention, fact: Fact, s: Sentence
     if other:
         _why(L, s, *other)
         return
+    quiet = getattr(s, "project_item", False)
     per = YUAN_PER_UNIT[m.unit]
     stated = m.value * per
     table_in_text_unit = (fact.value_yuan / per).quantize(Decimal(1).scaleb(-printed_decimals(m.value)),
@@ -518,11 +522,45 @@ def _compare_mention(L: Ledger, R: Recorder, m: Mention, fact: Fact, s: Sentence
         R.passed("N01")  # the same figure at the text's precision (in one of the tables that print the line)
         _mark(L, s)
         return
+    exact = next((v / per for v in [fact.value_yuan, *sorted(fact.alts)]
+                  if (v / per).quantize(q, ROUND_DOWN) == m.value and (v / per).quantize(q, ROUND_HALF_UP) != m.value),
+                 None)
+    if quiet:
+        # "2.公共法律服务 3,493.83 万元" among the items of 项目支出: a project group, not the function line 公共法律服务
+        _why(L, s, "项目支出所列的项目（类别）与同名的科目不是同一口径", "an item of the 项目支出 list is a project (group), "
+             "not the classification line of the same name")
+        return
+    if exact is not None:
+        # a table printed in 元 (640,224,693.80) stated in 万元 with its last digit cut, not rounded (64,022.46 for
+        # 64,022.4694): a rounding difference, neither figure is wrong
+        R.evaluated["N01"] += 1
+        _mark(L, s, R.add(Finding(
+            "N01", "rounding", f"说明中「{what}」{m.raw}：表格为 {exact.normalize():f}{m.unit}，说明按末位截尾取舍"
+            f"（四舍五入为 {exact.quantize(q, ROUND_HALF_UP)}），属舍入差异，不是错误",
+            f"the text's '{what}' {m.raw}: the tables print {exact.normalize():f} {m.unit}, which the text cuts "
+            f"instead of rounding ({exact.quantize(q, ROUND_HALF_UP)}) — a rounding difference, not an error",
+            expected=exact, actual=m.value, unit=m.unit, tolerance=q,
+            locations=[_loc(s)] + [L.location(r) for _, r in fact.rows.iterrows()])))
+        return
     if getattr(fact, "derived", False):
         _why(L, s, "按经济分类推算的数与说明不符，口径可能不同", "a figure derived from economic classes differs; "
              "the template may define it otherwise")
         return
     tol = half_unit(printed_decimals(m.value)) * per + to_yuan(half_unit(fact.decimals), fact.unit)
+    other = _other_measure(L, fact, m) if abs(fact.value_yuan - stated) > tol else None
+    if other is not None:
+        # the text states the same concept in another scope or table (a unit's row, the basic-spending economic
+        # line, the 财政拨款 total): two measures, both printed — a note naming both, not an error
+        zh, en, rows = other
+        where = L.location(fact.rows.iloc[0])
+        R.evaluated["N01"] += 1
+        _mark(L, s, R.add(Finding(
+            "N01", "note", f"说明中「{what}」{m.raw}与{_where(where)}的 {fmt(fact.value_yuan / per, m.unit)} 不同，"
+            f"等于{zh}：两者口径不同",
+            f"the text's '{what}' {m.raw} differs from {fact.value_yuan / per} in {where.get('table_title')}, and "
+            f"equals {en}: two measures of the same name", expected=fact.value_yuan / per, actual=m.value,
+            unit=m.unit, locations=[_loc(s), where] + [L.location(r) for _, r in rows.iterrows()])))
+        return
     if getattr(fact, "by_scope", False):
         # the tables print the line with different figures in different scopes; which one the text
         # means is a reading, not a fact
@@ -533,6 +571,83 @@ def _compare_mention(L: Ledger, R: Recorder, m: Mention, fact: Fact, s: Sentence
                   f"说明中「{what}」{m.raw}与表格不一致", f"the text's '{what}' {m.raw} disagrees with the tables",
                   [_loc(s)] + [L.location(r) for _, r in fact.rows.iterrows()], guesses=guesses)
     _mark(L, s, f)
+
+
+#: the economic line a 三公/会议/培训 figure is also printed as (in the basic-spending tables: without project money)
+_ECONOMIC_OF = {"three_reception": "30217", "three_abroad": "30212", "three_vehicle_operation": "30231",
+                "three_vehicle_purchase": "31013", "meeting_costs": "30215", "training_costs": "30216"}
+#: a total the text may state in another fund scope
+_TOTAL_SCOPES = {"expenditure_total": ("fiscal_total", "gpb_total"), "income_total": ("fiscal_total", "gpb_total"),
+                 "fiscal_total": ("gpb_total", "expenditure_total")}
+
+
+#: a column of a source of money beside the total (the text may state the total without it)
+_SOURCE_PARTS = re.compile(r"其他资金|上年结转|结转|事业收入|单位资金|财政专户|政府性基金|经营收入|其他收入")
+
+
+def _where(loc: dict) -> str:
+    page = f"第{loc['page']}页" if loc.get("page") else ""
+    return f"{page}{loc.get('table_title') or ''}「{loc.get('row_label') or ''}」"
+
+
+def _other_measure(L: Ledger, fact: Fact, m: Mention):
+    """Where the tables print the stated figure as the same concept in another measure: another unit's row of the
+    fact's column (a department of several budget units: the text states the 机关's 公务接待费), the economic line
+    of the same name (30217 公务接待费 of basic spending, where the 三公 table also covers project money), the total
+    in another fund scope, or the fact less a printed part (上年结转, 事业收入).  (zh, en, rows) or None."""
+    per = YUAN_PER_UNIT[m.unit]
+    q = Decimal(1).scaleb(-printed_decimals(m.value))
+    same = lambda v: (v / per).quantize(q, ROUND_HALF_UP) == m.value  # noqa: E731
+    a = L.a
+    r0 = fact.rows.iloc[0]
+    if m.value != 0 and "table_index" in fact.rows and not pd.isna(r0["table_index"]) and r0.get("is_total_row", False):
+        # another row of the same column: one of the department's units
+        col = a[(a["table_index"] == r0["table_index"]) & (a["column_label"] == r0["column_label"])
+                & ~a["is_total_row"].astype(bool) & a["eff_code"].isna()]
+        units = [u.get("name") for u in (L.d.meta.get("units") or []) if u.get("name")]
+        names = units + [n for n in (L.d.meta.get("department"),) if n]
+        hit = col[[same(v) and isinstance(lab, str) and len(lab) >= 4 and any(n.startswith(lab) or lab.startswith(n)
+                                                                                 for n in names)
+                   for v, lab in zip(col["amount_yuan"], col["label"])]]
+        if not hit.empty:
+            r = hit.iloc[0]
+            return (f"单位「{r['label']}」一行的数（{_where(L.location(r))}）",
+                    f"the row of the unit '{r['label']}' in {r['table_title']}", hit.iloc[:1])
+    code = _ECONOMIC_OF.get(fact.name)
+    if code:
+        rows = a[(a["eff_code"] == code) & a["table_kind"].str.contains("economic", na=False)]
+        rows = rows[rows["concept"].isin(["total", "gpb", "current_appropriation"])
+                    | rows["column_label"].str.endswith("预算数")]
+        hit = rows[[same(v) for v in rows["amount_yuan"]]]
+        if not hit.empty:
+            r = hit.iloc[0]
+            return (f"经济分类 {code}「{r['label']}」的数（{_where(L.location(r))}）",
+                    f"the economic line {code} '{r['label']}' in {r['table_title']}", hit.iloc[:1])
+    facts = _facts(L)
+    for key in _TOTAL_SCOPES.get(fact.name, ()):
+        f = facts.named.get(key)
+        if f is not None and same(f.value_yuan):
+            return (f"{_where(L.location(f.rows.iloc[0]))}的数", f"{f.rows.iloc[0]['table_title']}", f.rows.iloc[:1])
+    if "row_no" in fact.rows and not pd.isna(r0["table_index"]):
+        # the fact less (or plus) another source printed on its row: 其他资金, 上年结转, 事业收入 columns
+        row = a[(a["table_index"] == r0["table_index"]) & (a["row_no"] == r0["row_no"])
+                & (a["column_label"] != r0["column_label"])]
+        part = row[row["column_label"].fillna("").str.contains(_SOURCE_PARTS) & (row["amount_yuan"] != 0)]
+        hit = part[[same(fact.value_yuan - v) or same(fact.value_yuan + v) for v in part["amount_yuan"]]]
+        if not hit.empty:
+            r = hit.iloc[0]
+            col = str(r["column_label"]).split("/")[-1]
+            less = same(fact.value_yuan - r["amount_yuan"])
+            return (f"表中的数{'减去' if less else '加上'}同一行「{col}」{fmt(r['amount_yuan'] / per, m.unit)}"
+                    f"（{_where(L.location(r))}）", f"the table's figure {'less' if less else 'plus'} the '{col}' "
+                    f"column of its row ({r['amount_yuan'] / per})", hit.iloc[:1])
+    if fact.name in ("expenditure_total", "income_total", "fiscal_total", "basic_total", "project_total"):
+        for key, zh in (("carryover", "上年结转"), ("business_income", "事业收入"), ("govfund_income", "政府性基金收入")):
+            f = facts.named.get(key)
+            if f is not None and f.value_yuan and same(fact.value_yuan - f.value_yuan):
+                return (f"表中的数减去{zh} {fmt(f.value_yuan / per, m.unit)}（{_where(L.location(f.rows.iloc[0]))}）",
+                        f"the table's figure less {key} {f.value_yuan / per}", f.rows.iloc[:1])
+    return None
 
 
 def _interval_pct(num: Decimal, num_dec, den: Decimal, den_dec) -> tuple[Decimal, Decimal]:
@@ -574,6 +689,10 @@ def amounts_and_shares(L: Ledger, R: Recorder) -> None:
             if fact_key and scope and not fact_key.startswith(_FUND_FACTS[scope.group(0)]):
                 _why(L, s, "政府性基金/国有资本经营口径的分项，表格未单列", "a fund-scope figure the tables do not print apart")
                 continue  # 基本支出 of a government fund is not the department's 基本支出
+            if fact_key in ("expenditure_total", "income_total") and "财政拨款" in (s.section or "") \
+                    and "fiscal_total" in facts.named and not re.search(r"部门|单位", subj):
+                # "（二）财政拨款收支情况" "支出预算总计181807.13万元，全部为一般公共预算拨款。": the section's scope
+                fact_key = "fiscal_total"
             if fact is None:
                 fact = facts.get(fact_key)
             if fact is None and fact_key:
@@ -589,7 +708,7 @@ def amounts_and_shares(L: Ledger, R: Recorder) -> None:
                                  and _prefix_ok(nsubj[: -len(n)])), None)
                     if name:
                         break
-                if name is None:
+                if name is None and not s.project_item:
                     near = [n for n in names if _near(subj[-len(n):], n)] if len(subj) >= 4 else []
                     if near:
                         name = near[0]
@@ -602,8 +721,8 @@ def amounts_and_shares(L: Ledger, R: Recorder) -> None:
                     what = name
                     if fact is None:
                         _why(L, s, f"表格中「{name}」没有可比的总数列", f"'{name}' has no total column to compare")
-                elif m.value != 0 and re.search(r"(?:支出|经费)$", subj) and len(subj) >= 4 \
-                        and class_names().get(subj) or (m.value != 0 and subj in class_names()):
+                elif not s.project_item and (m.value != 0 and re.search(r"(?:支出|经费)$", subj) and len(subj) >= 4
+                                             and class_names().get(subj) or (m.value != 0 and subj in class_names())):
                     _mark(L, s, R.add(Finding("N05", "fail", f"说明中的「{subj}」{m.raw}在表格中找不到对应",
                                               f"the text's '{subj}' {m.raw} has no counterpart in the tables",
                                               actual=m.value, unit=m.unit, locations=[_loc(s)])))
@@ -898,6 +1017,21 @@ def _class_item(L, R, facts: Facts, s: Sentence, ci: dict) -> None:
         # "城乡社区环境卫生（01项）": the printed code's last digits decide
         coded = rows[rows["eff_code"].str.endswith(ci["code"])]
         rows = coded if not coded.empty else rows
+    if kuan and not rows.empty:
+        # "林业和草原（款）一般行政管理事务（项）0万元" where the tables print 一般行政管理事务 under 水利 only: the 款
+        # the text names is another line (2130202, left out), not the printed one (2130302)
+        k_names = [kuan] + ([renamed[kuan]] if kuan in renamed else [])
+        under = rows[[any(_kuan_agrees(L, k, c) for k in k_names) for c in rows["eff_code"]]]
+        if under.empty:
+            fact = facts.item_code(rows["eff_code"].iloc[0])
+            per = YUAN_PER_UNIT[m.unit] if m is not None else None
+            if m is None or fact is None or (fact.value_yuan / per).quantize(
+                    Decimal(1).scaleb(-printed_decimals(m.value)), ROUND_HALF_UP) != m.value:
+                _why(L, s, "说明所写的款与表格中该项所属的款不同，可能是另一科目", "the 款 the text names is not the one "
+                     "the tables print this item under: it may be another line")
+                return
+            under = rows  # the printed line's figure: the same line, its 款 spelt otherwise
+        rows = under
     if rows["eff_code"].nunique() > 1:
         # the same 项 name under several 款 (一般行政管理事务): the 款 named in the text decides
         kuan_codes = set(a.loc[(a["label"].map(normalise_name) == kuan) & (a["code_level"] == "款"), "eff_code"])
@@ -956,6 +1090,22 @@ def _class_item(L, R, facts: Facts, s: Sentence, ci: dict) -> None:
             _compare_mention(L, R, m, fact, s, quote)
         else:
             _why(L, s, f"{code} 没有可比的总数列", f"{code} has no total column to compare")
+
+
+def _kuan_agrees(L: Ledger, kuan: str, code: str) -> bool:
+    """Does the 款 the text names fit the 款 a 项 code sits under?  Yes when the tables print no name for that 款, or
+    one name contains the other (水利 / 水利支出); no when they print it under another name (水利 against 林业和草原)."""
+    if "_kuan_names" not in L.__dict__:
+        a = L.a
+        k = a[(a["code_level"] == "款") & a["eff_code"].notna()]
+        names: dict = {}
+        for c, lab in zip(k["eff_code"], k["label"]):
+            if isinstance(lab, str):
+                names.setdefault(c, set()).add(normalise_name(strip_numbering(lab)).replace("支出", ""))
+        L.__dict__["_kuan_names"] = names
+    printed = L.__dict__["_kuan_names"].get(code[:5])
+    k = kuan.replace("支出", "")
+    return not printed or not k or any(n and (n in k or k in n) for n in printed)
 
 
 def _shortened(name: str, official: str) -> bool:
@@ -1117,7 +1267,9 @@ def fact_named_by(L: Ledger, text: str) -> Fact | None:
     """The table figure a clause names (财政拨款支出, 收入, 社会保障和就业支出), by the phrase list, the whole-budget
     words, or a printed line's name; None when it names none."""
     facts = _facts(L)
-    by_name = {normalise_name(n): n for n in facts.item_names()}
+    if "_by_name" not in facts.__dict__:
+        facts._by_name = {normalise_name(n): n for n in facts.item_names()}
+    by_name = facts._by_name
     for core in subject_cores(strip_numbering(text)):
         key = _resolve_phrase(core) or _WHOLE.get(core)
         if key:
@@ -1220,6 +1372,66 @@ def _against_prior(L: Ledger, R: Recorder, s: Sentence, c, cur) -> bool:
 
 
 def _one_change(L, R, s, c, money, prev, guesses: list[str] | None = None) -> int:
+    """A change judged against its figure; one stated after a 其中 list may be the list's head's (Change.alternatives).
+    The first figure it fits is the one meant; a figure it cannot be judged against leaves it unjudged (whose change
+    it is, is a reading); when it fits none, the difference is reported for review, naming the other reading."""
+    alts = [a for a in getattr(c, "alternatives", []) if a is not c.current]
+    if not alts or c.current is None:
+        return _one_change_at(L, R, s, c, money, prev, guesses)
+    outcomes = [(cur, _outcome(L, s, c, cur, money, prev, guesses)) for cur in [c.current] + alts]
+    pick = next((cur for cur, o in outcomes if o == "fits"), None) or \
+        next((cur for cur, o in outcomes if o == "unjudged"), None)
+    if pick is not None:
+        return _with_current(c, money, pick, lambda: _one_change_at(L, R, s, c, money, prev, guesses))
+    found = [cur for cur, o in outcomes if o == "differs"] or [c.current]
+    others = [cur for cur in [c.current] + alts if cur is not found[0]]
+    reading = "、".join(f"「{x.subject}」{x.raw}" for x in others)
+    return _with_current(c, money, found[0], lambda: _one_change_at(L, R, s, c, money, prev, list(guesses or []) + [
+        f"增减也可能指{reading}，按其计算也不相符 / the change may be stated for {reading}; it does not fit that "
+        "figure either"]))
+
+
+def _outcome(L, s, c, cur, money, prev, guesses) -> str:
+    """fits | differs | contradicts (a 0 said to have grown) | unjudged: the change judged against ``cur`` on a
+    scratch recorder, the sentence's coverage left as it was."""
+    if cur.value == 0 and c.delta and _sign(c.direction) > 0:
+        return "contradicts"
+    saved = copy.deepcopy(L.coverage.get(s.no))
+    scratch = Recorder()
+    _with_current(c, money, cur, lambda: _one_change_at(L, scratch, s, c, money, prev, guesses))
+    if saved is None:
+        L.coverage.pop(s.no, None)
+    else:
+        L.coverage[s.no] = saved
+    if any(f.status in ("fail", "review") for f in scratch.items):
+        return "differs"
+    return "fits" if sum(scratch.evaluated.values()) else "unjudged"
+
+
+_DESCRIPTION = re.compile(r"用于|主要(?:是|为|包括)|包括|具体")
+
+
+def _described_between(between: str) -> bool:
+    """"90.72 万元，用于开展气象产业统计调研…等工作，支撑构建较2025年年初预算增加29.23万元，增幅2.2%": a description
+    (用于…) between a figure and the change after it — whose change it is, is not the sentence's own arithmetic."""
+    return _DESCRIPTION.search(between) is not None or len(between) > 40
+
+
+def _with_current(c, money, cur, run):
+    """Run with ``cur`` as the change's (and its amount's) current figure, then put the figures back."""
+    old = (c.current, money.current if money is not None else None)
+    c.current = cur
+    if money is not None:
+        money.current = cur
+    try:
+        return run()
+    finally:
+        c.current = old[0]
+        if money is not None:
+            money.current = old[1]
+
+
+def _one_change_at(L, R, s, c, money, prev, guesses: list[str] | None = None) -> int:
     cur = c.current
     from_tables = list(guesses or [])
     if cur is None:
@@ -1263,9 +1475,12 @@ def _one_change(L, R, s, c, money, prev, guesses: list[str] | None = None) -> in
             hd = half_unit(printed_decimals(money.delta)) * YUAN_PER_UNIT[money.delta_unit] / per
             # current − change is the sentence's own arithmetic when the current figure is its own or its item's
             own = any(cur is m for m in s.mentions) or "item" in (c.current_from, money.current_from)
+            far = own and any(cur is m for m in s.mentions) and _described_between(s.text[cur.end:c.start])
             return _pct_check(L, R, s, c, sign * c.delta, _sign(money.direction) * mdelta, hd, base, hb, cur.unit,
-                              prev, guesses + ([] if own and not from_tables else
-                                               ["基数未印出，由本年数减增减额推得 / the base is not printed: current − change"]),
+                              prev, guesses + ([] if own and not from_tables and not far else
+                                               ["基数未印出，由本年数减增减额推得 / the base is not printed: current − change"])
+                              + (["增减与本年数之间隔着用途说明，所指的数按前一金额推断 / a description stands between "
+                                  "the figure and the change; the change is taken to be that figure's"] if far else []),
                               derived=True)
         _why(L, s, "百分比没有基数或增减额", "a percentage with no base or change amount")
         return 0

@@ -37,8 +37,38 @@ def _forced_break(next_text: str, gap: float, em: float) -> bool:
     return bool(run) and width > gap
 
 
+def _carried_over(lines: list[ProseLine]) -> list[ProseLine]:
+    """A PDF page may carry the end of the page before it above its top edge (text outside the page box, read
+    first): the lines a page opens with that repeat, in order, the lines the previous page of the file ended
+    with are read once, on the previous page."""
+    out: list[ProseLine] = []
+    by_page: dict = {}
+    for ln in lines:
+        by_page.setdefault((ln.file, ln.page), []).append(ln)
+    done: set = set()
+    for ln in lines:
+        key = (ln.file, ln.page)
+        if ln.page is None or key in done:
+            continue
+        done.add(key)
+        mine = [x.text.strip() for x in by_page[key]]
+        before = [x.text.strip() for x in by_page.get((ln.file, ln.page - 1), [])
+                  if x.text.strip() and not _PAGE_NO.match(x.text.strip())]
+        k = next((k for k in range(min(len(mine), len(before)), 0, -1) if mine[:k] == before[-k:]), 0)
+        if k and sum(len(t) for t in mine[:k]) >= 10:
+            by_page[key] = by_page[key][k:]
+    for ln in lines:
+        key = (ln.file, ln.page)
+        if ln.page is None:
+            out.append(ln)
+        elif key in by_page:
+            out.extend(by_page.pop(key))
+    return out
+
+
 def paragraphs(lines: list[ProseLine]) -> pd.DataFrame:
     """Join wrapped PDF lines; a line ending a sentence or a heading ends a paragraph."""
+    lines = _carried_over(lines)
     rows: list[dict] = []
     section = ""
     buf: list[str] = []
@@ -79,6 +109,11 @@ def paragraphs(lines: list[ProseLine]) -> pd.DataFrame:
         if prev_x1 is not None:
             gap = right_edge.get((ln.file, ln.page), 0) - prev_x1
             short = gap > 2 * (prev_h or 10) and not _forced_break(t, gap, prev_h or 10)
+            if short and buf and buf[-1][-1:] not in _END and wrapped_width and len(buf[-1]) >= 0.85 * wrapped_width \
+                    and gap < 4 * (prev_h or 10) and not _is_heading("".join(buf)):
+                # a ragged right margin: a full-length line that stops mid-sentence ("…公务接待费2万元，委" / "托业务费
+                # 7.28万元…") wrapped, it did not end its paragraph
+                short = False
         else:
             short = len(buf[-1]) < 0.8 * wrapped_width if buf else False
         starts_new = (not buf or buf_file != ln.file or HEADING.match(t)

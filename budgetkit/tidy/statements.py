@@ -13,6 +13,7 @@ subjects are looked for in a bounded window before a figure (issue 10).
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -55,9 +56,15 @@ _THRESHOLD_AFTER = re.compile(r"\s*(?:[（(]含[)）])?\s*(?:以上|及以上|�
 DOWN = ("减少", "下降", "降低", "减", "减幅", "降幅", "下降率")
 
 
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+_SPACE_IN_WORDS = re.compile(r"(?<=[\u4e00-\u9fff“”（）()])[ \t\u3000]+(?=[\u4e00-\u9fff“”（）()])")
+
+
 def normalise_text(text: str) -> str:
-    """Spaces inside numbers and before units go ("0 万元" → "0万元", "1 013.5" stays two numbers)."""
-    t = text.replace("．", ".").replace("％", "%")
+    """Spaces inside numbers and before units go ("0 万元" → "0万元", "1 013.5" stays two numbers); full-width
+    digits are digits ("２.８０万元"); spaces between Chinese characters go ("公 务 接 待 费", "比 上 年 增 加")."""
+    t = text.translate(_FULL_WIDTH)
+    t = _SPACE_IN_WORDS.sub("", t)
     return _SPACE_IN_NUMBER.sub("", t)
 
 
@@ -97,6 +104,9 @@ class Change:
     # where the current figure was read: this sentence | item (the sentence before states it alone: "3．住房保障
     # （类）支出3894.09万元，主要用于…。" "与上年相比增加878.93万元，增长30%。") | before (one of several before)
     current_from: str = "sentence"
+    # other figures the change may be stated for: the head of a 其中 list the change follows ("收入344,447.70万元，其中：
+    # …、其他收入3,444.00万元，较上年减少129,422.00万元" — the 收入's change, or the last part's)
+    alternatives: list = field(default_factory=list)
 
 
 @dataclass
@@ -124,6 +134,9 @@ class Sentence:
     no: int = 0  # position in the narrative
     lead: Mention | None = None  # the paragraph's first amount (its total, when it says so)
     before: str = ""  # the sentence read just before, also from the previous paragraph (a heading "2.公务接待费")
+    # a numbered item of the list a 项目支出 figure opens ("（五）项目支出 7,816.49 万元，具体包括：" "2.公共法律服务
+    # 3,493.83 万元，主要包括：…"): a project or project group, whatever function line bears the same name
+    project_item: bool = False
 
 
 def _dec(s: str) -> Decimal | None:
@@ -165,7 +178,8 @@ def _class_items(text: str) -> list[dict]:
         seg = text[max(last_end, m.start() - 40, 0): m.start()]
         nm = _NAME_BEFORE.search(seg)
         name = re.sub(r"^[\d.、．\s]+", "", nm.group(0)) if nm else ""
-        name = name.lstrip("“\"")
+        # "十四、城乡社区支出(类)", "（二）农林水支出（类）": a list ordinal before the name is not part of it
+        name = LIST_MARK.sub("", name.lstrip("“\""))
         if level == "类":
             cur = {"lei": name, "kuan": "", "xiang": "", "code": None, "start": m.start()}
         elif level == "款":
@@ -219,6 +233,7 @@ def read_sentence(text: str, page, section, file) -> Sentence:
                 return s.mentions[k]
         return None
 
+    opens = [o.start() for o in _LIST_OPEN.finditer(text)]
     for c in CHANGE.finditer(text):
         base = by_start.get(c.start("base")) if c.group("base") else None
         delta = by_start.get(c.start("delta")) if c.group("delta") else None
@@ -237,14 +252,15 @@ def read_sentence(text: str, page, section, file) -> Sentence:
                 base_v, bunit, base_from = found.value, found.unit, "sentence"
                 found.role = "base"
         d = _dec(c.group("delta")) if c.group("delta") else None
+        alts = _list_head(s, current, opens) if base_from == "stated" else []
         s.changes.append(Change(year, base_v, bunit, c.group("dir"), d, c.group("dunit"), current, c.group(0),
-                                base_from, c.start()))
+                                base_from, c.start(), alternatives=alts))
         follow = FOLLOW_PCT.match(text[c.end():c.end() + 40])
         if follow and c.group("dunit") not in ("%", "％") and _dec(follow.group("delta")) is not None:
             # "…增加50万元，增长33.33%" / "减少20,766.6万元，减幅55.76%"
             fdir = follow.group("dir") or ("减少" if follow.group("fu") in DOWN else "增加")
             s.changes.append(Change(year, base_v, bunit, fdir, _dec(follow.group("delta")), follow.group("u"),
-                                    current, c.group(0) + follow.group(0), base_from, c.start()))
+                                    current, c.group(0) + follow.group(0), base_from, c.start(), alternatives=alts))
             mm = by_start.get(c.end() + follow.start("delta"))
             if mm is not None:
                 mm.role = "delta"
@@ -276,6 +292,24 @@ def read_sentence(text: str, page, section, file) -> Sentence:
     return s
 
 
+_LIST_OPEN = re.compile(r"其中|包括")
+
+
+def _list_head(s: Sentence, current: Mention | None, opens: list[int]) -> list[Mention]:
+    """The figure a 其中 list hangs from, when the change's figure is a part of that list: "本部门当年预算收入
+    344,447.70万元，其中：一般公共预算拨款324,638.50万元、…、其他收入3,444.00万元，较上年减少129,422.00万元" may
+    state the change of the 收入 as well as of the 其他收入.  ``opens``: where the sentence's 其中/包括 start."""
+    if current is None or current.role != "amount" or not opens:
+        return []
+    head = next((m for m in s.mentions if m.role == "amount"), None)
+    if head is None or head is current or head.start >= current.start or head.value == 0:
+        return []
+    # the list opens right after the head (before the next figure), and the change follows its last part
+    nxt = next((m for m in itertools.islice(s.mentions, head.idx + 1, None) if m.role == "amount"), current)
+    k = bisect.bisect_left(opens, head.end)
+    return [head] if k < len(opens) and opens[k] < nxt.start else []
+
+
 def _base_in_sentence(s: Sentence, current: Mention, year: int | None, what: str) -> Mention | None:
     """The earlier figure of the same sentence that belongs to the year (and kind) the change is against."""
     if year is None:
@@ -301,11 +335,20 @@ _NO_SUBJECT = re.compile(r"^\s*(?:[，,]\s*)?(?:与|比|较|同比)\s*(?:上年|
 _OWN_SUBJECT = re.compile(r"[“”\"]|(?:经费|支出|收入|费|资金)(?:预算|决算)?(?:数)?\s*(?:[，,]\s*)?$")
 
 
+# a paragraph that opens a list of the projects: "（五）项目支出 7,816.49 万元，具体包括："
+_PROJECT_LEAD = re.compile(r"项目支出[^。；;：:]{0,30}?(?:具体|主要)?(?:包括|如下|用于)[：:]\s*$")
+_NUMBERED = re.compile(r"^\s*(?:\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）])")
+
+
 def read_statements(narrative) -> list[Sentence]:
     out = []
     no = 0
     before = ""  # carried across paragraphs: a heading may be one of its own ("2.公务接待费")
+    projects = False  # within the numbered items after a 项目支出 lead
     for p in narrative.itertuples(index=False):
+        ptext = "" if pd.isna(p.text) else p.text
+        opens_projects = _PROJECT_LEAD.search(normalise_text(ptext)) is not None
+        projects = projects and not opens_projects and _NUMBERED.match(ptext) is not None
         last_amount = lead = None
         alone = False  # the sentence before states one amount only
         bracketed = None  # the figure before a "（" still open: "公务用车购置及运行维护费6.7万元（购置费0万元，…；"
@@ -314,6 +357,7 @@ def read_statements(narrative) -> list[Sentence]:
         section = "" if pd.isna(p.section) else p.section
         for sent in split_sentences("" if pd.isna(p.text) else p.text):
             s = read_sentence(sent, page, section, p.file)
+            s.project_item = projects
             no += 1
             s.no = no
             s.lead = lead
@@ -358,6 +402,7 @@ def read_statements(narrative) -> list[Sentence]:
                 if pending_items and not s.mentions:
                     continue  # the item line itself: read with the next sentence
                 out.append(s)
+        projects = projects or opens_projects
     return out
 
 
