@@ -50,3 +50,34 @@ def test_kangxi_radicals_read_as_the_characters_they_print(tmp_path):
     assert d.meta["department"] == seed.meta["department"]
     assert [t.kind for t in d.tables] == [t.kind for t in seed.tables]
     assert budgetkit.check(d).counts() == budgetkit.check(seed).counts()
+
+
+def test_excel_number_formats_of_everyday_workbooks_show_their_decimals(tmp_path):
+    """Cells formatted with the Chinese Excel presets (数值 with 红色 negatives, 会计专用) are read with the two
+    decimals they show, so every amount of the seed's workbook is read as before; a half is shown away from zero."""
+    from openpyxl import load_workbook
+
+    import budgetkit
+    from budgetkit.read.office_reader import _format_shape
+    from conftest import SEED_TXT, load
+
+    src = SEED_TXT.with_suffix(".xlsx")
+    wb = load_workbook(src)
+    presets = ["#,##0.00_ ;[红色]-#,##0.00 ", '_ * #,##0.00_ ;_ * -#,##0.00_ ;_ * "-"??_ ;_ @_ ']
+    for k, ws in enumerate(wb.worksheets):
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, float):
+                    c.number_format = presets[k % 2]
+    p = tmp_path / "seed-presets.xlsx"
+    wb.save(p)
+    d, before = budgetkit.read(p), load(src)
+    assert len(d.amounts) == len(before.amounts) and len(d.residue) == len(before.residue)
+    assert [str(x) for x in d.amounts["amount"]] == [str(x) for x in before.amounts["amount"]]
+    assert _format_shape(presets[1]) == (2, True, False)
+
+    class Cell:
+        number_format = "0.00"
+
+    from budgetkit.read.office_reader import _cell_text
+    assert _cell_text(Cell(), 1149.805) == "1149.81"

@@ -5,6 +5,8 @@ merged ranges), so the owner map is exact, as for PDFs.  Pages are unknown.
 """
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 from budgetkit.errors import BadInputError, shown
@@ -135,13 +137,37 @@ def _sheet_blocks(ws, path: Path) -> list:
             RawTable(rows=rows, row_pages=[None] * n, file=shown(path.name), owners=owners)]
 
 
-def _cell_text(cell, v) -> str:
-    """Numbers as the sheet shows them (thousands separators and decimals kept exact)."""
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        from decimal import Decimal
+_FORMAT_NOISE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 
-        fmt = cell.number_format or ""
-        decimals = len(fmt.split(".")[1].rstrip("_);@ ")) if "." in fmt else (0 if isinstance(v, int) else None)
-        d = Decimal(repr(v)) if decimals is None else Decimal(repr(v)).quantize(Decimal(1).scaleb(-decimals))
-        return f"{d:,}" if "," in fmt else format(d, "f")
+
+def _format_shape(fmt: str) -> tuple[int | None, bool, bool]:
+    """(decimals shown, thousands separator, percent) of an Excel number format's positive section.
+
+    Quoted text, [colour] and [condition] parts, ``_x`` padding and ``*x`` fill are not digits: the Chinese
+    presets (``#,##0.00_ ;[红色]-#,##0.00``, 会计专用 ``_ * #,##0.00_ ;…``) show two decimals."""
+    if not fmt or fmt.lower() == "general":
+        return None, False, False
+    sec = _FORMAT_NOISE.sub("", fmt.split(";")[0])
+    if not re.search(r"[0#?]", sec):
+        return None, False, "%" in sec
+    frac = sec.split(".", 1)[1] if "." in sec else ""
+    return len(re.match(r"[0#?]*", frac).group(0)), "," in sec, "%" in sec
+
+
+def _cell_text(cell, v) -> str:
+    """Numbers as the sheet shows them (thousands separators and decimals kept exact; a half rounded away from
+    zero, as Excel shows it)."""
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        from decimal import ROUND_HALF_UP, Decimal
+
+        decimals, thousands, percent = _format_shape(cell.number_format or "")
+        d = Decimal(repr(v))
+        if percent:
+            d = d.scaleb(2)
+        if decimals is None and isinstance(v, int):
+            decimals = 0
+        if decimals is not None:
+            d = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        text = f"{d:,}" if thousands else format(d, "f")
+        return text + "%" if percent else text
     return str(v)
