@@ -229,3 +229,13 @@ def test_three_public_by_unit_without_total_built(tmp_path):
     f = run(tmp_path, econ, three)
     assert "B04" not in rules(f)
     assert any(x.rule == "B04" and x.status == "not_evaluated" for x in f)
+
+
+def test_lines_before_the_first_unit_are_compared_with_nothing_built(tmp_path):
+    """Built: one table prints the department's 工资福利支出 100.00 before the units' blocks, another the 本级's
+    60.00 before them: both sit under the table's default unit, which is not printed — never compared. The
+    named unit's lines (测试服务中心 40.00) are."""
+    dept_first = ("部门预算基本支出预算表", [["支出项目类别（资金使用单位）", "总计"], ["合计", "100.00"],
+                                        ["工资福利支出", "100.00"], ["测试服务中心", "40.00"], ["工资福利支出", "40.00"]])
+    f = run(tmp_path, dept_first, _basic_units("60.00", "40.00"))
+    assert "B01" not in rules(f) and f.evaluated["B01"] >= 1

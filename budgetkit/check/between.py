@@ -112,6 +112,16 @@ def _build_views(L: Ledger) -> pd.DataFrame:
         # its coded lines are one unit's, never the department's
         units = {u for u in map(_unit_of, records(a[["unit_code", "unit_name"]])) if u}
         blocked = len(units) > 1
+        # the rows before the first unit's own row carry the table's default unit: the department's lines or the
+        # first unit's (本级) — which, is not printed, so they are compared with nothing
+        first_unit = _unit_of(records(a.loc[[a["row_no"].idxmin()], ["unit_code", "unit_name"]])[0]) \
+            if blocked else None
+
+        def unit_scope(r):
+            if not blocked:
+                return "department"
+            u = _unit_of(r)
+            return "unknown" if u == first_unit else f"unit:{u}"
         schemes = _label_schemes(t)
         total_cols = set(L.total_column_rows(t.index)["column_label"]) | set(
             a.loc[a["concept"] == "total", "column_label"])
@@ -126,7 +136,7 @@ def _build_views(L: Ledger) -> pd.DataFrame:
             elif r["concept"] == "gpb" and t.kind == "fiscal_appropriation_summary":
                 measure, scope_r = "total", classes["gpb"]
                 rows.append({**r, "measure": measure, "scope": scope_r,
-                             "unit_scope": f"unit:{_unit_of(r)}" if blocked else "department"})
+                             "unit_scope": unit_scope(r)})
                 continue
             elif t.kind == "income_expenditure_summary" and r["column_label"].endswith("预算数") \
                     and EXPENDITURE_SIDE.search(r["column_label"]):
@@ -138,7 +148,7 @@ def _build_views(L: Ledger) -> pd.DataFrame:
                 # another measure (central template: 财政拨款收支总表 against 一般公共预算支出表)
                 measure += "_initial"
             rows.append({**r, "measure": measure, "scope": scope,
-                         "unit_scope": f"unit:{_unit_of(r)}" if blocked else "department"})
+                         "unit_scope": unit_scope(r)})
             if not present(r["code"]) and present(r["eff_code"]):
                 # a class read from a name: only in a label column of that scheme (or one that names none)
                 sch = schemes.get(r["column_label"])
@@ -342,7 +352,8 @@ def same_code_same_amount(L: Ledger, R: Recorder) -> None:
     per_table = Counter((r["table_index"], r["eff_code"], r["measure"], r["unit_scope"]) for r in firsts)
     groups: dict[tuple, list] = {}
     for r in firsts:
-        if per_table[(r["table_index"], r["eff_code"], r["measure"], r["unit_scope"])] == 1:
+        if per_table[(r["table_index"], r["eff_code"], r["measure"], r["unit_scope"])] == 1 \
+                and r["unit_scope"] != "unknown":
             # a unit's line is compared with the same unit's line only, never with the department's
             groups.setdefault((r["eff_code"], r["measure"], r["scope"], r["unit_scope"]), []).append(r)
     n_groups = 0
