@@ -81,3 +81,16 @@ def test_excel_number_formats_of_everyday_workbooks_show_their_decimals(tmp_path
 
     from budgetkit.read.office_reader import _cell_text
     assert _cell_text(Cell(), 1149.805) == "1149.81"
+
+
+@pytest.mark.parametrize("title, kind", [
+    # a bracket saying what a table leaves out does not type it (西安's 2022 template prints these)
+    ("表122022年部门综合预算政府采购（资产配置、购买服务）预算表（不含上年结转）", "procurement"),
+    ("2022年部门综合预算一般公共预算拨款“三公”经费、会议费、培训费表（不含上年结转）", "three_public_costs"),
+    ("2022年部门综合预算一般公共预算基本支出明细表（按支出经济分类科目-不含上年结转）",
+     "gpb_basic_expenditure_by_economic"),
+    # the carry-over table itself still is one
+    ("表11部门综合预算财政拨款上年结转资金支出表", "carryover_expenditure"),
+])
+def test_a_bracketed_scope_note_does_not_type_a_table(title, kind):
+    assert match_title(title).kind == kind

@@ -89,6 +89,7 @@ def clean_title(text: str) -> str:
     return t
 
 
+_SCOPE_NOTE = re.compile(r"[（(][^（）()]*(?:不含|含|包括|不包括)[^（）()]*[)）]")
 _QUALIFIER = re.compile(r"[（(][^（）()]{1,24}[)）]$")
 
 
@@ -113,6 +114,8 @@ def match_title(text: str) -> TitleMatch | None:
     for norm, family, kind, printed in _catalogue():
         if norm in t and not _narrower(t, norm, kind):
             return TitleMatch(kind, family, 2, printed)
+    # a bracket saying what the table leaves in or out (（不含上年结转）) does not say what the table is
+    t = _SCOPE_NOTE.sub("", t)
     for all_of, none_of, kind in _keyword_rules():
         if all(w in t for w in all_of) and not any(w in t for w in none_of):
             return TitleMatch(kind, None, 1, None)
