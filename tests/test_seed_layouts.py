@@ -117,6 +117,9 @@ def test_portrait_target_row_cut_by_the_page_keeps_its_project():
     assert a[(a.table_kind == "performance_targets") & (a.raw == "16.01")].row_label.tolist() == [
         "51110223T000008914506-待管离休干部"]
     assert (d.targets.project_name == "待管离休干部").sum() == 8
+    # pages 12 and 13 print only the rest of a goal cut by the page: the table runs over them all the same
+    t = next(t for t in d.tables if t.kind == "performance_targets")
+    assert t.pages == list(range(11, 24))
 
 
 def _piece(last_row, room):
@@ -134,8 +137,10 @@ def test_words_go_on_in_a_cell_whose_last_line_was_full():
 @pytest.mark.parametrize("room, rest", [
     (3.0, "保障管理事务支出"),      # the line above ended with room to spare: the text ended there
     (0.2, "三十一、事业单位结余分配"),  # a numbered item opens a row of its own
+    (0.2, "22、其他支出"),
+    (0.2, "（3）其他支出"),
     (0.2, "12.50"),                # a figure opens a row of its own
-], ids=["room-to-spare", "numbered-item", "figure"])
+], ids=["room-to-spare", "numbered-item", "numbered-22", "numbered-(3)", "figure"])
 def test_a_new_row_at_the_top_of_a_page_stays_a_row(room, rest):
     prev = _piece(["", "二十九、债务发行费用", ""], {1: room})
     assert _cut_row(prev, [["", rest, ""]], [[(0, 0), (0, 1), (0, 2)]], 0) is None
@@ -148,3 +153,38 @@ def test_what_opens_a_line():
     assert _lead_ems("506-待管离休干部") == pytest.approx(0.55 * 4)
     assert _lead_ems("（含养老保险）") == 2.0
     assert _lead_ems("补助人数") == 1.0
+
+
+class _Table:
+    def __init__(self, cells):
+        self.cells = cells
+        self.bbox = (min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells),
+                     max(c[3] for c in cells))
+
+
+class _Page:
+    def __init__(self, chars):
+        self.chars = chars
+
+
+def _line(text, x, top, size=9.0):
+    """Characters of one printed line, each a full em wide."""
+    return [{"text": ch, "x0": x + k * size, "x1": x + (k + 1) * size, "top": top, "bottom": top + size,
+             "size": size} for k, ch in enumerate(text)]
+
+
+def test_room_at_a_tables_foot_is_measured_to_where_its_lines_stop():
+    """A built table foot, 9-pt type, text 5.5 pt from each cell's left line.  A cell of 2-character lines
+    (年期 / 间， / 人员) 41 pt wide: the lines above the last stop 12 pt (1.3 em) short of the right line less the
+    margin — the word processor keeps more room on the right — so the last line, as long, has no room left.
+    A one-line cell is measured to its right line less the margin.  Only cells at the table's foot count."""
+    from budgetkit.read.pdf_reader import _foot_room
+
+    left = _line("年期", 100 + 5.5, 10) + _line("间，", 100 + 5.5, 22) + _line("人员", 100 + 5.5, 34)
+    right = _line("率", 141 + 5.5, 10)
+    above = _line("合计", 100 + 5.5, -20)
+    cells = [(100, 0, 141, 50), (141, 0, 200, 50), (100, -30, 200, 0)]
+    room = _foot_room(_Page(left + right + above), _Table(cells), [100, 141, 200])
+    assert room[0] == pytest.approx(0.0)
+    assert room[1] == pytest.approx((200 - 5.5 - (146.5 + 9)) / 9)
+    assert set(room) == {0, 1}

@@ -39,8 +39,8 @@ def _owner_map(table) -> tuple[list[list[tuple[int, int]]], list[float]]:
 def _foot_room(page, table, edges: list[float]) -> dict[int, float]:
     """For each cell at the foot of the table (by its first column), the room left at the end of its last line
     in ems of that line's type: up to the cell's edge less its margin (taken from the left, where the text
-    starts), or up to where its longest line stops if that is nearer.  A line the cell's width broke leaves less
-    room than the next word needs."""
+    starts), or up to where the longest line above it stops if that is nearer (by less than 1.5 em).  A line the
+    cell's width broke leaves less room than the next word needs."""
     x_edges = [round(x, 1) for x in edges]
     bottom = table.bbox[3]
     out: dict[int, float] = {}
@@ -55,8 +55,14 @@ def _foot_room(page, table, edges: list[float]) -> dict[int, float]:
         line = [c for c in chars if abs(c["top"] - last_top) <= 2]
         margin = min(c["x0"] for c in chars) - x0
         size = max(c.get("size") or (c["bottom"] - c["top"]) for c in line) or 1.0
+        # how far a line may run: the cell's edge less its margin, or where a line above stops that the cell's
+        # width broke (within 1.5 em of that; a word processor may keep more room on the right than on the left)
+        limit = x1 - margin
+        above = [c["x1"] for c in chars if c["top"] < last_top - 2]
+        if above and limit - max(above) < 1.5 * size:
+            limit = min(limit, max(above))
         j = min(range(len(x_edges)), key=lambda k: abs(x_edges[k] - x0))
-        out[j] = max(x1 - margin - max(c["x1"] for c in line), 0.0) / size
+        out[j] = max(limit - max(c["x1"] for c in line), 0.0) / size
     return out
 
 

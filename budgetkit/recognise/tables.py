@@ -36,6 +36,8 @@ class RecognisedTable:
     # a guess that concerns only some pages (a page joined by layout) → those pages; the others rest on it only
     # through the table's sums
     guess_pages: dict = field(default_factory=dict)
+    # pages that print only the rest of a row the page cut (that row's page is the one it starts on)
+    cut_pages: list = field(default_factory=list)
 
     @property
     def pages(self) -> list:
@@ -43,7 +45,8 @@ class RecognisedTable:
         for p in self.grid.row_pages:
             if p not in seen:
                 seen.append(p)
-        return seen
+        extra = [p for p in self.cut_pages if p not in seen]
+        return sorted(seen + extra) if extra and None not in seen else seen
 
 
 def _row_key(row) -> tuple:
@@ -232,6 +235,8 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
                     if cell_text(text):
                         prev["rows"][oi][oj] = f"{cell_text(prev['rows'][oi][oj])}\n{cell_text(text)}"
             skip = drop + (cut is not None)
+            if cut is not None:
+                prev["cut_pages"].append(raw.page)
             prev["rows"].extend(rows[skip:])
             prev["pages"].extend(pages[skip:])
             if prev["owners"] is not None and owners is not None:
@@ -252,7 +257,7 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
             pages=list(pages), captions=context + caption_lines, n_header=header_row_count(rows),
             continued=0, dropped=0, last_page=raw.page, fmt="grid" if raw.owners is not None else "text",
             edges=raw.col_edges, prose_at=len(prose), guesses=[], paged_guesses={}, raw_file=raw.file,
-            foot_room=raw.foot_room,
+            foot_room=raw.foot_room, cut_pages=[],
         ))
     units_seen = None
     # carrying the unit of the table before is a guess only where the document prints more than one unit
@@ -298,7 +303,7 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
             file=p["file"], title=title, kind=kind, family=family, match_score=score,
             table_no=p["table_no"], unit=unit, grid=grid, captions=p["captions"],
             continued_pages=p["continued"], dropped_header_rows=p["dropped"], guesses=p["guesses"],
-            guess_pages=guess_pages,
+            guess_pages=guess_pages, cut_pages=p["cut_pages"],
         ))
     for at, lines in reversed(back_to_prose):
         prose[at:at] = lines
@@ -333,7 +338,7 @@ def _continues(prev: dict, raw: RawTable, rows) -> bool:
     return _same_frame(prev, raw)
 
 
-_ENUMERATED = re.compile(r"^[（(]?[一二三四五六七八九十]+[、)）]")
+_ENUMERATED = re.compile(r"^(?:[（(]?[一二三四五六七八九十]+[、)）]|[（(]?\d{1,2}(?:[、)）]|[.．](?!\d)))")
 _UNBROKEN = re.compile(r"^[0-9A-Za-z.,:%/+\-]+")
 _CLOSING = "，。、；：！？）》」』”’%％)]"
 
@@ -361,7 +366,7 @@ def _cut_row(prev: dict, rows, owners, at: int):
 
     The rest of a cut row prints words only, each under a cell at the foot of the page before whose last line
     left less room than the word opening it here needs (``foot_room``): the cell's width broke that line, the
-    text did not end there; and each as wide as the cell it goes on in.  A figure, a numbered item (三十一、),
+    text did not end there; and each as wide as the cell it goes on in.  A figure, a numbered item (三十一、, 22、),
     words under a cell whose line ended with room to spare, or a cell wider than the one above (a title across
     the grid under a 备注) open a row of their own."""
     room = prev.get("foot_room") or {}
