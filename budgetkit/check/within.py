@@ -10,7 +10,7 @@ import pandas as pd
 
 from budgetkit.check.ledger import Ledger, concept_of, half_unit, present, records
 from budgetkit.check.recorder import Recorder
-from budgetkit.money import to_yuan
+from budgetkit.money import is_placeholder, to_yuan
 from budgetkit.reference import load_csv
 
 _SUBTOTAL = ("合计", "小计", "总计")
@@ -27,12 +27,152 @@ def _groups(L: Ledger) -> list[list[dict]]:
     return L.__dict__["_column_groups"]
 
 
-def _compare(R: Recorder, rule, expected, actual, tol, unit, zh, en, locations) -> None:
+def _compare(R: Recorder, rule, expected, actual, tol, unit, zh, en, locations, guesses=None):
     """Record a comparison; the evidence (``locations``, a callable) is built only for a difference."""
     if expected == actual:
         R.passed(rule)
-        return
-    R.compare(rule, expected, actual, tol, unit, zh, en, locations())
+        return None
+    return R.compare(rule, expected, actual, tol, unit, zh, en, locations(), guesses)
+
+
+_G_RESIDUE = ("{col}有未能读取为金额的单元格（第{page}页「{raw}」），求和可能缺项",
+              "a cell of {col} could not be read as an amount (p{page} '{raw}'): the sum may lack a term")
+_G_LABELS = ("科目名称与编码错行（{names}印在其他类的编码旁），行的切分可能有误",
+             "class names sit beside other classes' codes ({names}): the rows may be split wrongly")
+_G_MOST = ("此表{n}/{m}项{rule}核对不相等，读取可能有误",
+           "{n} of {m} {rule} comparisons of this table fail: the reading may be wrong")
+
+
+class _Doubts:
+    """Signs in a table's own reading that a sum rests on an incomplete or misaligned reading.
+
+    A difference resting on one is ``review`` with the doubt named, never an error: a cell whose money
+    could not be read (two figures stacked in one cell) leaves a term out of its column and its row;
+    class names printed beside codes of other classes show that labels and codes were paired with the
+    wrong rows, so a row may be lost; and when most identities of one table fail at once, the reading is
+    more likely wrong than the table."""
+
+    def __init__(self, L: Ledger):
+        self.L = L
+        self.tally: dict = defaultdict(lambda: [0, []])  # table index → [comparisons, failed findings]
+        self._residue = None
+        self._labels: dict = {}
+
+    def count(self, table_index, finding) -> None:
+        t = self.tally[table_index]
+        t[0] += 1
+        if finding is not None and finding.status == "fail":
+            t[1].append(finding)
+
+    def _unread(self) -> dict:
+        """(table index, column) → first unread cell, and (table index, row) → first unread cell."""
+        if self._residue is None:
+            self._residue = {}
+            res = getattr(self.L.d, "residue", None)
+            roles = {t.index: t.column_roles for t in self.L.d.tables}
+            if res is not None and len(res):
+                for r in records(res):
+                    ti = r["table_index"]
+                    if not present(ti) or roles.get(int(ti), {}).get(r["column_label"]) != "amount" \
+                            or not re.search(r"\d", str(r["raw"])) or is_placeholder(str(r["raw"])):
+                        continue  # money left unread, not a placeholder (－, *) or a blank
+                    cell = (r["page"], str(r["raw"]).replace("\n", " "), r["column_label"])
+                    self._residue.setdefault(("col", int(ti), r["column_label"]), cell)
+                    self._residue.setdefault(("row", int(ti), r["row_no"]), cell)
+        return self._residue
+
+    def _misaligned(self, table_index) -> list[str]:
+        if table_index not in self._labels:
+            names = {n: c for n, c in ((r["name"], r["code"]) for r in load_csv("class_names.csv")
+                                        if r["scheme"] == "function") if not n.startswith("其他")}
+            wrong = []
+            for r in records(self.L.table_rows(table_index)[["code", "label"]].drop_duplicates()):
+                c, lab = r["code"], r["label"]
+                if present(c) and c[:1] == "2" and lab in names and names[lab] != c[:3] and lab not in wrong:
+                    wrong.append(lab)
+            self._labels[table_index] = wrong if len(wrong) >= 2 else []
+        return self._labels[table_index]
+
+    def _guess(self, table_index, cell) -> list[str]:
+        out = []
+        if cell:
+            page, raw, col = cell
+            zh, en = _G_RESIDUE
+            out.append(f"{zh.format(col=f'「{col}」列', page=page, raw=raw)} / {en.format(col=repr(col), page=page, raw=raw)}")
+        wrong = self._misaligned(table_index)
+        if wrong:
+            names = "、".join(wrong[:3])
+            out.append(f"{_G_LABELS[0].format(names=names)} / {_G_LABELS[1].format(names=names)}")
+        return out
+
+    def of_column(self, r) -> list[str]:
+        """Doubts a sum down the column of row ``r`` rests on."""
+        ti = int(r["table_index"])
+        return self._guess(ti, self._unread().get(("col", ti, r["column_label"])))
+
+    def of_row(self, table_index, row_no) -> list[str]:
+        """Doubts a sum across row ``row_no`` rests on."""
+        return self._guess(table_index, self._unread().get(("row", table_index, row_no)))
+
+    def most_fail(self, rule: str, R: Recorder) -> None:
+        """Most of one table's comparisons failing at once: the reading is doubtful."""
+        for ti, (m, failed) in self.tally.items():
+            n = len(failed)
+            if n >= 3 and 2 * n > m:
+                zh, en = (x.format(n=n, m=m, rule=rule) for x in _G_MOST)
+                for f in failed:
+                    f.rests_on([f"{zh} / {en}"])
+        self.tally.clear()
+
+
+def _first_of_runs(rows: list[dict]) -> list[dict]:
+    """The first row of each run of consecutive rows printing one code.
+
+    A code printed on several rows in a row is either split by another dimension (each row a part:
+    Shaanxi pairs a 部门经济科目 with several 政府经济科目), or a subtotal followed by its parts (全额 → a
+    unit → its items, one function code on all three), or a level printed twice (a 款 with no 项 repeated
+    on the 项 line).  Only the first row of each run stands for the code in the second reading."""
+    out = []
+    for r in rows:
+        if not out or out[-1]["eff_code"] != r["eff_code"]:
+            out.append(r)
+    return out
+
+
+def _readings(rows: list[dict]) -> list[list[dict]]:
+    """Every way the rows can add up: all of them, and, where a code repeats on consecutive rows,
+    the first row of each run (see ``_first_of_runs``)."""
+    first = _first_of_runs(rows)
+    return [rows] if len(first) == len(rows) else [rows, first]
+
+
+def _sum_readings(R: Recorder, L: Ledger, rule, expected_row, readings, unit, zh, en, where, guesses):
+    """Compare ``expected_row`` with each reading's sum; a difference under every reading is recorded
+    (with the first reading's figures); a reading that holds passes."""
+    results = []
+    for rows in readings:
+        total = sum((k["amount_yuan"] for k in rows), Decimal(0))
+        tol = L.tol_yuan(rows) + to_yuan(half_unit(expected_row["decimals"]), expected_row["unit"])
+        if abs(total - expected_row["amount_yuan"]) <= tol:
+            results = [(rows, total, tol)]
+            break
+        results.append((rows, total, tol))
+    rows, total, tol = results[0]
+    f = _compare(R, rule, expected_row["amount_yuan"], total, tol, unit, zh(rows), en(rows),
+                 lambda: [L.location(expected_row)] + [L.location(r) for r in rows], guesses)
+    where.count(expected_row["table_index"], f)
+
+
+def _nearest_parents(codes) -> dict[str, str]:
+    """Each code's nearest printed ancestor (20602 for 2060203; 206 for 2069901 when 20699 is not read)."""
+    codes = set(codes)
+    out = {}
+    for c in codes:
+        for n in range(len(c) - 2, 2, -2):
+            if c[:n] in codes:
+                out[c] = c[:n]
+                break
+    return out
 
 
 def code_hierarchy(L: Ledger, R: Recorder) -> None:
@@ -40,28 +180,35 @@ def code_hierarchy(L: Ledger, R: Recorder) -> None:
     if not any(present(r["eff_code"]) for r in L.rows):
         R.not_evaluated("W01", "没有带科目编码的表格", "no table prints classification codes")
         return
+    doubts = _Doubts(L)
     for column in _groups(L):
         g = [r for r in column if present(r["eff_code"])]
         where: dict[str, list[int]] = defaultdict(list)
         for pos, r in enumerate(g):
             where[r["eff_code"]].append(pos)
+        parent_of = _nearest_parents(where)
+        kids_of: dict[str, list[str]] = defaultdict(list)
+        for c, p in parent_of.items():
+            kids_of[p].append(c)
         for code, spots in where.items():
             if len(spots) != 1 or len(code) not in (3, 5):
                 continue
             # every row of a child code counts: a code printed on two rows splits it by another
-            # dimension (Shaanxi pairs each 部门经济科目 with several 政府经济科目)
-            kid_spots = [q for c, qs in where.items() if len(c) == len(code) + 2 and c.startswith(code) for q in qs]
-            if not kid_spots:
+            # dimension (Shaanxi pairs each 部门经济科目 with several 政府经济科目); a sub-code printed
+            # without its own parent (3010201 with no 30102; 2069901 when 20699 is lost) stands for it
+            kid_codes = kids_of.get(code, [])
+            if not any(len(c) == len(code) + 2 for c in kid_codes):
                 continue
+            kid_spots = [q for c in kid_codes for q in where[c]]
             p = g[spots[0]]
             kids = [g[q] for q in sorted(kid_spots)]
-            total = sum((k["amount_yuan"] for k in kids), Decimal(0))
-            tol = L.tol_yuan(kids) + to_yuan(half_unit(p["decimals"]), p["unit"])
-            _compare(R, "W01", p["amount_yuan"], total, tol, p["unit"],
-                     f"{p['table_title']}「{p['column_label']}」列：{code} {p['label']} 与其下级科目之和不等",
-                     f"{p['table_title']} column '{p['column_label']}': {code} differs from the sum of its "
-                     f"{len(kids)} sub-codes",
-                     lambda p=p, kids=kids: [L.location(p)] + [L.location(r) for r in kids])
+            _sum_readings(
+                R, L, "W01", p, _readings(kids), p["unit"],
+                lambda ks, p=p, code=code: f"{p['table_title']}「{p['column_label']}」列：{code} {p['label']} 与其下级科目之和不等",
+                lambda ks, p=p, code=code: (f"{p['table_title']} column '{p['column_label']}': {code} differs from the "
+                                            f"sum of its {len(ks)} sub-codes"),
+                doubts, doubts.of_column(p))
+    doubts.most_fail("W01", R)
 
 
 # tables whose rows are not a classification (purchases, projects, meetings, targets): no 合计 = Σ codes
@@ -72,6 +219,7 @@ _NOT_CLASSIFIED = {"procurement", "government_purchased_services", "meetings_and
 def total_rows(L: Ledger, R: Recorder) -> None:
     """W02: a 合计 row equals the sum of the top-level coded rows in its column."""
     found_any = False
+    doubts = _Doubts(L)
     for g in _groups(L):
         totals = [r for r in g if r["is_total_row"] and not present(r["eff_code"]) and "总计" not in r["label"]]
         # beside 本年收入合计 / 本年支出合计, a bare 合计 further down adds the balances: a grand total
@@ -83,7 +231,6 @@ def total_rows(L: Ledger, R: Recorder) -> None:
             continue
         codes = {r["eff_code"] for r in coded}
         top = [r for r in coded if not any(r["eff_code"] != o and r["eff_code"].startswith(o) for o in codes)]
-        s = sum((r["amount_yuan"] for r in top), Decimal(0))
         for t in totals:
             # a row with money above the total that no code or class name places (对企业补助 in a
             # government-economic panel, 一、部门预算): the coded rows are not the whole column
@@ -95,12 +242,13 @@ def total_rows(L: Ledger, R: Recorder) -> None:
                                 "its total is not checked")
                 continue
             found_any = True
-            tol = L.tol_yuan(top) + to_yuan(half_unit(t["decimals"]), t["unit"])
-            _compare(R, "W02", t["amount_yuan"], s, tol, t["unit"],
-                     f"{t['table_title']}「{t['column_label']}」列：{t['label']}行与{len(top)}个科目行之和不等",
-                     f"{t['table_title']} column '{t['column_label']}': the {t['label']} row differs from the "
-                     f"sum of its {len(top)} rows",
-                     lambda t=t, top=top: [L.location(t)] + [L.location(r) for r in top])
+            _sum_readings(
+                R, L, "W02", t, _readings(top), t["unit"],
+                lambda rows, t=t: f"{t['table_title']}「{t['column_label']}」列：{t['label']}行与{len(rows)}个科目行之和不等",
+                lambda rows, t=t: (f"{t['table_title']} column '{t['column_label']}': the {t['label']} row differs "
+                                   f"from the sum of its {len(rows)} rows"),
+                doubts, doubts.of_column(t))
+    doubts.most_fail("W02", R)
     if not found_any:
         R.not_evaluated("W02", "没有同时含合计行与科目行的列", "no column has both a 合计 row and coded rows")
 
@@ -142,9 +290,54 @@ def _is_part_of(column: str) -> bool:
     return any(sum_role(c) == "part" for c in column.split("/"))
 
 
+def _beside(column: str, total: str) -> bool:
+    """A column printed beside a named total but not part of it (会议费, 培训费 beside “三公”经费合计):
+    a bare 合计 adds it, a total named for something else does not."""
+    name, whole = column.split("/")[-1], total.split("/")[-1]
+    return sum_role(name) == "beside" and whole not in _SUBTOTAL and name not in whole
+
+
+def _doubled(siblings: list[str], total: str, columns: list[str]) -> list[set]:
+    """Sibling columns that may count money twice, each set a reading to try without them.
+
+    A sibling named for a whole (收入合计, 支出总计 beside 合计) is either a part (本年收入合计 beside 上年结转)
+    or the total itself printed again.  A group whose only child is its 小计 (公务用车购置及运行维护费/小计)
+    lost its header span: the columns printed after it that name the same thing (公务用车购置费,
+    公务用车运行维护费, sharing four or more leading characters) are its parts, already in the 小计."""
+    out = []
+    named = {s for s in siblings if s != total and s.split("/")[-1].endswith(("合计", "总计"))}
+    if named:
+        out.append(named)
+    for s in siblings:
+        kids = {c[len(s) + 1:].split("/")[0] for c in columns if c.startswith(s + "/")}
+        if len(kids) != 1 or sum_role(next(iter(kids))) != "group_total":
+            continue
+        name = s.split("/")[-1]
+        after = columns[columns.index(f"{s}/{next(iter(kids))}") + 1:] if f"{s}/{next(iter(kids))}" in columns else []
+        flat = set()
+        for c in after:
+            if c not in siblings:  # a leaf beside the group, not another group
+                break
+            last = c.split("/")[-1]
+            if len(_common_prefix(last, name)) < 4:
+                break
+            flat.add(c)
+        if flat:
+            out.append(flat)
+    return out
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
 def total_columns(L: Ledger, R: Recorder) -> None:
     """W03: a 合计 column equals the sum of its sibling columns, row by row."""
     evaluated = False
+    doubts = _Doubts(L)
     for t in L.d.tables:
         columns = [c for c, role in t.column_roles.items() if role == "amount"]
         # 合计/小计/总计, and a column named for the whole (收入合计, 支出总计)
@@ -166,7 +359,8 @@ def total_columns(L: Ledger, R: Recorder) -> None:
                                    if (c.startswith(parent + "/") if parent else True)} - {tc})
                 siblings = [s for s in siblings if s.split("/")[-1] not in _SUBTOTAL
                             and sum_role(s.split("/")[-1]) not in ("group_total", "alternative")
-                            and not any(sum_role(c) == "memo" for c in s.split("/"))]
+                            and not any(sum_role(c) == "memo" for c in s.split("/"))
+                            and not _beside(s, tc)]
                 # "其中" columns: one under a 小计 details it (其中：基本建设资金支出 under 项目支出) and
                 # adds to nothing; one that heads a row of columns (其中：基本支出 | 项目支出) is part of
                 # a partition; several alone may nest (中小企业 ⊃ 小微企业) and are not judged.  Every
@@ -179,6 +373,8 @@ def total_columns(L: Ledger, R: Recorder) -> None:
                     readings = []  # only 其中 columns: nested or a partition, the header does not say
                 else:
                     readings = [whole] if whole else []
+                readings += [[c for c in r if c not in doubled] for doubled in _doubled(whole, tc, columns)
+                             for r in list(readings) if any(c in doubled for c in r)]
                 best = None
                 for cols in readings:
                     parts = []
@@ -200,10 +396,13 @@ def total_columns(L: Ledger, R: Recorder) -> None:
                 parts, sm, tol = best
                 total = values[tc]
                 names = "＋".join(p["column_label"].split("/")[-1] for p in parts)
-                _compare(R, "W03", total["amount_yuan"], sm, tol, total["unit"],
-                         f"{t.title}「{total['row_label']}」行：{tc} 不等于 {names}",
-                         f"{t.title} row '{total['row_label']}': {tc} differs from {names}",
-                         lambda total=total, parts=parts: [L.location(total)] + [L.location(p) for p in parts])
+                f = _compare(R, "W03", total["amount_yuan"], sm, tol, total["unit"],
+                             f"{t.title}「{total['row_label']}」行：{tc} 不等于 {names}",
+                             f"{t.title} row '{total['row_label']}': {tc} differs from {names}",
+                             lambda total=total, parts=parts: [L.location(total)] + [L.location(p) for p in parts],
+                             doubts.of_row(t.index, row_no))
+                doubts.count(t.index, f)
+    doubts.most_fail("W03", R)
     if not evaluated:
         R.not_evaluated("W03", "没有可核对的合计列", "no table has a 合计 column with component columns")
 
