@@ -239,3 +239,19 @@ def test_lines_before_the_first_unit_are_compared_with_nothing_built(tmp_path):
                                         ["工资福利支出", "100.00"], ["测试服务中心", "40.00"], ["工资福利支出", "40.00"]])
     f = run(tmp_path, dept_first, _basic_units("60.00", "40.00"))
     assert "B01" not in rules(f) and f.evaluated["B01"] >= 1
+
+
+def test_other_expenditure_in_a_function_column_is_the_function_class_built(tmp_path):
+    """Built: a 财政拨款收支总表 lists function classes by name, 其他支出 among them (229, not the economic 399):
+    against an economic table whose 399 其他支出 is 5.00, its 9.00 is not compared."""
+    summary = ("财政拨款收支总表", [
+        ["收    入", "支    出"], ["项    目", "预算数", "项    目", "预算数"],
+        ["一、一般公共预算拨款收入", "100.00", "一、社会保障和就业支出", "91.00"], ["", "", "二、其他支出", "9.00"],
+        ["本 年 收 入 合 计", "100.00", "本 年 支 出 合 计", "100.00"]])
+    econ = ("一般公共预算支出经济分类预算表", [["科目编码", "科目名称", "合计"], ["", "合计", "100.00"],
+                                        ["301", "工资福利支出", "95.00"], ["399", "其他支出", "5.00"]])
+    gpb = ("一般公共预算支出预算表", [["科目编码", "", "", "科目名称", "合计"], ["类", "款", "项", "", ""],
+                               ["", "", "", "合计", "100.00"], ["208", "", "", "社会保障和就业支出", "91.00"],
+                               ["229", "", "", "其他支出", "9.00"]])
+    f = run(tmp_path, summary, gpb, econ)
+    assert "B01" not in rules(f) and f.evaluated["B01"] >= 2  # 208 and 229 against the function table

@@ -12,6 +12,7 @@ from budgetkit.check.findings import Finding
 from budgetkit.check.ledger import Ledger, half_unit, present, records
 from budgetkit.check.recorder import Recorder, fmt
 from budgetkit.money import to_yuan
+from budgetkit.reference import load_csv
 from budgetkit.tidy.codes import scheme_of
 
 #: which money a table's figures cover
@@ -93,6 +94,36 @@ def _label_schemes(t) -> dict[str, str]:
     return out
 
 
+def _codes_by_name() -> dict[str, dict[str, str]]:
+    """class name → {scheme: code}: 其他支出 is 229 (function) and 399 (economic)."""
+    out: dict = defaultdict(dict)
+    for r in load_csv("class_names.csv"):
+        out[r["name"]][r["scheme"]] = r["code"]
+    return out
+
+
+def _name_codes_by_column(rows: list[dict], schemes: dict[str, str]) -> None:
+    """A class read from a row's name (no code printed) belongs to its label column's scheme: none in a
+    政府预算支出经济分类 panel, the function class in a 功能分类 panel. A name of two schemes (其他支出) takes the
+    scheme of the other names in its column, or none when they do not tell."""
+    by_name = _codes_by_name()
+    named = [r for r in rows if not present(r["code"]) and present(r["eff_code"])]
+    seen: dict = defaultdict(Counter)  # column → schemes of its unambiguous names
+    for r in named:
+        if len(by_name.get(r["label"], {})) == 1:
+            seen[r["column_label"]][scheme_of(r["eff_code"])] += 1
+    for r in named:
+        sch = schemes.get(r["column_label"])
+        codes = by_name.get(r["label"], {})
+        if len(codes) > 1:
+            if sch is None and seen[r["column_label"]]:
+                top = seen[r["column_label"]].most_common()
+                sch = top[0][0] if len(top) == 1 or top[0][1] > top[1][1] else None
+            r["eff_code"] = codes.get(sch) if sch else None
+        elif sch and sch != (scheme_of(r["eff_code"]) or sch):
+            r["eff_code"] = None
+
+
 def _unit_of(r) -> str | None:
     code, name = r["unit_code"], r["unit_name"]
     return code if present(code) and code else (name if present(name) and name else None)
@@ -123,6 +154,7 @@ def _build_views(L: Ledger) -> pd.DataFrame:
             u = _unit_of(r)
             return "unknown" if u == first_unit else f"unit:{u}"
         schemes = _label_schemes(t)
+        start = len(rows)
         total_cols = set(L.total_column_rows(t.index)["column_label"]) | set(
             a.loc[a["concept"] == "total", "column_label"])
         for r in records(a):
@@ -149,11 +181,7 @@ def _build_views(L: Ledger) -> pd.DataFrame:
                 measure += "_initial"
             rows.append({**r, "measure": measure, "scope": scope,
                          "unit_scope": unit_scope(r)})
-            if not present(r["code"]) and present(r["eff_code"]):
-                # a class read from a name: only in a label column of that scheme (or one that names none)
-                sch = schemes.get(r["column_label"])
-                if sch and sch != (scheme_of(r["eff_code"]) or sch):
-                    rows[-1]["eff_code"] = None
+        _name_codes_by_column(rows[start:], schemes)
     return pd.DataFrame(rows, columns=[*L.a.columns, "measure", "scope", "unit_scope"]).astype(
         {c: L.a[c].dtype for c in L.a.columns})
 
