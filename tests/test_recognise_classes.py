@@ -94,3 +94,28 @@ def test_excel_number_formats_of_everyday_workbooks_show_their_decimals(tmp_path
 ])
 def test_a_bracketed_scope_note_does_not_type_a_table(title, kind):
     assert match_title(title).kind == kind
+
+
+def test_a_scanned_page_inside_a_text_pdf_is_said_not_skipped(tmp_path):
+    """A table page replaced by a picture of itself: the other pages are read, and a warning names the page whose
+    content was not read (a scanned page is never skipped without a word)."""
+    import pypdfium2 as pdfium
+
+    import budgetkit
+    from conftest import SEED_PDF
+
+    src = pdfium.PdfDocument(str(SEED_PDF))
+    new = pdfium.PdfDocument.new()
+    new.import_pages(src, [0, 1, 2])
+    picture = src[3].render(scale=1).to_pil()
+    w, h = src[3].get_size()
+    page = new.new_page(w, h)
+    img = pdfium.PdfImage.new(new)
+    img.set_bitmap(pdfium.PdfBitmap.from_pil(picture))
+    img.set_matrix(pdfium.PdfMatrix().scale(w, h))
+    page.insert_obj(img)
+    page.gen_content()
+    p = tmp_path / "seed-with-a-scan.pdf"
+    new.save(str(p))
+    d = budgetkit.read(p, keep_going=True)
+    assert any("第4页是图片" in w and "page(s) 4 are pictures" in w for w in d.warnings)

@@ -139,12 +139,22 @@ def _on_page(page):
     return page.filter(lambda o: o.get("object_type") != "char" or seen(o))
 
 
-def read_pdf(path: Path, data: bytes | None = None) -> tuple[list, int]:
+def _scanned(page) -> bool:
+    """A page that is a picture: an image over half the page and next to no text (a page number at most)."""
+    if not page.images:
+        return False
+    area = max(float(page.width) * float(page.height), 1.0)
+    covered = max((float(i["x1"]) - float(i["x0"])) * (float(i["bottom"]) - float(i["top"])) for i in page.images)
+    return covered >= area / 2 and sum(1 for c in page.chars if c["text"].strip()) < 30
+
+
+def read_pdf(path: Path, data: bytes | None = None, notes: list | None = None) -> tuple[list, int]:
     """Return (blocks, page_count). Raises BadInputError for unusable PDFs.
 
     ``data``: the file's bytes when the caller has them already (no second read).
     """
     blocks: list = []
+    scanned: list[int] = []
     name = shown(path.name)
     try:
         pdf = pdfplumber.open(io.BytesIO(data) if data is not None else path)
@@ -163,6 +173,8 @@ def read_pdf(path: Path, data: bytes | None = None) -> tuple[list, int]:
                 n_chars += len(whole.chars)
                 n_images += len(whole.images)
                 page = _on_page(whole)
+                if _scanned(whole):
+                    scanned.append(pno)
                 ruled = _ruling(page)
                 tables = ruled.find_tables() if ruled is not None else []
                 raw_tables = []
@@ -225,6 +237,11 @@ def read_pdf(path: Path, data: bytes | None = None) -> tuple[list, int]:
                 "the PDF has no text layer (a scan); it needs OCR first")
         raise BadInputError(path, "PDF中没有任何文字", "the PDF contains no text at all")
     return blocks, n_pages
+    if scanned and notes is not None:
+        pages = "、".join(map(str, scanned))
+        notes.append(f"{shown(path.name)}: 第{pages}页是图片（扫描件），没有文字层，其内容未读取、未核对 / "
+                     f"page(s) {', '.join(map(str, scanned))} are pictures (scans) with no text layer: "
+                     "their content was not read or checked")
 
 
 def _quietly(fn) -> None:

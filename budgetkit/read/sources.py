@@ -105,8 +105,9 @@ def _open_source(path) -> SourceDocument:
         if b"%%EOF" not in data.rstrip()[-2048:]:
             raise BadInputError(path, "PDF不完整（被截断），缺少文件结尾", "the PDF is truncated: its end-of-file marker is missing")
         with _collected_library_warnings() as lib_warnings:
-            blocks, n_pages = read_pdf(path, data)
-        warnings = _summarise_library_warnings(path, lib_warnings)
+            notes: list[str] = []
+            blocks, n_pages = read_pdf(path, data, notes)
+        warnings = notes + _summarise_library_warnings(path, lib_warnings)
         warnings += _glyph_check(path, blocks)
         return SourceDocument(path, digest, "pdf", n_pages, blocks, warnings)
     if path.suffix.lower() == ".pdf":
