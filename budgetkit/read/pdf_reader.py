@@ -151,10 +151,11 @@ def _scanned(page) -> bool:
 def read_pdf(path: Path, data: bytes | None = None, notes: list | None = None) -> tuple[list, int]:
     """Return (blocks, page_count). Raises BadInputError for unusable PDFs.
 
-    ``data``: the file's bytes when the caller has them already (no second read).
+    ``data``: the file's bytes when the caller has them already (no second read). ``notes`` receives a
+    bilingual line for what was not read: pages that are pictures inside a PDF with a text layer.
     """
-    blocks: list = []
     scanned: list[int] = []
+    blocks: list = []
     name = shown(path.name)
     try:
         pdf = pdfplumber.open(io.BytesIO(data) if data is not None else path)
@@ -172,9 +173,9 @@ def read_pdf(path: Path, data: bytes | None = None, notes: list | None = None) -
             try:
                 n_chars += len(whole.chars)
                 n_images += len(whole.images)
-                page = _on_page(whole)
                 if _scanned(whole):
                     scanned.append(pno)
+                page = _on_page(whole)
                 ruled = _ruling(page)
                 tables = ruled.find_tables() if ruled is not None else []
                 raw_tables = []
@@ -236,12 +237,12 @@ def read_pdf(path: Path, data: bytes | None = None, notes: list | None = None) -
                 path, "PDF没有文字层（扫描件），需要先做OCR文字识别",
                 "the PDF has no text layer (a scan); it needs OCR first")
         raise BadInputError(path, "PDF中没有任何文字", "the PDF contains no text at all")
-    return blocks, n_pages
     if scanned and notes is not None:
         pages = "、".join(map(str, scanned))
         notes.append(f"{shown(path.name)}: 第{pages}页是图片（扫描件），没有文字层，其内容未读取、未核对 / "
                      f"page(s) {', '.join(map(str, scanned))} are pictures (scans) with no text layer: "
                      "their content was not read or checked")
+    return blocks, n_pages
 
 
 def _quietly(fn) -> None:
