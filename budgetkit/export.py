@@ -112,7 +112,7 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
         ws.append([str(c) for c in df.columns])
         for c in ws[1]:
             c.font = Font(bold=True)
-        for rec in df.itertuples(index=False):
+        for r, rec in enumerate(df.itertuples(index=False), start=2):
             row = []
             for v in rec:
                 if v is None or (not isinstance(v, (str, Decimal, list, dict)) and pd.isna(v)):
@@ -124,14 +124,14 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
                 else:
                     row.append(ILLEGAL_CHARACTERS_RE.sub("", str(v)))
             ws.append(row)
-            for cell, v in zip(ws[ws.max_row], row):
+            for j, v in enumerate(row, start=1):  # ws.cell(r, j) is a lookup; ws[ws.max_row] scans every cell
                 if isinstance(v, Decimal):
-                    cell.number_format = _number_format(v)
+                    ws.cell(r, j).number_format = _number_format(v)
                 elif isinstance(v, str) and v.startswith("="):
-                    cell.data_type = "s"  # document text, not a formula
+                    ws.cell(r, j).data_type = "s"  # document text, not a formula
         ws.freeze_panes = "A2"
-        for col in ws.columns:
-            width = max((len(str(c.value)) for c in col[:200] if c.value is not None), default=6)
+        for col in ws.iter_cols(max_row=min(ws.max_row, 200)):
+            width = max((len(str(c.value)) for c in col if c.value is not None), default=6)
             ws.column_dimensions[col[0].column_letter].width = min(max(width + 2, 6), 60)
     buf = io.BytesIO()
     wb.save(buf)
