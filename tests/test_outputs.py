@@ -176,3 +176,18 @@ def test_text_report_says_which_rules_ran_and_which_did_not(capsys):
     assert out.count("没有可读的项目绩效目标表") == 1
     assert "[P01, P02, P03, P04, P05, P08 提示/info 未评估]" in out
     assert "说明 / legend:" in out and "不等于通过" in out
+
+
+def test_explained_differences_are_counted_in_the_header_and_json():
+    """Explained differences (status note) are not errors and are still counted where a reader looks first:
+    西安市公安局 2026 p25 prints 支出 3,377,412,071.47 = this year's 3,246,385,029.74 + 上年结转 131,027,041.73."""
+    import json
+
+    import budgetkit
+    from budgetkit.report import render
+    from conftest import DATA
+
+    f = budgetkit.check(budgetkit.read(DATA / "excerpts" / "sn-xian-police-2026-budget-carryover.pdf"))
+    summary = json.loads(render(f, "json"))["summary"]
+    assert summary["explained"] == len([x for x in f if x.status == "note"]) > 0 and summary["error"] == 0
+    assert f"其中已解释的差异 {summary['explained']}" in render(f, "text").splitlines()[0]

@@ -142,6 +142,12 @@ class Findings:
         return (f"Findings(errors={c['error']}, warnings={c['warning']}, review={c['review']}, info={c['info']}, "
                 f"total={len(self)})")
 
+    @property
+    def explained(self) -> list[Finding]:
+        """Differences the check explained (another measure of the same name, a printed part, a unit's figure):
+        not errors, and still listed so that nothing is hidden."""
+        return [f for f in self.items if f.status == "note"]
+
     def counts(self) -> dict:
         c = {"error": 0, "warning": 0, "review": 0, "info": 0}
         for f in self.items:

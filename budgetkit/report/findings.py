@@ -57,7 +57,7 @@ def json_default(o):
 
 def to_json(f: Findings) -> str:
     return json.dumps({"document": _document(f), "findings": [x.to_dict() for x in f],
-                       "summary": {**f.counts(), "evaluated": f.evaluated,
+                       "summary": {**f.counts(), "explained": len(f.explained), "evaluated": f.evaluated,
                                    "statements": _coverage_summary(f)}}, ensure_ascii=False, indent=2,
                       default=json_default)
 
@@ -78,7 +78,8 @@ def _header(f: Findings) -> str:
     c = f.counts()
     return (f"{m.get('department') or m.get('doc_id')} {m.get('year') or ''}年{m.get('stage') or ''} "
             f"[{m.get('family')}] — 错误 {c['error']} / errors, 警告 {c['warning']} / warnings, "
-            f"待核对 {c['review']} / review, 提示 {c['info']} / info")
+            f"待核对 {c['review']} / review, 提示 {c['info']} / info"
+            + (f"（其中已解释的差异 {len(f.explained)} / of which explained differences）" if f.explained else ""))
 
 
 def _coverage_summary(f: Findings) -> dict | None:
