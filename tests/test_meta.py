@@ -184,6 +184,8 @@ def test_region_from_the_start_of_the_name():
     (["某某市XX局", "2024年部门预算", "某某市财政局印制"], "某某市XX局", 2024, "预算"),
     (["某某市人民政府", "办公室2024年部门预算"], "某某市人民政府办公室", 2024, "预算"),  # name split over lines
     (["某某省某某厅", "2024年度部门决算", "某某省某某厅", "2025年8月"], "某某省某某厅", 2024, "决算"),  # printed twice
+    ([".某某市信访局", "2026年部门预算"], "某某市信访局", 2026, "预算"),  # a leader dot the layout left
+    (["·某某市统计局2026年部门预算"], "某某市统计局", 2026, "预算"),
 ])
 def test_cover_forms_of_other_provinces(cover, department, year, stage):
     m = infer_meta([], _lines(*cover), {})

@@ -291,6 +291,8 @@ def infer_meta(tables, prose_lines, units: dict) -> dict:
         if len(named) == 1:
             department, dept_where = named[0], "单位表 / units table"
     if department:
+        # a leader or bullet the layout left on the name (".X市信访局", "·X局", "：X局") is not part of it
+        department = re.sub(r"^[\s.．·•:：、,，;；\-—_*]+", "", department) or department
         department, s = _split_scope(department)
         if title_scope:
             scopes.insert(0, (title_scope, title_where))
