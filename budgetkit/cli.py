@@ -31,6 +31,11 @@ def _parser() -> argparse.ArgumentParser:
                                               "join a year's files with commas")
     cmp_.add_argument("--format", choices=["text", "json", "html", "md", "xlsx"], default="text")
     cmp_.add_argument("--out")
+    sco = sub.add_parser("score", help="透明度评分：按评分表逐项评级 / transparency scorecard: each item rated with evidence")
+    sco.add_argument("paths", nargs="+", help="一份公开文件的一个或多个文件 / the file(s) of one disclosure")
+    sco.add_argument("--format", choices=["text", "json", "html", "md"], default="text")
+    sco.add_argument("--out", help="写入文件而非标准输出 / write to this file instead of stdout")
+    sco.add_argument("--weights", help="自定义权重 CSV（列 id, weight）/ a CSV of your own weights (columns id, weight)")
     lab = sub.add_parser("lab", help="在 notebooks/ 打开 JupyterLab；其余选项原样传给 Jupyter / open JupyterLab at "
                                      "notebooks/; other options go to Jupyter unchanged")
     lab.add_argument("--port", type=int, default=8888)
@@ -67,6 +72,8 @@ def main(argv=None) -> int:
             return serve(port=args.port, extra=args.extra)
         if args.command == "compare":
             return _compare(args)
+        if args.command == "score":
+            return _score(args)
     except (BadInputError, InternalError) as exc:
         failures = [exc, *getattr(exc, "also", [])]
         for e in failures:
@@ -191,6 +198,29 @@ def _compare(args) -> int:
     else:
         _emit(text)
     return 1 if any(f.severity == "error" for f in panel.statements) else 0
+
+
+def _score(args) -> int:
+    """Exit 0 when the disclosure was read and scored; 2 on bad input."""
+    from budgetkit.pipeline import read
+    from budgetkit.score import score
+    from budgetkit.score.report import render
+
+    if args.weights and not Path(args.weights).is_file():
+        raise BadInputError(args.weights, "权重文件不存在", "the weights file does not exist")
+    d = read(args.paths)
+    _print_warnings(d)
+    try:
+        s = score(d, weights=args.weights)
+    except ValueError as exc:
+        raise BadInputError(args.weights or "--weights", "权重文件有误", str(exc)) from None
+    text = render(s, args.format)
+    if args.out:
+        out = _write_output(args.out, text)
+        print(f"{d.doc_id}: {s.line()} → {out}", file=sys.stderr)
+    else:
+        _emit(text)
+    return 0
 
 
 def _lab(args) -> int:
