@@ -8,8 +8,9 @@ from budgetkit.disclosure import Disclosure, PrintedTable
 from budgetkit.pipeline import read
 from budgetkit.check import check
 from budgetkit.yoy import compare
+from budgetkit.execution import execution
 from budgetkit.tidy.statements import statements
 from budgetkit.score import score, score_many
 
-__all__ = ["read", "check", "compare", "score", "score_many", "statements", "Disclosure", "PrintedTable", "BadInputError"]
+__all__ = ["read", "check", "compare", "score", "score_many", "execution", "statements", "Disclosure", "PrintedTable", "BadInputError"]
 __version__ = "0.1.0"

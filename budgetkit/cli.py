@@ -36,6 +36,13 @@ def _parser() -> argparse.ArgumentParser:
     sco.add_argument("--format", choices=["text", "json", "html", "md"], default="text")
     sco.add_argument("--out", help="写入文件而非标准输出 / write to this file instead of stdout")
     sco.add_argument("--weights", help="自定义权重 CSV（列 id, weight）/ a CSV of your own weights (columns id, weight)")
+    exe = sub.add_parser("execution", help="预算执行：同一单位同一年的预算与决算逐行对照 / budget execution: a year's "
+                                           "预算 beside its 决算, line by line")
+    exe.add_argument("paths", nargs="+", metavar="BUDGET FINAL", help="预算文件、决算文件（一份多个文件用逗号连接）；"
+                     "只给决算则只核对其说明 / the 预算, then the 决算 (a disclosure's files joined by commas); "
+                     "the 决算 alone checks its own statements")
+    exe.add_argument("--format", choices=["text", "json", "html", "md"], default="text")
+    exe.add_argument("--out")
     lab = sub.add_parser("lab", help="在 notebooks/ 打开 JupyterLab；其余选项原样传给 Jupyter / open JupyterLab at "
                                      "notebooks/; other options go to Jupyter unchanged")
     lab.add_argument("--port", type=int, default=8888)
@@ -74,6 +81,8 @@ def main(argv=None) -> int:
             return _compare(args)
         if args.command == "score":
             return _score(args)
+        if args.command == "execution":
+            return _execution(args)
     except (BadInputError, InternalError) as exc:
         failures = [exc, *getattr(exc, "also", [])]
         for e in failures:
@@ -198,6 +207,28 @@ def _compare(args) -> int:
     else:
         _emit(text)
     return 1 if any(f.severity == "error" for f in panel.statements) else 0
+
+
+def _execution(args) -> int:
+    """Exit 0: no error-level finding; 1: at least one; 2: bad input (two units, two years, two of one stage)."""
+    from budgetkit.execution import execution
+    from budgetkit.execution.report import render
+
+    groups = [[p for p in g.split(",") if p] for g in args.paths]
+    groups = [g for g in groups if g]
+    if len(groups) not in (1, 2):
+        raise BadInputError(", ".join(args.paths), "需要一份预算和一份决算（同一年多个文件用逗号连接）",
+                            "give one 预算 and one 决算 (a disclosure's files joined by commas)")
+    x = execution(groups[0] if len(groups) == 2 else None, groups[-1])
+    text = render(x, args.format)
+    if args.out:
+        out = _write_output(args.out, text)
+        c = x.findings.counts()
+        print(f"{len(x.lines)} 行 / lines, 错误 {c['error']} / errors, 警告 {c['warning']} / warnings → {out}",
+              file=sys.stderr)
+    else:
+        _emit(text)
+    return 1 if x.findings.errors else 0
 
 
 def _score(args) -> int:

@@ -15,6 +15,7 @@ FAMILY_NAMES = {
     "performance": ("绩效目标", "performance targets"),
     "yoy": ("跨年", "year over year"),
     "completeness": ("完整性", "completeness"),
+    "execution": ("预算执行", "budget execution"),
 }
 STATUS_NAMES = {"fail": ("不一致", "fail"), "rounding": ("舍入差异", "rounding"),
                 "review": ("待核对", "review"),

@@ -1,0 +1,143 @@
+"""Figures of one disclosure by code and column role: the function table's 合计/基本/项目 per code, a named
+column of another table per code, and the 三公 table's blocks — each with its provenance."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pandas as pd
+
+from budgetkit.check.ledger import records
+
+# function tables, the one with the narrowest fund first (年初预算 and 决算 are both 一般公共预算 where printed)
+FUNCTION_KINDS = ["gpb_expenditure_by_function", "fiscal_appropriation_expenditure_by_function"]
+WAN = Decimal(10000)
+TOTAL_LABEL = re.compile(r"^\s*(?:合\s*计|总\s*计)\s*$")
+
+
+def function_table(d) -> int | None:
+    """Index of the function table the join reads (the first of FUNCTION_KINDS present)."""
+    for kind in FUNCTION_KINDS:
+        for t in d.tables:
+            if t.kind == kind:
+                return t.index
+    return None
+
+
+def _role(label: str) -> str | None:
+    label = str(label or "")
+    last = label.split("/")[-1]
+    if "其中" in last or "上年结转" in label or "结转" in last:
+        return None
+    if last.endswith("基本支出"):
+        return "basic"
+    if "项目支出" in label and (last in ("小计", "项目支出") or last.endswith("项目支出")):
+        return "project"
+    return "total"
+
+
+def cell(r: dict) -> dict:
+    """Provenance of one amount cell."""
+    return {"file": r["file"], "page": int(r["page"]), "table_index": int(r["table_index"]),
+            "table_title": r["table_title"], "row_no": int(r["row_no"]), "col_no": int(r["col_no"]),
+            "row_label": r["row_label"], "column_label": r["column_label"], "raw": r["raw"]}
+
+
+def wan(r: dict) -> Decimal:
+    """An amount in 万元 (exact), whatever unit it was printed in."""
+    dec = int(r["decimals"]) if pd.notna(r["decimals"]) else 2
+    if r["unit"] == "万元":
+        return Decimal(r["amount"]).quantize(Decimal(10) ** -dec)
+    v = (Decimal(r["amount_yuan"]) / WAN).normalize()
+    return v if -v.as_tuple().exponent >= 2 else v.quantize(Decimal("0.01"))
+
+
+def by_code(d, table_index: int) -> dict:
+    """code (or "合计") → {"label", "total", "basic", "project": (value in 万元, provenance, decimals)}.
+
+    The first printed row of a code counts (a 合计 repeated at a page foot is the same figure)."""
+    a = d.amounts[d.amounts["table_index"] == table_index]
+    out: dict = {}
+    first_col: dict = {}
+    for r in records(a):
+        code = r["code"] if isinstance(r["code"], str) and r["code"].isdigit() else None
+        key = code or ("合计" if TOTAL_LABEL.match(str(r["row_label"] or "")) else None)
+        if key is None:
+            continue
+        role = _role(r["column_label"])
+        if role is None:
+            continue
+        slot = out.setdefault(key, {"label": r["row_label"], "row_no": r["row_no"]})
+        if slot["row_no"] != r["row_no"]:
+            continue  # a later repeat of the same code or total
+        if role == "total":
+            # the first total-role column of the row is the row's total
+            col = first_col.setdefault(key, r["col_no"])
+            if col != r["col_no"]:
+                continue
+        if role not in slot:
+            slot[role] = (wan(r), cell(r), int(r["decimals"]) if pd.notna(r["decimals"]) else 2)
+    return out
+
+
+def column_by_code(d, kind: str, words: tuple[str, ...]) -> dict:
+    """code → (value 万元, provenance) of the first column of a table of ``kind`` whose label holds one of
+    ``words`` (e.g. the 上年结转 column of a budget's income table)."""
+    out: dict = {}
+    for t in d.tables:
+        if t.kind != kind:
+            continue
+        a = d.amounts[d.amounts["table_index"] == t.index]
+        cols = [c for c in a.sort_values("col_no")["column_label"].drop_duplicates()
+                if any(w in str(c) for w in words) and "其中" not in str(c)]
+        if not cols:
+            continue
+        for r in records(a[a["column_label"] == cols[0]]):
+            code = r["code"] if isinstance(r["code"], str) and r["code"].isdigit() else None
+            key = code or ("合计" if TOTAL_LABEL.match(str(r["row_label"] or "")) else None)
+            if key and key not in out:
+                out[key] = (wan(r), cell(r))
+        return out
+    return out
+
+
+SANGONG = {"合计": ("合计",), "因公出国（境）费": ("因公出国",), "公务用车购置及运行费": ("公务用车", "小计"),
+           "公务用车购置费": ("购置费",), "公务用车运行费": ("运行",), "公务接待费": ("公务接待",)}
+
+
+def sangong(d) -> dict:
+    """三公 table: {"预算": {item: (value, provenance, decimals)}, "决算": {...}} from its column headers."""
+    out: dict = {"预算": {}, "决算": {}}
+    for t in d.tables:
+        if t.kind != "three_public_costs":
+            continue
+        a = d.amounts[d.amounts["table_index"] == t.index]
+        for r in records(a):
+            label = str(r["column_label"] or "")
+            block = "决算" if label.startswith("决算") else "预算" if label.startswith("预算") else None
+            if block is None:
+                continue
+            rest = label.split("/", 1)[1] if "/" in label else ""
+            item = _sangong_item(rest)
+            if item and item not in out[block]:
+                out[block][item] = (wan(r), cell(r), int(r["decimals"]) if pd.notna(r["decimals"]) else 2)
+        break
+    return out
+
+
+def _sangong_item(rest: str) -> str | None:
+    parts = rest.split("/")
+    if parts[0] == "合计":
+        return "合计"
+    if "因公出国" in parts[0]:
+        return "因公出国（境）费"
+    if "公务接待" in parts[0]:
+        return "公务接待费"
+    if "公务用车" in parts[0]:
+        if len(parts) == 1 or parts[-1] == "小计":
+            return "公务用车购置及运行费"
+        if "购置" in parts[-1]:
+            return "公务用车购置费"
+        if "运行" in parts[-1]:
+            return "公务用车运行费"
+    return None
