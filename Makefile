@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SEED   := data/seed/leshan-shizhong-shebao-2023-budget.txt
 
-.PHONY: fuzz demo test install bench quality clean notebooks-html
+.PHONY: fuzz demo test install bench quality clean notebooks-html docs
 
 $(BIN)/budgetkit: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,18 @@ notebooks-html: install
 test: install
 	$(BIN)/python -m pytest -q
 
+# the documentation site in site/, offline: the rules reference generated from rules.csv (with one real finding
+# per rule from data/), the changelog, the notebooks rendered unexecuted; --strict fails on a broken link
+$(BIN)/mkdocs: pyproject.toml | $(BIN)/budgetkit
+	$(BIN)/pip install -q -e ".[docs]"
+	touch $@
+
+docs: install $(BIN)/mkdocs
+	$(BIN)/python docs/gen_rules.py --examples
+	cp CHANGELOG.md docs/changelog.md
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+	@echo "site/index.html"
+
 bench: install
 	$(BIN)/python bench/parse_speed.py
 
@@ -50,4 +62,4 @@ fuzz: install
 	$(BIN)/python -m budgetkit.fuzz -n $${FUZZ_CASES:-10000} --out out/fuzz
 
 clean:
-	rm -rf out $(VENV)
+	rm -rf out site $(VENV)
