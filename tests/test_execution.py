@@ -89,6 +89,26 @@ def test_swu_totals_adjustments_and_waterfall():
     assert "无年初预算" not in x.basis and "当年" in x.basis  # the 决算 states no 年初: the current-year column
 
 
+def test_swu_differences_are_named():
+    # 2060204: 决算 1,707.93 above 年初 350.00 by 1,357.93, within the budget's own 上年结转 1,623.00 (p.8)
+    assert "预算所列上年结转（全部资金） 1,623.00" in line(swu(), "2060204")["note"]
+    assert "年中追加 12,127.00" in line(swu(), "2050205")["note"]
+    assert line(swu(), "2050202")["note"] is None  # below the budget, nothing printed explains it: no claim
+
+
+def test_columns_of_this_year_and_stage_only():
+    from budgetkit.execution.tables import _role
+
+    # central 预算 一般公共预算支出表: the previous year's 执行数 and the changes are not the budget
+    assert _role("2025年执行数/执行数", 2026, "预算") is None
+    assert _role("2026年预算数比2025年执行数/增减额", 2026, "预算") is None
+    assert _role("2026年预算数/年初预算数/小计", 2026, "预算") == "total"
+    assert _role("2026年预算数/年初预算数/基本支出", 2026, "预算") == "basic"
+    assert _role("一般公共预算支出/其中：基本支出", 2026, "预算") == "basic"
+    assert _role("本年支出/项目支出/其中：基本建设资金支出", 2023, "决算") is None
+    assert _role("年初预算数", 2024, "决算") is None and _role("完成率", 2024, "决算") is None
+
+
 def test_swu_summary_lines_keep_pages():
     s = swu().lines[swu().lines["section"] == "summary"].set_index("name")
     # 预算 收支预算总表 p.7; 决算 收支决算总表 p.8–9

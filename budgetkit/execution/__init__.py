@@ -89,13 +89,31 @@ def _refuse_pair(b, f) -> None:
         raise BadInputError(where, f"年度不同：预算 {bm.get('year')} 年，决算 {fm.get('year')} 年",
                             f"two years: 预算 {bm.get('year')}, 决算 {fm.get('year')}")
     bu, fu = _unit(bm), _unit(fm)
-    if not bu or not fu or bu != fu:
+    if not bu or not fu or not (bu in fu or fu in bu):
         raise BadInputError(where, f"单位不同或无法判断：预算“{bu or '?'}”，决算“{fu or '?'}”",
                             f"two units, or a unit not read: 预算 “{bu or '?'}”, 决算 “{fu or '?'}”")
 
 
 def _unit(meta) -> str:
-    return "".join(str(meta.get("unit_name") or meta.get("department") or "").split())
+    """The unit's name without spaces and without a 本级/部门 qualifier."""
+    import re
+
+    name = "".join(str(meta.get("unit_name") or meta.get("department") or "").split())
+    return re.sub(r"(?:（本级）|\(本级\)|本级|（部门）|部门|机关)$", "", name)
+
+
+def _scope(b, f) -> list[Finding]:
+    """X01: one name contained in the other (a department and one of its units) is joined, as review."""
+    bu, fu = _unit(b.meta), _unit(f.meta)
+    if bu == fu and b.meta.get("scope") == f.meta.get("scope"):
+        return []
+    return [Finding(rule="X01", status="review",
+                    message=f"预算单位“{bu}”（{b.meta.get('scope') or '?'}）与决算单位“{fu}”（{f.meta.get('scope') or '?'}）"
+                            "名称或口径不完全相同，对照结果需核对",
+                    message_en=f"the 预算's unit “{bu}” ({b.meta.get('scope') or '?'}) and the 决算's “{fu}” "
+                               f"({f.meta.get('scope') or '?'}) differ in name or scope: check before quoting",
+                    locations=[{"file": m["sources"][0]["file"] if m.get("sources") else None,
+                                "section": m.get("evidence", {}).get("department")} for m in (b.meta, f.meta)])]
 
 
 def execution(budget, final) -> Execution:
@@ -121,13 +139,15 @@ def execution(budget, final) -> Execution:
         lines = pd.concat([x for x in (fl, join.summary_lines(b, f), join.sangong_lines(b, f)) if len(x)],
                           ignore_index=True) if len(fl) else pd.DataFrame(columns=join.COLUMNS)
         basis, x_items = _x_rules(lines, e, evaluated)
-        items += x_items
+        items += x_items + _scope(b, f)
+        evaluated["X01"] = 1
         funds = _funds(lines)
     else:
         lines = _final_only_lines(f, e, rows)
         basis = "无预算文件：预算数取决算说明所述 / no budget given: budget figures are those the 决算 states"
         funds = pd.DataFrame(columns=["step", "amount", "status", "note"])
     lines = _attach_statements(lines, e)
+    lines = lines.astype(object).where(lines.notna(), None)  # missing is None, never NaN
     meta = f.meta | {"doc_id": f"{b.meta['doc_id']} + {f.meta['doc_id']}" if b is not None else f.meta["doc_id"]}
     return Execution(b.meta if b is not None else None, f.meta, lines, e, funds,
                      Findings(items, meta, evaluated), basis, info)

@@ -123,6 +123,9 @@ def _line(section, code, bs, fs, carry, income, name=None) -> dict:
         note = "仅决算列出：年初未安排（年中追加或使用上年结转） / final only: not budgeted at the start of the year " \
                "(added during the year or paid from carry-over)"
     fin_inc = income[0] if income else None
+    if note is None and code and budget is not None and final is not None:
+        note = _explained(final - budget, fin_inc - budget if fin_inc is not None else None,
+                          carry[0] if carry else None)
     bcell = bs["total"][1] if bs and "total" in bs else None
     fcell = fs["total"][1] if fs and "total" in fs else None
     label = name or (fs or bs or {}).get("label")
@@ -140,6 +143,22 @@ def _line(section, code, bs, fs, carry, income, name=None) -> dict:
             "budget_file": bcell["file"] if bcell else None, "budget_page": bcell["page"] if bcell else None,
             "final_file": fcell["file"] if fcell else None, "final_page": fcell["page"] if fcell else None,
             "budget_cell": bcell, "final_cell": fcell}
+
+
+def _explained(diff: Decimal, adjustment: Decimal | None, carry: Decimal | None) -> str | None:
+    """Name the legitimate sources of a difference the two documents print: 年中追加/调减 (the 决算's
+    appropriation income less the budget) and the budget's own 上年结转 for the code."""
+    if diff > 0:
+        parts = [(a, zh, en) for a, zh, en in ((adjustment, "年中追加", "added during the year"),
+                                                (carry, "预算所列上年结转（全部资金）", "carry-over the budget lists (all funds)"))
+                 if a is not None and a > 0]
+        if parts and diff <= sum(p[0] for p in parts):
+            return ("决算高于年初，不超过" + " + ".join(f"{zh} {a:,}" for a, zh, _ in parts) + "，差额可能来自于此（决算含上年结转支出）"
+                    " / above the budget by no more than " + " + ".join(f"{en} {a:,}" for a, _, en in parts)
+                    + ": the difference may come from them")
+    if diff < 0 and adjustment is not None and adjustment < 0 and diff >= adjustment:
+        return f"决算低于年初，不超过年中调减 {adjustment:,} / below the budget by no more than the reduction {adjustment:,}"
+    return None
 
 
 # 收支总表 lines: one name, the labels each side prints for it

@@ -40,6 +40,8 @@ def _amount(v) -> str:
 def _cell(col, v) -> str:
     if col in ("rate", "stated_rate", "recomputed_rate"):
         return "" if v is None or (isinstance(v, float) and pd.isna(v)) else f"{v}%"
+    if col in ("stated_budget", "stated_final"):  # as the text prints them
+        return "" if v is None or (isinstance(v, float) and pd.isna(v)) else f"{v:,}"
     if col in ("budget_page", "final_page", "page", "entry"):
         return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(int(v))
     if col in ("note", "reason", "name", "subject", "code", "level", "kind", "direction"):

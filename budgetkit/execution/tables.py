@@ -24,15 +24,26 @@ def function_table(d) -> int | None:
     return None
 
 
-def _role(label: str) -> str | None:
+# columns that are not this year's own figure of the stage: the previous year's, a change, another measure
+NOT_THIS = ("执行数", "上年", "增减", "比上年", "比2", "扣除", "变动", "增长", "结转", "结余", "%", "率")
+NOT_STAGE = {"预算": ("决算",), "决算": ("预算", "完成", "调整")}
+YEAR = re.compile(r"(\d{4})\s*年")
+
+
+def _role(label: str, year=None, stage=None) -> str | None:
+    """total / basic / project for a column of this year's figures of the document's stage, else None."""
     label = str(label or "")
-    last = label.split("/")[-1]
-    if "其中" in last or "上年结转" in label or "结转" in last:
+    if any(w in label for w in NOT_THIS) or any(w in label for w in NOT_STAGE.get(stage, ())):
         return None
+    if year and any(int(y) != int(year) for y in YEAR.findall(label)):
+        return None
+    last = label.split("/")[-1].replace("其中：", "").replace("其中:", "").strip()
     if last.endswith("基本支出"):
         return "basic"
-    if "项目支出" in label and (last in ("小计", "项目支出") or last.endswith("项目支出")):
+    if "项目支出" in label and (last in ("小计", "合计", "项目支出") or last.endswith("项目支出")):
         return "project"
+    if "其中" in label.split("/")[-1]:
+        return None
     return "total"
 
 
@@ -64,7 +75,7 @@ def by_code(d, table_index: int) -> dict:
         key = code or ("合计" if TOTAL_LABEL.match(str(r["row_label"] or "")) else None)
         if key is None:
             continue
-        role = _role(r["column_label"])
+        role = _role(r["column_label"], d.meta.get("year"), d.meta.get("stage"))
         if role is None:
             continue
         slot = out.setdefault(key, {"label": r["row_label"], "row_no": r["row_no"]})
