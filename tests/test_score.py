@@ -130,3 +130,12 @@ def test_cli_exit_codes(tmp_path, capsys):
     assert doc["items"][0]["id"] == "TS-F01" and doc["total"] is not None
     assert main(["score", str(tmp_path / "missing.pdf")]) == 2
     assert main(["score", str(SEED_TXT), "--weights", str(tmp_path / "none.csv")]) == 2
+
+
+def test_league_table_one_row_per_disclosure():
+    from budgetkit.score import score_many
+
+    table = score_many([load(SEED_TXT)])
+    assert len(table) == 1
+    row = table.iloc[0]
+    assert row["stage"] == "预算" and 0 < row["total"] <= 100 and set("FTGNPQ") <= set(table.columns)

@@ -13,6 +13,8 @@ from decimal import Decimal
 import pandas as pd
 
 LEVELS = (100, 67, 33, 0)
+#: letter-spaced text ("国 家 信 访 局 2026 年 机 关 运 行 经 费"): the spaces between two Chinese characters go
+_SPACED = re.compile(r"(?<=[\u4e00-\u9fff])[ \t]+(?=[\u4e00-\u9fff])")
 #: the first line of a paragraph that starts another part of a disclosure
 STOP = (r"^(?:第[一二三四五六七八九十]+部分|(?:[一二三四五六七八九十]+、|\d+[.、．])?\s*(?![（(])[^：:，,。；\d（(]{0,24}"
         r"(?:说明|情况|机构设置|单位构成|名词解释|预算表|决算表|主要职能|主要职责)\s*$)")
@@ -59,7 +61,7 @@ class Context:
         n = d.narrative
         self.paras = [] if n.empty else [
             {"file": r["file"], "page": None if pd.isna(r["page"]) else int(r["page"]),
-             "section": str(r["section"] or ""), "text": str(r["text"] or "")} for _, r in n.iterrows()]
+             "section": str(r["section"] or ""), "text": _SPACED.sub("", str(r["text"] or ""))} for _, r in n.iterrows()]
         self.unknown = [t for t in d.tables if t.kind == "unknown"]
 
     # ---- narrative helpers -------------------------------------------------------------------------------
@@ -107,9 +109,21 @@ class Context:
     def _toc_pages(self):
         """Pages of the contents: the page printing 目录 as a heading, and pages whose lines carry dot leaders."""
         pages = set()
+        by_page: dict = {}
+        for p in self.paras:
+            by_page.setdefault((p["file"], p["page"]), []).append(p)
         for p in self.paras:
             if _TOC.search(p["text"]) or re.search(r"(?:…{3,}|\.{6,}|·{6,})", p["text"]):
                 pages.add((p["file"], p["page"]))
+                # the entries may follow on the next page(s): pages of short heading lines only
+                nxt = p["page"]
+                while nxt is not None and nxt < 8:
+                    nxt += 1
+                    lines = by_page.get((p["file"], nxt), [])
+                    if len(lines) >= 3 and all(len(x["text"].strip()) <= 45 for x in lines):
+                        pages.add((p["file"], nxt))
+                    else:
+                        break
         return pages
 
     def section_text(self, heading, stop=STOP):
@@ -210,12 +224,15 @@ def f01(c: Context) -> Rating:
                   why_en="not found on the cover: " + ", ".join(missing), evidence=evidence)
 
 
-_TOC = re.compile(r"^\s*目\s*录\s*$", re.M)
+_TOC = re.compile(r"(?<!采购)(?<!指导性)(?<!分类)目\s*录\s*$", re.M)
 
 
 def f02(c: Context) -> Rating:
     toc = next((p for p in c.paras if (p["page"] or 99) <= 4 and (re.fullmatch(r"\s*目\s*录\s*", p["section"])
                                                                    or _TOC.search(p["text"]))), None)
+    if toc is None and c.toc_pages():
+        f, pg = min(c.toc_pages(), key=lambda x: x[1] or 0)
+        toc = {"file": f, "page": pg}
     if toc is None:
         first = sorted({p["page"] for p in c.paras if p["page"] is not None})[:3]
         if not c.paras:
@@ -379,6 +396,17 @@ def g01(c: Context) -> Rating:
             else:
                 shallow.append(table_ev(t, row=f"{code} {x['row_label']}",
                                         note=f"末级为{x['code_level']}级 / leaf at {x['code_level']}"))
+    uncoded = []
+    for t in ts:
+        r = c.rows(t)
+        r = r[r["code"].isna() & (r["amount_yuan"].fillna(0) != 0)]
+        r = r[~r["row_label"].astype(str).str.contains(r"合\s*计|总\s*计|小\s*计|^\s*$|^nan$|^<NA>$")]
+        uncoded += [(t, x) for x in r["row_label"].dropna().astype(str).unique()]
+    if uncoded and (leaf_total == 0 or at_item < leaf_total * Decimal("0.99")):
+        t, label = uncoded[0]
+        return Rating.ne(f"功能分类表有{len(uncoded)}行未读出科目编码（如「{label}」），无法判断到项级",
+                         f"{len(uncoded)} rows of the function table have no code read (e.g. '{label}'): "
+                         "depth cannot be judged", [table_ev(t, row=label)])
     if leaf_total == 0:
         return Rating.ne("功能分类表没有科目编码或金额（只有名称），无法判断到项级",
                          "the function table prints no codes or amounts: depth cannot be judged", [table_ev(ts[0])])
@@ -404,7 +432,7 @@ def g02(c: Context) -> Rating:
     lei = [x for x in codes if len(x) == 3]
     if not codes and not re.search(r"工资|津贴|办公费|差旅费", text):
         return Rating.ne("经济分类表没有科目编码", "the economic table prints no codes", [table_ev(ts[0])])
-    split = bool(re.search(r"人员经费", text) and re.search(r"公用经费", text)) or \
+    split = bool(re.search(r"人员经费|人员支出", text) and re.search(r"公用经费|公用支出", text)) or \
         bool({"301", "302"} <= set(lei) or ({x[:3] for x in kuan} >= {"301", "302"}))
     has_kuan = bool(kuan) or bool(re.search(r"基本工资|办公费|差旅费", text))
     if has_kuan and split:
@@ -439,8 +467,18 @@ def g03(c: Context) -> Rating:
         return Rating(100, why="两表均分列基本支出与项目支出", why_en="both tables split basic and project", evidence=ev)
     if n == len(have):
         return Rating.ne("读到的表分列基本/项目，另一张表未读到", "the table read splits them; the other was not read", ev)
-    level = 67 if n else 0
-    return Rating(level, why=f"{n}/{len(have)}张表分列基本/项目支出", why_en=f"{n} of {len(have)} tables split them",
+    if n:
+        return Rating(67, why=f"{n}/{len(have)}张表分列基本/项目支出", why_en=f"{n} of {len(have)} tables split them",
+                      evidence=ev)
+    # no table shows them side by side: separate tables for each, or the text's figures, show them apart
+    if c.tables("gpb_basic_expenditure_by_economic") and c.tables("project_expenditure"):
+        return Rating(67, why="基本支出与项目支出分表列示，未在同一表中分列", why_en="basic and project spending in "
+                      "separate tables, not side by side", evidence=ev + [table_ev(c.tables("project_expenditure")[0])])
+    q = c.find(r"基本支出", need=r"项目支出", also=r"\d")
+    if q:
+        return Rating(33, why="表中未分列基本/项目支出，只在说明中分述", why_en="split only in the text",
+                      evidence=ev + [q])
+    return Rating(0, why="支出表未分列基本/项目支出", why_en="no table or text splits basic and project spending",
                   evidence=ev)
 
 
@@ -586,14 +624,17 @@ _REASON = r"主要原因|主要是|原因是|主要用于|由于|因为|系|主�
 def n03(c: Context) -> Rating:
     if not c.paras:
         return Rating.ne("没有读到说明文字", "no narrative was read")
-    total = c.find(_ANCHORS["收支总计"], need=r"\d")
-    change = c.find(_ANCHORS["收支总计"] + "|财政拨款", need=r"(?:增加|减少|增长|下降)\s*[\d.]|持平")
+    total = c.find(_ANCHORS["收支总计"], need=r"\d+(?:\.\d+)?\s*万?元")
+    change = c.find(_ANCHORS["收支总计"] + "|财政拨款|(?:收入|支出)(?:较|比)(?:去年|上年)",
+                    need=r"(?:增加|减少|增长|下降)\s*[\d.]|持平")
     reason = None
     if change:
         for p, s in c.sentences():
             if p["page"] == change["page"] and re.search(_REASON, s) and re.search(r"增|减|持平|变化|变动", s):
                 reason = quote(p, s)
                 break
+    if change and re.search(r"持平|无变化|相同", change["quote"]) and not reason:
+        reason = change  # 持平 needs no reason
     parts = [x for x in (total, change, reason) if x]
     level = {3: 100, 2: 67, 1: 33}.get(len(parts), 0)
     gone = [n for n, x in (("总计", total), ("增减", change), ("原因", reason)) if not x]
@@ -637,12 +678,14 @@ def n05(c: Context) -> Rating:
     zero = c.find(r"三公", need=r"无[^。]{0,12}三公|三公[^。]{0,20}(?:为零|为0|无|没有|未安排)")
     total = c.find(r"三公", need=r"\d+(?:\.\d+)?\s*万?元")
     items = [c.near(rx) for rx in (r"出国", r"公务用车", r"公务接待")]
-    change = c.find(r"三公|出国|公务用车|公务接待", need=r"(?:增加|减少|增长|下降)\s*[\d.]|持平|与上年相同|与上年一致")
+    change = c.find(r"三公|出国|公务用车|公务接待", need=r"(?:增加|减少|增长|下降)\s*[\d.]|持平|与上年[^。，；]{0,6}(?:相同|一致)|无变化")
     budget = c.find(r"三公|出国|公务用车|公务接待", need=r"完成(?:年初)?预算|预算(?:数)?为[^。]{0,20}决算")
     reason = c.find(r"三公|出国|公务用车|公务接待", need=r"主要原因|主要是|原因是|由于|因为")
     if zero and not total:
         return Rating(100, why="说明“三公”经费为零", why_en="the text says there is no 三公 spending", evidence=[zero])
     have = [("总额", total), ("分项", all(items) and items[0]), ("与上年比较", change), ("原因", reason)]
+    if change and re.search(r"持平|与上年[^。，；]{0,6}(?:相同|一致)|无变化", change["quote"]) and not reason:
+        have[3] = ("原因", change)  # 持平 needs no reason
     if c.final:
         have.insert(3, ("与年初预算比较", budget))
     n = sum(bool(x) for _, x in have)
@@ -677,7 +720,8 @@ def n06(c: Context) -> Rating:
 def n07(c: Context) -> Rating:
     if not c.paras:
         return Rating.ne("没有读到说明文字", "no narrative was read")
-    amount = c.find(r"机关运行经费|行政经费", need=r"\d+(?:\.\d+)?\s*万?元|无|没有|不涉及|为零|为0")
+    amount = c.find(r"机关运行经费|行政经费", need=r"\d+(?:\.\d+)?\s*万?元|无|没有|不涉及|为零|为0") \
+        or c.near(r"机关运行经费", span=60)
     define = c.find(r"机关运行经费|行政经费", need=r"指|是指|[:：]\s*为保障|日常公用经费|用于购买货物和服务")
     if define and amount and define == amount:
         amount2 = c.find(r"机关运行经费", need=r"\d+(?:\.\d+)?\s*万?元")
@@ -700,9 +744,10 @@ def n08(c: Context) -> Rating:
         return Rating(0, why="未见政府采购说明", why_en="no procurement statement",
                       evidence=[{"quote": "说明中无政府采购金额 / no procurement figure in the text"}])
     parts = 0
-    for p, s in c.sentences():
-        if p["page"] == total["page"] or "采购" in s:
-            parts = max(parts, sum(bool(re.search(w + r"[^。，；]{0,12}(?:\d|无)", s)) for w in ("货物", "工程", "服务")))
+    for p in c.paras:
+        if "采购" in p["text"]:
+            flat = re.sub(r"\s*\n\s*", "", p["text"])
+            parts = max(parts, sum(bool(re.search(w + r"[^。，；]{0,12}(?:\d|无)", flat)) for w in ("货物", "工程", "服务")))
     level = 100 if parts == 3 else 67 if parts else 33
     return Rating(level, why=f"政府采购总额，分项{parts}/3", why_en=f"procurement total with {parts} of 3 parts",
                   evidence=[total])
