@@ -10,7 +10,7 @@ import pandas as pd
 
 from budgetkit.check.ledger import Ledger, concept_of, half_unit, present, records
 from budgetkit.check.recorder import Recorder
-from budgetkit.money import is_placeholder, to_yuan
+from budgetkit.money import to_yuan
 from budgetkit.reference import load_csv
 
 _SUBTOTAL = ("合计", "小计", "总计")
@@ -35,6 +35,7 @@ def _compare(R: Recorder, rule, expected, actual, tol, unit, zh, en, locations, 
     return R.compare(rule, expected, actual, tol, unit, zh, en, locations(), guesses)
 
 
+_MONEY_FIGURE = re.compile(r"\d\.\d|\d,\d{3}")  # a figure with decimals or thousands separators
 _G_RESIDUE = ("{col}有未能读取为金额的单元格（第{page}页「{raw}」），求和可能缺项",
               "a cell of {col} could not be read as an amount (p{page} '{raw}'): the sum may lack a term")
 _G_LABELS = ("科目名称与编码错行（{names}印在其他类的编码旁），行的切分可能有误",
@@ -74,8 +75,8 @@ class _Doubts:
                 for r in records(res):
                     ti = r["table_index"]
                     if not present(ti) or roles.get(int(ti), {}).get(r["column_label"]) != "amount" \
-                            or not re.search(r"\d", str(r["raw"])) or is_placeholder(str(r["raw"])):
-                        continue  # money left unread, not a placeholder (－, *) or a blank
+                            or not _MONEY_FIGURE.search(str(r["raw"])) or "%" in str(r["raw"]):
+                        continue  # money left unread (31.01 / 424.00 in one cell), not a score or a percentage
                     cell = (r["page"], str(r["raw"]).replace("\n", " "), r["column_label"])
                     self._residue.setdefault(("col", int(ti), r["column_label"]), cell)
                     self._residue.setdefault(("row", int(ti), r["row_no"]), cell)
