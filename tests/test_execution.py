@@ -181,7 +181,9 @@ def test_xinfang_every_entry_read_and_recomputed():
         assert r["stated_rate"] == (None if rate is None else D(rate))
         assert r["table_final"] == D(f).quantize(D("0.01"))  # the table prints two decimals
         assert r["reason"]  # every entry gives its reason
-    assert items.loc[6, "code_how"] == "name contained"  # 归口管理的行政单位离退休 → 2080501 行政单位离退休
+    assert items.loc[6, "code_how"].startswith("name contained")  # 归口管理的行政单位离退休 → 2080501 行政单位离退休
+    # the text's 款 行政事业单位离退休 is the table's 20805 行政事业单位养老支出: the code stands, as a guess
+    assert items.loc[7, "code_how"] == "name, 类/款 differ"
     assert items.loc[10, "recomputed_rate"] is None  # 年初预算 0: no rate, and none stated
     total = e[e["kind"] == "合计"].iloc[0]
     assert (total["stated_budget"], total["stated_final"], total["stated_rate"], total["page"]) == (
@@ -217,3 +219,17 @@ def test_foshan_zero_base_statements():
     sg = x.entries[x.entries["kind"] == "三公"]
     assert list(sg["table_final"]) == [D("0.16"), D("0.00"), D("0.00"), D("0.16")]  # 表7 p.21
     assert "FN06" not in x.findings.evaluated  # Guangdong 2019 explains no 项: coverage is not judged
+
+
+def test_a_wrong_figure_is_an_error_and_on_a_guessed_code_review():
+    from budgetkit.execution import checks
+
+    e = alone(XINFANG).entries.copy()
+    i1 = e.index[(e["kind"] == "项") & (e["entry"] == 1)][0]
+    i7 = e.index[(e["kind"] == "项") & (e["entry"] == 7)][0]
+    e.at[i1, "stated_final"] = D("5757.36")  # digits swapped: beyond printed precision
+    e.at[i7, "stated_final"] = D("1082.48")
+    found = {f.locations[0]["page"]: f for f in checks.check_entries(load(XINFANG), e)[0] if f.rule == "FN05"
+             and f.status != "rounding" and "决算数" in f.message}
+    assert found[21].severity == "error" and found[21].expected == D("5757.63")
+    assert found[22].severity == "review" and "2080501" in found[22].message

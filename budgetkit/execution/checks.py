@@ -61,7 +61,12 @@ def resolve_codes(entries: pd.DataFrame, rows: dict) -> pd.DataFrame:
                 narrowed = [c for c in cands if _class_ok(r["kuan_name"], rows.get(c[:5], {}).get("label"))]
                 cands = narrowed or cands
             if len(cands) == 1:
-                e.at[i, "code"], e.at[i, "code_how"] = cands[0], how
+                code = cands[0]
+                # a name found under another 类 or 款 than the entry names is a guess
+                if (r["class_name"] and not _class_ok(r["class_name"], rows.get(code[:3], {}).get("label"))) or \
+                        (r["kuan_name"] and not _class_ok(r["kuan_name"], rows.get(code[:5], {}).get("label"))):
+                    how = f"{how}, 类/款 differ"
+                e.at[i, "code"], e.at[i, "code_how"] = code, how
                 break
     return e
 
@@ -107,8 +112,11 @@ def check_entries(d, entries: pd.DataFrame) -> tuple[list[Finding], dict[str, in
             if r["code"] and r["code"] in rows and "total" in rows[r["code"]]:
                 table = rows[r["code"]]["total"]
                 if r["code_how"] != "name":
-                    guess = (f"“{r['xiang_name']}”按名称包含对应科目 {r['code']} {rows[r['code']]['label']} / "
-                             f"“{r['xiang_name']}” matched to {r['code']} {rows[r['code']]['label']} by a contained name")
+                    how_zh = "名称包含" if "contained" in r["code_how"] else "名称相同"
+                    how_zh += "，类/款名称不同" if "differ" in r["code_how"] else ""
+                    guess = (f"“{r['xiang_name']}”按{how_zh}对应科目 {r['code']} {rows[r['code']]['label']} / "
+                             f"“{r['xiang_name']}” matched to {r['code']} {rows[r['code']]['label']} by "
+                             f"{r['code_how']}")
         elif r["kind"] == "合计" and "合计" in rows and "total" in rows["合计"] and "财政拨款" in str(r["subject"]) \
                 and "政府性基金" not in str(r["subject"]):
             table = rows["合计"]["total"]
