@@ -120,7 +120,8 @@ class Context:
                 while nxt is not None and nxt < 8:
                     nxt += 1
                     lines = by_page.get((p["file"], nxt), [])
-                    if len(lines) >= 3 and all(len(x["text"].strip()) <= 45 for x in lines):
+                    short = sum(len(x["text"].strip()) <= 45 for x in lines)
+                    if len(lines) >= 3 and short >= 0.8 * len(lines) and all(len(x["text"]) <= 120 for x in lines):
                         pages.add((p["file"], nxt))
                     else:
                         break
@@ -525,7 +526,7 @@ def g05(c: Context) -> Rating:
 
 
 _CHANGE = (r"比上年|较上年|与上年|同比|上年预算|上年决算|上年执行|增加|减少|增长|下降|持平|年初预算|预算数为|预算为|"
-           r"完成预算|完成年初预算|比\s*20\d\d\s*年")
+           r"完成预算|完成年初预算|比\s*20\d\d\s*年|与上年[^。，；]{0,6}(?:相同|一致)|无变化")
 _ANCHORS = {"收支总计": r"收入总计|支出总计|收支总|收入预算|支出预算|收支预算|收入合计|支出合计|总收入|总支出|收入决算|支出决算",
             "财政拨款": r"财政拨款", "一般公共预算": r"一般公共预算", "三公": r"三公"}
 
@@ -618,20 +619,26 @@ def n02(c: Context) -> Rating:
     return Rating(33, why=f"机构设置一节仅{n}字", why_en=f"the organisation section has {n} characters", evidence=[ev])
 
 
-_REASON = r"主要原因|主要是|原因是|主要用于|由于|因为|系|主要为|用于|持平"
+_REASON = r"主要原因|主要是|原因是|由于|因为|持平"
 
 
 def n03(c: Context) -> Rating:
     if not c.paras:
         return Rating.ne("没有读到说明文字", "no narrative was read")
     total = c.find(_ANCHORS["收支总计"], need=r"\d+(?:\.\d+)?\s*万?元")
-    change = c.find(_ANCHORS["收支总计"] + "|财政拨款|(?:收入|支出)(?:较|比)(?:去年|上年)",
-                    need=r"(?:增加|减少|增长|下降)\s*[\d.]|持平")
-    reason = None
-    if change:
-        for p, s in c.sentences():
-            if p["page"] == change["page"] and re.search(_REASON, s) and re.search(r"增|减|持平|变化|变动", s):
-                reason = quote(p, s)
+    # the change of a total, and a reason in the same sentence or the two after it
+    ax = re.compile(_ANCHORS["收支总计"] + "|财政拨款|(?:收入|支出)(?:较|比)(?:去年|上年)")
+    cx = re.compile(r"(?:增加|减少|增长|下降)\s*[\d.]|持平")
+    toc = c.toc_pages()
+    sents = [(p, x) for p, x in c.sentences() if (p["file"], p["page"]) not in toc]
+    change = reason = None
+    for k, (p, x) in enumerate(sents):
+        if ax.search(x) and cx.search(x):
+            why = next((quote(q, y) for q, y in sents[k:k + 3] if re.search(_REASON, y)), None)
+            if change is None:
+                change = quote(p, x)
+            if why:
+                change, reason = quote(p, x), why
                 break
     if change and re.search(r"持平|无变化|相同", change["quote"]) and not reason:
         reason = change  # 持平 needs no reason
