@@ -75,10 +75,11 @@ def function_lines(budget, final) -> tuple[pd.DataFrame, dict]:
         inc = [income[c] for c in shared if c in income]
         r = _line("function", None, sb[0], sb[1], None, (_sum_pairs(inc), None) if len(inc) == len(shared) else None,
                   name="合计（两边共有的类）/ total over the 类 on both sides")
-        r["budget_page"] = min(b[c]["total"][1]["page"] for c in shared if "total" in b[c])
-        r["final_page"] = min(f[c]["total"][1]["page"] for c in shared if "total" in f[c])
-        r["budget_file"] = b[shared[0]]["total"][1]["file"]
-        r["final_file"] = f[shared[0]]["total"][1]["file"]
+        for side, slots in (("budget", b), ("final", f)):
+            cells = [slots[c]["total"][1] for c in shared if "total" in slots[c]]
+            if cells:
+                r[f"{side}_page"] = min(c["page"] for c in cells)
+                r[f"{side}_file"] = cells[0]["file"]
         r["note"] = "; ".join(x for x in [r["note"], "共有各类之和 / the sum of the shared 类 rows",
                                           "不含仅预算列出的 " + "、".join(f"{c} {b[c]['label']}" for c in only_b)
                                           + " / leaves out the budget-only " + ", ".join(only_b) if only_b else "",

@@ -125,9 +125,11 @@ def sangong(d) -> dict:
         a = d.amounts[d.amounts["table_index"] == t.index]
         for r in records(a):
             label = str(r["column_label"] or "")
-            block = "决算" if label.startswith("决算") else "预算" if label.startswith("预算") else None
-            if block is None:
-                continue
+            head = label.split("/")[0]
+            block = "决算" if "决算" in head else "预算" if "预算" in head else None
+            year = d.meta.get("year")
+            if block is None or "执行" in head or (year and any(int(y) != int(year) for y in YEAR.findall(head))):
+                continue  # another year's or an executed figure
             rest = label.split("/", 1)[1] if "/" in label else ""
             item = _sangong_item(rest)
             if item and item not in out[block]:
