@@ -139,3 +139,13 @@ def test_league_table_one_row_per_disclosure():
     assert len(table) == 1
     row = table.iloc[0]
     assert row["stage"] == "预算" and 0 < row["total"] <= 100 and set("FTGNPQ") <= set(table.columns)
+
+
+def test_store_rows_are_exact():
+    from budgetkit.store.pieces import from_arrow, to_arrow
+
+    _, _, s = card(GUANGZHOU)
+    frame = s.store_frame()
+    assert len(frame) == 35 and list(frame["item"])[:2] == ["TS-F01", "TS-F02"]
+    back = from_arrow(to_arrow(frame, 2026, "预算"), 2026, "预算")  # no float reaches the store
+    assert str(back.loc[back["item"] == "TS-N04", "level"].iloc[0]) == "0"

@@ -78,6 +78,28 @@ class Scorecard:
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame([i.to_dict() | {"doc_id": self.doc_id} for i in self.items])
 
+    def store_frame(self) -> pd.DataFrame:
+        """One row per item for the corpus store's ``scores`` table: exact decimals, no floats, evidence as JSON."""
+        import json
+        from decimal import Decimal
+
+        from budgetkit.report.findings import json_default
+
+        def dec(x, q="0.1"):
+            return None if x is None else Decimal(str(x)).quantize(Decimal(q))
+
+        rows = [{"doc_id": self.doc_id, "item": i.id, "part": i.part, "title": i.title_zh, "title_en": i.title_en,
+                 "level": i.level, "weight": dec(i.weight), "status": i.status, "why": i.why, "why_en": i.why_en,
+                 "evidence": json.dumps(i.evidence, ensure_ascii=False, default=json_default), "rule": i.rule,
+                 "page": next((e.get("page") for e in i.evidence if e.get("page") is not None), None),
+                 "total": dec(self.total), "coverage": dec(self.coverage, "0.001")} for i in self.items]
+        df = pd.DataFrame(rows)
+        df["level"] = df["level"].astype("Int64")
+        df["page"] = df["page"].astype("Int64")
+        for c in ("weight", "total", "coverage"):
+            df[c] = df[c].astype(object)
+        return df
+
     def to_dict(self) -> dict:
         m = self.meta
         return {"doc_id": self.doc_id, "department": m.get("department"), "year": m.get("year"),
@@ -144,7 +166,7 @@ def score(d, weights=None, findings=None) -> Scorecard:
         elif row["id"] == "TS-T03" or weight == 0:
             status = "bonus" if r.status == "scored" else r.status
         items.append(Item(row["id"], row["part"], row["title_zh"], row["title_en"], weight, r.level, status,
-                          r.why, r.why_en, r.evidence, row["source_rule"]))
+                          r.why, r.why_en, [e for e in r.evidence if e], row["source_rule"]))
     total, coverage, parts = _aggregate(items)
     meta = dict(d.meta) | {"doc_id": d.doc_id}
     return Scorecard(meta, items, total, coverage, parts)

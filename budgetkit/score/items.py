@@ -238,6 +238,9 @@ def f02(c: Context) -> Rating:
         first = sorted({p["page"] for p in c.paras if p["page"] is not None})[:3]
         if not c.paras:
             return Rating.ne("未读到说明文字，无法判断是否有目录", "no text was read: a contents page cannot be judged")
+        if not first:
+            return Rating.ne("文件没有页码（文本导出），无法判断目录", "the file has no pages (a text export): a "
+                             "contents page cannot be judged")
         return Rating(0, why=f"前几页（第{'、'.join(map(str, first))}页）未见“目录”",
                       why_en=f"no 目录 on the first pages ({', '.join(map(str, first))})",
                       evidence=[{"file": c.paras[0]["file"], "page": first[0] if first else None,
@@ -583,7 +586,7 @@ def g07(c: Context) -> Rating:
 # ============================================================================================ N — narrative
 def _section(c, heading, body=None):
     text, page, file = c.section_text(heading)
-    return text, {"file": file, "page": page, "quote": text[:60].replace("\n", " ")} if page is not None else None
+    return text, ({"file": file, "page": page, "quote": text[:60].replace("\n", " ")} if text else None)
 
 
 def n01(c: Context) -> Rating:

@@ -254,6 +254,13 @@ def build_one(job: dict) -> dict:
             frames["facts"] = facts_frame(d, did, shas, getattr(findings, "facts", None))
         except Exception as exc:  # noqa: BLE001
             failures.append(_failure(did, None, None, "facts", exc, ver))
+        if findings is not None:  # the transparency scorecard, one row per item (reads the findings just made)
+            try:
+                from budgetkit.score import score
+
+                frames["scores"] = _keyed(score(d, findings=findings).store_frame(), did, shas, file_col=None)
+            except Exception as exc:  # noqa: BLE001
+                failures.append(_failure(did, None, None, "scores", exc, ver))
     year = year if year is not None else _int_or_none(job["manifest"].get("year"))
     stage = stage or job["manifest"].get("stage")
     written = []

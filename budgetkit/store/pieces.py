@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 NULL_PART = "__HIVE_DEFAULT_PARTITION__"  # what pyarrow and DuckDB read as a missing value
 TABLES = ("disclosures", "amounts", "tables", "narrative", "statements", "targets", "findings", "residue",
-          "facts", "failures")
+          "facts", "scores", "failures")
 PARTITION_COLUMNS = ("year", "stage")
 _META_KEY = b"budgetkit"
 
