@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import argparse
 import html
+import os
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 
@@ -40,7 +43,7 @@ TOLERANCES = {
     "": "no numeric tolerance",
 }
 
-# A real finding per rule from these documents of data/ (about 8 s on one core): between them they give an
+# A real finding per rule from these documents of data/ (about 8 s of CPU, two processes): between them they give an
 # example of most rules; a rule none of them triggers says so.
 EXAMPLE_DOCS = [
     ["data/seed/leshan-shizhong-shebao-2023-budget.pdf"],
@@ -61,51 +64,55 @@ def cell(text: str) -> str:
     return md(text).replace("|", r"\|").replace("\n", " ")
 
 
-def _check_one(paths: list[str]):
+def _check_one(paths: list[str]) -> list[SimpleNamespace]:
+    """The findings of one disclosure, as plain records (they cross a process boundary)."""
     import budgetkit
 
     d = budgetkit.read([str(ROOT / p) for p in paths])
-    return d, list(budgetkit.check(d))
+    return [SimpleNamespace(rule=f.rule, status=f.status, severity=f.severity, message=f.message,
+                            message_en=f.message_en, locations=list(f.locations)) for f in budgetkit.check(d)]
 
 
 def examples() -> dict[str, tuple]:
     """{rule: (finding, document files)}: the first finding of the preferred status for each rule."""
     best: dict[str, tuple] = {}
-
-    def offer(f, paths):
-        rank = PREFERENCE.get(f.status)
-        if rank is None:
-            return
-        if f.rule not in best or rank < PREFERENCE[best[f.rule][0].status]:
-            best[f.rule] = (f, paths)
-
-    for paths in EXAMPLE_DOCS:
-        if not all((ROOT / p).exists() for p in paths):
-            continue
-        try:
-            _, found = _check_one(paths)
-        except Exception as exc:  # a document that fails to read gives no example; the reference is still written
-            print(f"gen_rules: {paths[0]}: {exc!r}", file=sys.stderr)
-            continue
-        for f in found:
-            offer(f, paths)
+    docs = [paths for paths in EXAMPLE_DOCS if all((ROOT / p).exists() for p in paths)]
+    with ProcessPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as pool:
+        futures = [pool.submit(_check_one, paths) for paths in docs]
+        for paths, fut in zip(docs, futures):  # in the list's order, so the choice does not depend on timing
+            try:
+                found = fut.result()
+            except Exception as exc:  # a document that fails gives no example; the reference is still written
+                print(f"gen_rules: {paths[0]}: {exc!r}", file=sys.stderr)
+                continue
+            for f in found:
+                rank = PREFERENCE.get(f.status)
+                if rank is not None and (f.rule not in best or rank < PREFERENCE[best[f.rule][0].status]):
+                    best[f.rule] = (f, paths)
     return best
 
 
-def _pages(f) -> str:
+def _pages(f, paths) -> str:
+    """The pages a finding cites ("pp. 4, 2"; with the file's name when the disclosure is several files)."""
     seen = []
     for loc in f.locations:
         where = (Path(str(loc.get("file") or "")).name, loc.get("page"))
         if where[1] is not None and where not in seen:
             seen.append(where)
-    return "; ".join(f"{name} p. {page}" for name, page in seen[:4])
+    if not seen:
+        return ""
+    if len(paths) == 1:
+        pages = [str(page) for _, page in seen]
+        return ("p. " if len(pages) == 1 else "pp. ") + ", ".join(pages)
+    return "; ".join(f"{name} p. {page}" for name, page in seen)
 
 
 def example_md(f, paths) -> list[str]:
     files = ", ".join(f"`{Path(p).name}`" for p in paths)
     status = {"fail": f.severity, "review": "review / 待核对", "rounding": "rounding / 舍入差异",
               "note": "note / 已解释"}[f.status]
-    out = [f"**Example** ({status}) from {files}" + (f", {md(_pages(f))}" if _pages(f) else "") + ":", ""]
+    pages = _pages(f, paths)
+    out = [f"**Example** ({status}) from {files}" + (f", {md(pages)}" if pages else "") + ":", ""]
     out += [f"> {md(f.message)}", ">", f"> {md(f.message_en)}"]
     cells = []
     for loc in f.locations[:4]:
@@ -115,7 +122,7 @@ def example_md(f, paths) -> list[str]:
         cells.append(f"{where} p. {loc.get('page')}: 「{loc.get('row_label', '')}」 × "
                      f"「{loc.get('column_label', '')}」 = {loc.get('raw')}")
     if cells:
-        out += [">"] + [f"> · {md(c)}" for c in cells]
+        out += [">"] + [f"> - {md(c)}" for c in cells]
     return out + [""]
 
 
@@ -145,12 +152,13 @@ def render(rules: pd.DataFrame, found: dict | None) -> str:
             lines += [f"### {r.id} — {md(r.title_zh)} {{ #{r.id} }}", "", f"*{md(r.title_en)}*", ""]
             tol = str(r.tolerance).strip()
             tol_text = TOLERANCES.get(tol)
-            tol_cell = f"`{tol}`: {tol_text}" if tol and tol_text else (f"`{tol}`" if tol else tol_text)
-            lines += ["| | |", "|---|---|",
+            tol_cell = (f"`{tol}`: {cell(tol_text)}" if tol and tol_text
+                        else cell(tol) if tol else cell(tol_text or ""))
+            lines += [f"| rule / 规则 | {r.id} ({cell(FAMILIES.get(fam, (fam, fam))[1])}) |", "|---|---|",
                       f"| severity / 级别 | {r.severity} |",
                       f"| checks / 核对 | {cell(r.title_en)} |",
                       f"| needs / 需要 | {cell(r.needs) or '—'} |",
-                      f"| tolerance / 容差 | {cell(tol_cell)} |",
+                      f"| tolerance / 容差 | {tol_cell} |",
                       f"| basis / 依据 | {cell(r.basis) or '—'} |", ""]
             if str(r.does_not_hold).strip():
                 lines += [f"**Where it does not hold / 不适用：** {md(r.does_not_hold)}", ""]
