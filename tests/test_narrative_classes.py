@@ -117,7 +117,9 @@ def test_change_after_a_qizhong_list_is_the_totals_built(seed):
         total + "较上年增加149.80万元，增长14.98%。",
         # fitting neither the total nor the part: for review, naming the other reading
         total + "较上年增加149.80万元，增长30.00%。",
-        # a 0 said to have grown, with no list around it, is still contradicted
+        # after a 0 part with no 其中: the total's change too
+        "本部门收入预算1149.80万元，一般公共预算拨款1149.80万元，上年结转0万元，比上年增加149.80万元，增长14.98%。",
+        # a 0 said to have grown, with no figure before it, is still contradicted
         "事业收入0万元，较上年增加149.80万元。"]))
     found = sorted((x.rule, x.status, x.locations[0]["quote"][:6]) for x in _narrative_findings(f))
     assert found == [("N03", "review", "本部门当年预"), ("N09", "fail", "事业收入0万")], found
@@ -198,3 +200,14 @@ def test_previous_pages_text_carried_above_the_top_edge_is_read_once():
     lines = [line("一、收支预算总体情况", 1, 200.0), line("收入预算1149.80万元。", 1, 300.0),
              line("二、其他", 2, 200.0), line("收入预算1149.80万元。", 2, 300.0)]
     assert list(paragraphs(lines)["page"]) == [1, 1, 2, 2]
+
+
+def test_a_figure_of_a_named_unit_is_that_units_row():
+    # the 三公 table of 西安市人社局 2020 (excerpt p2) prints a row per unit: 西安市劳动保障监察支队 公务用车运行维护费 12.00,
+    # 公务接待费 0.00; the department's 合计 26.00 / 3.30
+    d = load(EXCERPTS / "sn-xian-hrss-2020-budget-units.pdf")
+    f = budgetkit.check(_with_narrative(d, ["西安市劳动保障监察支队公务用车运行维护费12万元。",
+                                            "西安市劳动保障监察支队公务接待费0万元。",
+                                            "西安市劳动保障监察支队公务用车运行维护费15万元。"]))
+    found = [x for x in _narrative_findings(f) if x.rule == "N01"]
+    assert [(x.expected, x.actual) for x in found] == [(D("12.00"), D("15.00"))]

@@ -13,7 +13,6 @@ from budgetkit.check.ledger import Ledger, class_name_of, class_names, half_unit
 from budgetkit.check.recorder import Recorder, fmt
 from budgetkit.check.statements import AMOUNT, Change, Mention, Sentence, normalise_name
 from budgetkit.tidy.statements import LIST_MARK
-from budgetkit.tidy.statements import stated_changes as _stated_changes_frame
 from budgetkit.money import YUAN_PER_UNIT, printed_decimals, to_yuan
 from budgetkit.reference import load_csv
 
@@ -513,6 +512,11 @@ def _compare_mention(L: Ledger, R: Recorder, m: Mention, fact: Fact, s: Sentence
         _why(L, s, *other)
         return
     quiet = getattr(s, "project_item", False)
+    unit_fact = _units_own(L, fact, m)
+    if unit_fact is not None:
+        # "西安市劳动保障监察支队公务用车运行维护费12万元" in a department of several units: that unit's row of the
+        # fact's table is the figure, never the department's total
+        fact, what = unit_fact, f"{unit_fact.name}{what}" if not what.startswith(unit_fact.name) else what
     per = YUAN_PER_UNIT[m.unit]
     stated = m.value * per
     table_in_text_unit = (fact.value_yuan / per).quantize(Decimal(1).scaleb(-printed_decimals(m.value)),
@@ -571,6 +575,27 @@ def _compare_mention(L: Ledger, R: Recorder, m: Mention, fact: Fact, s: Sentence
                   f"说明中「{what}」{m.raw}与表格不一致", f"the text's '{what}' {m.raw} disagrees with the tables",
                   [_loc(s)] + [L.location(r) for _, r in fact.rows.iterrows()], guesses=guesses)
     _mark(L, s, f)
+
+
+def _units_own(L: Ledger, fact: Fact, m: Mention) -> Fact | None:
+    """The row of the unit a figure's subject names (西安市劳动保障监察支队…), in the table of the fact's total
+    row, printed unit by unit: a Fact of that row (the department's own name also agrees with the total)."""
+    r0 = fact.rows.iloc[0]
+    subj = strip_numbering(m.subject or "")
+    if "table_index" not in fact.rows or pd.isna(r0["table_index"]) or not r0.get("is_total_row", False) \
+            or len(subj) < 6:
+        return None
+    a = L.a
+    col = a[(a["table_index"] == r0["table_index"]) & (a["column_label"] == r0["column_label"])
+            & ~a["is_total_row"].astype(bool) & a["eff_code"].isna()]
+    rows = col[[isinstance(lab, str) and len(lab) >= 4 and subj.startswith(lab) for lab in col["label"]]]
+    if rows.empty:
+        return None
+    rows = rows[rows["label"].str.len() == rows["label"].str.len().max()]  # the longest name the subject opens with
+    f = Fact(rows["amount_yuan"].iloc[0], rows.iloc[[0]], str(rows["label"].iloc[0]))
+    # the department's own name heads its block and may name its 机关 unit too: any of its rows agrees
+    f.alts = set(rows["amount_yuan"]) | ({fact.value_yuan} | fact.alts if f.name == L.d.meta.get("department") else set())
+    return f
 
 
 #: the economic line a 三公/会议/培训 figure is also printed as (in the basic-spending tables: without project money)
@@ -1304,7 +1329,8 @@ def _current_from_tables(L: Ledger, s: Sentence, c, clause: str | None = None, s
     if c.delta is None or (c.delta_unit not in YUAN_PER_UNIT and c.delta_unit != "%"):
         return None
     if clause is None:
-        head = _AGAINST.sub("", s.text[: c.start].rstrip("，, "))
+        # the clause before the change: a bounded tail, not the whole sentence (linear in a long sentence)
+        head = _AGAINST.sub("", s.text[max(0, c.start - 200): c.start].rstrip("，, "))
         clause = re.split(r"[，,；;：:。]", head)[-1].strip()
     clause = re.sub(r"(?:各|总数|总额)$", "", clause)
     if len(clause) < 2:
@@ -1748,36 +1774,39 @@ def old_class_names(L: Ledger, R: Recorder) -> None:
 
 
 def consistent_bases(L: Ledger, R: Recorder) -> None:
-    """N07: statements about the same current figure must agree on base year and base amount."""
-    sc = _stated_changes_frame(L.d, L.statements)
-    sc = sc[sc["current"].notna() & (sc["current"] != 0) & (sc["base_from"] != "sentence")]
-    if sc.empty:
+    """N07: statements about the same current figure must agree on base year and base amount (read from the
+    sentences directly: a frame of the changes would copy each sentence's text once per change)."""
+    groups: dict = {}
+    for s in L.statements:
+        for c in s.changes:
+            cur = c.current
+            if cur is None or cur.value == 0 or c.base_from == "sentence":
+                continue
+            g = groups.setdefault(cur.value, {"unit": cur.unit, "by_quote": {}})
+            g["by_quote"].setdefault(s.text, (s, c))  # the first statement of each sentence
+    if not groups:
         R.not_evaluated("N07", "说明中没有与上年比较的表述", "the text states no comparison with a previous year")
         return
-    seen: set = set()
-    for current, g in sc.groupby("current", sort=False):
-        g = g.drop_duplicates("quote")
-        if len(g) < 2:
+    where = lambda s: {"section": s.section, "page": s.page, "quote": s.text}  # noqa: E731
+    for current, g in groups.items():
+        stated = list(g["by_quote"].values())
+        if len(stated) < 2:
             continue
         R.evaluated["N07"] += 1
-        unit = g["current_unit"].iloc[0]
-        years = sorted({int(y) for y in g["base_year"].dropna()})
-        if len(years) > 1 and ("year", current) not in seen:
-            seen.add(("year", current))
+        unit = g["unit"]
+        years = sorted({int(c.year) for _, c in stated if c.year is not None})
+        if len(years) > 1:
             R.add(Finding("N07", "fail",
                           f"同一本年数 {fmt(current, unit)}{unit} 的比较年份前后不一：{'、'.join(map(str, years))}年",
                           f"the same current figure {current} is compared with different years: {years}",
-                          locations=[{"section": r["section"], "page": r["page"], "quote": r["quote"]}
-                                     for _, r in g.iterrows()]))
-        bases = sorted({b for b in g["base"].dropna()})
-        if len(bases) > 1 and ("base", current) not in seen:
-            seen.add(("base", current))
+                          locations=[where(s) for s, _ in stated]))
+        bases = sorted({c.base for _, c in stated if c.base is not None})
+        if len(bases) > 1:
             R.add(Finding("N07", "fail",
                           f"同一本年数 {fmt(current, unit)}{unit} 的上年基数前后不一：" + "、".join(fmt(b, unit) for b in bases),
                           f"the same current figure {current} is compared with different bases: "
                           + ", ".join(str(b) for b in bases),
-                          locations=[{"section": r["section"], "page": r["page"], "quote": r["quote"]}
-                                     for _, r in g.iterrows() if not pd.isna(r["base"])]))
+                          locations=[where(s) for s, c in stated if c.base is not None]))
 
 
 _LIST_WORDS = re.compile(r"其中|包括|分别为|分别是")

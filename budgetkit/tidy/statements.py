@@ -299,11 +299,14 @@ def _list_head(s: Sentence, current: Mention | None, opens: list[int]) -> list[M
     """The figure a 其中 list hangs from, when the change's figure is a part of that list: "本部门当年预算收入
     344,447.70万元，其中：一般公共预算拨款324,638.50万元、…、其他收入3,444.00万元，较上年减少129,422.00万元" may
     state the change of the 收入 as well as of the 其他收入.  ``opens``: where the sentence's 其中/包括 start."""
-    if current is None or current.role != "amount" or not opens:
+    if current is None or current.role != "amount" or not opens and current.value != 0:
         return []
     head = next((m for m in s.mentions if m.role == "amount"), None)
     if head is None or head is current or head.start >= current.start or head.value == 0:
         return []
+    if current.value == 0:
+        # "收入预算1149.80万元，一般公共预算拨款1149.80万元，上年结转0万元，比上年增加149.80万元": a 0 part
+        return [head]
     # the list opens right after the head (before the next figure), and the change follows its last part
     nxt = next((m for m in itertools.islice(s.mentions, head.idx + 1, None) if m.role == "amount"), current)
     k = bisect.bisect_left(opens, head.end)
