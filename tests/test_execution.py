@@ -149,9 +149,9 @@ def test_cli_json_and_refusal(monkeypatch, tmp_path, capsys):
     assert cli.main(["execution", str(SWU_B), str(SWU_F), "--format", "json", "--out", str(out)]) == 0
     j = json.loads(out.read_text(encoding="utf-8"))
     r = next(r for r in j["lines"] if r["code"] == "2060204")
-    assert {k: r[k] for k in ("code", "name", "level", "budget", "final", "rate")} == {
-        "code": "2060204", "name": "实验室及相关设施", "level": "项", "budget": "350.00", "final": "1707.93",
-        "rate": "487.98"}
+    assert {k: r[k] for k in ("code", "name", "level", "fund", "budget", "final", "difference", "rate")} == {
+        "code": "2060204", "name": "实验室及相关设施", "level": "项", "fund": "财政拨款", "budget": "350.00",
+        "final": "1707.93", "difference": "1357.93", "rate": "487.98"}
     assert (r["budget_page"], r["final_page"]) == (10, 15)
     capsys.readouterr()
     assert cli.main(["execution", str(SWU_B), str(XINFANG)]) == 2
@@ -192,6 +192,16 @@ def test_xinfang_every_entry_read_and_recomputed():
     assert sg.loc["因公出国（境）费", "table_budget"] == D("30.00")  # 公开09表 p.15 预算数 (全年)
     assert sg.loc["公务接待费", "recomputed_rate"] == D("15.52")
     assert list(sg["page"]) == [24] * 4
+
+
+def test_final_alone_takes_the_stated_budget_with_its_page():
+    r = line(alone(XINFANG), "2014002")  # 年初 590.53 (text p.21), 决算 4.70 (公开05表 p.11)
+    assert (r["budget"], r["final"], r["rate"], r["budget_page"], r["final_page"]) == (
+        D("590.53"), D("4.70"), D("0.80"), 21, 11)
+    assert line(alone(XINFANG), "2101101")["rate"] is None  # 年初 0: no rate
+    tot = alone(FOSHAN).lines[alone(FOSHAN).lines["level"] == "合计"].iloc[0]
+    # 比年初预算数增加1668.14万元 (p.26): a 年初预算 of 0, so no rate
+    assert (tot["budget"], tot["final"], tot["rate"], tot["stated_rate"]) == (D("0.00"), D("1668.14"), None, None)
 
 
 def test_xinfang_findings_each_recomputed_by_hand():

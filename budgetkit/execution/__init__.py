@@ -158,12 +158,15 @@ def _title(d, ti):
 
 
 def _final_only_lines(f, e, rows) -> pd.DataFrame:
+    ti = T.function_table(f)
+    fund = join.FUND.get(next(t.kind for t in f.tables if t.index == ti)) if ti is not None else None
     out = []
     for code, slot in rows.items():
         r = join._line("function", None if code == "合计" else code, None, slot, None, None,
                        name="合计" if code == "合计" else None)
         r["note"] = None
         r["flags"] = ""
+        r["fund"] = fund
         out.append(r)
     return pd.DataFrame(out, columns=join.COLUMNS)
 
@@ -175,13 +178,14 @@ def _attach_statements(lines: pd.DataFrame, e: pd.DataFrame) -> pd.DataFrame:
     for _, s in e.iterrows():
         if s["kind"] == "项" and s["code"]:
             mask = (lines["section"] == "function") & (lines["code"] == s["code"])
-        elif s["kind"] == "合计" and s["rate_base"] != "change":
+        elif s["kind"] == "合计" and "政府性基金" not in str(s["subject"]):
             mask = (lines["section"] == "function") & (lines["level"] == "合计")
         else:
             continue
         for i in lines.index[mask][:1]:
             lines.at[i, "stated_budget"], lines.at[i, "stated_final"] = s["stated_budget"], s["stated_final"]
-            lines.at[i, "stated_rate"], lines.at[i, "reason"] = s["stated_rate"], s["reason"]
+            lines.at[i, "reason"] = s["reason"]
+            lines.at[i, "stated_rate"] = s["stated_rate"] if s["rate_base"] != "change" else None
             if lines.at[i, "budget"] is None and lines.at[i, "budget_file"] is None:
                 lines.at[i, "budget"] = s["stated_budget"]
                 lines.at[i, "budget_file"], lines.at[i, "budget_page"] = s["file"], s["page"]

@@ -19,7 +19,7 @@ CENT = Decimal("0.01")
 FAR_PP = Decimal(10)
 FAR_AMOUNT = Decimal(10)
 
-COLUMNS = ["section", "code", "name", "level", "budget", "budget_basic", "budget_project", "final", "final_basic",
+COLUMNS = ["section", "fund", "code", "name", "level", "budget", "budget_basic", "budget_project", "final", "final_basic",
            "final_project", "difference", "rate", "note", "flags", "budget_carry_in", "final_fiscal_income",
            "adjustment", "stated_budget", "stated_final", "stated_rate", "reason", "budget_file", "budget_page",
            "final_file", "final_page", "budget_cell", "final_cell"]
@@ -86,7 +86,13 @@ def function_lines(budget, final) -> tuple[pd.DataFrame, dict]:
                                           "不含仅决算列出的 " + "、".join(f"{c} {f[c]['label']}" for c in only_f)
                                           + " / leaves out the final-only " + ", ".join(only_f) if only_f else ""] if x)
         rows.append(r)
+    fb, ff = FUND.get(info["budget_kind"]), FUND.get(info["final_kind"])
+    for r in rows:
+        r["fund"] = fb if fb == ff else f"预算 {fb} / 决算 {ff}"
     return pd.DataFrame(rows, columns=COLUMNS), info
+
+
+FUND = {"gpb_expenditure_by_function": "一般公共预算", "fiscal_appropriation_expenditure_by_function": "财政拨款"}
 
 
 def _sum(slots: list[dict]) -> dict:
@@ -206,7 +212,7 @@ def summary_lines(budget, final) -> pd.DataFrame:
             continue
         r = _line("summary", None, {"total": (bv[0], bv[1], 2), "label": name} if bv else None,
                   {"total": (fv[0], fv[1], 2), "label": name} if fv else None, None, None, name=name)
-        r["level"] = "总表"
+        r["level"], r["fund"] = "总表", "全部资金"
         if "结转" in name:
             r["note"] = "预算为编制时的估计数，决算为实际数，二者不必相等 / the budget's figure is an estimate, the final's" \
                         " the actual: they need not be equal"
@@ -225,6 +231,6 @@ def sangong_lines(budget, final) -> pd.DataFrame:
             continue
         r = _line("三公", None, {"total": bv, "label": item} if bv else None,
                   {"total": fv, "label": item} if fv else None, None, None, name=item)
-        r["level"] = "三公"
+        r["level"], r["fund"] = "三公", "财政拨款"
         rows.append(r)
     return pd.DataFrame(rows, columns=COLUMNS)
