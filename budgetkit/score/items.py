@@ -92,10 +92,13 @@ class Context:
         "（一）因公出国（境）费用。2026 年预算数 127.74 万元"."""
         rx = re.compile(word + r"[^\n]{0,%d}?\d+(?:\.\d+)?\s*万?元" % span)
         toc = self.toc_pages()
-        for p in self.paras:
+        for k, p in enumerate(self.paras):
             if (p["file"], p["page"]) in toc:
                 continue
-            m = rx.search(re.sub(r"\s*\n\s*", "", p["text"]))
+            text = p["text"]
+            if len(text.strip()) <= 30 and k + 1 < len(self.paras):  # a heading: its figure is in the next paragraph
+                text += self.paras[k + 1]["text"]
+            m = rx.search(re.sub(r"\s*\n\s*", "", text))
             if m:
                 return quote(p, m.group(0))
         return None
@@ -531,7 +534,7 @@ def g05(c: Context) -> Rating:
 _CHANGE = (r"比上年|较上年|与上年|同比|上年预算|上年决算|上年执行|增加|减少|增长|下降|持平|年初预算|预算数为|预算为|"
            r"完成预算|完成年初预算|比\s*20\d\d\s*年|与上年[^。，；]{0,6}(?:相同|一致)|无变化")
 _ANCHORS = {"收支总计": r"收入总计|支出总计|收支总|收入预算|支出预算|收支预算|收入合计|支出合计|总收入|总支出|收入决算|支出决算",
-            "财政拨款": r"财政拨款", "一般公共预算": r"一般公共预算", "三公": r"三公"}
+            "财政拨款": r"财政拨款", "一般公共预算": r"一般公共预算", "三公": r"三公|因公出国|公务用车|公务接待"}
 
 
 def g06(c: Context) -> Rating:
