@@ -162,7 +162,8 @@ def test_cli_json_and_refusal(monkeypatch, tmp_path, capsys):
         assert "487.98%" in text and "237,100.00" in text
 
 
-# 国家信访局 2024 决算 p.21–23 (五(三)), table 公开05表 p.11
+# 国家信访局 2024 决算 p.21–23 (五(三)), table 公开05表 p.11; the page is the entry paragraph's first page
+# (entry 9's figures are at the top of p.23: refine_pages, which the command runs on the PDF, gives 23)
 XF = [(1, "2014001", "5717.32", "5757.63", "100.71", 21), (2, "2014002", "590.53", "4.7", "0.8", 21),
       (3, "2014003", "222.6", "229.19", "102.96", 21), (4, "2014004", "2325.72", "2066.84", "88.87", 22),
       (5, "2014099", "2457.85", "1788.46", "72.77", 22), (6, "2050803", "180.61", "180.03", "99.68", 22),
@@ -223,7 +224,7 @@ def test_foshan_zero_base_statements():
         ("FN13", "warning", 27, "本部门机关运行经费支出"),          # 97.19万元，比预算数增加97.19万元，增长0%
         ("FN08", "info", 26, "因公出国（境）费"),                 # 0 of 0 called 0%
         ("FN08", "info", 26, "公务用车购置及运行费"),
-        ("FN12", "info", 28, "部门整体支出"),                    # 全年预算数0万元，执行数0万元，完成预算的0%
+        ("FN12", "info", 28, "部门整体支出"),  # 全年预算数0万元，执行数0万元，完成预算的0% (p.29; paragraph from p.28)
     ])
     assert not x.findings.errors
     sg = x.entries[x.entries["kind"] == "三公"]
@@ -243,3 +244,15 @@ def test_a_wrong_figure_is_an_error_and_on_a_guessed_code_review():
              and f.status != "rounding" and "决算数" in f.message}
     assert found[21].severity == "error" and found[21].expected == D("5757.63")
     assert found[22].severity == "review" and "2080501" in found[22].message
+
+
+def test_statement_page_from_the_pdf_when_a_paragraph_crosses_a_page():
+    from budgetkit.execution.narrative import refine_pages
+
+    # entry 9 begins on p.22; its 年初预算为899.34万元 is printed at the top of p.23
+    e = refine_pages(alone(XINFANG).entries, [XINFANG])
+    assert e[(e["kind"] == "项") & (e["entry"] == 9)]["page"].tolist() == [23]
+    assert (e["page"] != alone(XINFANG).entries["page"]).sum() == 1
+    # Foshan's 全年预算数 0 万元，执行数 0万元，完成预算的 0% is on p.29 (its paragraph begins on p.28)
+    f = refine_pages(alone(FOSHAN).entries, [FOSHAN])
+    assert f[f["kind"] == "项目绩效"]["page"].tolist() == [29]

@@ -19,6 +19,7 @@ from budgetkit.errors import BadInputError
 from budgetkit.execution import checks, join
 from budgetkit.execution import tables as T
 from budgetkit.execution.narrative import entries as read_entries
+from budgetkit.execution.narrative import refine_pages
 
 __all__ = ["execution", "Execution", "read_entries"]
 
@@ -76,6 +77,16 @@ def _read(x):
     return x if isinstance(x, Disclosure) else read(x)
 
 
+def _paths(x) -> list:
+    """The file paths a disclosure was given as (none for a Disclosure object)."""
+    import os
+
+    if x is None or hasattr(x, "meta"):
+        return []
+    items = x if isinstance(x, (list, tuple)) else [x]
+    return [p for p in items if isinstance(p, (str, os.PathLike))]
+
+
 def _refuse_pair(b, f) -> None:
     bm, fm = b.meta, f.meta
     where = f"{bm.get('doc_id')} + {fm.get('doc_id')}"
@@ -122,13 +133,17 @@ def execution(budget, final) -> Execution:
     ``budget`` may be None: the 决算's execution statements and their FN findings alone."""
     f = _read(final)
     b = _read(budget)
+    f_paths = _paths(final)
     if b is not None and f.meta.get("stage") == "预算" and b.meta.get("stage") == "决算":
         b, f = f, b  # given the other way round: the stages say which is which
+        f_paths = _paths(budget)
     if b is not None:
         _refuse_pair(b, f)
     elif f.meta.get("stage") != "决算":
         raise BadInputError(f.meta.get("doc_id"), "不是决算文件", "not a 决算 (final accounts) disclosure")
     e = read_entries(f)
+    if f_paths:
+        e = refine_pages(e, f_paths)
     ti = T.function_table(f)
     rows = T.by_code(f, ti) if ti is not None else {}
     e = checks.resolve_codes(e, rows)

@@ -45,7 +45,7 @@ SANGONG_ITEMS = {"因公出国": "因公出国（境）费", "公务用车": "�
 
 COLUMNS = ["entry", "kind", "subject", "class_name", "kuan_name", "xiang_name", "code", "code_how", "base",
            "stated_budget", "stated_final", "stated_rate", "stated_change", "rate_base", "direction", "reason",
-           "reason_from", "page", "pages", "file", "quote"]
+           "reason_from", "page", "pages", "file", "quote", "statement"]
 
 
 def _dec(s: str | None) -> Decimal | None:
@@ -144,6 +144,7 @@ def entries(d) -> pd.DataFrame:
                    "direction": direction, "reason": reason,
                    "page": [p for s0, p in b["starts"] if s0 <= m.start()][-1], "pages": list(b["pages"]),
                    "file": b["file"], "quote": text[max(0, m.start() - 30):m.end() + 60],
+                   "statement": m.group(0),
                    "stated_change": None, "rate_base": None,
                    "reason_from": "entry" if reason else None}
             if form == "bf":
@@ -189,3 +190,38 @@ def _kind(row: dict, text: str, start: int) -> str:
     if "财政拨款" in subj or "一般公共预算" in subj:
         return "合计"
     return "其他"
+
+
+def refine_pages(entries: pd.DataFrame, paths) -> pd.DataFrame:
+    """A paragraph that runs over a page break is kept under its first page: the page of each statement is
+    looked up in the PDF's own text (the page whose text holds the statement's opening, else the one after)."""
+    import pdfplumber
+
+    by_name = {str(p).replace("\\", "/").rsplit("/", 1)[-1]: p for p in paths}
+    out = entries.copy()
+    texts: dict = {}
+    opened: dict = {}
+
+    def text(file, page):
+        key = (file, page)
+        if key not in texts:
+            try:
+                if file not in opened:
+                    opened[file] = pdfplumber.open(by_name[file])
+                pdf = opened[file]
+                texts[key] = re.sub(r"\s+", "", pdf.pages[page - 1].extract_text() or "") \
+                    if 0 < page <= len(pdf.pages) else ""
+            except Exception:  # noqa: BLE001 - a page we cannot open keeps the paragraph's page
+                texts[key] = None
+        return texts[key]
+
+    for i, r in out.iterrows():
+        if r["file"] not in by_name or not str(r["file"]).lower().endswith(".pdf"):
+            continue
+        head = re.sub(r"\s+", "", str(r["statement"]))[:12]
+        here, nxt = text(r["file"], int(r["page"])), text(r["file"], int(r["page"]) + 1)
+        if here is not None and head not in here and nxt and head in nxt:
+            out.at[i, "page"] = int(r["page"]) + 1
+    for pdf in opened.values():
+        pdf.close()
+    return out
