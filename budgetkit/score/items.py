@@ -682,10 +682,13 @@ def n04(c: Context) -> Rating:
     if not items:
         return Rating.ne("功能分类表没有读到项级科目", "no 项 rows were read in the function table", [table_ev(ts[0])])
     flat = re.sub(r"\s", "", "".join(p["text"] for p in c.paras))
+    flat = re.sub(r"[（(][类款项][)）]", "", flat)  # "机关事业单位基本养老保险缴费（项）支出" names 2080505
     named, missed = [], []
     for code, (label, t) in items.items():
         label = re.sub(r"^[\d\s]+", "", label)
-        (named if (label and label in flat) or code in flat else missed).append((code, label, t))
+        short = re.sub(r"支出$", "", label)
+        hit = (label and label in flat) or (len(short) >= 4 and short in flat) or code in flat
+        (named if hit else missed).append((code, label, t))
     share = len(named) / len(items)
     level = ladder(share, (0.9, 0.6, 0.2))
     return Rating(level, why=f"{len(named)}/{len(items)}个项级科目在说明中述及",
