@@ -448,7 +448,8 @@ def g02(c: Context) -> Rating:
     lei = [x for x in codes if len(x) == 3]
     if not codes and not re.search(r"工资|津贴|办公费|差旅费", text):
         return Rating.ne("经济分类表没有科目编码", "the economic table prints no codes", [table_ev(ts[0])])
-    split = bool(re.search(r"人员经费|人员支出", text) and re.search(r"公用经费|公用支出", text)) or \
+    # 人员/公用 as columns or subtotals, or as the classes that make them (301 工资福利支出, 302 商品和服务支出)
+    split = bool(re.search(r"人员经费|人员支出|工资福利支出", text) and re.search(r"公用经费|公用支出|商品和服务支出", text)) or \
         bool({"301", "302"} <= set(lei) or ({x[:3] for x in kuan} >= {"301", "302"}))
     has_kuan = bool(kuan) or bool(re.search(r"基本工资|办公费|差旅费", text))
     if has_kuan and split:
@@ -542,7 +543,8 @@ def g05(c: Context) -> Rating:
 
 _CHANGE = (r"比上年|较上年|与上年|同比|上年预算|上年决算|上年执行|增加|减少|增长|下降|持平|年初预算|预算数为|预算为|"
            r"完成预算|完成年初预算|比\s*20\d\d\s*年|与上年[^。，；]{0,6}(?:相同|一致)|无变化")
-_ANCHORS = {"收支总计": r"收入总计|支出总计|收支总|收入预算|支出预算|收支预算|收入合计|支出合计|总收入|总支出|收入决算|支出决算",
+_ANCHORS = {"收支总计": r"收入总计|支出总计|收支总|收入预算|支出预算|收支预算|收入合计|支出合计|总收入|总支出|收入决算|支出决算|"
+                        r"(?:预算|决算|本年)(?:收入|支出)\s*[\d,]",
             "财政拨款": r"财政拨款", "一般公共预算": r"一般公共预算", "三公": r"三公|因公出国|公务用车|公务接待"}
 
 
@@ -618,8 +620,11 @@ def n01(c: Context) -> Rating:
 
 
 def n02(c: Context) -> Rating:
-    text, ev = _section(c, r"机构设置|单位构成|机构情况|部门构成|预算单位构成|决算单位构成|内设机构")
+    text, ev = _section(c, r"机构设置|机构编制|单位构成|机构情况|部门构成|预算单位构成|决算单位构成|内设机构")
     if not text:
+        q = c.find(r"下设|内设|所属单位|下属单位|预算单位|单位构成", also=r"\d+\s*个|[一二三四五六七八九十]+个|包括")
+        if q:
+            return Rating(100, why="说明列出所属单位或内设机构", why_en="the text lists units or offices", evidence=[q])
         q = c.find(r"机构设置|内设机构|预算单位|所属单位|下属单位|纳入.*(?:预算|决算)编制范围")
         if q:
             return Rating(100 if re.search(r"\d|[一二三四五六七八九十]个|包括", q["quote"]) else 33,
