@@ -926,7 +926,11 @@ def p02(c: Context) -> Rating:
     guessed = ind["guesses"].notna() & (ind["guesses"].astype(str) != "[]") if "guesses" in ind else None
     if guessed is not None and guessed.all():
         return Rating.ne("绩效指标的读取依赖推断", "the indicators rest on a reading guess")
-    q = ind["value"].notna() & ind["measure_unit"].notna()
+    # a figure, with a unit: its own column, or the indicator's name ("参会率（%）", "赔付到户时限(天)"), or the value ("95%")
+    numeric = ind["value"].astype(str).str.fullmatch(r"\s*\d+(?:\.\d+)?\s*%?\s*").fillna(False)
+    named_unit = ind["level3"].astype(str).str.contains(r"[（(][^（）()]{1,8}[)）]\s*$", regex=True).fillna(False)
+    in_value = ind["value_printed"].astype(str).str.contains(r"\d\s*(?:%|％|[^\d\s.,]{1,4}$)", regex=True).fillna(False)
+    q = (numeric & (ind["measure_unit"].notna() | named_unit | in_value)).astype(bool)
     share = float(q.mean())
     level = ladder(share, (0.6, 0.4, 1e-9))
     r = ind[~q].iloc[0] if (~q).any() else ind.iloc[0]
