@@ -45,6 +45,37 @@ def no_tables_error(where, names_absent_tables: bool = False) -> BadInputError:
     return BadInputError(where, zh, en)
 
 
+def _reason_counts(reasons: dict) -> tuple[str, str]:
+    """``{"zh / en": n}`` → the three commonest as one Chinese and one English phrase."""
+    top = sorted(reasons.items(), key=lambda kv: -kv[1])[:3]
+    pairs = [(r.split(" / ", 1) + [r])[:2] for r, _ in top]
+    zh = "；".join(f"{z}：{n}个" for (z, _), (_, n) in zip(pairs, top))
+    en = "; ".join(f"{e}: {n}" for (_, e), (_, n) in zip(pairs, top))
+    return zh, en
+
+
+def no_amounts_error(where, residue_reasons: dict) -> BadInputError:
+    """The refusal for a document whose tables gave no amount (no unit printed anywhere, every figure
+    unreadable): "0 errors" would claim a check that never happened. ``residue_reasons``: residue reason →
+    cells, said in the message."""
+    n = sum(residue_reasons.values())
+    if not n:
+        return BadInputError(where, "表格中没有读出任何金额", "no amount was read from the tables")
+    zh, en = _reason_counts(residue_reasons)
+    return BadInputError(where, f"没有读出任何金额：{n}个数字单元格无法读作金额（{zh}）",
+                         f"no amount was read: {n} figure cell(s) could not be read as amounts ({en})")
+
+
+def nothing_checked_error(where, reasons: list[tuple[str, str]]) -> BadInputError:
+    """The refusal for a document on which no rule comparing figures (within a table, between tables, against
+    the text) could be evaluated; ``reasons``: (Chinese, English) of why not, the first three said."""
+    zh = "；".join(z for z, _ in reasons[:3])
+    en = "; ".join(e for _, e in reasons[:3])
+    return BadInputError(where, "没有任何核对规则得以执行（表内、表间、表文）" + (f"：{zh}" if zh else ""),
+                         "no reconciliation rule could be evaluated (within tables, between tables, against the "
+                         "text)" + (f": {en}" if en else ""))
+
+
 INTERNAL_ZH = "内部错误，请报告"
 INTERNAL_EN = "internal error, please report"
 

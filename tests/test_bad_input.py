@@ -145,17 +145,25 @@ def test_files_of_different_disclosures_are_not_read_as_one(tmp_path, capsys):
     assert main(["check", *map(str, js)]) in (0, 1)
 
 
-def test_check_of_tables_without_a_single_amount_does_not_raise(seed):
-    """Tables recognised but no amount read (every cell went to residue): the rules run over an empty frame
-    instead of raising KeyError('column_label') — an empty object column once indexed columns, not rows."""
+def test_check_of_tables_without_a_single_amount_is_refused_and_its_rules_do_not_raise(seed):
+    """Tables recognised but no amount read (every cell went to residue): check refuses with the reason (0 errors
+    would claim a check that never happened), and the rules themselves run over an empty frame without raising
+    KeyError('column_label') — an empty object column once indexed columns, not rows."""
     import copy
 
     import budgetkit
+    from budgetkit.check import between, completeness, narrative, within
+    from budgetkit.check.ledger import Ledger
+    from budgetkit.check.recorder import Recorder
 
     d = copy.copy(seed)
     d.amounts = seed.amounts.iloc[0:0]
-    f = budgetkit.check(d)
-    assert not any(x.rule == "W01" and x.status == "fail" for x in f)
+    with pytest.raises(budgetkit.BadInputError, match="no amount was read"):
+        budgetkit.check(d)
+    L, R = Ledger(d), Recorder()
+    for rule in within.RULES + between.RULES + narrative.RULES + completeness.RULES:
+        rule(L, R)
+    assert not any(x.rule == "W01" and x.status == "fail" for x in R.items)
 
 
 def test_a_gbk_file_name_is_read_and_shown_decoded(tmp_path):

@@ -330,7 +330,11 @@ KNOWN_DROPS: dict[str, str] = {}  # none: '120万元' in a label column (p.34 of
 def test_nothing_dropped_on_every_pdf(name):
     if name in KNOWN_DROPS:
         pytest.xfail(KNOWN_DROPS[name])
-    d = load(DATA / name)
+    try:
+        d = load(DATA / name)
+    except BadInputError as exc:  # a narrative half on its own holds no table: refused, nothing to place
+        assert name.endswith("-text.pdf") and "no budget disclosure table" in str(exc)
+        return
     assert _unplaced(d)[:5] == []
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from budgetkit.check import between, completeness, narrative, targets, within
-from budgetkit.check.findings import Finding, Findings
+from budgetkit.check.findings import Finding, Findings, rule_table
 from budgetkit.check.ledger import Ledger
 from budgetkit.check.recorder import Recorder
 
@@ -19,15 +19,19 @@ def check(disclosure, expected_weight_total=None) -> Findings:
     """
     from decimal import Decimal
 
-    from budgetkit.errors import no_tables_error
+    from budgetkit.errors import no_amounts_error, no_tables_error, nothing_checked_error
 
+    names = ", ".join(s["file"] for s in disclosure.meta.get("sources", [])) or disclosure.doc_id
     if disclosure.meta.get("no_tables"):
-        names = ", ".join(s["file"] for s in disclosure.meta.get("sources", [])) or disclosure.doc_id
         raise no_tables_error(names, disclosure.meta.get("names_absent_tables", False))
+    if not len(disclosure.amounts):
+        raise no_amounts_error(names, residue_reasons(disclosure))
     L = Ledger(disclosure)
     R = Recorder()
     for rule in within.RULES + between.RULES + narrative.RULES + completeness.RULES:
         rule(L, R)
+    if not any(n for rule, n in R.evaluated.items() if _compares_figures(rule)):
+        raise nothing_checked_error(names, _not_evaluated(R.items))
     targets.review(L, R, None if expected_weight_total is None else Decimal(str(expected_weight_total)))
     from budgetkit.check.confidence import rest_on_guesses
 
@@ -36,6 +40,33 @@ def check(disclosure, expected_weight_total=None) -> Findings:
     F.statement_coverage = statement_coverage(L)
     F.facts = narrative._facts(L).named  # the headline figures the rules read (the store keeps them)
     return F
+
+
+#: the rule families that compare figures, less their rules that compare words (the year a text compares with,
+#: class names, retired names): a check in which none of these ran has checked no figure
+RECONCILING = ("within", "between", "narrative", "execution")
+_WORDS_ONLY = {"N04", "N06", "N10"}
+
+
+def _compares_figures(rule: str) -> bool:
+    return rule not in _WORDS_ONLY and rule_table().get(rule, {}).get("family") in RECONCILING
+
+
+def residue_reasons(disclosure) -> dict:
+    """Residue reason → cells."""
+    r = disclosure.residue
+    return {} if r is None or not len(r) else {str(k): int(v) for k, v in r["reason"].value_counts().items()}
+
+
+def _not_evaluated(items) -> list[tuple[str, str]]:
+    """Why the figure-comparing rules were not evaluated: (Chinese, English), each once."""
+    out: list[tuple[str, str]] = []
+    for f in items:
+        if f.status == "not_evaluated" and _compares_figures(f.rule):
+            why = (f"{f.rule} {f.message.removeprefix('未评估：')}", f"{f.rule} {f.message_en.removeprefix('not evaluated: ')}")
+            if why not in out:
+                out.append(why)
+    return out
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")

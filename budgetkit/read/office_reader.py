@@ -15,19 +15,87 @@ from budgetkit.read.blocks import ProseLine, RawTable
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def _docx_table(tbl, name: str) -> RawTable:
-    """Expand a Word table into a grid; covered positions are None with an owner."""
+#: elements that wrap content without being content: content controls, custom XML, smart tags
+_WRAPPERS = {f"{W_NS}sdt", f"{W_NS}sdtContent", f"{W_NS}customXml", f"{W_NS}smartTag"}
+
+
+def _children(el, tag: str):
+    """``el``'s children of ``tag``, those inside content controls (w:sdt) and custom XML included."""
+    for child in el.iterchildren():
+        if child.tag == tag:
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _children(child, tag)
+
+
+def _on(el) -> bool:
+    """A w:vanish, w:b … toggle: on unless its val says off."""
+    return el is not None and el.get(f"{W_NS}val", "true").lower() not in ("0", "false", "off", "none")
+
+
+class _Shown:
+    """The text Word shows: runs formatted hidden (w:vanish, directly or by their character style) are left out
+    and counted (``hidden``)."""
+
+    def __init__(self, document=None):
+        self.hidden = 0
+        self.hidden_text: list[str] = []
+        self._styles: set[str] = set()
+        try:
+            styles = document.styles.element if document is not None else None
+        except Exception:  # noqa: BLE001 - a document without a styles part
+            styles = None
+        if styles is not None:
+            for st in styles.iterchildren(f"{W_NS}style"):
+                rpr = st.find(f"{W_NS}rPr")
+                if rpr is not None and _on(rpr.find(f"{W_NS}vanish")):
+                    self._styles.add(st.get(f"{W_NS}styleId"))
+
+    def _is_hidden(self, run) -> bool:
+        rpr = run.find(f"{W_NS}rPr")
+        if rpr is None:
+            return False
+        if _on(rpr.find(f"{W_NS}vanish")) or _on(rpr.find(f"{W_NS}specVanish")):
+            return True
+        style = rpr.find(f"{W_NS}rStyle")
+        return style is not None and style.get(f"{W_NS}val") in self._styles
+
+    def text(self, el) -> str:
+        """The shown text of a paragraph: its runs' w:t, hidden runs left out."""
+        out: list[str] = []
+        for node in el.iter(f"{W_NS}t"):
+            run = node.getparent()
+            if run is not None and run.tag == f"{W_NS}r" and self._is_hidden(run):
+                if node.text:
+                    self.hidden += 1
+                    if len(self.hidden_text) < 3:
+                        self.hidden_text.append(node.text)
+                continue
+            out.append(node.text or "")
+        return "".join(out)
+
+
+def _docx_table(tbl, name: str, shown_text: _Shown | None = None) -> RawTable:
+    """Expand a Word table into a grid; covered positions are None with an owner. Rows and cells inside content
+    controls are read; hidden text is left out."""
+    shown_text = shown_text or _Shown()
     rows: list[list] = []
     owners: list[list] = []
     open_vmerge: dict[int, tuple[int, int]] = {}  # column → owner of a running vertical merge
-    for i, tr in enumerate(tbl._tbl.tr_lst):
+    tbl_el = getattr(tbl, "_tbl", tbl)
+    for i, tr in enumerate(_children(tbl_el, f"{W_NS}tr")):
         row: list = []
         orow: list = []
         col = 0
-        for tc in tr.tc_lst:
-            span = tc.grid_span
-            vmerge = tc.tcPr.find(f"{W_NS}vMerge") if tc.tcPr is not None else None
-            text = "\n".join("".join(t.text or "" for t in p.iter(f"{W_NS}t")) for p in tc.iter(f"{W_NS}p"))
+        for tc in _children(tr, f"{W_NS}tc"):
+            tcpr = tc.find(f"{W_NS}tcPr")
+            span_el = tcpr.find(f"{W_NS}gridSpan") if tcpr is not None else None
+            try:
+                span = max(1, min(int(span_el.get(f"{W_NS}val")), 1000)) if span_el is not None else 1
+            except (TypeError, ValueError):
+                span = 1
+            vmerge = tcpr.find(f"{W_NS}vMerge") if tcpr is not None else None
+            text = "\n".join(shown_text.text(p) for p in tc.iter(f"{W_NS}p"))
             continues = vmerge is not None and vmerge.get(f"{W_NS}val") in (None, "continue")
             for k in range(span):
                 if continues and col in open_vmerge:
@@ -55,7 +123,9 @@ def _docx_table(tbl, name: str) -> RawTable:
     return RawTable(rows=rows, row_pages=[None] * len(rows), file=name, owners=owners)
 
 
-def read_docx(path: Path) -> list:
+def read_docx(path: Path, notes: list | None = None) -> list:
+    """Paragraphs and tables in body order, those inside content controls (w:sdt) included; text formatted hidden
+    is left out and ``notes`` receives a bilingual line saying so."""
     try:
         import docx
     except ImportError:  # pragma: no cover - a declared dependency
@@ -65,24 +135,40 @@ def read_docx(path: Path) -> list:
     except Exception as exc:
         raise BadInputError(path, "Word文件已损坏，无法打开", f"the Word file is corrupt ({type(exc).__name__})") from None
     blocks: list = []
+    name = shown(path.name)
     try:
-        body = document.element.body
-        tables = {t._tbl: t for t in document.tables}
-        for child in body.iterchildren():
+        shown_text = _Shown(document)
+        for child in _body_children(document.element.body):
             if child.tag == f"{W_NS}p":
-                text = "".join(t.text or "" for t in child.iter(f"{W_NS}t")).strip()
+                text = shown_text.text(child).strip()
                 if text:
-                    blocks.append(ProseLine(text=text, page=None, file=shown(path.name)))
-            elif child.tag == f"{W_NS}tbl" and child in tables:
-                table = _docx_table(tables[child], shown(path.name))
+                    blocks.append(ProseLine(text=text, page=None, file=name))
+            else:
+                table = _docx_table(child, name, shown_text)
                 if table.rows and table.width:
                     blocks.append(table)
     except Exception as exc:  # malformed markup inside a file that opened
         raise BadInputError(path, "Word文件内部结构损坏", f"the Word file's structure is damaged ({type(exc).__name__})") from None
+    if shown_text.hidden and notes is not None:
+        sample = "、".join(f"“{t[:20]}”" for t in shown_text.hidden_text)
+        notes.append(f"{name}: {shown_text.hidden}段隐藏文字（Word中不显示）未读取，如{sample} / "
+                     f"{shown_text.hidden} run(s) of hidden text (not shown by Word) were left out, e.g. {sample}")
     return blocks
 
 
-def read_xlsx(path: Path) -> list:
+def _body_children(body):
+    """The body's paragraphs and tables in order, content controls opened."""
+    for child in body.iterchildren():
+        if child.tag in (f"{W_NS}p", f"{W_NS}tbl"):
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _body_children(child)
+
+
+def read_xlsx(path: Path, notes: list | None = None) -> list:
+    """One table per visible sheet. ``notes`` receives a bilingual line for each hidden sheet left out and for
+    formula cells the file holds no value for (a workbook saved by a program that does not calculate): those
+    cells are empty in the table."""
     try:
         import openpyxl
     except ImportError:  # pragma: no cover
@@ -91,15 +177,85 @@ def read_xlsx(path: Path) -> list:
         wb = openpyxl.load_workbook(path, data_only=True, read_only=False)
     except Exception as exc:
         raise BadInputError(path, "Excel文件已损坏，无法打开", f"the Excel file is corrupt ({type(exc).__name__})") from None
+    notes = notes if notes is not None else []
+    name = shown(path.name)
     blocks: list = []
     try:
+        hidden = [ws.title for ws in wb.worksheets if ws.sheet_state in ("hidden", "veryHidden")]
         for ws in wb.worksheets:
-            blocks.extend(_sheet_blocks(ws, path))
+            if ws.title not in hidden:
+                blocks.extend(_sheet_blocks(ws, path))
     except BadInputError:
         raise
     except Exception as exc:  # malformed content inside a workbook that opened
         raise BadInputError(path, "Excel文件内部结构损坏", f"the Excel file's structure is damaged ({type(exc).__name__})") from None
+    if hidden:
+        listed = "、".join(f"“{t}”" for t in hidden[:5]) + ("等" if len(hidden) > 5 else "")
+        listed_en = ", ".join(repr(t) for t in hidden[:5]) + (" …" if len(hidden) > 5 else "")
+        notes.append(f"{name}: 隐藏的工作表{listed}（共{len(hidden)}个）未读取 / "
+                     f"{len(hidden)} hidden sheet(s) left out: {listed_en}")
+    for sheet, cells in _uncalculated(path, wb, hidden).items():
+        shown_cells = "、".join(cells[:5]) + ("等" if len(cells) > 5 else "")
+        notes.append(f"{name}: 工作表“{sheet}”有{len(cells)}个公式单元格没有保存计算结果（{shown_cells}），读作空白 / "
+                     f"sheet {sheet!r} has {len(cells)} formula cell(s) saved without a calculated value "
+                     f"({', '.join(cells[:5])}{' …' if len(cells) > 5 else ''}), read as blank")
     return blocks
+
+
+def _uncalculated(path: Path, wb, hidden: list[str]) -> dict[str, list[str]]:
+    """Visible sheet → references of its formula cells that have no cached value (read from the sheet XML:
+    ``<c><f>…</f></c>`` with no ``<v>``)."""
+    import zipfile
+
+    from lxml import etree
+
+    out: dict[str, list[str]] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for ws in wb.worksheets:
+                if ws.title in hidden:
+                    continue
+                member = _sheet_member(zf, ws.title)
+                if member is None:
+                    continue
+                with zf.open(member) as fh:
+                    head = fh.read(1 << 20)
+                    if b"<f" not in head and b":f" not in head and len(head) < (1 << 20):
+                        continue
+                with zf.open(member) as fh:
+                    refs = []
+                    for _, c in etree.iterparse(fh, events=("end",), tag=f"{{{_SML}}}c", huge_tree=False):
+                        f = c.find(f"{{{_SML}}}f")
+                        if f is not None:
+                            v = c.find(f"{{{_SML}}}v")
+                            if v is None or not (v.text or "").strip():
+                                refs.append(c.get("r") or "?")
+                        c.clear()
+                    if refs:
+                        out[ws.title] = refs
+    except Exception:  # noqa: BLE001 - a report, never a reason to fail a workbook openpyxl read
+        return out
+    return out
+
+
+_SML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _sheet_member(zf, title: str) -> str | None:
+    """The zip member of the sheet named ``title`` (workbook.xml → its relationship → the part)."""
+    from lxml import etree
+
+    book = etree.fromstring(zf.read("xl/workbook.xml"))
+    rid = next((s.get(f"{{{_REL}}}id") for s in book.iter(f"{{{_SML}}}sheet") if s.get("name") == title), None)
+    if rid is None:
+        return None
+    rels = etree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    target = next((r.get("Target") for r in rels if r.get("Id") == rid), None)
+    if not target:
+        return None
+    member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return member if member in zf.namelist() else None
 
 
 #: a sheet larger than this (rows × columns with values) is not a disclosure table

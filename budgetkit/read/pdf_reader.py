@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 from pathlib import Path
 
 import pdfplumber
@@ -148,6 +149,125 @@ def _scanned(page) -> bool:
     return covered >= area / 2 and sum(1 for c in page.chars if c["text"].strip()) < 30
 
 
+# ---- per-page bounds: ten times the largest page of data/corpus (bj-city tables p.5: 62 KB of text objects;
+# sx-xian p.41: 5,896 path operators and 1,178 lines and rectangles; fj-fuzhou p.2: 2,444 characters), so that a
+# small file of drawing or text operators is refused with its reason instead of taking minutes and gigabytes
+MAX_PAGE_TEXT_BYTES = 640_000     # bytes of text objects (BT … ET) a page's content draws, forms counted each time
+MAX_PAGE_PATH_OPS = 60_000        # path-building operators (m l c v y re h) outside text objects
+MAX_PAGE_CHARS = 25_000
+MAX_PAGE_RULING = 12_000          # lines, rectangles and curves
+MAX_PAGE_EDGE_PAIRS = 20_000      # vertical × horizontal grid edges the table finder crosses (seed p.10: 1,530)
+
+_TEXT_OBJECT = re.compile(rb"(?<![A-Za-z0-9])BT(?![A-Za-z0-9]).*?(?<![A-Za-z0-9])ET(?![A-Za-z0-9])", re.S)
+_INLINE_IMAGE = re.compile(rb"(?<![A-Za-z0-9])BI(?![A-Za-z0-9]).*?(?<![A-Za-z0-9])ID\s.*?(?<![A-Za-z0-9])EI(?![A-Za-z0-9])", re.S)
+_PATH_OP = re.compile(rb"(?<![A-Za-z0-9_.\-/\\])(?:re|m|l|c|v|y|h)(?![A-Za-z0-9_*'\"])")
+_DO = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s*Do(?![A-Za-z0-9])")
+
+
+def _content_load(page) -> tuple[int, int]:
+    """(bytes of text objects, path-building operators) a page's content streams draw, read from the streams
+    before any parse: a form XObject counts once for each time the page draws it (three levels deep)."""
+    from pdfminer.pdftypes import resolve1
+
+    def streams_of(obj) -> bytes:
+        out = b""
+        for s in (obj if isinstance(obj, list) else [obj]):
+            try:
+                out += resolve1(s).get_data() + b"\n"
+            except Exception:  # noqa: BLE001 - an unreadable stream is the parser's to report
+                continue
+        return out
+
+    def load(data: bytes, resources, depth: int, seen: dict) -> tuple[int, int]:
+        data = _INLINE_IMAGE.sub(b" ", data)
+        text = sum(len(m.group(0)) for m in _TEXT_OBJECT.finditer(data))
+        paths = len(_PATH_OP.findall(_TEXT_OBJECT.sub(b" ", data)))
+        if depth >= 3 or b"Do" not in data:
+            return text, paths
+        try:
+            xobjects = resolve1(resolve1(resources or {}).get("XObject")) or {}
+        except Exception:  # noqa: BLE001
+            xobjects = {}
+        for m in _DO.finditer(data):
+            key = m.group(1).decode("latin-1")
+            if key not in seen:
+                seen[key] = (0, 0)
+                try:
+                    xo = resolve1(xobjects.get(key))
+                    attrs = getattr(xo, "attrs", {})
+                    subtype = attrs.get("Subtype")
+                    if getattr(subtype, "name", subtype) in ("Form", b"Form"):
+                        seen[key] = load(xo.get_data(), attrs.get("Resources") or resources, depth + 1, {})
+                except Exception:  # noqa: BLE001
+                    pass
+            text += seen[key][0]
+            paths += seen[key][1]
+            if text > MAX_PAGE_TEXT_BYTES or paths > MAX_PAGE_PATH_OPS:
+                break
+        return text, paths
+
+    po = page.page_obj
+    try:
+        data = streams_of(po.contents or [])
+    except Exception:  # noqa: BLE001
+        return 0, 0
+    return load(data, po.resources, 0, {})
+
+
+def _page_too_large(path: Path, page) -> BadInputError | None:
+    """The bound a page's content streams break, as a bad-input reason, measured before the page is parsed;
+    None when they keep within them."""
+    pno = page.page_number
+    text, paths = _content_load(page)
+    if text > MAX_PAGE_TEXT_BYTES or paths > MAX_PAGE_PATH_OPS:
+        what_zh, what_en = ((f"{text // 1000} KB文字对象", f"{text // 1000} KB of text objects")
+                            if text > MAX_PAGE_TEXT_BYTES else
+                            (f"{paths}个绘图操作", f"{paths} path-drawing operators"))
+        return BadInputError(path, f"第{pno}页含{what_zh}，远超任何预算公开文件的一页，不予读取",
+                             f"page {pno} holds {what_en}, far beyond any disclosure page: not read")
+    return None
+
+
+def _objects_too_many(path: Path, page) -> BadInputError | None:
+    """The bound a parsed page's characters or ruling break, checked before anything else reads them."""
+    pno = page.page_number
+    n_chars = len(page.chars)
+    if n_chars > MAX_PAGE_CHARS:
+        return BadInputError(path, f"第{pno}页有{n_chars}个字符，远超任何预算公开文件的一页，不予读取",
+                             f"page {pno} has {n_chars} characters, far beyond any disclosure page: not read")
+    n_ruling = len(page.lines) + len(page.rects) + len(page.curves)
+    if n_ruling > MAX_PAGE_RULING:
+        return BadInputError(path, f"第{pno}页有{n_ruling}条线和框，远超任何预算公开文件的一页，不予读取",
+                             f"page {pno} draws {n_ruling} lines and boxes, far beyond any disclosure page: not read")
+    return None
+
+
+def _find_tables(path: Path, ruled) -> list:
+    """pdfplumber's table finder, with the grid edges bounded before it crosses every vertical edge with every
+    horizontal one."""
+    try:
+        from pdfplumber.table import (Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections,
+                                      intersections_to_cells)
+    except ImportError:  # pragma: no cover - another pdfplumber: its own finder, the object bounds still hold
+        return ruled.find_tables()
+    finder = TableFinder.__new__(TableFinder)
+    finder.page, finder.settings = ruled, TableSettings.resolve(None)
+    finder.edges = finder.get_edges()
+    v = sum(e["orientation"] == "v" for e in finder.edges)
+    h = len(finder.edges) - v
+    if v * h > MAX_PAGE_EDGE_PAIRS:
+        pno = ruled.page_number
+        raise BadInputError(path, f"第{pno}页有{v}条竖线、{h}条横线，表格网格远超任何预算公开文件，不予读取",
+                            f"page {pno} draws {v} vertical and {h} horizontal grid lines, far beyond any disclosure "
+                            "table: not read")
+    s = finder.settings
+    finder.intersections = edges_to_intersections(finder.edges, s.intersection_x_tolerance,
+                                                  s.intersection_y_tolerance)
+    finder.cells = intersections_to_cells(finder.intersections)
+    finder.tables = [Table(ruled, group) for group in cells_to_tables(finder.cells)]
+    return finder.tables
+
+
 def read_pdf(path: Path, data: bytes | None = None, notes: list | None = None) -> tuple[list, int]:
     """Return (blocks, page_count). Raises BadInputError for unusable PDFs.
 
@@ -171,13 +291,16 @@ def read_pdf(path: Path, data: bytes | None = None, notes: list | None = None) -
         for whole in pages:
             pno = whole.page_number
             try:
+                too_large = _page_too_large(path, whole) or _objects_too_many(path, whole)
+                if too_large is not None:
+                    raise too_large
                 n_chars += len(whole.chars)
                 n_images += len(whole.images)
                 if _scanned(whole):
                     scanned.append(pno)
                 page = _on_page(whole)
                 ruled = _ruling(page)
-                tables = ruled.find_tables() if ruled is not None else []
+                tables = _find_tables(path, ruled) if ruled is not None else []
                 raw_tables = []
                 for t in tables:
                     rows = t.extract()

@@ -117,10 +117,13 @@ def _open_source(path) -> SourceDocument:
 
         _check_zip(path, data)
 
+        notes: list[str] = []
         if path.suffix.lower() == ".docx" or b"word/" in data[:4096]:
-            return SourceDocument(path, digest, "docx", None, read_docx(path))
+            blocks = read_docx(path, notes)
+            return SourceDocument(path, digest, "docx", None, blocks, notes)
         if path.suffix.lower() in (".xlsx", ".xlsm") or b"xl/" in data[:4096]:
-            return SourceDocument(path, digest, "xlsx", None, read_xlsx(path))
+            blocks = read_xlsx(path, notes)
+            return SourceDocument(path, digest, "xlsx", None, blocks, notes)
         raise BadInputError(path, "无法识别的压缩格式（支持.docx、.xlsx）", "unrecognised zip-based file (.docx and .xlsx are read)")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise BadInputError(
@@ -137,20 +140,46 @@ def _open_source(path) -> SourceDocument:
 
 #: the most a .docx/.xlsx may unpack to (a zip bomb is refused before it is opened)
 MAX_UNZIPPED = 1024 * 1024 * 1024
+#: the most one XML part (a sheet, the document body) may unpack to, and all XML parts together: the seed's
+#: largest part is 0.56 MB, a workbook sheet at the 2-million-cell bound about 60 MB; the reader holds each part
+#: whole in memory, many times its size
+MAX_XML_PART = 64 * 1024 * 1024
+MAX_XML_TOTAL = 128 * 1024 * 1024
+#: an XML part of over 1 MB that unpacks to more than this many times its packed size is a bomb (the seed's
+#: parts: 27 at most)
+MAX_XML_RATIO = 200
 
 
 def _check_zip(path: Path, data: bytes) -> None:
+    """Refuse, from the zip directory and before anything is unpacked, a .docx/.xlsx that unpacks past the bounds
+    (the sizes the directory declares are the most zipfile unpacks: a part that says less fails its check)."""
     import io
     import zipfile
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            total = sum(i.file_size for i in zf.infolist())
+            infos = zf.infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError):
         raise BadInputError(path, "压缩格式文件已损坏（.docx/.xlsx）", "the .docx/.xlsx (zip) file is corrupt") from None
+    total = sum(i.file_size for i in infos)
     if total > MAX_UNZIPPED:
         raise BadInputError(path, f"解压后超过{MAX_UNZIPPED // 2**30} GB，疑为压缩炸弹",
                             f"it unpacks to over {MAX_UNZIPPED // 2**30} GB (a zip bomb?)")
+    xml = [i for i in infos if i.filename.lower().endswith((".xml", ".rels"))]
+    mb = 2 ** 20
+    for i in xml:
+        ratio = i.file_size / max(i.compress_size, 1)
+        if i.file_size > MAX_XML_PART or (i.file_size > mb and ratio > MAX_XML_RATIO):
+            raise BadInputError(
+                path, f"内部文件{i.filename}解压后为{i.file_size / mb:.0f} MB（压缩比{ratio:.0f}:1），超出可读取的上限，"
+                      "疑为压缩炸弹",
+                f"its part {i.filename} unpacks to {i.file_size / mb:.0f} MB (ratio {ratio:.0f}:1), past what is "
+                f"read (a zip bomb?)")
+    xml_total = sum(i.file_size for i in xml)
+    if xml_total > MAX_XML_TOTAL:
+        raise BadInputError(path, f"内部XML文件解压后共{xml_total / mb:.0f} MB，超出可读取的上限（{MAX_XML_TOTAL // mb} MB）",
+                            f"its XML parts unpack to {xml_total / mb:.0f} MB, past what is read "
+                            f"({MAX_XML_TOTAL // mb} MB)")
 
 
 class _Collector(logging.Handler):

@@ -80,8 +80,56 @@ def is_caption_row(row) -> bool:
     return False
 
 
+_FIGURE_SEP = re.compile(r"\d[.,，．]\d")
+_DIGIT = re.compile(r"[0-9０-９]")
+_SEPARATORS = set(".,，．-−（）()")
+# letters a keyboard or an OCR pass puts for a digit (1,149.8O, 2l.50)
+_DIGIT_LOOKALIKES = str.maketrans("OoDQlI|", "0000111")
+
+
+def is_figure_shaped(text) -> bool:
+    """A cell printed as a figure that is not a well-formed amount (1,149.8O, 1,149,80, 31.O6): digits with a
+    decimal point or group separator between them and two Latin letters at most, nothing else. A header cell never
+    has this shape; a body cell that has it is a malformed amount (its cell goes to the residue)."""
+    t = squeeze(text)
+    if not t or _CJK.search(t) or not _FIGURE_SEP.search(t.translate(_DIGIT_LOOKALIKES)):
+        return False
+    digits = len(_DIGIT.findall(t))
+    if digits < 3:
+        return False
+    rest = [ch for ch in t if ch not in _SEPARATORS]
+    letters = sum(ch.isascii() and ch.isalpha() for ch in rest)
+    # anything else (≤85, 96%, 1.2万) is a limit, a share or a figure with its unit, not a malformed amount
+    return digits + letters == len(rest) and letters <= 2 and digits >= 0.6 * len(rest)
+
+
+def repaired_figure(text) -> bool:
+    """A malformed figure that reads as an amount once look-alike letters are taken for digits (1,149.8O)."""
+    t = squeeze(text)
+    return is_figure_shaped(t) and not is_decimal_figure(t) and is_decimal_figure(t.translate(_DIGIT_LOOKALIKES))
+
+
+def _figure_columns(rows, start: int) -> set[int]:
+    """Columns that print a figure in a body row (from ``start`` on)."""
+    return {j for row in rows[start:] for j, c in enumerate(row) if is_decimal_figure(squeeze(c))}
+
+
+def _malformed_body_row(row, figure_cols: set[int]) -> bool:
+    """A row above the first well-formed figure that holds a malformed amount (the table's first body row):
+    body, not header — read as header it would take the rows below it along, and its figure would be in neither
+    the amounts nor the residue. Such a row has its cells in the figure columns all figure-shaped, or a label
+    beside a figure that is an amount but for a look-alike letter (1,149.8O)."""
+    texts = [squeeze(c) for c in row if cell_text(c)]
+    if any(_CJK.search(t) for t in texts) and any(repaired_figure(t) for t in texts):
+        return True
+    cells = [squeeze(row[j]) for j in sorted(figure_cols) if j < len(row) and cell_text(row[j])]
+    return bool(cells) and all(is_figure_shaped(c) or is_decimal_figure(c) for c in cells)
+
+
 def header_row_count(rows) -> int:
-    for i, row in enumerate(rows):
-        if is_body_row(row, i):
+    first = next((i for i, row in enumerate(rows) if is_body_row(row, i)), len(rows))
+    figure_cols = _figure_columns(rows, first)
+    for i in range(first):
+        if _malformed_body_row(rows[i], figure_cols):
             return i
-    return len(rows)
+    return first

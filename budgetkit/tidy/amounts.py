@@ -12,6 +12,7 @@ import pandas as pd
 
 from budgetkit.money import (amount_problem, cell_unit, is_decimal_figure, is_placeholder, looks_like_amount,
                              parse_amount, printed_decimals, squeeze, to_yuan)
+from budgetkit.recognise.rows import repaired_figure
 from budgetkit.recognise.tables import RecognisedTable
 from budgetkit.tidy.codes import is_code, join_split, level_of, scheme_of, split_label
 from budgetkit.tidy.columns import clean_label, column_roles, label_paths
@@ -87,9 +88,9 @@ def tidy_table(t: RecognisedTable, table_index: int) -> TidyTable:
                          table_no=t.table_no, table_title=t.title, row_no=row_no, col_no=j + 1,
                          column_label=cols[j], raw=raw)  # unique: panels may repeat a header (预算数#2)
             if role != "amount":
-                if role == "label" and _bare_figure(raw):
+                if role == "label" and (_bare_figure(raw) or repaired_figure(raw)):
                     # a plain integer in a name column (a figure printed in 元 where a name was
-                    # expected): not placed as money, not dropped either
+                    # expected) or a malformed figure (1,149.8O): not placed as money, not dropped either
                     tt.residue.append({**where, "reason": "数字位于标签列 / number in a label column"})
                     continue
                 if not (role == "label" and (is_decimal_figure(raw) or cell_unit(raw))):

@@ -5,6 +5,7 @@ import re
 
 from budgetkit.money import looks_like_amount, is_placeholder, squeeze
 from budgetkit.recognise.layout import Grid
+from budgetkit.recognise.rows import is_figure_shaped
 from budgetkit.reference import header_terms
 
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff（）()“”])\s+(?=[\u4e00-\u9fff（）()“”])")
@@ -100,7 +101,8 @@ def column_roles(grid: Grid, paths: list[str]) -> list[str]:
             if not words and _row_numbers(cells):
                 roles.append("attribute")
                 continue
-        money = [c for c in cells if looks_like_amount(c) or is_placeholder(c)]
+        # a malformed figure (1,149.8O) is money that cannot be read: it counts for the column, and goes to residue
+        money = [c for c in cells if looks_like_amount(c) or is_placeholder(c) or is_figure_shaped(c)]
         real = [c for c in cells if looks_like_amount(c)]
         if real and len(money) >= 0.6 * len(cells):
             roles.append("amount")
