@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -79,9 +80,32 @@ def write_text(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return write_bytes(path, text.encode(encoding))
 
 
+#: what a spreadsheet takes for the start of a formula (OWASP, CSV injection)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^[-+]+$")
+
+
+def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text cell that a spreadsheet would run as a formula (one starting with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return) given a leading apostrophe, as OWASP recommends. Numbers are left
+    as they are: a printed ``-729.79`` is a number, not a formula, and so is a Decimal; a lone ``-`` is a dash."""
+    out = None
+    for col in df.columns:
+        s = df[col]
+        if not (s.dtype == object or pd.api.types.is_string_dtype(s)):
+            continue
+        risky = [isinstance(v, str) and v.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(v)
+                 for v in s.astype(object)]
+        if any(risky):
+            out = df.copy() if out is None else out
+            out[col] = pd.Series(["'" + v if r else v for v, r in zip(s.astype(object), risky)], index=s.index,
+                                 dtype=s.dtype)
+    return df if out is None else out
+
+
 def _csv_bytes(df: pd.DataFrame) -> bytes:
     buf = io.StringIO()
-    df.to_csv(buf, index=False)
+    csv_safe(df).to_csv(buf, index=False)
     return buf.getvalue().encode(CSV_ENCODING)
 
 

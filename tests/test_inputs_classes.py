@@ -430,3 +430,40 @@ def test_the_seed_office_files_are_within_the_zip_bounds():
         with zipfile.ZipFile(path) as zf:
             assert max(i.file_size for i in zf.infolist()) * 10 < sources.MAX_XML_PART
 
+
+# ---------------------------------------------------------------- CSV outputs cannot run as formulas
+
+def test_csv_text_cells_that_start_a_formula_are_neutralised_and_numbers_are_not():
+    from decimal import Decimal
+
+    import pandas as pd
+
+    from budgetkit.export import csv_safe
+
+    df = pd.DataFrame({"text": ["=1+1", "+SUM(A1)", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)", "\tx", "\rx", "项目", None],
+                       "printed": ["-729.79", "+12", "-", "1,149.80", "-1,149.80", "0.00", "--", "-3"],
+                       "amount": [Decimal("-729.79")] * 8})
+    out = csv_safe(df)
+    assert out["text"].tolist()[:7] == ["'=1+1", "'+SUM(A1)", "'-2+3+cmd|' /C calc'!A0", "'@SUM(A1)", "'\tx",
+                                        "'\rx", "项目"]
+    assert pd.isna(out["text"][7]) and out["text"].dtype == df["text"].dtype
+    assert out["printed"].tolist() == df["printed"].tolist() and out["amount"].tolist() == df["amount"].tolist()
+    assert df["text"][0] == "=1+1"  # the frame itself is not changed
+    empty = df.iloc[0:0].astype({"text": "string"})
+    assert csv_safe(empty).empty
+
+
+def test_parse_writes_no_formula_from_a_label_or_a_file_name(tmp_path, capsys):
+    import pandas as pd
+
+    label = "八、社会保障和就业支出"
+    assert SEED_TEXT.count(label) >= 1
+    p = _write(tmp_path, "=cmd.txt", SEED_TEXT.replace(label, "=" + label))
+    out = tmp_path / "out"
+    assert main(["parse", str(p), "--out", str(out)]) == 0
+    amounts = pd.read_csv(out / "amounts.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    text_cols = [c for c in amounts.columns if c not in ("amount", "amount_yuan")]
+    assert not amounts[text_cols].apply(lambda s: s.str.match(r"^[=+\-@\t\r]")).any().any()
+    assert set(amounts["file"]) == {"'=cmd.txt"} and ("'=" + label) in set(amounts["row_label"])
+    d = load(SEED_TXT)
+    assert amounts["amount"].tolist() == [f"{v:.{n}f}" for v, n in zip(d.amounts["amount"], d.amounts["decimals"])]

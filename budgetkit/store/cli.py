@@ -91,7 +91,9 @@ def _query(args) -> int:
 
     df = _to_pandas(rel.to_arrow_table())  # decimals stay exact (never float)
     if args.format == "csv":
-        df.to_csv(sys.stdout, index=False)
+        from budgetkit.export import csv_safe
+
+        csv_safe(df).to_csv(sys.stdout, index=False)  # text a spreadsheet would run as a formula is neutralised
     elif args.format == "json":
         import json
 
