@@ -115,6 +115,13 @@ def test_no_amount_read_exits_2_from_check_and_parse(tmp_path, capsys):
     assert "no amount was read" in err and (out / "residue.csv").exists()
 
 
+def test_compare_refuses_a_year_with_no_amount_read(tmp_path, capsys):
+    p = _write(tmp_path, "no-unit-2022.txt", _no_unit_seed(tmp_path).read_text(encoding="utf-8").replace("2023", "2022"))
+    assert main(["compare", str(p), str(SEED_TXT)]) == 2
+    err = capsys.readouterr().err
+    assert "no-unit-2022.txt" in err and "no amount was read" in err
+
+
 def test_every_amount_malformed_is_refused(tmp_path):
     text = re.sub(r"(?<=\d)\.(\d)(\d)(?=\s*$)", r".\1O", SEED_TEXT, flags=re.M)
     d = budgetkit.read(_write(tmp_path, "all-o.txt", text))
