@@ -868,6 +868,10 @@ def n12(c: Context) -> Rating:
 _COVER = re.compile(r"(\d+)\s*个[^。；]{0,40}?(?:绩效目标|项目)[^。；]{0,40}?(?:涉及|资金|金额|预算)[^。；\d]{0,12}([\d,，]+(?:\.\d+)?)\s*(万元|元)")
 
 
+# "2026 年项目支出均实行了绩效目标管理，涉及一般公共预算财政拨款 9,399.23 万元": no count, the money covered
+_COVER_ALL = re.compile(r"()绩效目标管理[^。；]{0,20}?涉及[^。；\d]{0,20}([\d,，]+(?:\.\d+)?)\s*(万元|元)")
+
+
 def p01(c: Context) -> Rating:
     if c.final:
         return Rating.na("决算不评此项", "not applicable to a 决算")
@@ -877,7 +881,7 @@ def p01(c: Context) -> Rating:
     for p, s in c.sentences():
         if "绩效" not in s:
             continue
-        m = _COVER.search(s)
+        m = _COVER.search(s) or _COVER_ALL.search(s)
         if not m:
             continue
         y = Decimal(m.group(2).replace(",", "").replace("，", "")) * (10000 if m.group(3) == "万元" else 1)
