@@ -98,7 +98,7 @@ def test_project_list_group_rows_are_not_projects_without_targets():
 
 def test_projects_named_in_their_name_column_and_one_name_on_several_lines():
     """烟台市审计局 2026 表11 (p.24) prints 项目名称 beside 项目类别 (其他运转类/特定目标类), and 审计业务经费 on three
-    lines (31.00, 539.00, 18.00), each with its own target table (pp.30–35): hand audit, session 5."""
+    lines (31.00, 539.00, 18.00), each with its own target table (pp.30–35)."""
     d = load([CORPUS / "sd-yantai-audit-2026-budget.pdf"])
     rows = d.amounts[(d.amounts["table_kind"] == "project_expenditure") & (d.amounts["column_label"] == "合计")]
     assert list(rows["row_label"]) == ["合计", "审计业务经费", "烟台市智慧审计平台等保测评服务", "审计业务经费",
@@ -111,6 +111,6 @@ def test_projects_named_in_their_name_column_and_one_name_on_several_lines():
 def test_a_project_table_printing_each_projects_target():
     """广州市统计局 2026 表12 (pp.21–22) prints a 绩效目标 for every project beside its amounts; the target tables
     (p.25) cover three key projects only. No project lacks a target, and 广州市统计监测中心（广州市统计发展中心） is a
-    unit's row (its one project, 其他运行经费 7.00, has a target): hand audit, session 5 — eight false reviews before."""
+    unit's row (its one project, 其他运行经费 7.00, has a target)."""
     f = budgetkit.check(load([CORPUS / "gd-guangzhou-stats-2026-budget.pdf"]))
     assert not [x for x in f if x.rule == "B05" and x.status in ("fail", "review")]

@@ -121,7 +121,7 @@ def test_jiangsu_2019_hand_status_of(js2019):
            and x.status in ("fail", "review", "rounding")}
     # p.8: "3．住房保障（类）支出3894.09万元，…。" "与上年相比增加878.93万元，增长30%。" → 878.93 ÷ 3,015.16 = 29.15%
     # p.9: 9,370.12 万元, 比上年增加1297.83万元，增长16.07% → 1297.83 ÷ 8,072.29 = 16.0776%: printed cut, not
-    # rounded — a rounding difference, not an error (helper's hand audit, session 5)
+    # rounded — a rounding difference, not an error
     assert n03 == {(8, "fail", D("29.15"), D("30")), (9, "rounding", D("16.08"), D("16.07"))}
     assert [x.severity for x in js2019 if x.rule == "N03" and x.status == "fail"] == ["error"]
     assert not [x for x in js2019 if x.rule == "N10"]  # the year of the 2019 renaming itself is not judged
@@ -136,7 +136,7 @@ def test_xinfang_2026_hand_status_of():
     assert c["stated"] > 40 and c["passed"] + c["failed"] > c["stated"] / 2
 
 
-# --- forms read in session 3 (issue 11): each on a real sentence, checked against the tables -----------------
+# --- statement forms, each on a real sentence, checked against the tables --------------------------------------
 
 def _status_of(findings, page, fragment):
     """'unchecked: reason', 'finding: rule status', or 'passed' for the sentence on ``page`` holding ``fragment``."""
@@ -291,7 +291,7 @@ def test_three_public_costs_by_year_rows_and_fund_columns():
     assert _status_of(budgetkit.check(d), 9, "“三公”经费预算 58.46万元") == "passed"
 
 
-# --- forms read in session 4 (issue 11) ------------------------------------------------------------------------
+# --- more statement forms -------------------------------------------------------------------------------------
 
 def test_numbered_items_after_a_total_change_add_up():
     # 西南大学 2023 预算 p13: "…与上年全年预算数相比增加 2,898.54万元。" "其中：" "1.教育支出比上年增加 3,805.13万元…"
@@ -365,19 +365,18 @@ def test_total_column_named_this_years_spending_and_chart_legends():
 def test_this_years_figure_stated_twice_the_percentage_follows_the_other():
     # 万里街道 2024 p9 item 31: "“…住房公积金（项）”350.35万元，主要用于住房公积金。" "2023年当年预算执行数为348.52万元，
     # 2024年预算安排352.67万元，比2023年预算执行数增加0.53%。" — (350.35 − 348.52) ÷ 348.52 = 0.53% (the table prints
-    # 3,503,499元 = 350.35万元); 352.67 is the figure that disagrees, not the percentage (hand audit; it once said the
-    # percentage should be 1.19%)
+    # 3,503,499元 = 350.35万元); 352.67 is the figure that disagrees, not the percentage
     f = budgetkit.check(load(CORPUS / "sh-putuo-wanli-street-2024-budget.pdf"))
     (x,) = [x for x in f if x.locations and x.locations[0].get("page") == 9 and "352.67" in x.message]
-    # the item's line prints 350.35 (p.19 公开表, 3,503,499元): the tables say which figure is right — an error
-    # (new user's trial, session 5: it was a review, as if only a reading said so)
+    # the item's line prints 350.35 (p.19 公开表, 3,503,499元): the tables say which figure is right — an error,
+    # not a review (no reading guess is involved)
     assert (x.rule, x.status, x.severity, x.expected, x.actual) == ("N01", "fail", "error", D("350.35"), D("352.67"))
     assert any(loc.get("table_title") and loc.get("page") for loc in x.locations)
     assert not [y for y in f if y.rule == "N03" and "0.53%" in y.message]
 
 
-# --- planted defects (session 5): a real sentence that passes, then the same sentence with one defect the
-# hand audits found in published narratives (bench/narrative_recall.py plants them across the corpus) ---------
+# --- planted defects: a real sentence that passes, then the same sentence with one defect of the kinds
+# published narratives show (bench/narrative_recall.py plants them across the corpus) ---------------------------
 
 def test_change_and_percentage_with_opposite_direction_words():
     d = load(CORPUS / "gd-guangzhou-stats-2026-budget.pdf")
@@ -480,7 +479,7 @@ def test_three_public_changes_add_up_to_the_totals_change():
 
 def test_a_parts_share_with_no_total_named_is_of_the_whole_it_belongs_to():
     # 佛山市轨道交通局 2019 决算 p26: "…“三公”经费财政拨款支出决算为 0.16万元…" "公务接待费支出 0.16万元，占 100.0%。"
-    # — 0.16 ÷ 0.16 (the 三公 total), not 0.16 ÷ 1,668.14 (all spending): hand audit, session 5
+    # — 0.16 ÷ 0.16 (the 三公 total), not 0.16 ÷ 1,668.14 (all spending)
     f = budgetkit.check(load(CORPUS / "gd-foshan-metro-2019-final.pdf"))
     assert _status_of(f, 26, "公务接待费支出 0.16万元，占 100.0%") == "passed"
 
@@ -488,14 +487,14 @@ def test_a_parts_share_with_no_total_named_is_of_the_whole_it_belongs_to():
 def test_three_public_shares_of_the_three_public_total(xinfang2024):
     # 国家信访局 2024 决算 p25: "…因公出国（境）费支出决算 4.69万元，占 10.15%；" "公务用车购置及运行费支出决算40.61万元，
     # 占87.88%；" "公务接待费支出决算0.9万元，占1.95%。" — of the 三公 total 46.20 (4.69 ÷ 46.20 = 10.15%), not of all
-    # spending (three false reviews before session 5)
+    # spending
     for fragment in ("因公出国（境）费支出决算 4.69万元", "公务用车购置及运行费支出决算40.61万元", "公务接待费支出决算0.9万元"):
         assert _status_of(xinfang2024, 25, fragment) == "passed", fragment
 
 
 def test_share_of_a_total_named_without_de():
     # 北京市财政局 2026 p7: "基本支出预算 28016.26万元，占本年支出预算 63.43%。" — 28,016.26 ÷ 44,169.36 = 63.43%
-    # (the share was not read before session 5: "占本年支出预算" has no 的)
+    # ("占本年支出预算" has no 的)
     s = read_sentence("基本支出预算 28016.26万元，占本年支出预算 63.43%。", 7, "（一）基本支出。", "t.pdf")
     assert [(m.value, m.share) for m in s.mentions] == [(D("28016.26"), D("63.43"))]
     bj = load([CORPUS / "bj-city-finance-2026-budget-text.pdf", CORPUS / "bj-city-finance-2026-budget-tables.pdf"])
