@@ -86,8 +86,8 @@ def _plain(a: pd.DataFrame) -> pd.DataFrame:
     """The same frame with text and money as plain Python objects (str/None, Decimal/None).
 
     The rules slice this frame tens of thousands of times per disclosure; slicing Arrow-backed
-    columns costs a pyarrow call per column per slice, which made checking cost half of reading
-    (issue 12); one object block slices with a single numpy take. Values are unchanged: Decimal stays
+    columns costs a pyarrow call per column per slice, which made checking cost half of reading;
+    one object block slices with a single numpy take. Values are unchanged: Decimal stays
     exact, integers stay int, missing is None."""
     out = {}
     for name, col in a.items():

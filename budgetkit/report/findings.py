@@ -91,7 +91,7 @@ def _coverage_summary(f: Findings) -> dict | None:
 
 
 def coverage_line(f: Findings) -> str | None:
-    """说明数字核对: how many narrative sentences that state a figure were checked (issue 11)."""
+    """说明数字核对: how many narrative sentences that state a figure were checked."""
     c = getattr(f, "statement_coverage", None)
     if not c or not c.get("stated"):
         return None

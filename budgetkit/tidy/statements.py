@@ -8,7 +8,7 @@ same sentences (``sentences(d)``).
 
 Every pattern here is linear in the sentence length: no lazy group is followed
 by a long optional tail, numbers start only at a digit run's first digit, and
-subjects are looked for in a bounded window before a figure (issue 10).
+subjects are looked for in a bounded window before a figure.
 """
 from __future__ import annotations
 
