@@ -255,3 +255,24 @@ def test_other_expenditure_in_a_function_column_is_the_function_class_built(tmp_
                                ["229", "", "", "其他支出", "9.00"]])
     f = run(tmp_path, summary, gpb, econ)
     assert "B01" not in rules(f) and f.evaluated["B01"] >= 2  # 208 and 229 against the function table
+
+
+def test_target_of_a_project_printed_once_per_unit_is_their_sum_built(tmp_path):
+    """Built: 项目甲 printed on two units' lines (10.00 and 6.00); its target 16.00 is their sum — checked and
+    passed, not a review that no single line has it; a target of 17.00 that no line or sum gives stays a review."""
+    proj = ("一般公共预算项目支出预算表（公开表3-2）",
+            [["科目编码", "", "", "单位代码", "单位名称（科目）", "金额"], ["类", "款", "项", "", "", ""],
+             ["", "", "", "", "合计", "36.00"],
+             ["208", "01", "99", "316002", "项目甲", "10.00"], ["208", "01", "99", "316003", "项目甲", "6.00"],
+             ["208", "01", "99", "316002", "项目乙", "20.00"]])
+
+    def targets(a):
+        return ("部门预算项目支出绩效目标表（公开表6）",
+                [["单位名称", "项目名称", "预算数", "年度目标", "一级指标", "指标值"],
+                 ["316002-测试单位", "511T0001-项目甲", a, "目标", "产出指标", "100"],
+                 ["", "511T0002-项目乙", "20.00", "目标", "产出指标", "100"]])
+
+    f = run(tmp_path, proj, targets("16.00"))
+    assert not [x for x in f if x.rule == "B05" and x.status in ("fail", "review") and "项目甲" in x.message]
+    f = run(tmp_path, proj, targets("17.00"))
+    assert any(x.rule == "B05" and x.status == "review" and "项目甲" in x.message for x in f)

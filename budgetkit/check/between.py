@@ -640,8 +640,19 @@ def targets_vs_projects(L: Ledger, R: Recorder) -> None:
             # one name, several lines: the line with the target's budget is this project's; if none has it, which
             # line was meant is not known
             same = [x for x in lines if abs(x["amount_yuan"] - value) <= tol]
+            whole = sum((x["amount_yuan"] for x in lines), Decimal(0))
+            tol_all = to_yuan(half_unit(decimals), unit) + sum(
+                (to_yuan(half_unit(x["decimals"]), x["unit"]) for x in lines), Decimal(0))
             if same:
                 p = same[0]
+            elif abs(whole - value) <= tol_all:
+                # one project printed once per unit that spends on it (办公场所租赁 on four units' lines): the
+                # target's budget is the sum of its lines
+                R.compare("B05", whole, value, tol_all, p["unit"],
+                          f"项目「{p['row_label']}」：绩效目标表预算数与项目支出表同名各行之和不一致",
+                          f"project '{p['row_label']}': the performance-target budget differs from the sum of the "
+                          "project table's lines of this name", [loc] + [L.location(x) for x in lines])
+                continue
             else:
                 R.add(Finding("B05", "review", f"项目「{p['row_label']}」：项目支出表列有{len(lines)}个同名项目，"
                               "均与绩效目标表预算数不同",
