@@ -179,8 +179,9 @@ def _parse(args) -> int:
         where = ", ".join(str(p) for p in args.paths)
         print(f"错误 / error: {no_tables_error(where, d.meta.get('names_absent_tables', False))}", file=sys.stderr)
         return 2
-    if not len(d.amounts) and not d.errors:  # the tables gave no amount: written, and said to be no reading
-        from budgetkit.check.engine import residue_reasons
+    from budgetkit.check.engine import residue_reasons, unread_figures
+
+    if not d.errors and unread_figures(d):  # figures printed, none read as an amount: written, and said
         from budgetkit.errors import no_amounts_error
 
         where = ", ".join(str(p) for p in args.paths)

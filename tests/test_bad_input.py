@@ -151,6 +151,8 @@ def test_check_of_tables_without_a_single_amount_is_refused_and_its_rules_do_not
     KeyError('column_label') — an empty object column once indexed columns, not rows."""
     import copy
 
+    import pandas as pd
+
     import budgetkit
     from budgetkit.check import between, completeness, narrative, within
     from budgetkit.check.ledger import Ledger
@@ -158,8 +160,10 @@ def test_check_of_tables_without_a_single_amount_is_refused_and_its_rules_do_not
 
     d = copy.copy(seed)
     d.amounts = seed.amounts.iloc[0:0]
+    unread = copy.copy(d)
+    unread.residue = pd.DataFrame({"reason": ["表格未标明金额单位 / the table prints no amount unit"] * len(seed.amounts)})
     with pytest.raises(budgetkit.BadInputError, match="no amount was read"):
-        budgetkit.check(d)
+        budgetkit.check(unread)
     L, R = Ledger(d), Recorder()
     for rule in within.RULES + between.RULES + narrative.RULES + completeness.RULES:
         rule(L, R)

@@ -24,15 +24,16 @@ def check(disclosure, expected_weight_total=None) -> Findings:
     names = ", ".join(s["file"] for s in disclosure.meta.get("sources", [])) or disclosure.doc_id
     if disclosure.meta.get("no_tables"):
         raise no_tables_error(names, disclosure.meta.get("names_absent_tables", False))
-    if not len(disclosure.amounts):
+    if unread_figures(disclosure):
         raise no_amounts_error(names, residue_reasons(disclosure))
     L = Ledger(disclosure)
     R = Recorder()
     for rule in within.RULES + between.RULES + narrative.RULES + completeness.RULES:
         rule(L, R)
-    if not any(n for rule, n in R.evaluated.items() if _compares_figures(rule)):
-        raise nothing_checked_error(names, _not_evaluated(R.items))
     targets.review(L, R, None if expected_weight_total is None else Decimal(str(expected_weight_total)))
+    if len(disclosure.amounts) and not any(n for rule, n in R.evaluated.items() if _compares_figures(rule)):
+        # amounts were read and nothing compared them (a performance-target form is judged by its own rules)
+        raise nothing_checked_error(names, _not_evaluated(R.items))
     from budgetkit.check.confidence import rest_on_guesses
 
     rest_on_guesses(disclosure, R.items)
@@ -43,13 +44,31 @@ def check(disclosure, expected_weight_total=None) -> Findings:
 
 
 #: the rule families that compare figures, less their rules that compare words (the year a text compares with,
-#: class names, retired names): a check in which none of these ran has checked no figure
+#: class names, retired names): a check in which none of these (nor a performance-target rule) ran has compared
+#: none of the amounts it read
 RECONCILING = ("within", "between", "narrative", "execution")
 _WORDS_ONLY = {"N04", "N06", "N10"}
 
 
 def _compares_figures(rule: str) -> bool:
-    return rule not in _WORDS_ONLY and rule_table().get(rule, {}).get("family") in RECONCILING
+    return rule not in _WORDS_ONLY and rule_table().get(rule, {}).get("family") in RECONCILING + ("performance",)
+
+
+_LABEL_COLUMN = "数字位于标签列"
+
+
+def unread_figures(disclosure) -> bool:
+    """True when the tables print figures in their amount columns and not one was read as an amount (no unit
+    printed anywhere, every figure malformed). Tables that print no figure there (empty tables, target forms)
+    are the completeness and target rules' to judge."""
+    from budgetkit.recognise.rows import repaired_figure
+
+    r = disclosure.residue
+    if len(disclosure.amounts) or r is None or not len(r):
+        return False
+    # a malformed figure (1,149.8O) in a column it made look like names counts; a target form's 100 does not
+    return any(not str(reason).startswith(_LABEL_COLUMN) or repaired_figure(raw)
+               for reason, raw in zip(r["reason"], r["raw"] if "raw" in r else [""] * len(r)))
 
 
 def residue_reasons(disclosure) -> dict:
@@ -75,7 +94,7 @@ _LEGEND = re.compile(r"^[^，,。；;：:、\d]{2,20}\s*\d+(?:\.\d+)?\s*[%％]$"
 
 def statement_coverage(L: Ledger) -> dict:
     """Every narrative sentence that states an amount or a percentage: checked and passed, checked and
-    found wrong, or not checked with the reason (issue 11).  ``coverage`` = checked ÷ stated.  Sentences whose
+    found wrong, or not checked with the reason.  ``coverage`` = checked ÷ stated.  Sentences whose
     only figures are limits (设备完好率≥96%, 不得高于12%) state a rule or a target: counted apart (``limits_only``)."""
     passed = failed = 0
     reasons: dict = {}
