@@ -191,3 +191,14 @@ def test_explained_differences_are_counted_in_the_header_and_json():
     summary = json.loads(render(f, "json"))["summary"]
     assert summary["explained"] == len([x for x in f if x.status == "note"]) > 0 and summary["error"] == 0
     assert f"其中已解释的差异 {summary['explained']}" in render(f, "text").splitlines()[0]
+
+
+def test_report_header_names_the_template_as_a_reader_would(seed):
+    """The header says 四川模板 / Sichuan template, never the internal id [sichuan]; an unknown family says nothing."""
+    from budgetkit.check import check
+    from budgetkit.report import render
+    from budgetkit.report.findings import family_name
+
+    head = render(check(seed), "text").splitlines()[0]
+    assert "（四川模板 / Sichuan template）" in head and "[sichuan]" not in head
+    assert family_name({"family": "unknown"}) == "" and family_name({}) == ""

@@ -73,11 +73,21 @@ def _where(loc: dict) -> str:
     return f"{page}{loc.get('table_title') or ''}{no}{cell}{raw}"
 
 
+def family_name(meta: dict) -> str:
+    """The template family as a reader names it (（四川模板 / Sichuan template）), or nothing when it is not known:
+    internal ids such as ``sichuan`` or ``unknown`` never reach a reader."""
+    from budgetkit.reference import load_csv
+
+    names = {r["family"]: (r["name_zh"], r["name_en"]) for r in load_csv("family_names.csv")}
+    zh_en = names.get(meta.get("family") or "")
+    return f"（{zh_en[0]} / {zh_en[1]}）" if zh_en else ""
+
+
 def _header(f: Findings) -> str:
     m = f.meta
     c = f.counts()
-    return (f"{m.get('department') or m.get('doc_id')} {m.get('year') or ''}年{m.get('stage') or ''} "
-            f"[{m.get('family')}] — 错误 {c['error']} / errors, 警告 {c['warning']} / warnings, "
+    return (f"{m.get('department') or m.get('doc_id')} {m.get('year') or ''}年{m.get('stage') or ''}{family_name(m)} "
+            f"— 错误 {c['error']} / errors, 警告 {c['warning']} / warnings, "
             f"待核对 {c['review']} / review, 提示 {c['info']} / info"
             + (f"（其中已解释的差异 {len(f.explained)} / of which explained differences）" if f.explained else ""))
 
