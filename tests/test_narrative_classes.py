@@ -211,3 +211,26 @@ def test_a_figure_of_a_named_unit_is_that_units_row():
                                             "西安市劳动保障监察支队公务用车运行维护费15万元。"]))
     found = [x for x in _narrative_findings(f) if x.rule == "N01"]
     assert [(x.expected, x.actual) for x in found] == [(D("12.00"), D("15.00"))]
+
+
+# --- a change the text computes from the two figures it prints, each rounded ---------------------------------------
+
+def test_change_of_two_rounded_figures_is_rounding_real_page():
+    """西安市公安局 2026 p50 prints 培训费 17,315,550.00 元 last year and 8,059,215.00 元 this year (1,731.555 and
+    805.9215 万元: a change of −925.6335). The text (p17) says 减少925.64万元 — 805.92 − 1,731.56, the two figures as
+    it prints them: a rounding difference, not an error or a review; 减少925.70万元 is still reported."""
+    d = budgetkit.read(EXCERPTS / "sn-xian-police-2026-budget-three-public.pdf")
+    said = "本部门当年一般公共预算培训费预算支出805.92万元，较上年减少{}万元，下降53.46%。"
+    f = budgetkit.check(_with_narrative(d, [said.format("925.64")], "十、“三公”经费及会议费、培训费情况说明"))
+    n03 = [x for x in f if x.rule == "N03"]
+    assert [x.status for x in n03 if x.status != "passed"] == ["rounding"] and "805.92 − 1,731.56" in n03[0].message
+    f = budgetkit.check(_with_narrative(d, [said.format("925.70")], "十、“三公”经费及会议费、培训费情况说明"))
+    assert [x.status for x in f if x.rule == "N03" and x.status in ("fail", "review")]
+
+
+def test_difference_of_rounded_figures_built():
+    from budgetkit.check.narrative.changes import _difference_of_rounded
+
+    assert _difference_of_rounded(D("805.9215"), D("1731.555"), D("-925.64"), 2)
+    assert not _difference_of_rounded(D("805.9215"), D("1731.555"), D("-925.63"), 2)  # the exact change: no note
+    assert not _difference_of_rounded(D("805.9215"), D("1731.555"), D("-925.65"), 2)

@@ -168,6 +168,18 @@ def _current_from_tables(L: Ledger, s: Sentence, c, clause: str | None = None, s
 _OUTTURN_WORDS = re.compile(r"执行|决算|实际")
 
 
+def _rounded(v: Decimal, decimals: int) -> Decimal:
+    return v.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+
+
+def _difference_of_rounded(now: Decimal, before: Decimal, stated: Decimal, decimals: int | None) -> bool:
+    """The stated change is the difference of the two figures as the text would print them (each rounded half away
+    from zero to the change's own decimals), where the exact difference rounds otherwise."""
+    if decimals is None:
+        return False
+    return _rounded(now, decimals) - _rounded(before, decimals) == stated != _rounded(now - before, decimals)
+
+
 def _against_prior(L: Ledger, R: Recorder, s: Sentence, c, cur) -> bool:
     """"公务用车运行维护费200.00万元，较2025年减少2.48万元" with a 三公 table printing 2025年预算数 beside 2026年:
     the stated change against the table's two years (its own figures: the text's current figure is N01's)."""
@@ -194,6 +206,21 @@ def _against_prior(L: Ledger, R: Recorder, s: Sentence, c, cur) -> bool:
     if any(abs((n - b) / per - stated) <= tol for n in {now.value_yuan} | now.alts
            for b in {before.value_yuan} | before.alts):  # any scope either table prints
         _mark(L, s)
+        return True
+    if _difference_of_rounded(now.value_yuan / per, before.value_yuan / per, stated, printed_decimals(c.delta)):
+        # tables in 元, text in 万元: 805.9215 − 1,731.555 = −925.6335, but the text subtracts the figures it prints,
+        # 805.92 − 1,731.56 = −925.64 — a rounding difference, not an error
+        d = printed_decimals(c.delta)
+        _mark(L, s, R.add(Finding(
+            "N03", "rounding",
+            f"说明称「{c.raw}」，表格中{int(year) - 1 if year else '上'}年为 {(before.value_yuan / per).normalize():,f}、"
+            f"本年为 {(now.value_yuan / per).normalize():,f}{c.delta_unit}：说明用两数各自四舍五入到{d}位小数后相减"
+            f"（{_rounded(now.value_yuan / per, d):,f} − {_rounded(before.value_yuan / per, d):,f}），属舍入差异，不是错误",
+            f"the text says '{c.raw}': it subtracts the two figures rounded to {d} decimals "
+            f"({_rounded(before.value_yuan / per, d)} and {_rounded(now.value_yuan / per, d)}): a rounding difference, "
+            "not an error",
+            expected=got, actual=stated, unit=c.delta_unit, tolerance=tol,
+            locations=[_loc(s)] + [L.location(r) for _, r in pd.concat([before.rows, now.rows]).iterrows()])))
         return True
     guesses = [] if year and str(int(year) - 1) in column and _BASE_WORD.search(c.raw) else [
         f"上年数取自表格的「{column}」，说明未写明比较口径 / last year's figure is the table's '{column}'; the text "
