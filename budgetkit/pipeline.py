@@ -69,7 +69,17 @@ def _one_disclosure(identities: list) -> None:
                     f"the files are not one disclosure (their {key}s differ: {a} / {b}); check them one at a time")
 
 
-def read(paths, doc_id: str | None = None, keep_going: bool = False, store=None) -> Disclosure:
+def as_paths(paths) -> list[Path]:
+    """One path or several, as a list of paths; none at all is bad input."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise BadInputError("budgetkit.read([])", "没有给出任何文件", "no file was given")
+    return paths
+
+
+def read(paths, doc_id: str | None = None, keep_going: bool = False) -> Disclosure:
     """Read one disclosure (a path, or a list of paths that form one disclosure).
 
     Raises :class:`budgetkit.BadInputError` with a one-line reason for files
@@ -77,20 +87,10 @@ def read(paths, doc_id: str | None = None, keep_going: bool = False, store=None)
     given without its tables).  With ``keep_going`` the readable files are still
     read and the failures are listed in ``.errors`` (nothing parsed is lost);
     a disclosure with no table is then returned with ``meta["no_tables"]``.
-    With ``store`` (a folder made by ``budgetkit build``) files already stored
-    with the same sha256 and budgetkit version are loaded from it, not parsed.
+    ``budgetkit.read(paths, store=STORE)`` loads files already stored instead (the store reads through
+    this function; this function never reads the store).
     """
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    paths = [Path(p) for p in paths]
-    if not paths:
-        raise BadInputError("budgetkit.read([])", "没有给出任何文件", "no file was given")
-    if store is not None:
-        from budgetkit.store.query import load_disclosure
-
-        stored = load_disclosure(paths, store, doc_id=doc_id, keep_going=keep_going)
-        if stored is not None:
-            return stored
+    paths = as_paths(paths)
     sources, failures, warnings = [], [], []
     for p in paths:
         try:

@@ -331,3 +331,17 @@ def test_own_workers_are_prepared_and_a_given_cluster_is_left_alone(warm_cluster
         assert none is None and all(n == 0 for n in given.run(gc.get_freeze_count).values())
     finally:
         given.close()
+
+
+def test_the_pipeline_never_imports_the_store():
+    """One direction only: the store reads through the pipeline; read → recognise → tidy → check never import the
+    store (budgetkit.read(path, store=) is the package's front door, not the pipeline's)."""
+    import ast
+
+    pkg = Path(budgetkit.__file__).parent
+    files = [pkg / "pipeline.py", *[p for d in ("read", "recognise", "tidy", "check") for p in (pkg / d).rglob("*.py")]]
+    for f in files:
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
+                [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            assert not any(n.startswith("budgetkit.store") for n in names), (f, names)
