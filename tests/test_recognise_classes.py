@@ -119,3 +119,29 @@ def test_a_scanned_page_inside_a_text_pdf_is_said_not_skipped(tmp_path):
     new.save(str(p))
     d = budgetkit.read(p, keep_going=True)
     assert any("第4页是图片" in w and "page(s) 4 are pictures" in w for w in d.warnings)
+
+
+def test_a_figure_cut_by_the_page_is_read_whole():
+    """杭州市公安局 2026 收入预算总表 (pp21–22 of the source): the row 杭州市机动|车驾驶员考试服务中心 runs over the page
+    break, its 事业收入 printed 12,437.3 at the foot of p21 and its last digit 6 at the top of p22 — one row,
+    12,437.36 (总计 14,549.64 = 12,437.36 + 2,112.28), not 12,437.3 and a row of 6."""
+    from decimal import Decimal
+
+    import budgetkit
+    from conftest import DATA
+
+    d = budgetkit.read(DATA / "excerpts" / "zj-hangzhou-police-2026-budget-p21-p22.pdf")
+    a = d.amounts[d.amounts["row_label"] == "杭州市机动车驾驶员考试服务中心"]
+    got = dict(zip(a["column_label"], a["amount"]))
+    assert got["本年收入/事业收入"] == Decimal("12437.36") and got["总计"] == Decimal("14549.64")
+    assert not (d.amounts["row_label"] == "车驾驶员考试服务中心").any()
+
+
+def test_figure_rest_needs_the_decimals_its_row_prints():
+    from budgetkit.recognise.tables import _figure_rest
+
+    row = ["杭州市机动", "14,549.64", "14,549.64", "12,437.3", "2,112.28"]
+    assert _figure_rest("12,437.3", "6", row)
+    assert not _figure_rest("12,437.36", "6", row)  # a whole figure above: the 6 is a figure of its own
+    assert not _figure_rest("12,437.3", "6,000.00", row)  # a whole figure below
+    assert not _figure_rest("12437", "3", ["x", "100", "12437"])  # integers: no decimals to tell a cut

@@ -233,7 +233,9 @@ def recognise_tables(blocks: list) -> tuple[list[RecognisedTable], list[ProseLin
                 for j, text in enumerate(rows[drop]):
                     oi, oj = cut[j]
                     if cell_text(text):
-                        prev["rows"][oi][oj] = f"{cell_text(prev['rows'][oi][oj])}\n{cell_text(text)}"
+                        above = cell_text(prev["rows"][oi][oj])
+                        sep = "" if _cell_class(above) == "figure" and _cell_class(cell_text(text)) == "figure" else "\n"
+                        prev["rows"][oi][oj] = f"{above}{sep}{cell_text(text)}"
             skip = drop + (cut is not None)
             if cut is not None:
                 prev["cut_pages"].append(raw.page)
@@ -378,8 +380,16 @@ def _cut_row(prev: dict, rows, owners, at: int):
     filled = [j for j, c in enumerate(row) if cell_text(c)]
     if not filled:
         return None
+    words = 0
     for j in filled:
         text = cell_text(row[j])
+        oi, oj = last[j]
+        above = cell_text(prev["rows"][oi][oj]) if oi < len(prev["rows"]) and oj < len(prev["rows"][oi]) else ""
+        if _cell_class(text) == "figure" and _figure_rest(above, text, prev["rows"][-1]):
+            if owners[at][j] != (at, j) or oj not in room:
+                return None
+            continue  # "12,437.3" | "6": the last digit of a figure the page cut
+        words += 1
         if owners[at][j] != (at, j) or _cell_class(text) == "figure" or _ENUMERATED.match(text):
             return None
         oi, oj = last[j]
@@ -388,7 +398,26 @@ def _cut_row(prev: dict, rows, owners, at: int):
         # the rest of a cell is as wide as the cell: a title across the grid under a one-column 备注 is no rest
         if {c for c, o in enumerate(owners[at]) if o == (at, j)} != {c for c, o in enumerate(last) if o == (oi, oj)}:
             return None
-    return list(last)
+    return list(last) if words else None
+
+
+def _decimals(text: str) -> int:
+    t = squeeze(text)
+    return len(t.rsplit(".", 1)[1]) if "." in t else 0
+
+
+def _figure_rest(above: str, text: str, row_above) -> bool:
+    """``text`` is the last digits of the figure ``above`` that the page cut ("12,437.3" | "6"): a short run of
+    digits that, written after it, makes a figure with the decimals the row's other figures print, where the
+    figure above has fewer."""
+    if not re.fullmatch(r"\d{1,3}", squeeze(text)) or _cell_class(above) != "figure":
+        return False
+    whole = squeeze(above) + squeeze(text)
+    if parse_amount(whole) is None or "." not in squeeze(above):
+        return False
+    others = [_decimals(cell_text(c)) for c in row_above
+              if cell_text(c) and cell_text(c) != above and _cell_class(cell_text(c)) == "figure"]
+    return bool(others) and _decimals(above) < _decimals(whole) == max(others)
 
 
 def _header_only(prev: dict) -> bool:
