@@ -56,7 +56,7 @@ def main() -> None:
                  "publisher": a.publisher, "family": a.family, "year": a.year, "stage": a.stage,
                  "sha256": sha, "notes": a.notes})
     with MANIFEST.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
     print(f"{out} ({len(page_list(a.pages))} pages, sha256 {sha[:16]})")
