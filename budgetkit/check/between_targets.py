@@ -1,0 +1,197 @@
+"""B05: the performance-target tables' project budgets against the project table, matched by name."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pandas as pd
+
+from budgetkit.check.between_views import _where
+from budgetkit.check.findings import Finding
+from budgetkit.check.ledger import Ledger, half_unit, present, records
+from budgetkit.check.recorder import Recorder, fmt
+from budgetkit.money import to_yuan
+
+
+_PROJECT_CODE = re.compile(r"^[0-9A-Za-z]{8,}[-－—]+")
+_UNIT_ROW = re.compile(r"^\d{1,9}[-－]")
+
+
+def _norm_name(s: str) -> str:
+    return re.sub(r"[\s\-－—_“”\"（）()]", "", _PROJECT_CODE.sub("", s or ""))
+
+
+def _targets_in_column(L: Ledger, tables: list, rows: pd.DataFrame) -> set:
+    """Projects whose own line prints their 绩效目标 (广州: a 绩效目标 column in the project table): they have a
+    target even where the target tables cover key projects only."""
+    out = set()
+    for t in tables:
+        cols = [c for c, role in t.column_roles.items() if "绩效目标" in c and role != "amount"]
+        if not cols or t.frame is None:
+            continue
+        said = t.frame[cols].fillna("").apply(lambda r: any(str(v).strip() for v in r), axis=1)
+        mine = rows[rows["table_index"] == t.index]
+        out |= {_norm_name(x) for x in mine.loc[mine["row_no"].isin(said[said].index), "row_label"].dropna()}
+    return out
+
+
+def _group_rows(rows: pd.DataFrame) -> pd.Series:
+    """Rows of a project list that head a group, not a project: a unit's row (西安市财政投资评审中心) or a category
+    whose amount is the sum of two or more rows right below it (通用项目, 专用项目)."""
+    from budgetkit.tidy.meta import is_org_name
+
+    out = pd.Series(False, index=rows.index)
+    for _, t in rows.groupby("table_index", sort=False):
+        t = t.sort_values("row_no")
+        amounts = [r if present(r) else Decimal(0) for r in t["amount_yuan"]]
+        idxs = list(t.index)
+        for idx, label in zip(idxs, t["row_label"].fillna("")):
+            # "广州市统计监测中心（广州市统计发展中心）": a unit's name with its other name after it
+            out[idx] = is_org_name(label) or is_org_name(re.sub(r"[（(][^（()）]*[）)]$", "", label))
+        for _ in range(3):  # groups inside groups: an inner group's rows count once, through its projects
+            for i, idx in enumerate(idxs):
+                if out[idx] or amounts[i] == 0:
+                    continue
+                run, n = Decimal(0), 0
+                for k in range(i + 1, len(amounts)):
+                    if out[idxs[k]]:
+                        continue
+                    run, n = run + amounts[k], n + 1
+                    if run == amounts[i] and n >= 2:
+                        out[idx] = True
+                        break
+                    if run > amounts[i] > 0:
+                        break
+    return out
+
+
+def _other_line(p_rows: pd.DataFrame, p, diff: Decimal, tol: Decimal):
+    """Another project line (not a total, not ``p``) whose amount is the difference between a target's budget and
+    its project line: the target's budget covers both."""
+    for r in records(p_rows[~p_rows["is_total_row"] & p_rows["amount_yuan"].notna()]):
+        if (r["table_index"], r["row_no"]) == (p["table_index"], p["row_no"]):
+            continue
+        if abs(r["amount_yuan"] - diff) <= tol + to_yuan(half_unit(r["decimals"]), r["unit"]):
+            return r
+    return None
+
+
+def targets_vs_projects(L: Ledger, R: Recorder) -> None:
+    """B05: every project's budget in the performance-target tables equals the project table.
+
+    Projects come from the tidy targets frame (one budget per project, whatever the target layout),
+    project lines from the project tables; they are matched by name."""
+    pj = L.tables("project_expenditure")
+    targets = L.d.targets
+    if targets.empty or not pj or targets["budget"].isna().all():
+        R.not_evaluated("B05", "缺少绩效目标表或项目支出表", "no performance-target table or no project table")
+        return
+    p_rows = pd.concat([L.total_column_rows(t.index) for t in pj])
+    # project lines: 项-coded rows (Sichuan), or named rows that are neither totals, units nor
+    # economic classes (a project table by economic class lists no projects)
+    named = p_rows[~p_rows["is_total_row"] & (p_rows["code_scheme"].fillna("") != "economic")
+                   & p_rows["eff_code"].isna() & ~p_rows["row_label"].fillna("").str.match(_UNIT_ROW)
+                   & (p_rows["row_label"].fillna("").str.len() >= 2)]
+    p_items = p_rows[p_rows["eff_code"].notna() & (p_rows["code_level"] == "项")]
+    groups: set = set()
+    if p_items.empty:
+        p_items = named
+        groups = {_norm_name(x) for x in named.loc[_group_rows(named), "row_label"]}
+    if p_items.empty:
+        R.not_evaluated("B05", "项目支出表未列出项目名称", "the project tables list no projects by name")
+        return
+    projects: dict = {}  # name → its lines: a table may list one name several times (审计业务经费 31, 539, 18)
+    for _, r in p_items.iterrows():
+        projects.setdefault(_norm_name(r["row_label"]), []).append(r)
+    by_name = ["按名称匹配项目，名称写法不同即找不到 / projects are matched by name; a name written "
+               "differently is not found"]
+    firsts = targets[targets["budget"].notna() & targets["project_name"].notna()] \
+        .drop_duplicates(["project_no", "project_name"] if "project_no" in targets else ["project_name"])
+    matched = 0
+    target_total = Decimal(0)
+    for _, t in firsts.iterrows():
+        unit = t["budget_unit"] if isinstance(t["budget_unit"], str) and t["budget_unit"] else None
+        if unit is None:
+            continue
+        value = to_yuan(t["budget"], unit)
+        target_total += value
+        loc = {"table_no": None, "table_title": t["table_title"], "table_kind": "performance_targets",
+               "page": None if pd.isna(t["page"]) else int(t["page"]),
+               "row_label": t["project_name"], "column_label": "预算数 / budget", "raw": f"{t['budget']}",
+               "file": t["file"], "table_index": None if pd.isna(t["table_index"]) else int(t["table_index"])}
+        lines = projects.get(_norm_name(t["project_name"]), [])
+        p = lines[0] if lines else None
+        if p is None:
+            R.add(Finding("B05", "fail", f"绩效目标表中的项目「{t['project_name']}」不在项目支出表中",
+                          f"project '{t['project_name']}' in the performance-target table is not in the project table",
+                          actual=t["budget"], unit=unit, locations=[loc], guesses=list(by_name)))
+            continue
+        matched += 1
+        decimals = max(0, -Decimal(str(t["budget"])).normalize().as_tuple().exponent)
+        tol = to_yuan(half_unit(decimals), unit) + to_yuan(half_unit(p["decimals"]), p["unit"])
+        if len(lines) > 1:
+            # one name, several lines: the line with the target's budget is this project's; if none has it, which
+            # line was meant is not known
+            same = [x for x in lines if abs(x["amount_yuan"] - value) <= tol]
+            whole = sum((x["amount_yuan"] for x in lines), Decimal(0))
+            tol_all = to_yuan(half_unit(decimals), unit) + sum(
+                (to_yuan(half_unit(x["decimals"]), x["unit"]) for x in lines), Decimal(0))
+            if same:
+                p = same[0]
+            elif abs(whole - value) <= tol_all:
+                # one project printed once per unit that spends on it (办公场所租赁 on four units' lines): the
+                # target's budget is the sum of its lines
+                R.compare("B05", whole, value, tol_all, p["unit"],
+                          f"项目「{p['row_label']}」：绩效目标表预算数与项目支出表同名各行之和不一致",
+                          f"project '{p['row_label']}': the performance-target budget differs from the sum of the "
+                          "project table's lines of this name", [loc] + [L.location(x) for x in lines])
+                continue
+            else:
+                R.add(Finding("B05", "review", f"项目「{p['row_label']}」：项目支出表列有{len(lines)}个同名项目，"
+                              "均与绩效目标表预算数不同",
+                              f"project '{p['row_label']}': the project table lists {len(lines)} lines of this name, "
+                              "none with the performance-target budget",
+                              actual=t["budget"], unit=unit, locations=[loc] + [L.location(x) for x in lines],
+                              guesses=list(by_name)))
+                continue
+        other = _other_line(p_rows, p, value - p["amount_yuan"], tol) if value - p["amount_yuan"] > tol else None
+        if other is not None:
+            # 西安公安 p65 公安专用信息化运行维护 23,887.72 万元 = p35 its line 238,465,178.32 + p39 治安支队's
+            # 信息化运行维护项目 412,000: the target covers the department's project, the line one unit's
+            per = to_yuan(Decimal(1), p["unit"])
+            R.add(Finding("B05", "note",
+                          f"项目「{p['row_label']}」：绩效目标表预算数 {fmt(value / per, p['unit'])} 比项目支出表"
+                          f"{_where(p)}所列 {fmt(p['amount_yuan'] / per, p['unit'])} 多 "
+                          f"{fmt((value - p['amount_yuan']) / per, p['unit'])} {p['unit']}，等于项目支出表{_where(other)}"
+                          f"所列「{other['row_label']}」{fmt(other['amount_yuan'] / per, p['unit'])}"
+                          f"{'（' + other['unit_name'] + '）' if present(other['unit_name']) else ''}："
+                          "绩效目标的预算含另一行的资金，口径不同，不是错误",
+                          f"project '{p['row_label']}': the performance-target budget exceeds the project line by "
+                          f"{fmt((value - p['amount_yuan']) / per, p['unit'])} {p['unit']}, the amount of another "
+                          f"project line '{other['row_label']}': the target covers both lines, not an error",
+                          expected=p["amount_yuan"] / per, actual=value / per, unit=p["unit"],
+                          locations=[loc, L.location(p), L.location(other)]))
+            continue
+        R.compare("B05", p["amount_yuan"], value, tol, p["unit"],
+                  f"项目「{p['row_label']}」：绩效目标表预算数与项目支出表不一致",
+                  f"project '{p['row_label']}': the performance-target budget differs from the project table",
+                  [loc, L.location(p)])
+    names = {_norm_name(x) for x in firsts["project_name"]} | _targets_in_column(L, pj, p_rows)
+    for name, lines in projects.items():
+        p = lines[0]
+        if name not in names and name not in groups:  # a unit's or category's row heads projects, it is none
+            # many templates publish targets for key projects only: a gap is for a reader to judge
+            R.add(Finding("B05", "fail", f"项目支出表中的项目「{p['row_label']}」没有绩效目标",
+                          f"project '{p['row_label']}' has no performance target",
+                          expected=p["amount"], unit=p["unit"], locations=[L.location(x) for x in lines],
+                          guesses=list(by_name) + ["并非所有模板要求每个项目都有绩效目标 / not every template "
+                                                   "requires targets for every project"]))
+    tot = p_rows[p_rows["is_total_row"]]
+    # the totals agree only where every project line has its targets and every target its line
+    if not tot.empty and matched and matched == len(firsts) == sum(map(len, projects.values())):
+        t0 = tot.iloc[0]
+        tol = to_yuan(half_unit(t0["decimals"]), t0["unit"]) * (len(firsts) + 1)  # n budgets and one total
+        R.compare("B05", t0["amount_yuan"], target_total, tol, t0["unit"],
+                  "绩效目标表项目预算合计与项目支出表合计不一致",
+                  "the performance-target projects' total differs from the project table's total",
+                  [L.location(t0)])

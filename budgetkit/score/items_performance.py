@@ -1,0 +1,121 @@
+"""Scorecard items P01–P04: performance information (targets, indicators, self-evaluation)."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pandas as pd
+
+from budgetkit.score.items_context import Context, Rating, ladder, quote, table_ev
+
+
+# ============================================================================================ P — performance
+_COVER = re.compile(r"(\d+)\s*个[^。；]{0,40}?(?:绩效目标|项目)[^。；]{0,40}?(?:涉及|资金|金额|预算)[^。；\d]{0,12}([\d,，]+(?:\.\d+)?)\s*(万元|元)")
+
+
+# "2026 年项目支出均实行了绩效目标管理，涉及一般公共预算财政拨款 9,399.23 万元": no count, the money covered
+_COVER_ALL = re.compile(r"()绩效目标管理[^。；]{0,20}?涉及[^。；\d]{0,20}([\d,，]+(?:\.\d+)?)\s*(万元|元)")
+
+
+def p01(c: Context) -> Rating:
+    if c.final:
+        return Rating.na("决算不评此项", "not applicable to a 决算")
+    if not c.paras:
+        return Rating.ne("没有读到说明文字", "no narrative was read")
+    project = (getattr(c.f, "facts", {}) or {}).get("project_total")
+    for p, s in c.sentences():
+        if "绩效" not in s:
+            continue
+        m = _COVER.search(s) or _COVER_ALL.search(s)
+        if not m:
+            continue
+        y = Decimal(m.group(2).replace(",", "").replace("，", "")) * (10000 if m.group(3) == "万元" else 1)
+        ev = [quote(p, s, 120)]
+        if project is None or not project.value_yuan:
+            return Rating(33, why="说明绩效目标覆盖，项目支出总额未读到", why_en="coverage stated; project total not read",
+                          evidence=ev)
+        share = float(y / project.value_yuan)
+        level = 100 if share >= 0.9 else 67 if share >= 0.6 else 33
+        return Rating(level, why=f"绩效目标涉及资金占项目支出{share:.0%}",
+                      why_en=f"targets cover {share:.0%} of project spending", evidence=ev)
+    tg = c.d.targets
+    if project is not None and project.value_yuan and not tg.empty and "budget" in tg:
+        # no sentence, but the target tables list each project with its budget: their sum is the coverage
+        per = tg[tg["project_name"].notna() & tg["budget"].notna()].drop_duplicates(["table_index", "project_name"])
+        if not per.empty:
+            to_yuan = per.apply(lambda r: r["budget"] * (10000 if r["budget_unit"] == "万元" else 1), axis=1)
+            y = Decimal(str(sum(to_yuan)))
+            share = float(y / project.value_yuan)
+            r = per.iloc[0]
+            ev = [{"file": r["file"], "page": None if pd.isna(r["page"]) else int(r["page"]), "table": r["table_title"],
+                   "note": f"{len(per)}个项目合计{y / 10000:,.2f}万元，项目支出{project.value_yuan / 10000:,.2f}万元"}]
+            level = 100 if share >= 0.9 else 67 if share >= 0.6 else 33
+            return Rating(level, why=f"绩效目标表所列项目资金占项目支出{share:.0%}（说明未述覆盖）",
+                          why_en=f"the target tables' projects hold {share:.0%} of project spending", evidence=ev)
+    q = c.find(r"绩效目标", need=r"\d+\s*个")
+    if q:
+        return Rating(33, why="说明绩效目标项目数，未见涉及资金", why_en="projects with targets stated, no amount",
+                      evidence=[q])
+    return Rating(0, why="未见绩效目标覆盖说明", why_en="no statement of target coverage",
+                  evidence=[{"quote": "说明中无“N个项目…涉及资金” / no coverage statement"}])
+
+
+def p02(c: Context) -> Rating:
+    tg = c.d.targets
+    kinds = c.tables("performance_targets") + c.tables("overall_performance_targets")
+    if tg.empty or "level3" not in tg or tg["level3"].isna().all():
+        confident = [t for t in kinds if not t.guesses]
+        if confident and not tg.empty and "goal" in tg and tg["goal"].notna().any():
+            return Rating(33, why="绩效目标表只列目标，没有绩效指标", why_en="the target table states goals, no indicators",
+                          evidence=[table_ev(confident[0], note="无指标列 / no indicator rows")])
+        if kinds:
+            return Rating.ne("绩效目标表未读出指标", "no indicator was read from the target tables", [table_ev(kinds[0])])
+        return Rating.ne("没有绩效目标表", "no performance-target table")
+    ind = tg[tg["level3"].notna()]
+    guessed = ind["guesses"].notna() & (ind["guesses"].astype(str) != "[]") if "guesses" in ind else None
+    if guessed is not None and guessed.all():
+        return Rating.ne("绩效指标的读取依赖推断", "the indicators rest on a reading guess")
+    # a figure, with a unit: its own column, or the indicator's name ("参会率（%）", "赔付到户时限(天)"), or the value ("95%")
+    numeric = ind["value"].astype(str).str.fullmatch(r"\s*\d+(?:\.\d+)?\s*%?\s*").fillna(False)
+    named_unit = ind["level3"].astype(str).str.contains(r"[（(][^（）()]{1,8}[)）]\s*$", regex=True).fillna(False)
+    in_value = ind["value_printed"].astype(str).str.contains(r"\d\s*(?:%|％|[^\d\s.,]{1,4}$)", regex=True).fillna(False)
+    q = (numeric & (ind["measure_unit"].notna() | named_unit | in_value)).astype(bool)
+    share = float(q.mean())
+    level = ladder(share, (0.6, 0.4, 1e-9))
+    r = ind[~q].iloc[0] if (~q).any() else ind.iloc[0]
+    ev = [{"file": r["file"], "page": None if pd.isna(r["page"]) else int(r["page"]), "table": r["table_title"],
+           "row": f"{r['project_name']} · {r['level3']}", "quote": str(r.get("value_printed") or "")[:40]}]
+    return Rating(level, why=f"{q.sum()}/{len(ind)}个指标有数值目标与单位",
+                  why_en=f"{q.sum()} of {len(ind)} indicators have a figure and a unit", evidence=ev)
+
+
+def p03(c: Context) -> Rating:
+    if not c.final:
+        return Rating.na("预算不评此项", "not applicable to a budget")
+    if not c.paras:
+        return Rating.ne("没有读到说明文字", "no narrative was read")
+    parts = {"自评项目数": c.find(r"自评|绩效评价", need=r"\d+\s*个"),
+             "涉及金额": c.find(r"自评|绩效评价|绩效监控", need=r"\d+(?:\.\d+)?\s*万?元"),
+             "得分/等级": c.find(r"自评|评价", need=r"\d+(?:\.\d+)?\s*分|优|良|等级"),
+             "发现问题": c.find(r"问题|不足|改进|整改"),
+             "部门整体自评": c.find(r"部门整体|整体支出")}
+    n = sum(bool(x) for x in parts.values())
+    level = 100 if n == 5 else 67 if n == 4 else 33 if n else 0
+    gone = [k for k, x in parts.items() if not x]
+    return Rating(level, why="绩效自评" + ("；未见：" + "、".join(gone) if gone else "齐全"),
+                  why_en=f"{n} of 5 elements" + (f"; not found: {', '.join(gone)}" if gone else ""),
+                  evidence=[x for x in parts.values() if x][:3] or [{"quote": "未见绩效自评 / no self-evaluation"}])
+
+
+def p04(c: Context) -> Rating:
+    ts = c.tables("overall_performance_targets")
+    if ts:
+        return Rating(100, why="有部门整体绩效目标表", why_en="a department-wide target table", evidence=[table_ev(ts[0])])
+    q = c.find(r"部门整体(?:支出)?绩效|整体支出绩效|整体绩效目标")
+    if q:
+        return Rating(100, why="说明部门整体绩效", why_en="department-wide performance in the text", evidence=[q])
+    if c.unknown:
+        return Rating.ne("有未识别的表，可能是整体绩效表", "an unrecognised table may be the department-wide one",
+                         [table_ev(t) for t in c.unknown[:3]])
+    return Rating(0, why="未见部门整体绩效", why_en="no department-wide targets or evaluation",
+                  evidence=[{"quote": "无部门整体绩效目标表或说明 / none in tables or text"}])
