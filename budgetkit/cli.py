@@ -173,19 +173,13 @@ def _parse(args) -> int:
         print(f"错误 / error: {exc}", file=sys.stderr)
     if any(isinstance(e, InternalError) for e in d.errors):
         return 3
-    if d.meta.get("no_tables"):  # what was found is written above; the file is still not a disclosure's tables
-        from budgetkit.errors import no_tables_error
+    from budgetkit.check.engine import unreadable
 
-        where = ", ".join(str(p) for p in args.paths)
-        print(f"错误 / error: {no_tables_error(where, d.meta.get('names_absent_tables', False))}", file=sys.stderr)
-        return 2
-    from budgetkit.check.engine import residue_reasons, unread_figures
-
-    if not d.errors and unread_figures(d):  # figures printed, none read as an amount: written, and said
-        from budgetkit.errors import no_amounts_error
-
-        where = ", ".join(str(p) for p in args.paths)
-        print(f"错误 / error: {no_amounts_error(where, residue_reasons(d))}", file=sys.stderr)
+    # what was found is written above; a file with no disclosure table, or figures printed and none read as an
+    # amount (said only when no file failed: a failure is the story then), is still said and exits 2
+    problem = unreadable(d, ", ".join(str(p) for p in args.paths))
+    if problem is not None and (d.meta.get("no_tables") or not d.errors):
+        print(f"错误 / error: {problem}", file=sys.stderr)
         return 2
     return 2 if d.errors else 0
 

@@ -19,13 +19,12 @@ def check(disclosure, expected_weight_total=None) -> Findings:
     """
     from decimal import Decimal
 
-    from budgetkit.errors import no_amounts_error, no_tables_error, nothing_checked_error
+    from budgetkit.errors import nothing_checked_error
 
-    names = ", ".join(s["file"] for s in disclosure.meta.get("sources", [])) or disclosure.doc_id
-    if disclosure.meta.get("no_tables"):
-        raise no_tables_error(names, disclosure.meta.get("names_absent_tables", False))
-    if unread_figures(disclosure):
-        raise no_amounts_error(names, residue_reasons(disclosure))
+    problem = unreadable(disclosure)
+    if problem is not None:
+        raise problem
+    names = problem_where(disclosure)
     L = Ledger(disclosure)
     R = Recorder()
     for rule in within.RULES + between.RULES + narrative.RULES + completeness.RULES:
@@ -52,6 +51,25 @@ _WORDS_ONLY = {"N04", "N06", "N10"}
 
 def _compares_figures(rule: str) -> bool:
     return rule not in _WORDS_ONLY and rule_table().get(rule, {}).get("family") in RECONCILING + ("performance",)
+
+
+def problem_where(disclosure) -> str:
+    """The files a refusal names: the disclosure's sources, else its id."""
+    return ", ".join(s["file"] for s in disclosure.meta.get("sources", [])) or disclosure.doc_id
+
+
+def unreadable(disclosure, where: str | None = None):
+    """Why a disclosure cannot be checked at all, before any rule runs — no table recognised, or figures printed
+    and none read as an amount — as the ``BadInputError`` that says so; None when it can be. One refusal for
+    ``check``, ``parse`` and ``compare``."""
+    from budgetkit.errors import no_amounts_error, no_tables_error
+
+    where = where or problem_where(disclosure)
+    if disclosure.meta.get("no_tables"):
+        return no_tables_error(where, disclosure.meta.get("names_absent_tables", False))
+    if unread_figures(disclosure):
+        return no_amounts_error(where, residue_reasons(disclosure))
+    return None
 
 
 _LABEL_COLUMN = "数字位于标签列"

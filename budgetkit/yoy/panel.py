@@ -130,15 +130,15 @@ def compare(disclosures, correspondence: pd.DataFrame | None = None) -> Panel:
         raise BadInputError(", ".join(d.doc_id for d in docs), "需要不同年份的公开文件",
                             "compare needs disclosures of different years")
     for d in docs:  # a year with nothing read would be compared as a year of zeros
-        from budgetkit.check.engine import residue_reasons, unread_figures
-        from budgetkit.errors import BadInputError, no_amounts_error, no_tables_error
+        from budgetkit.check.engine import problem_where, unreadable
+        from budgetkit.errors import BadInputError
 
-        where = ", ".join(s["file"] for s in d.meta.get("sources", [])) or d.doc_id
-        if d.meta.get("no_tables"):
-            raise no_tables_error(where, d.meta.get("names_absent_tables", False))
+        problem = unreadable(d)
+        if problem is not None:
+            raise problem
         if not len(d.amounts):
-            raise no_amounts_error(where, residue_reasons(d)) if unread_figures(d) else \
-                BadInputError(where, "表格中没有读出任何金额，无可比较", "no amount was read from the tables: nothing to compare")
+            raise BadInputError(problem_where(d), "表格中没有读出任何金额，无可比较",
+                                "no amount was read from the tables: nothing to compare")
     units = pd.concat([d.amounts["unit"] for d in docs]).value_counts()
     unit = units.index[0] if len(units) else "万元"
     per = YUAN_PER_UNIT[unit]
