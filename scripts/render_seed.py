@@ -32,6 +32,43 @@ def _font(run, size=8):
     run._element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
 
 
+def write_lines(cell, text: str, size=8) -> None:
+    """A cell's text, one paragraph per printed line."""
+    lines = text.split("\n")
+    cell.paragraphs[0].text = ""
+    _font(cell.paragraphs[0].add_run(lines[0]), size)
+    for extra in lines[1:]:
+        _font(cell.add_paragraph().add_run(extra), size)
+
+
+def fill_cells(table, grid, size=8) -> None:
+    """Each cell of ``grid`` written once into ``table``, merged over the positions it covers."""
+    done = set()
+    for i in range(len(grid.text)):
+        for j in range(grid.width):
+            if grid.owner[i][j] != (i, j) or (i, j) in done:
+                continue
+            i2, j2 = grid.extent(i, j)
+            cell = table.cell(i, j)
+            if (i2, j2) != (i, j):
+                cell = cell.merge(table.cell(i2, j2))
+            done.update((a, c) for a in range(i, i2 + 1) for c in range(j, j2 + 1))
+            write_lines(cell, grid.text[i][j], size)
+
+
+def to_pdf(doc, out: Path) -> Path:
+    """``doc`` converted by LibreOffice in a temporary folder and written to ``out``."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        docx_path = Path(tmp) / (out.stem + ".docx")
+        doc.save(docx_path)
+        subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(docx_path)],
+                       check=True, capture_output=True)
+        out.write_bytes((Path(tmp) / (out.stem + ".pdf")).read_bytes())
+    return out
+
+
 def render(src: Path, out_dir: Path) -> Path:
     blocks = read_wordtext(src, decode_text(src, src.read_bytes()))
     doc = Document()
@@ -51,21 +88,7 @@ def render(src: Path, out_dir: Path) -> Path:
         for row in table.rows:  # a row never breaks across pages, as in the source
             tr_pr = row._tr.get_or_add_trPr()
             tr_pr.append(tr_pr.makeelement(qn("w:cantSplit"), {}))
-        done = set()
-        for i in range(n):
-            for j in range(w):
-                if grid.owner[i][j] != (i, j) or (i, j) in done:
-                    continue
-                i2, j2 = grid.extent(i, j)
-                cell = table.cell(i, j)
-                if (i2, j2) != (i, j):
-                    cell = cell.merge(table.cell(i2, j2))
-                done.update((a, c) for a in range(i, i2 + 1) for c in range(j, j2 + 1))
-                lines = grid.text[i][j].split("\n")
-                cell.paragraphs[0].text = ""
-                _font(cell.paragraphs[0].add_run(lines[0]))
-                for extra in lines[1:]:
-                    _font(cell.add_paragraph().add_run(extra))
+        fill_cells(table, grid)
         doc.add_paragraph()
     out_dir.mkdir(parents=True, exist_ok=True)
     docx_path = out_dir / (src.stem + ".docx")

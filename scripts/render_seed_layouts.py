@@ -16,9 +16,7 @@ libreoffice-writer, fonts-noto-cjk); the rendered PDFs are committed and tests n
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +26,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from render_seed import _font  # noqa: E402  (the seed's font, set for East Asian text too)
+from render_seed import _font, fill_cells, to_pdf  # noqa: E402  (the seed's font, set for East Asian text too)
 
 from budgetkit.read.blocks import ProseLine  # noqa: E402
 from budgetkit.read.wordtext_reader import decode_text, read_wordtext  # noqa: E402
@@ -106,21 +104,7 @@ def _table(doc, grid, n_header: int, layout: Layout, text_w_cm: float) -> None:
             tr_pr.append(tr_pr.makeelement(qn("w:cantSplit"), {}))
         if layout.repeat_header and i < n_header:
             tr_pr.append(tr_pr.makeelement(qn("w:tblHeader"), {}))
-    done = set()
-    for i in range(n):
-        for j in range(w):
-            if grid.owner[i][j] != (i, j) or (i, j) in done:
-                continue
-            i2, j2 = grid.extent(i, j)
-            cell = table.cell(i, j)
-            if (i2, j2) != (i, j):
-                cell = cell.merge(table.cell(i2, j2))
-            done.update((a, c) for a in range(i, i2 + 1) for c in range(j, j2 + 1))
-            lines = grid.text[i][j].split("\n")
-            cell.paragraphs[0].text = ""
-            _font(cell.paragraphs[0].add_run(lines[0]), layout.table_pt)
-            for extra in lines[1:]:
-                _font(cell.add_paragraph().add_run(extra), layout.table_pt)
+    fill_cells(table, grid, layout.table_pt)
 
 
 def render(src: Path, layout: Layout) -> Path:
@@ -143,13 +127,7 @@ def render(src: Path, layout: Layout) -> Path:
         n_header = header_row_count(b.rows)
         _table(doc, from_wordtext(b.rows, b.row_pages, n_header), n_header, layout, text_w)
         doc.add_paragraph()
-    with tempfile.TemporaryDirectory() as tmp:
-        docx_path = Path(tmp) / (out.stem + ".docx")
-        doc.save(docx_path)
-        subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(docx_path)],
-                       check=True, capture_output=True)
-        out.write_bytes((Path(tmp) / (out.stem + ".pdf")).read_bytes())
-    return out
+    return to_pdf(doc, out)
 
 
 if __name__ == "__main__":

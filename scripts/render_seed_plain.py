@@ -15,21 +15,21 @@ from __future__ import annotations
 
 import math
 import re
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from docx import Document
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from budgetkit.read.blocks import ProseLine
-from budgetkit.read.wordtext_reader import decode_text, read_wordtext
-from budgetkit.recognise.layout import from_wordtext
-from budgetkit.recognise.rows import header_row_count
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from render_seed import _font, to_pdf, write_lines  # noqa: E402  (the seed's font, its cells, LibreOffice)
 
-FONT = "Noto Sans CJK SC"
+from budgetkit.read.blocks import ProseLine  # noqa: E402
+from budgetkit.read.wordtext_reader import decode_text, read_wordtext  # noqa: E402
+from budgetkit.recognise.layout import from_wordtext  # noqa: E402
+from budgetkit.recognise.rows import header_row_count  # noqa: E402
+
+TEXT_PT = 10.5                         # the narrative's type
 PAGE_W, PAGE_H = 21.0, 29.7            # A4 portrait, cm
 MARGIN_LR, MARGIN_TB = 3.18, 2.54      # the word processor's default margins
 TEXT_W = PAGE_W - 2 * MARGIN_LR
@@ -37,12 +37,6 @@ TABLE_PT = 9
 LINE_CM = TABLE_PT * 1.35 * 2.54 / 72  # one line of table text
 CELL_PAD_CM = 0.25                     # cell margins left + right
 PAGE_BUDGET_CM = (PAGE_H - 2 * MARGIN_TB) * 0.8
-
-
-def _font(run, size=10.5):
-    run.font.size = Pt(size)
-    run.font.name = FONT
-    run._element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
 
 
 def _ems(text: str) -> float:
@@ -130,11 +124,7 @@ def _table(doc, grid, rows: list[int]) -> None:
             cell = table.cell(pos[top], oj)
             if (bottom, j2) != (top, oj):
                 cell = cell.merge(table.cell(pos[bottom], j2))
-            lines = (grid.text[oi][oj] if top == oi else "").split("\n")  # text where the cell starts only
-            cell.paragraphs[0].text = ""
-            _font(cell.paragraphs[0].add_run(lines[0]), TABLE_PT)
-            for extra in lines[1:]:
-                _font(cell.add_paragraph().add_run(extra), TABLE_PT)
+            write_lines(cell, grid.text[oi][oj] if top == oi else "", TABLE_PT)  # text where the cell starts only
 
 
 def render(src: Path, out: Path) -> Path:
@@ -146,7 +136,7 @@ def render(src: Path, out: Path) -> Path:
     sec.top_margin = sec.bottom_margin = Cm(MARGIN_TB)
     for b in blocks:
         if isinstance(b, ProseLine):
-            _font(doc.add_paragraph().add_run(b.text))
+            _font(doc.add_paragraph().add_run(b.text), TEXT_PT)
             continue
         grid = from_wordtext(b.rows, b.row_pages, header_row_count(b.rows))
         for k, rows in enumerate(_pages(grid)):
@@ -157,13 +147,7 @@ def render(src: Path, out: Path) -> Path:
                 _font(gap.add_run(""), 1)
             _table(doc, grid, rows)
         doc.add_paragraph()
-    with tempfile.TemporaryDirectory() as tmp:
-        docx_path = Path(tmp) / (out.stem + ".docx")
-        doc.save(docx_path)
-        subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(docx_path)],
-                       check=True, capture_output=True)
-        out.write_bytes((Path(tmp) / (out.stem + ".pdf")).read_bytes())
-    return out
+    return to_pdf(doc, out)
 
 
 if __name__ == "__main__":
