@@ -12,6 +12,10 @@ DATA = ROOT / "data"
 SEED_TXT = DATA / "seed" / "leshan-shizhong-shebao-2023-budget.txt"
 SEED_PDF = DATA / "seed" / "leshan-shizhong-shebao-2023-budget.pdf"
 CORPUS = DATA / "corpus"
+# Debian's chromium, started as the browser tests need it here: as root, offline, no background connections
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def jiangsu(year: int) -> list[Path]:

@@ -19,10 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CHROMIUM, CHROMIUM_FLAGS as FLAGS
+
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
 
 if os.environ.get("BUDGETKIT_SKIP_BROWSER"):
     pytest.skip("BUDGETKIT_SKIP_BROWSER is set", allow_module_level=True)
