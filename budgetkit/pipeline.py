@@ -79,7 +79,7 @@ def as_paths(paths) -> list[Path]:
     return paths
 
 
-def read(paths, doc_id: str | None = None, keep_going: bool = False) -> Disclosure:
+def read(paths, doc_id: str | None = None, keep_going: bool = False, progress=None) -> Disclosure:
     """Read one disclosure (a path, or a list of paths that form one disclosure).
 
     Raises :class:`budgetkit.BadInputError` with a one-line reason for files
@@ -88,13 +88,18 @@ def read(paths, doc_id: str | None = None, keep_going: bool = False) -> Disclosu
     read and the failures are listed in ``.errors`` (nothing parsed is lost);
     a disclosure with no table is then returned with ``meta["no_tables"]``.
     ``budgetkit.read(paths, store=STORE)`` loads files already stored instead (the store reads through
-    this function; this function never reads the store).
+    this function; this function never reads the store).  ``progress(step, file, n, total)`` is told what is
+    being done: ("read", file, page, pages) before each PDF page (page None for other formats), then
+    ("recognise", None, None, None); a BaseException it raises (the app's cancel) stops the reading.
     """
     paths = as_paths(paths)
     sources, failures, warnings = [], [], []
     for p in paths:
         try:
-            src = open_source(p)
+            if progress is not None:
+                progress("read", shown(p.name), None, None)
+            src = open_source(p, None if progress is None else
+                              lambda n, total, name=shown(p.name): progress("read", name, n, total))
         except BadInputError as exc:
             if not keep_going:
                 raise
@@ -118,6 +123,8 @@ def read(paths, doc_id: str | None = None, keep_going: bool = False) -> Disclosu
         raise failures[0]
     paths = [s.path for s in sources]
     doc_id = doc_id or doc_id_for(paths)
+    if progress is not None:
+        progress("recognise", None, None, None)
     recognised, prose = [], []
     identities = []
     for src in sources:

@@ -268,11 +268,13 @@ def _find_tables(path: Path, ruled) -> list:
     return finder.tables
 
 
-def read_pdf(path: Path, data: bytes | None = None, notes: list | None = None) -> tuple[list, int]:
+def read_pdf(path: Path, data: bytes | None = None, notes: list | None = None, progress=None) -> tuple[list, int]:
     """Return (blocks, page_count). Raises BadInputError for unusable PDFs.
 
     ``data``: the file's bytes when the caller has them already (no second read). ``notes`` receives a
     bilingual line for what was not read: pages that are pictures inside a PDF with a text layer.
+    ``progress(page, pages)`` is called before each page (a long PDF takes minutes; the app shows it and
+    cancels by raising from it).
     """
     scanned: list[int] = []
     blocks: list = []
@@ -290,6 +292,8 @@ def read_pdf(path: Path, data: bytes | None = None, notes: list | None = None) -
         n_images = 0
         for whole in pages:
             pno = whole.page_number
+            if progress is not None:
+                progress(pno, len(pages))
             try:
                 too_large = _page_too_large(path, whole) or _objects_too_many(path, whole)
                 if too_large is not None:

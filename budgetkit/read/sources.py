@@ -85,14 +85,15 @@ def _unify_lookalikes(blocks: list) -> None:
             b.context = [c.translate(_LOOKALIKES) for c in b.context]
 
 
-def open_source(path) -> SourceDocument:
-    """Read one file into neutral blocks, with look-alike code points unified (see ``_lookalikes``)."""
-    src = _open_source(path)
+def open_source(path, progress=None) -> SourceDocument:
+    """Read one file into neutral blocks, with look-alike code points unified (see ``_lookalikes``);
+    ``progress(page, pages)`` before each page of a PDF."""
+    src = _open_source(path, progress)
     _unify_lookalikes(src.blocks)
     return src
 
 
-def _open_source(path) -> SourceDocument:
+def _open_source(path, progress=None) -> SourceDocument:
     path = Path(path)
     data = _read_regular(path)
     if not data.strip():
@@ -106,7 +107,7 @@ def _open_source(path) -> SourceDocument:
             raise BadInputError(path, "PDF不完整（被截断），缺少文件结尾", "the PDF is truncated: its end-of-file marker is missing")
         with _collected_library_warnings() as lib_warnings:
             notes: list[str] = []
-            blocks, n_pages = read_pdf(path, data, notes)
+            blocks, n_pages = read_pdf(path, data, notes, progress)
         warnings = notes + _summarise_library_warnings(path, lib_warnings)
         warnings += _glyph_check(path, blocks)
         return SourceDocument(path, digest, "pdf", n_pages, blocks, warnings)
