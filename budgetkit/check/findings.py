@@ -44,6 +44,10 @@ class Finding:
     severity: str = ""
     family: str = ""
     guesses: list[str] = field(default_factory=list)  # reading guesses the finding rests on
+    # set by Findings, not fields (asdict leaves them out): the findings of other rules or columns that state the
+    # same printed discrepancy (on the one that heads them), and the one that heads them (on the others)
+    also = ()
+    same_as = None
 
     def __post_init__(self):
         r = rule_table()[self.rule]
@@ -96,14 +100,68 @@ def _dec_str(v: Decimal) -> str:
     return s
 
 
+_CELL_KEYS = ("file", "page", "table_no", "table_title", "row_label", "column_label", "raw", "section", "quote")
+
+
+def _cells(f: Finding) -> set:
+    """The printed cells and sentences a finding rests on, each as a hashable key."""
+    return {tuple((k, str(loc.get(k))) for k in _CELL_KEYS if loc.get(k) not in (None, "")) for loc in f.locations}
+
+
+def same_discrepancy(items: list[Finding]) -> list[list[Finding]]:
+    """Group the findings that state one printed discrepancy: failed comparisons with the same unit and the same
+    size of difference that rest on a printed cell (or sentence) in common. One wrong figure is seen by every rule
+    and column that adds it up (W02 down its column, W03 along its row, B01 against another table): the same
+    cell, off by the same amount. Findings with no difference, or on cells none of the others rests on, stand
+    alone. Groups keep the order of ``items``; the most severe finding with the fewest cells (the one that names
+    the wrong figure most closely) heads its group."""
+    parent = list(range(len(items)))
+
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    seen: dict = {}
+    for i, f in enumerate(items):
+        d = f.difference
+        if f.status not in ("fail", "review") or d is None or d == 0:
+            continue
+        size = (abs(d).normalize(), f.unit)
+        for cell in _cells(f):
+            j = seen.setdefault((size, cell), i)
+            if j != i:
+                a, b = sorted((root(i), root(j)))
+                parent[b] = a
+    groups: dict[int, list[Finding]] = {}
+    for i, f in enumerate(items):
+        groups.setdefault(root(i), []).append(f)
+    return [sorted(g, key=lambda f: (SEVERITY_ORDER.get(f.severity, 4), len(_cells(f)))) for g in groups.values()]
+
+
 class Findings:
-    """A list of findings that is also a DataFrame (``.frame``)."""
+    """A list of findings that is also a DataFrame (``.frame``).
+
+    Errors come first, then warnings, review and information (rounding, notes, not evaluated). ``items`` holds
+    every finding each rule recorded; ``problems`` one per printed discrepancy (see :func:`same_discrepancy`),
+    which is what ``counts()`` counts — ``raw_counts()`` counts every rule's finding."""
 
     def __init__(self, items: list[Finding], meta: dict, evaluated: dict[str, int]):
         fam = list(FAMILY_NAMES)
-        self.items = sorted(items, key=lambda f: (fam.index(f.family), SEVERITY_ORDER.get(f.severity, 4), f.rule))
+        self.items = sorted(items, key=lambda f: (SEVERITY_ORDER.get(f.severity, 4), fam.index(f.family), f.rule))
         self.meta = meta
         self.evaluated = evaluated  # rule id → number of comparisons made
+        for group in same_discrepancy(self.items):
+            head, *rest = group
+            head.also, head.same_as = tuple(rest), None
+            for x in rest:
+                x.also, x.same_as = (), head
+
+    @property
+    def problems(self) -> list[Finding]:
+        """One finding per printed discrepancy: the one that heads it (``.also`` holds the others)."""
+        return [f for f in self.items if f.same_as is None]
 
     def __iter__(self):
         return iter(self.items)
@@ -128,8 +186,11 @@ class Findings:
                                            "expected", "actual", "difference", "unit")}
                         | {"page": loc.get("page"), "where": loc.get("table_title") or loc.get("section"),
                            "n_locations": len(f.locations)})
+        heads = {id(x): n for n, x in enumerate(self.problems, start=1)}
+        for row, f in zip(rows, self.items):
+            row["problem"] = heads[id(f.same_as or f)]  # findings of one printed discrepancy share its number
         cols = ["rule", "family", "severity", "status", "message", "message_en", "expected", "actual",
-                "difference", "unit", "page", "where", "n_locations"]
+                "difference", "unit", "page", "where", "n_locations", "problem"]
         return pd.DataFrame(rows, columns=cols)
 
     def to_frame(self) -> pd.DataFrame:
@@ -141,7 +202,7 @@ class Findings:
     def __repr__(self):
         c = self.counts()
         return (f"Findings(errors={c['error']}, warnings={c['warning']}, review={c['review']}, info={c['info']}, "
-                f"total={len(self)})")
+                f"problems={len(self.problems)}, findings={len(self)})")
 
     @property
     def explained(self) -> list[Finding]:
@@ -150,7 +211,16 @@ class Findings:
         return [f for f in self.items if f.status == "note"]
 
     def counts(self) -> dict:
-        c = {"error": 0, "warning": 0, "review": 0, "info": 0}
-        for f in self.items:
-            c[f.severity] = c.get(f.severity, 0) + 1
-        return c
+        """Distinct problems by severity: the findings of one printed discrepancy count once."""
+        return _count(self.problems)
+
+    def raw_counts(self) -> dict:
+        """Every rule's finding by severity, one printed discrepancy counted once per rule and column that sees it."""
+        return _count(self.items)
+
+
+def _count(items) -> dict:
+    c = {"error": 0, "warning": 0, "review": 0, "info": 0}
+    for f in items:
+        c[f.severity] = c.get(f.severity, 0) + 1
+    return c

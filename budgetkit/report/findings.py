@@ -56,8 +56,14 @@ def json_default(o):
 
 
 def to_json(f: Findings) -> str:
-    return json.dumps({"document": _document(f), "findings": [x.to_dict() for x in f],
-                       "summary": {**f.counts(), "explained": len(f.explained), "evaluated": f.evaluated,
+    """Every rule's finding, each with the number of the printed discrepancy it states (``problem``; findings of
+    one discrepancy share it, the first of them heads it); ``summary`` counts distinct problems by severity,
+    ``raw`` every rule's finding."""
+    heads = {id(x): n for n, x in enumerate(f.problems, start=1)}
+    findings = [x.to_dict() | {"problem": heads[id(x.same_as or x)]} for x in f]
+    return json.dumps({"document": _document(f), "findings": findings,
+                       "summary": {**f.counts(), "problems": len(f.problems), "raw": f.raw_counts(),
+                                   "explained": len(f.explained), "evaluated": f.evaluated,
                                    "statements": _coverage_summary(f)}}, ensure_ascii=False, indent=2,
                       default=json_default)
 
@@ -89,7 +95,19 @@ def _header(f: Findings) -> str:
     return (f"{m.get('department') or m.get('doc_id')} {m.get('year') or ''}年{m.get('stage') or ''}{family_name(m)} "
             f"— 错误 {c['error']} / errors, 警告 {c['warning']} / warnings, "
             f"待核对 {c['review']} / review, 提示 {c['info']} / info"
-            + (f"（其中已解释的差异 {len(f.explained)} / of which explained differences）" if f.explained else ""))
+            + (f"（其中已解释的差异 {len(f.explained)} / of which explained differences）" if f.explained else "")
+            + _raw_note(f))
+
+
+def _raw_note(f: Findings) -> str:
+    """The count of every rule's finding beside the count of distinct problems, when they differ."""
+    raw, c = f.raw_counts(), f.counts()
+    if raw == c:
+        return ""
+    keys = [k for k in ("error", "warning", "review", "info") if raw[k] != c[k]]
+    zh = "、".join(f"{SEVERITY_NAMES[k][0]} {raw[k]}" for k in keys)
+    en = ", ".join(f"{raw[k]} {SECTIONS[k][1] if k != 'info' else 'info'}" for k in keys)
+    return f"（同一差异只计一次；按规则逐条计为 {zh} / one count per discrepancy; once per rule: {en}）"
 
 
 def _coverage_summary(f: Findings) -> dict | None:
@@ -126,45 +144,70 @@ def rules_line(f: Findings) -> str | None:
             f"未评估 {len(not_run)} 条 / not evaluated" + (f"（{', '.join(not_run)}）" if not_run else ""))
 
 
-def _by_family(f: Findings):
-    """Yield (heading or None, finding): the family's bilingual heading before its first finding."""
-    fam = None
-    for x in f:
-        heading = None
+#: the sections of a findings list, in order: what needs a reader first comes first; information (rounding,
+#: explained differences, rules not evaluated) is folded under its own heading at the end
+SECTIONS = {"error": ("错误", "errors"), "warning": ("警告", "warnings"), "review": ("待核对", "review"),
+            "info": ("提示与未评估", "information and not evaluated")}
+
+
+def _entries(f: Findings) -> list:
+    """(section heading or None, family heading or None, finding, rules): one entry per printed discrepancy,
+    errors first, then warnings, review and information, each section by family. A finding that heads others
+    (``.also``) names every rule that sees it; rules of one family not evaluated for the same reason, one after
+    the other, become one entry naming them all (P01, P02 … 未评估：没有可读的项目绩效目标表)."""
+    out: list = []
+    sec = fam = None
+    for x in f.problems:
+        s_head = f_head = None
+        if x.severity != sec:
+            sec, fam = x.severity, None
+            s_head = SECTIONS.get(sec, (sec, sec))
         if x.family != fam:
             fam = x.family
-            heading = FAMILY_NAMES[fam]
-        yield heading, x
-
-
-def _runs_not_evaluated(f: Findings):
-    """(heading, finding, rules): rules of one family not evaluated for the same reason, one after the other,
-    become one entry naming them all (P01, P02 … 未评估：没有可读的项目绩效目标表)."""
-    runs: list = []
-    for heading, x in _by_family(f):
-        last = runs[-1][1] if runs else None
-        alone = x.status == "not_evaluated" and not x.locations
-        if alone and not heading and last is not None and last.status == "not_evaluated" and not last.locations \
-                and last.message == x.message:
-            runs[-1][2].append(x.rule)
+            f_head = FAMILY_NAMES[fam]
+        last = out[-1][2] if out else None
+        if (x.status == "not_evaluated" and not x.locations and not s_head and not f_head and last is not None
+                and last.status == "not_evaluated" and not last.locations and last.message == x.message):
+            out[-1][3].append(x.rule)
             continue
-        runs.append((heading, x, [x.rule]))
-    return runs
+        out.append((s_head, f_head, x, list(dict.fromkeys([x.rule] + [a.rule for a in x.also]))))
+    return out
+
+
+def _locations(x) -> list[dict]:
+    """A finding's cells and sentences with those of the findings it heads, each once."""
+    out, seen = [], set()
+    for loc in [l for y in (x, *x.also) for l in y.locations]:
+        key = json.dumps(loc, sort_keys=True, ensure_ascii=False, default=str)
+        if key not in seen:
+            seen.add(key)
+            out.append(loc)
+    return out
+
+
+ALSO = ("同一差异另见", "the same discrepancy, also seen by")
 
 
 def to_text(f: Findings, max_locations: int = 4) -> str:
     lines = [_header(f)] + [x for x in [coverage_line(f), rules_line(f)] if x] \
         + [f"警告 / warning: {w}" for w in (_warnings(f) or [])] + [f"说明 / legend: {LEGEND[0]}", f"    {LEGEND[1]}", ""]
-    for heading, x, rules in _runs_not_evaluated(f):
+    counts = f.counts()
+    for section, heading, x, rules in _entries(f):
+        if section:
+            lines.append(f"=== {section[0]} / {section[1]}（{counts.get(x.severity, 0)}）===")
         if heading:
             lines.append(f"== {heading[0]} / {heading[1]} ==")
         sev = SEVERITY_NAMES[x.severity][0]
         lines.append(f"[{', '.join(rules)} {sev}/{x.severity} {STATUS_NAMES[x.status][0]}] {x.message}")
         lines.append(f"    {x.message_en}")
-        for loc in x.locations[:max_locations]:
+        for a in x.also:
+            lines.append(f"    {ALSO[0]} / {ALSO[1]} {a.rule}: {a.message}")
+            lines.append(f"        {a.message_en}")
+        locs = _locations(x)
+        for loc in locs[:max_locations]:
             lines.append(f"    · {_where(loc)}")
-        if len(x.locations) > max_locations:
-            lines.append(f"    · …（另 {len(x.locations) - max_locations} 处 / {len(x.locations) - max_locations} more）")
+        if len(locs) > max_locations:
+            lines.append(f"    · …（另 {len(locs) - max_locations} 处 / {len(locs) - max_locations} more）")
     if not len(f):
         lines.append("未发现问题 / no findings")
     return "\n".join(lines) + "\n"
@@ -173,21 +216,27 @@ def to_text(f: Findings, max_locations: int = 4) -> str:
 def to_markdown(f: Findings) -> str:
     """Markdown whose document text is escaped (no raw HTML, no links): safe to render and open."""
     cov = coverage_line(f)
-    rules = rules_line(f)
+    rules_ = rules_line(f)
     out = ["# 核对结果 / Reconciliation findings", "", md(_header(f)), ""] + ([md(cov), ""] if cov else []) \
-        + ([md(rules), ""] if rules else []) + [
+        + ([md(rules_), ""] if rules_ else []) + [
            f"> {md(LEGEND[0])}  ",
            f"> _{md(LEGEND[1])}_", ""]
-    for heading, x in _by_family(f):
+    counts = f.counts()
+    for section, heading, x, rules in _entries(f):
+        if section:
+            out += [f"## {section[0]} / {section[1]}（{counts.get(x.severity, 0)}）", ""]
         if heading:
-            out += [f"## {heading[0]} / {heading[1]}", ""]
-        out.append(f"- **{md(x.rule)}** {SEVERITY_NAMES[x.severity][0]} / {x.severity} · "
+            out += [f"### {heading[0]} / {heading[1]}", ""]
+        out.append(f"- **{md(', '.join(rules))}** {SEVERITY_NAMES[x.severity][0]} / {x.severity} · "
                    f"{STATUS_NAMES[x.status][0]} / {STATUS_NAMES[x.status][1]} · {md(x.message)}  ")
         out.append(f"  _{md(x.message_en)}_")
-        for loc in x.locations[:6]:
+        for a in x.also:
+            out.append(f"  - {ALSO[0]} / {ALSO[1]} **{md(a.rule)}**: {md(a.message)} / _{md(a.message_en)}_")
+        locs = _locations(x)
+        for loc in locs[:6]:
             out.append(f"  - {md(_where(loc))}")
-        if len(x.locations) > 6:
-            out.append(f"  - …（另 {len(x.locations) - 6} 处 / {len(x.locations) - 6} more）")
+        if len(locs) > 6:
+            out.append(f"  - …（另 {len(locs) - 6} 处 / {len(locs) - 6} more）")
     if not len(f):
         out.append("未发现问题 / no findings")
     return "\n".join(out) + "\n"
@@ -224,14 +273,24 @@ def to_html(f: Findings) -> str:
              + "".join(f"<td><b>{e(s['file'])}</b><br><span class='nums'>sha256 {e(s['sha256'][:16])}…</span></td>"
                        for s in m.get("sources", []))
              + "</tr></table>"]
-    for heading, x in _by_family(f):
+    counts = f.counts()
+    folded = False
+    for section, heading, x, rules_ in _entries(f):
+        if section:
+            title = f"{e(section[0])} / {e(section[1])}（{counts.get(x.severity, 0)}）"
+            if x.severity == "info":  # information and rules not evaluated: folded, opened on a click
+                parts.append(f"<details><summary><h2 style='display:inline'>{title}</h2></summary>")
+                folded = True
+            else:
+                parts.append(f"<h2>{title}</h2>")
         if heading:
-            parts.append(f"<h2>{e(heading[0])} / {e(heading[1])}</h2>")
+            parts.append(f"<h3>{e(heading[0])} / {e(heading[1])}</h3>")
         sev_zh, sev_en = SEVERITY_NAMES[x.severity]
         st_zh, st_en = STATUS_NAMES[x.status]
         rule = rule_table()[x.rule]
         parts.append(f"<div class='f {x.severity}'>")
-        parts.append(f"<span class='tag'>{e(x.rule)}</span><span class='tag'>{e(sev_zh)} / {e(sev_en)}</span>"
+        parts.append("".join(f"<span class='tag'>{e(r)}</span>" for r in rules_)
+                     + f"<span class='tag'>{e(sev_zh)} / {e(sev_en)}</span>"
                      f"<span class='tag'>{e(st_zh)} / {e(st_en)}</span>"
                      f"<span class='en'>{e(rule['title_zh'])} / {e(rule['title_en'])}</span>")
         parts.append(f"<p>{e(x.message)}<br><span class='en'>{e(x.message_en)}</span></p>")
@@ -241,8 +300,13 @@ def to_html(f: Findings) -> str:
 
             parts.append(f"<p class='nums'>应为 expected {e(_num(d['expected']))} · 实为 actual {e(_num(d['actual']))}"
                          f" · 差额 difference {e(_num(d['difference']))} {e(x.unit or '')}</p>")
-        quotes = [l for l in x.locations if "quote" in l]
-        cells = [l for l in x.locations if "quote" not in l]
+        if x.also:
+            parts.append(f"<p class='en'>{e(ALSO[0])} / {e(ALSO[1])}:</p><ul>" + "".join(
+                f"<li><span class='tag'>{e(a.rule)}</span>{e(a.message)}<br><span class='en'>{e(a.message_en)}"
+                f"</span></li>" for a in x.also) + "</ul>")
+        locs = _locations(x)
+        quotes = [l for l in locs if "quote" in l]
+        cells = [l for l in locs if "quote" not in l]
         for q in quotes:
             page = f"第{q['page']}页 / page {q['page']} · " if q.get("page") else ""
             parts.append(f"<blockquote>{e(page)}{e(q.get('section') or '')}<br>“{e(q['quote'])}”</blockquote>")
@@ -256,10 +320,12 @@ def to_html(f: Findings) -> str:
                              f"<td>{e(str(l.get('raw') or ''))}</td></tr>")
             parts.append("</table>")
         parts.append(f"<p class='en'>依据 / basis: {e(rule['basis'])}</p></div>")
+    if folded:
+        parts.append("</details>")
     if not len(f):
         parts.append("<p>未发现问题 / no findings</p>")
     parts.append(f"<p class='en'>错误 {c['error']} / errors · 警告 {c['warning']} / warnings · 待核对 {c['review']} / "
-                 f"review · 提示 {c['info']} / info — budgetkit</p>")
+                 f"review · 提示 {c['info']} / info{e(_raw_note(f))} — budgetkit</p>")
     parts.append("</body></html>")
     return "\n".join(parts)
 
