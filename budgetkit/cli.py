@@ -32,10 +32,15 @@ def _parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--format", choices=["text", "json", "html", "md", "xlsx"], default="text")
     cmp_.add_argument("--out")
     sco = sub.add_parser("score", help="透明度评分：按评分表逐项评级 / transparency scorecard: each item rated with evidence")
-    sco.add_argument("paths", nargs="+", help="一份公开文件的一个或多个文件 / the file(s) of one disclosure")
-    sco.add_argument("--format", choices=["text", "json", "html", "md"], default="text")
+    sco.add_argument("paths", nargs="+", help="一份公开文件的一个或多个文件，或一个数据集（排名表）/ the file(s) of one "
+                                              "disclosure, or a store (the league table)")
+    sco.add_argument("--format", choices=["text", "json", "html", "md", "xlsx"], default="text")
     sco.add_argument("--out", help="写入文件而非标准输出 / write to this file instead of stdout")
     sco.add_argument("--weights", help="自定义权重 CSV（列 id, weight）/ a CSV of your own weights (columns id, weight)")
+    sco.add_argument("--by", choices=["total", "F", "T", "G", "N", "P", "Q"], default="total",
+                     help="数据集排名依据：总分或某一部分 / a store's league: rank by the total or by one part")
+    sco.add_argument("--min-coverage", type=float, default=0.8,
+                     help="低于此覆盖率的不排名（默认 0.8）/ below this coverage an entry is marked, not ranked (0.8)")
     exe = sub.add_parser("execution", help="预算执行：同一单位同一年的预算与决算逐行对照 / budget execution: a year's "
                                            "预算 beside its 决算, line by line")
     exe.add_argument("paths", nargs="+", metavar="BUDGET FINAL", help="预算文件、决算文件（一份多个文件用逗号连接）；"
@@ -135,13 +140,13 @@ def _write_output(path, data: str | bytes) -> Path:
         raise BadInputError(out, "无法写入输出文件", f"cannot write the output file ({exc.strerror or type(exc).__name__})") from None
 
 
-def _write_xlsx(path, sheets) -> Path:
+def _write_xlsx(path, sheets, filters: bool = False) -> Path:
     """An .xlsx report needs a file: written safely like every report (temporary name, renamed)."""
     from budgetkit.export import xlsx_bytes
 
     if not path:
         raise BadInputError("--format xlsx", "xlsx 需要 --out 文件名", "xlsx needs --out FILE.xlsx")
-    return _write_output(path, xlsx_bytes(sheets))
+    return _write_output(path, xlsx_bytes(sheets, filters=filters) if filters else xlsx_bytes(sheets))
 
 
 def _print_warnings(d) -> None:
@@ -234,11 +239,14 @@ def _execution(args) -> int:
 
 
 def _score(args) -> int:
-    """Exit 0 when the disclosure was read and scored; 2 on bad input."""
+    """Exit 0 when the disclosure was read and scored (or a store's league table printed); 2 on bad input."""
     from budgetkit.pipeline import read
     from budgetkit.score import score
-    from budgetkit.score.report import render
+    from budgetkit.score.league import is_store
+    from budgetkit.score.report import render, scorecard_sheets
 
+    if len(args.paths) == 1 and is_store(args.paths[0]):
+        return _league(args)
     if args.weights and not Path(args.weights).is_file():
         raise BadInputError(args.weights, "权重文件不存在", "the weights file does not exist")
     d = read(args.paths)
@@ -247,10 +255,39 @@ def _score(args) -> int:
         s = score(d, weights=args.weights)
     except ValueError as exc:
         raise BadInputError(args.weights or "--weights", "权重文件有误", str(exc)) from None
+    if args.format == "xlsx":
+        _write_xlsx(args.out, scorecard_sheets(s), filters=True)
+        print(f"{d.doc_id}: {s.line()} → {args.out}", file=sys.stderr)
+        return 0
     text = render(s, args.format)
     if args.out:
         out = _write_output(args.out, text)
         print(f"{d.doc_id}: {s.line()} → {out}", file=sys.stderr)
+    else:
+        _emit(text)
+    return 0
+
+
+def _league(args) -> int:
+    """``budgetkit score STORE``: the league table of a store's scorecards (exit 0; 2 on bad input)."""
+    from budgetkit.score.league import league_from_store
+    from budgetkit.score.report import league_sheets, render_league
+
+    if args.weights:
+        raise BadInputError(args.weights, "数据集的排名使用构建时的评分，不接受 --weights",
+                            "a store's league uses the scores kept at build time; --weights applies to files")
+    if not 0 <= args.min_coverage <= 1:
+        raise BadInputError(f"--min-coverage {args.min_coverage}", "应在 0 与 1 之间", "must be between 0 and 1")
+    L = league_from_store(args.paths[0], min_coverage=args.min_coverage, by=args.by)
+    done = f"{len(L.entries)} 份公开文件 / disclosures, {int(L.entries['ranked'].sum())} 排名 / ranked"
+    if args.format == "xlsx":
+        _write_xlsx(args.out, league_sheets(L), filters=True)
+        print(f"{done} → {args.out}", file=sys.stderr)
+        return 0
+    text = render_league(L, args.format)
+    if args.out:
+        out = _write_output(args.out, text)
+        print(f"{done} → {out}", file=sys.stderr)
     else:
         _emit(text)
     return 0
