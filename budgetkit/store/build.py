@@ -588,7 +588,8 @@ def build(inputs, out, *, manifest=None, workers: int | None = None, scheduler: 
                     result.partial += 1
                 result.built += summary["status"] != "failed"
                 bar.update(summary["files"])
-                bar.set_postfix_str(f"失败 / failed {result.failed_files}")
+                bar.set_postfix_str(f"公开文件失败 {result.failed}、部分失败 {result.partial} / disclosures failed "
+                                    f"{result.failed}, partly failed {result.partial}")  # as the summary counts
                 if pending:
                     nxt = pending.pop(0)
                     nf = client.submit(build_one, nxt, pure=False, key=f"build-{nxt['piece']}")
