@@ -16,7 +16,7 @@ import pandas as pd
 
 from budgetkit.check.findings import Finding, Findings
 from budgetkit.errors import BadInputError
-from budgetkit.execution import checks, join
+from budgetkit.execution import checks, join, xrules
 from budgetkit.execution import tables as T
 from budgetkit.execution.narrative import entries as read_entries
 from budgetkit.execution.narrative import refine_pages
@@ -154,7 +154,8 @@ def execution(budget, final) -> Execution:
         lines = pd.concat([x for x in (fl, join.summary_lines(b, f), join.sangong_lines(b, f)) if len(x)],
                           ignore_index=True) if len(fl) else pd.DataFrame(columns=join.COLUMNS)
         basis, x_items = _x_rules(lines, e, evaluated)
-        items += x_items + _scope(b, f)
+        items += x_items + _scope(b, f) + xrules.x03(b, f, evaluated) + xrules.x05(lines, e, evaluated) \
+            + xrules.x07(lines, evaluated)
         evaluated["X01"] = 1
         funds = _funds(lines)
     else:
@@ -220,9 +221,11 @@ def _x_rules(lines: pd.DataFrame, e: pd.DataFrame, evaluated: dict) -> tuple[str
     stated_total = e[(e["kind"] == "合计") & (e["rate_base"] != "change")]["stated_budget"].dropna()
     printed = fn[fn["level"] == "合计"]
     if stated_total.empty:
-        basis = ("决算未说明年初预算：预算取预算表的当年数 / the 决算 states no 年初预算: the budget is the budget "
-                 "table's current-year column")
+        basis, decided = xrules.current_column_basis(lines)
         evaluated.setdefault("X02", 0)
+        if not decided:
+            out.append(Finding(rule="X02", status="review", message=basis.split(" / ")[0],
+                               message_en=basis.split(" / ")[-1], locations=[]))
     else:
         st = stated_total.iloc[0]
         cands = [(r["name"], r["budget"]) for _, r in printed.iterrows() if r["budget"] is not None]
