@@ -16,6 +16,7 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from budgetkit.disclosure import Disclosure
@@ -139,11 +140,13 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame], filters: bool = False) -> bytes:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
+    from budgetkit.explore.display import header
+
     wb = Workbook()
     wb.remove(wb.active)
     for name, df in sheets.items():
         ws = wb.create_sheet(title=name[:31])
-        ws.append([str(c) for c in df.columns])
+        ws.append([header(c) for c in df.columns])  # 页 / page, never page
         for c in ws[1]:
             c.font = Font(bold=True)
         for r, rec in enumerate(df.itertuples(index=False), start=2):
@@ -153,8 +156,8 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame], filters: bool = False) -> bytes:
                     row.append(None)
                 elif isinstance(v, Decimal):
                     row.append(v if v.is_finite() else str(v))
-                elif isinstance(v, (int, float)) and not isinstance(v, bool):
-                    row.append(v)
+                elif isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)):
+                    row.append(v.item() if hasattr(v, "item") else v)  # a year, page or row number: a number
                 else:
                     row.append(ILLEGAL_CHARACTERS_RE.sub("", str(v)))
             ws.append(row)
@@ -164,6 +167,8 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame], filters: bool = False) -> bytes:
                 elif isinstance(v, str) and v.startswith("="):
                     ws.cell(r, j).data_type = "s"  # document text, not a formula
         ws.freeze_panes = "A2"
+        if ws.max_row > 1:
+            ws.auto_filter.ref = ws.dimensions  # a filter on every column, as a reader of a long sheet expects
         if filters and ws.max_row > 1:
             ws.auto_filter.ref = ws.dimensions
         for col in ws.iter_cols(max_row=min(ws.max_row, 200)):
@@ -192,16 +197,31 @@ def disclosure_sheets(d: Disclosure) -> dict[str, pd.DataFrame]:
     a["amount"] = pd.array(_as_printed(a["amount"], dec), dtype=object)
     yuan_dec = [max(int(n) - 4, 0) if u == "万元" and not pd.isna(n) else n for n, u in zip(dec, a["unit"])]
     a["amount_yuan"] = pd.array(_as_printed(a["amount_yuan"], yuan_dec), dtype=object)
-    meta = pd.DataFrame([{"key": k, "value": json.dumps(v, ensure_ascii=False, default=str)
-                          if isinstance(v, (list, dict)) else v} for k, v in d.meta.items()])
-    return {"金额 amounts": a, "表格 tables": tables_long(d), "段落 narrative": d.narrative,
-            "残留 residue": d.residue, "概况 meta": meta}
+    from budgetkit.explore import display
+
+    for frame in (a, tables := tables_long(d), residue := d.residue.copy()):
+        if "table_kind" in frame:  # a table's kind by its name (收支总表 / …), not its id
+            frame["table_kind"] = [display.kind_label(k) for k in frame["table_kind"]]
+    if "code_scheme" in a:
+        a["code_scheme"] = [" / ".join(display.SCHEME_NAMES.get(v, (v, v))) if isinstance(v, str) else v
+                            for v in a["code_scheme"]]
+    shown = {**d.meta, "family": display.family_label(d.meta.get("family"))}
+    shown.pop("region", None)  # an internal id; the province and city say where
+    meta = pd.DataFrame([{"项 / item": display.header(k), "内容 / value": json.dumps(v, ensure_ascii=False, default=str)
+                          if isinstance(v, (list, dict)) else v} for k, v in shown.items()])
+    return {"金额 amounts": a, "表格 tables": tables, "段落 narrative": d.narrative,
+            "残留 residue": residue, "概况 meta": meta}
 
 
 def findings_sheets(findings) -> dict[str, pd.DataFrame]:
     from budgetkit.explore import display
 
     readable = display.findings(findings)
+    pages = [x.locations[0].get("page") if x.locations else None for x in findings]
+    readable["页 / page"] = pd.array([None if display.missing(p) else int(p) for p in pages], dtype="Int64")
+    heads = {id(x): n for n, x in enumerate(findings.problems, start=1)} if hasattr(findings, "problems") else {}
+    if heads:  # the findings of one printed discrepancy share its number
+        readable["问题 / problem"] = [heads[id(x.same_as or x)] for x in findings]
     for col, key in (("应为 / expected", "expected"), ("实为 / actual", "actual"), ("差额 / difference", "difference")):
         readable[col] = [None if getattr(x, key) is None else Decimal(getattr(x, key)) for x in findings]
     ev = pd.DataFrame([{"规则 / rule": k, "核对次数 / comparisons": v} for k, v in findings.evaluated.items()])

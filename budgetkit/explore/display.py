@@ -229,8 +229,11 @@ def cell(v) -> str:
         return ""
     if isinstance(v, bool):
         return str(v)
-    if isinstance(v, Decimal):
-        return _num(v)
+    if isinstance(v, Decimal):  # stored at six decimals (31.000000): shown to the cent, or to its last digit
+        if not v.is_finite():
+            return ""
+        stored = max(-v.as_tuple().exponent, 0)
+        return amount(v, min(stored, max(2, -v.normalize().as_tuple().exponent)))
     if isinstance(v, float):
         return str(int(v)) if v.is_integer() else f"{v:,.2f}"
     if isinstance(v, int):
@@ -238,16 +241,56 @@ def cell(v) -> str:
     return str(v)
 
 
+def header(column) -> str:
+    """A column's name for people: ``project_name`` → ``项目 / project`` (``reference/column_names.csv``);
+    a name not listed there is kept as it is."""
+    names = _column_names()
+    zh_en = names.get(str(column))
+    if zh_en is None:
+        return str(column)
+    return zh_en[0] if zh_en[0] == zh_en[1] else f"{zh_en[0]} / {zh_en[1]}"
+
+
+def _column_names() -> dict:
+    global _COLUMN_NAMES
+    if _COLUMN_NAMES is None:
+        _COLUMN_NAMES = {r["column"]: (r["name_zh"], r["name_en"]) for r in load_csv("column_names.csv")}
+    return _COLUMN_NAMES
+
+
+_COLUMN_NAMES = None
+
+
+def family_label(family) -> str:
+    """A template family as a reader names it (``sichuan`` → ``四川模板 / Sichuan template``); an id with no
+    name (``unknown``) is blank — internal ids never reach a reader."""
+    if missing(family):
+        return ""
+    names = {r["family"]: (r["name_zh"], r["name_en"]) for r in load_csv("family_names.csv")}
+    zh_en = names.get(str(family))
+    return f"{zh_en[0]} / {zh_en[1]}" if zh_en else ""
+
+
 def readable(df: pd.DataFrame, max_rows: int | None = 200) -> Readable:
-    """Any frame for people (see :func:`cell`), shown whole and escaped; table kinds get their names."""
+    """Any frame for people (see :func:`cell`), shown whole and escaped: table kinds, severities, statuses and
+    template families get their names, columns their Chinese name with the English beside."""
     out = df.copy()
     for c in out.columns:
         if c == "table_kind":
             out[c] = [kind_label(k) for k in out[c]]
         elif c in ("severity",):
             out[c] = [severity_label(k) for k in out[c]]
-        elif c in ("status",):
+        elif c in ("status",) and set(out[c].dropna()) <= set(_status_names()):
             out[c] = [status_label(k) for k in out[c]]
+        elif c == "family":
+            out[c] = [family_label(k) for k in out[c]]
         else:
             out[c] = [cell(v) for v in out[c]]
+    out.columns = [header(c) for c in out.columns]
     return Readable(out.reset_index(drop=True), max_rows)
+
+
+def _status_names():
+    from budgetkit.check.findings import STATUS_NAMES
+
+    return STATUS_NAMES

@@ -183,7 +183,7 @@ class Explorer(_Guarded):
                 f"{html.escape(zh)} / {html.escape(en)} · 第{pages}页 / page(s) {pages} · "
                 f"金额单位 / unit {html.escape(str(t.unit))}</div>"
                 f"<div style='font-size:90%;color:#555'>金额列 / amount columns: {cols}</div>")
-        self.printed.value = head + t.frame.to_html(max_rows=1000, na_rep="", border=0)
+        self.printed.value = head + t.frame.rename_axis("行号 / row").to_html(max_rows=1000, na_rep="", border=0)
         a = d.amounts[d.amounts["table_index"] == t.index]
         if self.unit.value and self.unit.value != ALL:
             a = a[a["unit_name"] == self.unit.value]
