@@ -9,21 +9,27 @@ could not be read or scored is listed as not scored (N/E), never as 0.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from budgetkit.errors import BadInputError
+from budgetkit.reference import load_csv
 from budgetkit.score.engine import PARTS, Item, Scorecard, _aggregate
 
 #: below this share of the evaluable weight a total is shown but not ranked against complete ones
 MIN_COVERAGE = 0.8
 STAGE_EN = {"预算": "budget", "决算": "final accounts"}
-SCOPE_EN = {"部门": "department", "单位": "unit"}
+#: the level a printed scope word compares at (部门 with 汇总, 本级 apart): reference/league_levels.csv
+LEVELS = {r["scope"]: (r["level"], r["level_en"]) for r in load_csv("league_levels.csv")}
+SCOPE_EN = dict(LEVELS.values())
+#: what scripts/excerpt_pages.py writes in a manifest's ``source``: a few pages cut from a disclosure
+_EXCERPT = re.compile(r"\bpages?\s+([\d][\d,\s-]*)\s+of\b")
 SORT_KEYS = ("total", *PARTS)
 
 _SQL = """
-SELECT d.disclosure_id, d.doc_id, d.department, d.publisher, d.status AS doc_status, d.meta, d.errors,
+SELECT d.disclosure_id, d.doc_id, d.department, d.publisher, d.status AS doc_status, d.meta, d.manifest,
        d.year AS doc_year, d.stage AS doc_stage,
        s.item, s.part, s.title, s.title_en, s.level, s.weight, s.status, s.why, s.why_en, s.evidence, s.rule
 FROM disclosures d LEFT JOIN scores s USING (disclosure_id)
@@ -66,6 +72,13 @@ def cards_from_store(store) -> tuple[list[Scorecard], list[dict]]:
             meta = {}
         meta = {**meta, "doc_id": first["doc_id"] if isinstance(first["doc_id"], str) else did,
                 "disclosure_id": did, "publisher": first["publisher"] if isinstance(first["publisher"], str) else None}
+        try:
+            source = (json.loads(first["manifest"]) or {}).get("source") if isinstance(first["manifest"], str) else None
+        except ValueError:
+            source = None
+        m = _EXCERPT.search(source or "")
+        if m:
+            meta["excerpt"] = m.group(1).strip()
         meta.setdefault("year", _year(first["doc_year"]))
         meta.setdefault("stage", first["doc_stage"] if isinstance(first["doc_stage"], str) else None)
         g = g[g["item"].notna()]
@@ -94,6 +107,12 @@ class League:
     min_coverage: float = MIN_COVERAGE
     by: str = "total"
     source: str = ""
+    unscored: list = field(default_factory=list)
+
+    def ranked_by(self, by: str) -> "League":
+        """The same league ranked by ``by`` (``total`` or a part letter)."""
+        return league(list(self.cards.values()), self.unscored, min_coverage=self.min_coverage, by=by,
+                      source=self.source)
 
     def groups(self) -> list[tuple[str, pd.DataFrame]]:
         return [(label, g) for label, g in self.entries.groupby("group", sort=False)]
@@ -109,7 +128,8 @@ class League:
 
 
 def group_label(stage, year, scope) -> str:
-    stage, scope = (v if isinstance(v, str) else None for v in (stage, scope))
+    stage = stage if stage in STAGE_EN else None
+    scope = scope if scope in SCOPE_EN else None
     y = "年度不明" if year is None else f"{year}"
     ye = "year unknown" if year is None else f"{year}"
     s = stage or "阶段不明"
@@ -126,7 +146,8 @@ def league(cards, unscored=(), *, min_coverage: float = MIN_COVERAGE, by: str = 
     rows = []
     for c in cards:
         m = c.meta
-        stage, year, scope = m.get("stage"), _year(m.get("year")), m.get("scope") or None
+        stage, year = m.get("stage"), _year(m.get("year"))
+        scope = LEVELS.get(m.get("scope"), (None, None))[0]
         row = {"disclosure_id": m.get("disclosure_id") or c.doc_id, "doc_id": c.doc_id,
                "name": _name(m, m.get("publisher") or c.doc_id), "stage": stage, "year": year, "scope": scope,
                "family": m.get("family"), "total": None if c.total is None else round(c.total, 1),
@@ -137,7 +158,10 @@ def league(cards, unscored=(), *, min_coverage: float = MIN_COVERAGE, by: str = 
             row[f"{p}_coverage"] = v["coverage"]
         unknown = [(zh, en) for zh, en, ok in (("阶段", "stage", stage in STAGE_EN), ("年度", "year", year is not None),
                                                 ("口径（部门/单位）", "level (部门/单位)", scope in SCOPE_EN)) if not ok]
-        if unknown:
+        if m.get("excerpt"):
+            row["mark"] = f"页面摘录（第 {m['excerpt']} 页），不是完整的公开文件，不排名"
+            row["mark_en"] = f"a page excerpt (pages {m['excerpt']}), not a whole disclosure: not ranked"
+        elif unknown:
             row["mark"] = "、".join(zh for zh, _ in unknown) + "未识别，不排名"
             row["mark_en"] = " and ".join(en for _, en in unknown) + " not identified: not ranked"
         elif c.total is None:
@@ -152,7 +176,8 @@ def league(cards, unscored=(), *, min_coverage: float = MIN_COVERAGE, by: str = 
         m = u["meta"]
         rows.append({"disclosure_id": m.get("disclosure_id"), "doc_id": m.get("doc_id"),
                      "name": _name(m, m.get("publisher") or m.get("doc_id")), "stage": m.get("stage"),
-                     "year": _year(m.get("year")), "scope": m.get("scope"), "family": m.get("family"),
+                     "year": _year(m.get("year")), "scope": LEVELS.get(m.get("scope"), (None, None))[0],
+                     "family": m.get("family"),
                      "total": None, "coverage": None, "n_ne": None,
                      "mark": f"未评分（{u['why']}），N/E", "mark_en": f"not scored ({u['why_en']}): N/E"})
     df = pd.DataFrame(rows, columns=["disclosure_id", "doc_id", "name", "stage", "year", "scope", "family", "total",
@@ -180,7 +205,7 @@ def league(cards, unscored=(), *, min_coverage: float = MIN_COVERAGE, by: str = 
     df = df.sort_values(["_y", "_s", "_c", "group", "_r", "_t", "name"], kind="stable")
     df = df.drop(columns=["_y", "_s", "_c", "_r", "_t"]).reset_index(drop=True)
     by_id = {(c.meta.get("disclosure_id") or c.doc_id): c for c in cards}
-    return League(df, by_id, min_coverage, by, source)
+    return League(df, by_id, min_coverage, by, source, list(unscored))
 
 
 def league_from_store(store, *, min_coverage: float = MIN_COVERAGE, by: str = "total") -> League:

@@ -205,14 +205,18 @@ def _league_head(L) -> list[str]:
             + "  ".join(f"{p} {zh}/{en}" for p, (zh, en) in PARTS.items())]
 
 
+def _short(name: str, n: int) -> str:
+    return name if len(name) <= n else name[:n - 1] + "…"
+
+
 def league_text(L) -> str:
     out = _league_head(L)
     for label, g in L.groups():
         out += ["", f"== {label} · {len(g)} ==",
-                _pad("名次/rank", 10) + _pad("部门/department", 34) + _pad("总分/total", 40)
+                _pad("名次/rank", 10) + _pad("部门/department", 42) + _pad("总分/total", 40)
                 + "".join(_pad(p, 9) for p in PARTS)]
         for _, r in g.iterrows():
-            line = (_pad(_rank(r), 10) + _pad(str(r["name"])[:16], 34) + _pad(total_line(r["total"], r["coverage"]), 40)
+            line = (_pad(_rank(r), 10) + _pad(_short(str(r["name"]), 20), 42) + _pad(total_line(r["total"], r["coverage"]), 40)
                     + "".join(_pad(_part(r, p, L.min_coverage), 9) for p in PARTS))
             if r["mark"]:
                 line += f"  ⚠ {r['mark']} / {r['mark_en']}"
