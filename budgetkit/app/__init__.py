@@ -1,121 +1,102 @@
 """``budgetkit app``: a standalone web app (Voilà) for people who do not code.
 
-Open a disclosure (upload one or several files of ONE disclosure) or choose a bundled one; see its tables
-as printed, the findings with their evidence, and the year-over-year panel; download the HTML findings
-report and an .xlsx workbook.  Everything is served from this machine: Voilà serves its own JavaScript,
-charts are SVG drawn in the kernel, downloads are data: links — nothing is fetched from the internet.
+Open a disclosure (upload one or several files of ONE disclosure, or two years or more of one unit, or a
+year's 预算 and 决算) or choose a bundled one; see its tables as printed, the findings (errors first) with their
+evidence, the year-over-year panel, budget execution and the transparency card; download the HTML findings
+report and an .xlsx workbook, made when asked for.  Reading runs in the background with its step, page and
+elapsed time shown and a cancel button.  Everything is served from this machine: Voilà serves its own
+JavaScript, charts are SVG drawn in the kernel, downloads are data: links — nothing is fetched from the internet.
 
 The app is :class:`App` (plain ipywidgets, testable without a browser); ``app.ipynb`` beside this file
 only displays it, and :func:`serve` runs Voilà on that notebook.
 """
 from __future__ import annotations
 
-import base64
-import csv
 import html
-import re
-import subprocess
-import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import ipywidgets as W
 from IPython.display import display
 
-NOTEBOOK = Path(__file__).with_name("app.ipynb")
-SUFFIXES = (".pdf", ".txt", ".docx", ".xlsx")
+from budgetkit.app import library, tabs
+from budgetkit.app.job import Cancelled, Job, scrub
+from budgetkit.app.library import SUFFIXES, bundled, bundled_series, data_dir
+from budgetkit.app.serving import NOTEBOOK, SHARE, lab_command, run_forwarding, serve, voila_command
+
+__all__ = ["App", "bundled", "bundled_series", "data_dir", "serve", "voila_command", "lab_command",
+           "run_forwarding", "NOTEBOOK", "SHARE", "SUFFIXES"]
+
+TAB_TITLES = ["表格 / tables", "核对发现 / findings", "跨年 / year over year", "预算执行 / Execution",
+              "透明度 / Transparency"]
 
 
-def data_dir() -> Path | None:
-    """The repository's data/ folder (bundled documents), or BUDGETKIT_DATA."""
-    import os
-
-    for p in (os.environ.get("BUDGETKIT_DATA"), Path(__file__).resolve().parents[2] / "data", Path.cwd() / "data"):
-        if p and (Path(p) / "MANIFEST.csv").is_file():
-            return Path(p)
-    return None
-
-
-def bundled() -> dict[str, list[Path]]:
-    """Bundled disclosures from data/MANIFEST.csv: label → its file(s); a two-file disclosure is one entry."""
-    root = data_dir()
-    if root is None:
-        return {}
-    groups: dict[str, dict] = {}
-    with open(root / "MANIFEST.csv", encoding="utf-8") as fh:
-        for r in csv.DictReader(fh):
-            path = root / r["path"]
-            if path.suffix.lower() not in SUFFIXES or not path.is_file():
-                continue
-            key = r["path"]
-            if "two-file" in (r.get("notes") or ""):  # the manifest says which files are halves of one
-                key = re.sub(r"-(text|tables)(?=\.\w+$)", "", key)
-            label = f"{r['publisher']} {r['year']} {r['stage']} · {Path(key).name}"
-            g = groups.setdefault(key, {"label": label, "paths": [], "seed": r["path"].startswith("seed/")})
-            g["paths"].append(path)
-    ordered = sorted(groups.values(), key=lambda g: (not g["seed"], g["paths"][0].suffix != ".txt", g["label"]))
-    return {g["label"]: sorted(g["paths"], key=lambda p: "tables" in p.name) for g in ordered}
-
-
-def bundled_series() -> dict[str, list[list[Path]]]:
-    """Bundled multi-year series of one unit, for the year-over-year panel."""
-    root = data_dir()
-    if root is None:
-        return {}
-    c = root / "corpus"
-    series = {
-        "江苏省委办公厅 2017–2019 / Jiangsu party office": [
-            [c / f"js-provincial-party-office-{y}-budget-text.pdf", c / f"js-provincial-party-office-{y}-budget-tables.pdf"]
-            for y in (2017, 2018, 2019)],
-        "上海万里街道 2024–2025 / Shanghai Wanli street": [[c / f"sh-putuo-wanli-street-{y}-budget.pdf"]
-                                                       for y in (2024, 2025)],
-    }
-    return {k: v for k, v in series.items() if all(p.is_file() for g in v for p in g)}
-
-
-def _download_link(data: bytes, filename: str, mime: str, label: str, css: str) -> str:
-    b64 = base64.b64encode(data).decode("ascii")
-    return (f"<a class='{css}' download=\"{html.escape(filename)}\" href=\"data:{mime};base64,{b64}\" "
-            f"style='margin-right:1.5em'>⬇ {html.escape(label)}</a>")
+def _error_html(lines: list[str]) -> str:
+    return "".join(f"<p class='bk-app-error' style='color:#c0392b'>错误 / error: {html.escape(x)}</p>" for x in lines)
 
 
 class App:
-    """The app's widgets: source chooser, tabs (tables, findings, year over year), downloads."""
+    """The app's widgets: source chooser, progress and cancel, tabs, downloads made on click."""
 
     def __init__(self, documents: dict | None = None, series: dict | None = None):
+        """``documents``: label → file(s) to offer (default: data/MANIFEST.csv); ``series``: label → the
+        years of an example series (file groups or disclosures) for the year-over-year tab."""
         from budgetkit.explore.widgets import _dropdown
 
-        self.documents = documents if documents is not None else bundled()
-        self.series = series if series is not None else bundled_series()
+        if documents is None:
+            self.entries = {g["label"]: g for g in library.entries()}
+        else:
+            self.entries = {k: {"label": k, "paths": list(v), "whole": False, "publisher": None, "year": None,
+                                "stage": None} for k, v in documents.items()}
+        pool = list(self.entries.values())
+        examples = library.example_series(pool) if documents is None else {}
+        self.examples = {k: [g["paths"] for g in v] for k, v in examples.items()}
+        for k, v in (series or {}).items():
+            self.examples[k if k.startswith("示例") else f"示例 / example · {k}"] = list(v)
         self._tmp = tempfile.TemporaryDirectory(prefix="budgetkit-app-")
-        self.choice = _dropdown(list(self.documents), "示例文件 / bundled document", "640px")
+        self._roots = [self._tmp.name, data_dir()]
+        self._cache: dict = {}  # tuple of paths → Disclosure, so a series or a pair reuses what is open
+        self._lock = threading.RLock()
+        self._job: Job | None = None
+        self._threads: list[threading.Thread] = []
+        self.choice = _dropdown(list(self.entries), "示例文件 / bundled document", "640px")
         self.choice.add_class("bk-app-choice")
         self.upload = W.FileUpload(accept=",".join(SUFFIXES), multiple=True,
                                    description="打开文件 / open file(s)", layout=W.Layout(width="260px"))
         self.upload.add_class("bk-app-upload")
+        self.cancel = W.Button(description="取消 / cancel", button_style="warning", icon="stop",
+                               layout=W.Layout(display="none"))
+        self.cancel.add_class("bk-app-cancel")
+        self.cancel.on_click(lambda _: self.stop())
         self.status = W.HTML()
         self.status.add_class("bk-app-status")
-        self.downloads = W.HTML()
-        self.downloads.add_class("bk-app-downloads")
+        self.notes = W.HTML()
+        self.downloads = tabs.Downloads(self)
         self.body = W.VBox()
-        self.disclosure = None
-        self.findings = None
+        self.disclosure = self.findings = None
+        self.opened: dict = {}
         self.choice.observe(lambda ch: self._open_bundled(), names="value")
         self.upload.observe(lambda ch: self._open_upload(), names="value")
         intro = W.HTML(
             "<h2>budgetkit · 部门预算公开核对 / budget disclosure checker</h2>"
-            "<p>选择一个示例文件，或打开你自己的公开文件（PDF、Word 导出的 .txt、.docx、.xlsx；一份公开分成两个文件时一起选）。"
-            "<br>Choose a bundled document or open your own disclosure (PDF, Word-export .txt, .docx, .xlsx; "
-            "select both files when one disclosure comes as two).</p>")
-        self.view = W.VBox([intro, W.HBox([self.choice, self.upload]), self.status, self.downloads, self.body])
+            "<p>选择一个示例文件，或打开你自己的公开文件（PDF、Word 导出的 .txt、.docx、.xlsx）：一份公开分成两个文件时一起选；"
+            "同一单位几个年份的文件一起选可跨年比较；同一年的预算和决算一起选可看预算执行。"
+            "<br>Choose a bundled document or open your own disclosure (PDF, Word-export .txt, .docx, .xlsx): "
+            "select both files when one disclosure comes as two; select several years of one unit to compare "
+            "them; select a year's 预算 and 决算 to see budget execution.</p>")
+        self.view = W.VBox([intro, W.HBox([self.choice, self.upload, self.cancel]), self.status, self.notes,
+                            self.downloads.view, self.body])
         self.view.add_class("bk-app")
-        if self.documents:
+        if self.entries:
             self._open_bundled()
 
     # -- opening -------------------------------------------------------------------------------
     def _open_bundled(self):
         if self.choice.value:
-            self.open(self.documents[self.choice.value], self.choice.value)
+            entry = self.entries[self.choice.value]
+            self.open(entry["paths"], self.choice.value, entry=entry)
 
     def _open_upload(self):
         files = list(self.upload.value)
@@ -130,112 +111,149 @@ class App:
             paths.append(p)
         self.open(paths, " + ".join(p.name for p in paths))
 
-    def open(self, paths, label: str) -> None:
-        """Read, check and show one disclosure; a file that cannot be read gets its one-line message."""
+    def open(self, paths, label: str, entry: dict | None = None) -> Job:
+        """Read, check and show one disclosure in the background (see :meth:`wait`); the previous document's
+        views are cleared at once, and progress is shown within a second."""
+        paths = [Path(p) for p in paths]
+        with self._lock:
+            if self._job is not None:
+                self._job.cancelled = True  # the previous reading stops at its next page
+            job = self._job = Job(label, lambda j: self._work(j, paths, entry))
+            self.disclosure = self.findings = None
+            self.opened = {}
+            self.body.children = ()
+            self.notes.value = ""
+            self.downloads.clear()
+            self.status.value = job.status_html()
+            self.cancel.layout.display = ""
+        job.start()
+        ticker = threading.Thread(target=self._tick, args=(job,), daemon=True)
+        ticker.start()
+        self._threads += [job.thread, ticker]
+        return job
+
+    def stop(self):
+        """The cancel button: the reading stops before its next page or step."""
+        with self._lock:
+            if self._job is not None:
+                self._job.cancelled = True
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait until the reading, and any tab being built, is done (for tests and scripts)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self._threads:
+            t = self._threads.pop(0)
+            t.join(None if deadline is None else max(deadline - time.monotonic(), 0))
+
+    def _tick(self, job: Job):
+        """The step and elapsed time, twice a second while the job runs."""
+        while job.thread.is_alive():
+            with self._lock:
+                if job is self._job and not getattr(job, "finished", False):
+                    self.status.value = job.status_html()
+            time.sleep(0.5)
+
+    def _read(self, paths, job: Job | None, keep_going: bool = False):
+        """Read once per set of files: a series or a pair reuses the document already open."""
         import budgetkit
-        from budgetkit.errors import BadInputError
 
-        self.status.value = f"<i>正在读取 / reading {html.escape(label)} …</i>"
+        key = tuple(str(p) for p in paths)
+        if key not in self._cache:
+            self._cache[key] = budgetkit.read([Path(p) for p in paths], keep_going=keep_going,
+                                              progress=job.progress if job else None)
+        return self._cache[key]
+
+    def _work(self, job: Job, paths: list[Path], entry: dict | None):
+        import budgetkit
+        from budgetkit.errors import BadInputError, log_internal_error
+
         try:
-            d = budgetkit.read([str(p) for p in paths])
-            if not d.tables:
-                raise BadInputError(label, "未识别出预算公开表", "no budget disclosure table recognised")
-            f = budgetkit.check(d)
+            try:
+                d = self._read(paths, job)
+                job.progress("check")
+                f = budgetkit.check(d)
+                opened = {"series": None, "pair": None}
+            except BadInputError as exc:
+                if len(paths) < 2:
+                    raise
+                job.progress("split")
+                split = tabs.split_by_year_and_stage(self, paths, job)  # several years, or a 预算 and a 决算?
+                if split is None:
+                    raise exc
+                d, opened = split
+                job.progress("check")
+                f = budgetkit.check(d)
+            if entry is not None and entry.get("whole"):
+                opened = tabs.bundled_company(self, entry)
+            job.progress("show")
+            self._finish(job, d, f, opened, paths)
+        except Cancelled:
+            self._fail(job, None, paths)
         except BadInputError as exc:
-            self.status.value = f"<p class='bk-app-error' style='color:#c0392b'>错误 / error: {html.escape(str(exc))}</p>"
-            return
-        except Exception as exc:  # never a traceback in front of the reader
-            self.status.value = (f"<p class='bk-app-error' style='color:#c0392b'>内部错误，请报告 / internal error, "
-                                 f"please report: {html.escape(type(exc).__name__)}: {html.escape(str(exc)[:200])}</p>")
-            return
-        self.disclosure, self.findings = d, f
-        self._show(d, f)  # the views first, then the summary that says they are ready
-        c = f.counts()
-        m = d.meta
-        self.status.value = (
-            f"<p class='bk-app-summary'><b>{html.escape(str(m.get('department') or d.doc_id))}</b> "
-            f"{html.escape(str(m.get('year') or ''))} {html.escape(str(m.get('stage') or ''))} · "
-            f"表格 {len(d.tables)} 张 / tables · 错误 {c['error']} / errors · 警告 {c['warning']} / warnings · "
-            f"待核对 {c['review']} / review · 提示 {c['info']} / info · <code>{html.escape(d.doc_id)}</code> "
-            f"({html.escape('、'.join(str(x.get('file')) for x in m.get('sources', [])))})</p>")
+            self._fail(job, [str(e) for e in [exc, *getattr(exc, "also", [])]], paths)
+        except Exception as exc:  # a bug: one line here, the traceback in the server's log folder
+            log_internal_error(exc, f"budgetkit app: {job.label}")
+            self._fail(job, [f"{job.label}: 内部错误，请报告 / internal error, please report [{type(exc).__name__}]"],
+                       paths)
 
-    def _show(self, d, f):
+    def _fail(self, job: Job, lines: list[str] | None, paths):
+        with self._lock:
+            job.finished = True
+            if job is not self._job:
+                return
+            self.cancel.layout.display = "none"
+            self.body.children = ()
+            self.downloads.clear()
+            if lines is None:
+                self.status.value = (f"<p class='bk-app-cancelled'>已取消 / cancelled: {html.escape(job.label)}"
+                                     f"（{job.elapsed:.0f} 秒 / s）</p>")
+            else:
+                self.status.value = _error_html([scrub(x, paths, self._roots) for x in lines])
+
+    def _finish(self, job: Job, d, f, opened: dict, paths):
         from budgetkit.explore import widgets
-        from budgetkit.export import disclosure_sheets, findings_sheets, xlsx_bytes
-        from budgetkit.report import to_html
 
-        self.explorer = widgets.Explorer({d.doc_id: d})
-        self.browser = widgets.FindingsBrowser(f)
-        tabs = [self.explorer.view, self.browser.view]
-        titles = ["表格 / tables", "核对发现 / findings"]
-        if self.series:
-            self.yoy = W.VBox([W.HTML("<i>正在对齐各年数据 / aligning the years …</i>")])
-            tabs.append(self.yoy)
-            titles.append("跨年 / year over year")
-        self.tab = W.Tab(children=tabs)
-        for i, t in enumerate(titles):
-            self.tab.set_title(i, t)
-        self.tab.observe(lambda ch: self._on_tab(), names="selected_index")
-        self.body.children = [self.tab]
-        report = to_html(f).encode("utf-8")
-        book = xlsx_bytes({**disclosure_sheets(d), **findings_sheets(f)})
-        self.downloads.value = (
-            "<p>" + _download_link(report, f"{d.doc_id}-findings.html", "text/html", "下载核对报告 HTML / "
-                                   "download the findings report (HTML)", "bk-dl-html")
-            + _download_link(book, f"{d.doc_id}.xlsx",
-                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                             "下载数据 xlsx / download the data (xlsx)", "bk-dl-xlsx") + "</p>")
+        with self._lock:
+            if job is not self._job or job.cancelled:
+                job.finished = True
+                return
+        explorer = widgets.Explorer({d.doc_id: d}, charts=False)  # the charts follow the first view
+        browser = widgets.FindingsBrowser(f)
+        with self._lock:
+            job.finished = True
+            if job is not self._job:
+                return
+            self.disclosure, self.findings, self.opened = d, f, opened
+            self.explorer, self.browser = explorer, browser
+            self.tab = W.Tab(children=[explorer.view, browser.view] + [tabs.placeholder() for _ in TAB_TITLES[2:]])
+            for i, t in enumerate(TAB_TITLES):
+                self.tab.set_title(i, t)
+            self._built: set = set()
+            self.tab.observe(lambda ch: self._on_tab(), names="selected_index")
+            self.body.children = [self.tab]  # the views first, then the summary that says they are ready
+            self.cancel.layout.display = "none"
+            self.status.value = tabs.summary_html(d, f, opened)
+            self.notes.value = "".join(f"<div class='bk-app-warning' style='color:#8a6d3b;font-size:90%'>警告 / "
+                                       f"warning: {html.escape(scrub(w, paths, self._roots))}</div>"
+                                       for w in d.warnings)
+            self.downloads.ready(d, f)
+        explorer.draw_charts()
 
+    # -- tabs built when first opened ------------------------------------------------------------------
     def _on_tab(self):
-        """The year-over-year panel reads several years of documents: built the first time it is opened."""
-        if self.tab.selected_index == 2 and self.series:
-            self.show_panels()
+        i = self.tab.selected_index
+        if i is None or i < 2 or i in self._built:
+            return
+        self._built.add(i)
+        build = {2: tabs.year_over_year, 3: tabs.execution, 4: tabs.transparency}[i]
+        t = threading.Thread(target=tabs.build_into, args=(self, self.tab, i, build), daemon=True)
+        t.start()
+        self._threads.append(t)
 
     def show_panels(self):
-        from budgetkit.explore import widgets
-        from budgetkit.yoy import compare
-
-        if not hasattr(self, "_panels"):
-            try:
-                self._panels = {name: compare(docs) for name, docs in self.series.items()}
-            except Exception as exc:
-                self.yoy.children = [W.HTML(f"<p style='color:#c0392b'>错误 / error: {html.escape(str(exc))}</p>")]
-                return
-        if not hasattr(self, "panels"):
-            self.panels = widgets.PanelBrowser(self._panels)
-        self.yoy.children = [W.HTML("<p>同一单位几年的公开文件，按表格与科目编码对齐；排名只比较同一表、同一层级的科目。<br>"
-                                    "Several years of one unit, aligned by table and code; rankings compare one "
-                                    "table and one level only.</p>"), self.panels.view]
+        """Open the year-over-year tab (and wait for it)."""
+        self.tab.selected_index = 2
+        self.wait()
 
     def _ipython_display_(self):
         display(self.view)
-
-
-SHARE = Path(__file__).with_name("share")  # share/voila/templates/budgetkit: Voilà's lab template, no CDN links
-
-
-def voila_command(port: int = 8866, extra: list[str] | None = None) -> tuple[list[str], dict]:
-    """The Voilà command line and environment for the app (used by :func:`serve` and the browser test)."""
-    import os
-
-    env = dict(os.environ)
-    env["JUPYTER_PATH"] = os.pathsep.join([str(SHARE)] + [p for p in [env.get("JUPYTER_PATH")] if p])
-    cmd = [sys.executable, "-m", "voila", str(NOTEBOOK), f"--port={port}", "--Voila.ip=127.0.0.1",
-           "--template=budgetkit", "--theme=light", "--show_tracebacks=False"] + list(extra or [])
-    return cmd, env
-
-
-def serve(port: int = 8866, extra: list[str] | None = None) -> int:
-    """Run Voilà on the app notebook (offline, on this machine); other options go to Voilà unchanged."""
-    cmd, env = voila_command(port, extra)
-    print(f"budgetkit app → http://127.0.0.1:{port}/  (Ctrl+C 结束 / to stop)", file=sys.stderr)
-    import os
-
-    if os.name == "posix":  # become Voilà: a signal to this process reaches the server, no orphan is left
-        sys.stderr.flush()
-        os.chdir(NOTEBOOK.parent)
-        os.execve(sys.executable, cmd, env)
-    try:
-        return subprocess.call(cmd, cwd=str(NOTEBOOK.parent), env=env)
-    except KeyboardInterrupt:
-        return 130

@@ -125,9 +125,12 @@ class _Guarded:
 class Explorer(_Guarded):
     """Pick a document, a budget unit and a table; see it as printed, its tidy rows and its composition."""
 
-    def __init__(self, disclosures: dict):
+    def __init__(self, disclosures: dict, charts: bool = True):
+        """``charts=False``: the composition charts wait for :meth:`draw_charts` (the app shows the tables
+        first; drawing a chart costs about a second)."""
         super().__init__()
         self.disclosures = disclosures
+        self._charts = charts
         self.doc = _dropdown(list(disclosures), "文件 / document")
         self.unit = _dropdown([ALL], "单位 / unit")
         self.table = _dropdown([], "表格 / table", width="720px")
@@ -170,6 +173,11 @@ class Explorer(_Guarded):
         self._on_table()
         self._draw_charts()
 
+    def draw_charts(self):
+        """Draw the composition charts now, and from now on whenever the document or unit changes."""
+        self._charts = True
+        self._guard(self._draw_charts)()
+
     def _on_table(self, *_):
         d = self.disclosure
         t = next((t for t in d.tables if t.index == self.table.value), None)
@@ -192,9 +200,12 @@ class Explorer(_Guarded):
             "<i>本表没有金额 / no amounts in this table</i>"
 
     def _draw_charts(self):
+        self.chart_out.outputs = ()
+        if not self._charts:
+            self.chart_out.append_stdout("构成图稍后绘制 / the charts follow\n")
+            return
         d = self.disclosure
         unit = None if self.unit.value in (None, ALL) else self.unit.value
-        self.chart_out.outputs = ()
         drawn = False
         for scheme in ("function", "economic"):
             c = charts.composition_chart(d, scheme, unit)
@@ -210,7 +221,12 @@ class Explorer(_Guarded):
 
 
 class FindingsBrowser(_Guarded):
-    """Filter findings by family and severity; choosing one shows its source rows or quote."""
+    """Filter findings by family and severity; choosing one shows its source rows or quote.
+
+    The list opens on errors, then warnings, then review: what a reader must look at first.  Not-evaluated and
+    info lines are folded under headings of their own below it, never the first item selected."""
+
+    FOLDED = (("not_evaluated", "未评估 / not evaluated"), ("info", "提示 / info"))
 
     def __init__(self, findings):
         super().__init__()
@@ -223,33 +239,73 @@ class FindingsBrowser(_Guarded):
         self.detail = W.HTML()
         self.list.add_class("bk-findings-list")
         self.detail.add_class("bk-finding-detail")
+        self.folded_lists = {k: W.Select(rows=8, layout=W.Layout(width="95%")) for k, _ in self.FOLDED}
+        self.folded = W.Accordion(children=list(self.folded_lists.values()))
+        self.folded.add_class("bk-findings-folded")
         for w in (self.family, self.severity):
             w.observe(self._watch(self._refilter), names="value")
-        self.list.observe(self._watch(self._show), names="value")
-        self.view = W.VBox([W.HBox([self.family, self.severity]), self.errors, self.list, self.detail])
+        for w in (self.list, *self.folded_lists.values()):
+            w.observe(self._watch(lambda ch: self._picked(ch["owner"])), names="value")
+        self.view = W.VBox([W.HBox([self.family, self.severity]), self.errors, self.list, self.folded, self.detail])
         self._refilter()
 
     def visible(self) -> list:
-        return [f for f in self.findings
-                if (self.family.value is None or f.family == self.family.value)
-                and (self.severity.value is None or f.severity == self.severity.value)]
+        """The findings the filters let through, errors first, then warnings, review, info."""
+        order = {k: i for i, k in enumerate(show.SEVERITY_NAMES)}
+        return sorted((f for f in self.findings
+                       if (self.family.value is None or f.family == self.family.value)
+                       and (self.severity.value is None or f.severity == self.severity.value)),
+                      key=lambda f: order.get(f.severity, len(order)))
+
+    def _fold(self, f) -> str | None:
+        """Which folded heading a finding goes under (None: the main list); a severity chosen in the filter
+        is listed in the main list."""
+        if self.severity.value is not None or f.severity != "info":
+            return None
+        return "not_evaluated" if f.status == "not_evaluated" else "info"
+
+    @staticmethod
+    def _label(f) -> str:
+        return (f"[{f.rule} {show.SEVERITY_NAMES.get(f.severity, (f.severity,))[0]}/{f.severity}] "
+                f"{f.message[:90]}{'…' if len(f.message) > 90 else ''}")
 
     def _refilter(self, *_):
         items = self.visible()
         self._items = items
-        labels = [(f"[{f.rule} {show.SEVERITY_NAMES.get(f.severity, (f.severity,))[0]}/{f.severity}] "
-                   f"{f.message[:90]}{'…' if len(f.message) > 90 else ''}", i) for i, f in enumerate(items)]
+        groups: dict = {None: [], **{k: [] for k, _ in self.FOLDED}}
+        for i, f in enumerate(items):
+            groups[self._fold(f)].append((self._label(f), i))
         with self._quiet():
-            _set_options(self.list, labels, 0)
-            if not items:
+            _set_options(self.list, groups[None], 0)
+            if not groups[None]:
                 self.list.value = None
+            for j, (k, title) in enumerate(self.FOLDED):
+                self.folded_lists[k].options = groups[k]
+                self.folded_lists[k].value = None
+                self.folded.set_title(j, f"{title} ({len(groups[k])})")
+            self.folded.selected_index = None  # folded: opened by the reader
+        self.folded.layout.display = "" if any(groups[k] for k, _ in self.FOLDED) else "none"
         self._show()
 
-    def _show(self, *_):
-        if self.list.value is None:
-            self.detail.value = "<i>没有符合条件的发现 / no findings match</i>"
+    def _picked(self, owner):
+        """One selection at a time across the main list and the folded ones."""
+        if owner.value is None:
             return
-        f = self._items[self.list.value]
+        with self._quiet():
+            for w in (self.list, *self.folded_lists.values()):
+                if w is not owner:
+                    w.value = None
+        self._show(owner.value)
+
+    def _show(self, index=None):
+        index = self.list.value if index is None else index
+        if index is None:
+            folded = sum(len(w.options) for w in self.folded_lists.values())
+            self.detail.value = ("<i>没有符合条件的发现 / no findings match</i>" if not folded else
+                                 f"<i>没有错误、警告或待核对项；{folded} 条未评估或提示见上方折叠处 / no error, warning "
+                                 f"or review item; {folded} not-evaluated or info line(s) folded above</i>")
+            return
+        f = self._items[index]
         e = html.escape
         parts = [f"<p><b>[{e(f.rule)}] {e(f.message)}</b><br><i>{e(f.message_en)}</i></p>",
                  f"<p>{e(show.status_label(f.status))} · {e(show.severity_label(f.severity))} · "
@@ -362,12 +418,14 @@ class PanelBrowser(_Guarded):
     """Year over year: choose a series, a table and ONE code level; see the lines as printed and the top movers.
 
     Rankings compare lines of one table and one level only (类, 款 or 项): 201, 20131 and 2013101 hold the
-    same money, so mixing them would count it several times.
+    same money, so mixing them would count it several times; the level chosen filters the lines shown too.
+    A series may be given as a function that makes its panel: it is called when the series is first chosen
+    (reading several years takes a while; the app offers its examples so).
     """
 
     def __init__(self, panels: dict):
         super().__init__()
-        self.panels = panels
+        self.panels = dict(panels)
         self.series = _dropdown(list(panels), "系列 / series")
         self.table = _dropdown([], "表格 / table")
         self.level = _dropdown([], "层级 / level", "260px")
@@ -384,7 +442,11 @@ class PanelBrowser(_Guarded):
 
     @property
     def panel(self):
-        return self.panels[self.series.value]
+        p = self.panels[self.series.value]
+        if callable(p):
+            self.lines.value = "<i>正在对齐各年数据 / aligning the years …</i>"
+            p = self.panels[self.series.value] = p()
+        return p
 
     def _on_series(self, *_):
         p = self.panel
@@ -402,7 +464,7 @@ class PanelBrowser(_Guarded):
 
     def _draw(self, *_):
         p = self.panel
-        lines = show.panel_lines(p, self.table.value)
+        lines = show.panel_lines(p, self.table.value, level=self.level.value)
         self.lines.value = show.to_html(lines) if len(lines) else "<i>没有行 / no lines</i>"
         self.chart_out.outputs = ()
         c = charts.top_movers(p, level=self.level.value, table_kind=self.table.value) if self.level.value else None
