@@ -16,7 +16,7 @@ import pandas as pd
 
 from budgetkit.check.findings import Finding, Findings
 from budgetkit.errors import BadInputError
-from budgetkit.execution import checks, join, xrules
+from budgetkit.execution import checks, final_rules, join, xrules
 from budgetkit.execution import tables as T
 from budgetkit.execution.narrative import entries as read_entries
 from budgetkit.execution.narrative import refine_pages
@@ -148,6 +148,7 @@ def execution(budget, final) -> Execution:
     rows = T.by_code(f, ti) if ti is not None else {}
     e = checks.resolve_codes(e, rows)
     items, evaluated, e = checks.check_entries(f, e)
+    items += final_rules.check(f, evaluated)
     info: dict = {"final_table": _title(f, ti)}
     if b is not None:
         fl, info = join.function_lines(b, f)
