@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     exe.add_argument("paths", nargs="+", metavar="BUDGET FINAL", help="预算文件、决算文件（一份多个文件用逗号连接）；"
                      "只给决算则只核对其说明 / the 预算, then the 决算 (a disclosure's files joined by commas); "
                      "the 决算 alone checks its own statements")
-    exe.add_argument("--format", choices=["text", "json", "html", "md"], default="text")
+    exe.add_argument("--format", choices=["text", "json", "html", "md", "xlsx"], default="text")
     exe.add_argument("--out")
     lab = sub.add_parser("lab", help="在 notebooks/ 打开 JupyterLab；其余选项原样传给 Jupyter / open JupyterLab at "
                                      "notebooks/; other options go to Jupyter unchanged")
@@ -68,7 +68,7 @@ def main(argv=None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.extra = extra  # lab/app: passed through to Jupyter / Voilà
     try:
-        if args.command in ("build", "query"):
+        if args.command in ("build", "query", "store"):
             from budgetkit.store.cli import run
 
             return run(args)
@@ -227,6 +227,14 @@ def _execution(args) -> int:
         raise BadInputError(", ".join(args.paths), "需要一份预算和一份决算（同一年多个文件用逗号连接）",
                             "give one 预算 and one 决算 (a disclosure's files joined by commas)")
     x = execution(groups[0] if len(groups) == 2 else None, groups[-1])
+    if args.format == "xlsx":
+        from budgetkit.execution.report import execution_sheets
+
+        out = _write_xlsx(args.out, execution_sheets(x), filters=True)
+        c = x.findings.counts()
+        print(f"{len(x.lines)} 行 / lines, 错误 {c['error']} / errors, 警告 {c['warning']} / warnings → {out}",
+              file=sys.stderr)
+        return 1 if x.findings.errors else 0
     text = render(x, args.format)
     if args.out:
         out = _write_output(args.out, text)
@@ -294,18 +302,16 @@ def _league(args) -> int:
 
 
 def _lab(args) -> int:
-    """JupyterLab at the curated notebooks (the repository's notebooks/, else the current folder)."""
-    import subprocess
+    """JupyterLab at the curated notebooks (the repository's notebooks/, else the current folder); no news
+    prompt; a SIGTERM to this process reaches Jupyter, which ends its kernels."""
+    from budgetkit.app.serving import lab_command, run_forwarding
 
     here = Path(__file__).resolve().parents[1] / "notebooks"
     root = here if here.is_dir() else Path.cwd()
-    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}", f"--port={args.port}",
-           "--ServerApp.ip=127.0.0.1"]
-    if _is_root() and "--allow-root" not in args.extra:
-        cmd.append("--allow-root")  # classroom containers run as root; Jupyter refuses without it
-    cmd += args.extra  # any other Jupyter option, unchanged (e.g. --no-browser, --ServerApp.ip=0.0.0.0)
+    # any other Jupyter option goes on unchanged (e.g. --no-browser, --ServerApp.ip=0.0.0.0)
+    cmd, env = lab_command(root, args.port, args.extra, as_root=_is_root())
     print(f"JupyterLab → {root}", file=sys.stderr)
-    return subprocess.call(cmd)
+    return run_forwarding(cmd, env=env)
 
 
 def _is_root() -> bool:

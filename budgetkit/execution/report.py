@@ -144,3 +144,55 @@ def render(x, fmt: str = "text") -> str:
     if fmt == "json":
         return x.to_json() + "\n"
     return {"text": to_text, "md": to_md, "html": to_html}[fmt](x)
+
+
+# xlsx: every figure a number in its printed precision (万元), headers in Chinese with English beside
+XLSX_LINE_COLS = [("section", "部分 / section"), ("fund", "资金 / fund"), ("code", "科目编码 / code"),
+                  ("name", "名称 / name"), ("level", "级次 / level"),
+                  ("budget", "预算数（万元）/ budget"), ("budget_basic", "预算基本支出 / budget basic"),
+                  ("budget_project", "预算项目支出 / budget project"), ("final", "决算数（万元）/ final"),
+                  ("final_basic", "决算基本支出 / final basic"), ("final_project", "决算项目支出 / final project"),
+                  ("difference", "差额（万元）/ difference"), ("rate", "执行率（%）/ rate (%)"),
+                  ("budget_carry_in", "预算上年结转 / carry-in budgeted"),
+                  ("final_fiscal_income", "决算财政拨款收入 / appropriation received"),
+                  ("adjustment", "年中调整 / adjustment"), ("stated_budget", "说明所述预算 / stated budget"),
+                  ("stated_final", "说明所述决算 / stated final"), ("stated_rate", "说明所述比率（%）/ stated rate (%)"),
+                  ("reason", "原因 / reason"), ("flags", "标记 / flags"), ("note", "说明 / note"),
+                  ("budget_file", "预算文件 / budget file"), ("budget_page", "预算页 / budget page"),
+                  ("final_file", "决算文件 / final file"), ("final_page", "决算页 / final page")]
+TABLE_NAMES = {"budget_table": "预算功能分类表 / budget function table",
+               "final_table": "决算功能分类表 / final function table"}
+SECTION_NAMES = {"function": "功能分类 / by function", "summary": "收支总表 / summary", "三公": "“三公”经费 / 三公"}
+
+
+def _num(v):
+    """A Decimal as printed (at least two decimals), a page as an int, missing as None; text stays text."""
+    if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)):
+        return None
+    if isinstance(v, Decimal):
+        return v if -v.as_tuple().exponent >= 2 else v.quantize(Decimal("0.01"))
+    return v
+
+
+def execution_sheets(x) -> dict[str, pd.DataFrame]:
+    """The sheets of ``budgetkit execution --format xlsx``: lines, the waterfall, the 决算's statements,
+    findings (with the rule catalogue and the comparisons made) and what was joined."""
+    from budgetkit.export import findings_sheets
+
+    L = x.lines
+    lines = pd.DataFrame({h: [SECTION_NAMES.get(v, v) if c == "section" else
+                              (int(v) if c.endswith("_page") and v is not None else _num(v)) for v in L[c]]
+                          for c, h in XLSX_LINE_COLS})
+    funds = pd.DataFrame({"步骤 / step": list(x.funds["step"]), "金额（万元）/ amount": [_num(v) for v in x.funds["amount"]],
+                          "状态 / status": list(x.funds["status"]), "说明 / note": list(x.funds["note"])})
+    E = x.entries
+    entries = pd.DataFrame({h: [None if c not in E else (int(v) if c in ("page", "entry") and v is not None
+                                                         and not pd.isna(v) else _num(v)) for v in E.get(c, [])]
+                            for c, h in ENTRY_COLS + [("quote", "原文 / quote")]}) if len(E) else \
+        pd.DataFrame(columns=[h for _, h in ENTRY_COLS])
+    about = pd.DataFrame([{"项 / item": k, "内容 / value": v} for k, v in (
+        ("单位 / unit", x.unit), ("年度 / year", x.year), ("金额单位 / amount unit", "万元"),
+        ("年初口径 / basis", x.basis),
+        *((TABLE_NAMES[k], v) for k, v in x.tables.items() if v and k in TABLE_NAMES))])
+    return {"逐行 lines": lines, "资金变动 funds": funds, "说明所述 statements": entries,
+            **findings_sheets(x.findings), "对照 about": about}
