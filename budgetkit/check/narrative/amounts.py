@@ -64,7 +64,8 @@ def amounts_and_shares(L: Ledger, R: Recorder) -> None:
                 if m.value == 0:
                     _zero_unprinted(L, R, s)
                 else:
-                    _why(L, s, f"表格中没有「{fact_key}」对应的数", f"no table prints the '{fact_key}' figure")
+                    said = next((c for c in cores if _resolve_phrase(c)), subj)  # as the text names it
+                    _why(L, s, f"表格中没有「{said}」对应的数", f"no table prints the '{said}' figure")
             if fact is None and not fact_key:
                 name = None
                 for core in cores:
