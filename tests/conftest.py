@@ -33,6 +33,25 @@ def load(paths):
     return _cache[key]
 
 
+NOTEBOOKS = ROOT / "notebooks"
+_executed: dict = {}
+
+
+def executed(path: Path):
+    """A notebook run top to bottom, once per test session (tests of its run and of its outputs share it), and
+    the files the run left in notebooks/ (none expected)."""
+    if path not in _executed:
+        import nbformat
+        from nbclient import NotebookClient
+
+        before = set(NOTEBOOKS.rglob("*"))
+        nb = nbformat.read(path, as_version=4)
+        NotebookClient(nb, timeout=300, kernel_name="python3",
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        _executed[path] = (nb, set(NOTEBOOKS.rglob("*")) - before)
+    return _executed[path]
+
+
 @pytest.fixture(scope="session")
 def seed():
     return load(SEED_TXT)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
+
+from conftest import executed
 
 HERE = Path(__file__).resolve().parents[1] / "notebooks"
 NOTEBOOKS = sorted(HERE.glob("*.ipynb"))
@@ -26,12 +26,10 @@ def _first_views(outputs) -> list[str]:
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_clean(path):
-    before = set(HERE.rglob("*"))
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    nb, left = executed(path)  # run once per session; tests/test_display_everywhere.py reads the same outputs
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors, [(o.ename, o.evalue) for o in errors]
-    assert not (set(HERE.rglob("*")) - before)  # no .ipynb_checkpoints or other file left behind
+    assert not left  # no .ipynb_checkpoints or other file left behind
     first = nb.cells[0].source
     assert "本笔记本教什么" in first and "What this notebook teaches" in first
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
@@ -50,7 +48,7 @@ def test_notebook_runs_clean(path):
         assert "部门收支总表" in views[0] and "1,149.80" in views[0] and "金额（万元）/ amount (万元)" in views[0]
     if stem.startswith("02"):
         md = "\n".join(o.get("data", {}).get("text/markdown", "") for o in outputs)
-        assert "条发现 / findings" in md and "错误 / errors:" in md and "**W02**" in md  # the summary comes first
+        assert "条发现 / findings" in md and "错误 / errors:" in md and "W02" in md  # the summary comes first
         assert "合计行等于各科目行之和" in html  # what W02 checks, from rules.csv
         assert "[W02]" in views[0] and "<table" in views[0]  # the browser opens on the first finding's evidence
         assert "舍入差异 rounding" in first and "未评估 not evaluated" in first and "待核对 review" in first
