@@ -213,7 +213,7 @@ def rule_catalogue() -> pd.DataFrame:
 
     rows = [{"规则 / rule": r["id"],
              "类别 / family": " / ".join(FAMILY_NAMES.get(r["family"], (r["family"], r["family"]))),
-             "检查什么 / what it checks": r["title_zh"], "what it checks": r["title_en"],
+             "检查什么 / what it checks": r["title_zh"], "English": r["title_en"],
              "级别 / severity": severity_label(r["severity"])} for r in load_csv("rules.csv")]
     return pd.DataFrame(rows)
 
