@@ -35,7 +35,7 @@ def test_notebook_runs_clean(path):
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert any(WIDGET in o.get("data", {}) for o in outputs)  # a live widget is displayed
     html = _html(outputs)
-    if path.stem[:2] in ("01", "02", "03", "04"):  # the curated teaching notebooks go through the display layer
+    if path.stem[:2] in ("01", "02", "03", "04", "07"):  # the curated teaching notebooks go through the display layer
         for junk in ("&lt;NA&gt;", ">NaN<", ">None<", "1149.800000"):
             assert junk not in html, junk  # blanks, not missing-value markers; amounts as printed
     views = _first_views(outputs)
@@ -60,6 +60,13 @@ def test_notebook_runs_clean(path):
         assert "产出指标" in views[0] and "没有绩效目标" not in views[0]  # the first project, not an empty list
         svgs = "\n".join(o.get("data", {}).get("image/svg+xml", "") for o in outputs)
         assert "5 个项目合计" in svgs and "summed over 5 projects" in svgs  # a sum across projects says so
+    if stem.startswith("07"):
+        # the league opens on the 2026 部门 budgets, each total with its coverage, a chart and a card with pages
+        assert "2026 预算 · 部门 / 2026 budget · department" in views[0] and "coverage" in views[0]
+        assert "<svg" in views[0] and "证据（页）/ evidence (page)" in views[0]
+        assert "2025 预算 · 单位 / 2025 budget · unit" in html  # one office's 单位 budget is not its 部门's peer
+        assert "为什么 N/E 不是 0 分" in "\n".join(c.source for c in nb.cells)  # the methods section
+        assert "TS-Q05" in html  # the methods table lists every item
 
 
 def test_notebook_count():

@@ -63,6 +63,46 @@ def parts_chart(entries: pd.DataFrame) -> alt.Chart | None:
     return charts._config(chart)
 
 
+def league_frame(L: League, group: str | None = None) -> pd.DataFrame:
+    """The league for people: one row per disclosure, Chinese headers with English beside, totals with their
+    coverage, part scores with their rank in the group, blanks (never NaN) where nothing applies."""
+    E = L.entries if group is None else L.entries[L.entries["group"] == group]
+    out = pd.DataFrame({"比较组 / peers": list(E["group"]), "名次 / rank": [_rank(r) for _, r in E.iterrows()],
+                        "部门 / department": list(E["name"]),
+                        "总分 / total": [total_line(t, c) for t, c in zip(E["total"], E["coverage"])]})
+    for p, (zh, en) in PARTS.items():
+        out[f"{p} {zh} / {en}"] = [_part(r, p, L.min_coverage) for _, r in E.iterrows()]
+    out["说明 / note"] = [f"{a} / {b}" if a else "" for a, b in zip(E["mark"], E["mark_en"])]
+    return out
+
+
+def card_frame(s) -> pd.DataFrame:
+    """A scorecard for people: each item, its weight and level (or N/A, N/E), why, and where to look."""
+    def level(i):
+        return f"{i.status} {STATUS_NAMES[i.status][0]}" if i.status in ("N/A", "N/E") else (
+            "" if i.level is None else str(i.level))
+
+    def page(i):
+        return next((str(e["page"]) for e in i.evidence if e.get("page") is not None), "")
+    return pd.DataFrame({"编号 / id": [i.id for i in s.items],
+                         "项目 / item": [f"{i.title_zh} / {i.title_en}" for i in s.items],
+                         "权重 / weight": ["" if i.weight is None else f"{i.weight:g}" for i in s.items],
+                         "等级 / level": [level(i) for i in s.items],
+                         "理由 / why": [f"{i.why} / {i.why_en}" if i.why else "" for i in s.items],
+                         "页 / page": [page(i) for i in s.items],
+                         "证据 / evidence": [_ev(i.evidence[0]) if i.evidence else "" for i in s.items]})
+
+
+def methods_frame() -> pd.DataFrame:
+    """Where each item comes from (reference/scorecard.csv): what is checked, the cut-offs, the rule and its basis."""
+    from budgetkit.score.engine import scorecard_items
+
+    return pd.DataFrame([{"编号 / id": r["id"], "项目 / item": f"{r['title_zh']} / {r['title_en']}",
+                          "权重 预算/决算 / weight": f"{r['weight_budget'] or '—'} / {r['weight_final'] or '—'}",
+                          "检查什么 / what is checked": r["checks"], "等级分界 / cut-offs": r["cutoffs"],
+                          "依据 / basis": r["basis"]} for r in scorecard_items()])
+
+
 def _svg(chart) -> str:
     return "" if chart is None else f"<div class='budgetkit-chart'>{charts.to_svg(chart)}</div>"
 
@@ -186,4 +226,5 @@ def scorecard_panel(disclosure, findings=None) -> W.Widget:
     return box
 
 
-__all__ = ["league_panel", "scorecard_panel", "LeagueView", "parts_chart", "card_html", "league_table_html"]
+__all__ = ["league_panel", "scorecard_panel", "LeagueView", "parts_chart", "card_html", "league_table_html",
+           "league_frame", "card_frame", "methods_frame"]
