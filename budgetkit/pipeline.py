@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from budgetkit.check.conservation import account
 from budgetkit.disclosure import Disclosure, PrintedTable
 from budgetkit.errors import BadInputError, InternalError, log_internal_error, no_tables_error, shown
 from budgetkit.money import DECIMAL_DTYPE, decimal_series
@@ -168,8 +169,14 @@ def read(paths, doc_id: str | None = None, keep_going: bool = False, progress=No
         if not tables and not keep_going:  # nothing tabular at all (a narrative half): tables of unknown kind
             raise no_tables_error(", ".join(str(p) for p in paths), meta["names_absent_tables"])
     meta["warnings"] = warnings
-    return Disclosure(doc_id=doc_id, meta=meta, tables=tables, amounts=amounts,
-                      narrative=paragraphs(prose), residue=residue, warnings=warnings, errors=failures)
+    d = Disclosure(doc_id=doc_id, meta=meta, tables=tables, amounts=amounts,
+                   narrative=paragraphs(prose), residue=residue, warnings=warnings, errors=failures)
+    # conservation: every figure the file readers found is accounted for, or a warning names what was lost
+    ledger = account(d, [b for s in sources for b in s.blocks])
+    meta["conservation"] = ledger.as_meta()
+    if ledger.lost:
+        warnings.append(ledger.warning(", ".join(s.name for s in sources)))
+    return d
 
 
 def _block_key(b):

@@ -15,7 +15,7 @@ from budgetkit.cli import main
 from budgetkit.errors import BadInputError
 from budgetkit.fuzz import tiny_pdf
 from budgetkit.recognise.rows import header_row_count, is_figure_shaped
-from conftest import SEED_TXT, load
+from conftest import DATA, SEED_TXT, load
 
 SEED_TEXT = SEED_TXT.read_text(encoding="utf-8")
 
@@ -475,3 +475,79 @@ def test_parse_writes_no_formula_from_a_label_or_a_file_name(tmp_path, capsys):
     assert set(amounts["file"]) == {"'=cmd.txt"} and ("'=" + label) in set(amounts["row_label"])
     d = load(SEED_TXT)
     assert amounts["amount"].tolist() == [f"{v:.{n}f}" for v, n in zip(d.amounts["amount"], d.amounts["decimals"])]
+
+
+# ---------------------------------------------------------------- conservation: every printed figure accounted for
+
+CONSERVED = sorted(p.relative_to(DATA).as_posix() for p in DATA.rglob("*")
+                   if p.suffix in (".pdf", ".docx", ".xlsx", ".txt") and p.is_file())
+
+
+@pytest.mark.parametrize("name", CONSERVED)
+def test_every_figure_of_every_document_in_data_is_accounted_for(name):
+    """Each figure cell the file reader found is in a table read, and each figure-shaped body cell of a recognised
+    table is an amount, a residue row, a non-amount column or a merged cell shown again: nothing lost."""
+    try:
+        d = load(DATA / name)
+    except BadInputError as exc:  # a narrative half on its own holds no table: refused, nothing to place
+        assert name.endswith("-text.pdf") and "no budget disclosure table" in str(exc)
+        return
+    ledger = d.meta["conservation"]
+    assert ledger["lost"] == []
+    assert not any("figures printed in the tables were read into no table" in w for w in d.warnings)
+    if d.meta["sources"][0]["format"] != "pdf" or ledger["printed"]:
+        assert ledger["placed"].get("amount", 0) > 0
+
+
+def test_a_cell_dropped_between_the_reader_and_the_tables_is_caught(seed, monkeypatch):
+    """Seed, 收支总表: a tidying step that blanks the cells printing 1,149.80 (its first amount and the totals) must
+    not pass as a shorter table — the read warns with the figure, and the ledger lists each cell."""
+    import budgetkit.pipeline as pipeline
+
+    real = pipeline.tidy_table
+
+    def dropping(t, i):
+        tt = real(t, i)
+        if i == 1:
+            tt.frame = tt.frame.replace("1,149.80", "")
+            tt.amounts = [r for r in tt.amounts if r["raw"] != "1,149.80"]
+        return tt
+
+    monkeypatch.setattr(pipeline, "tidy_table", dropping)
+    d = budgetkit.read(SEED_TXT)
+    printed = sum(v == "1,149.80" for row in seed.tables[0].frame.itertuples() for v in row)
+    assert [x[3] for x in d.meta["conservation"]["lost"]] == ["1,149.80"] * printed and printed > 1
+    assert any("1,149.80" in w and "incomplete" in w for w in d.warnings)
+
+
+def test_an_amount_missing_from_the_amounts_is_caught(seed):
+    """The seed's first amount (1,149.80) left in the table but taken out of ``amounts``: lost, with its page."""
+    import dataclasses
+
+    from budgetkit.check.conservation import account
+
+    first = seed.amounts.iloc[0]
+    d = dataclasses.replace(seed, amounts=seed.amounts.iloc[1:], meta=dict(seed.meta))
+    lost = account(d).lost
+    assert [(x[2], x[3]) for x in lost] == [(int(first["table_index"]), first["raw"])]
+    assert account(seed).lost == []
+
+
+def test_a_figure_read_as_a_column_label_is_caught(seed):
+    """A body row taken for the header (what a malformed first amount once did) puts its figure in a column
+    label: lost, not silently part of a header."""
+    import dataclasses
+
+    from budgetkit.check.conservation import account
+
+    t = seed.tables[0]
+    frame = t.frame.rename(columns={t.frame.columns[1]: t.frame.columns[1] + "/1,149.80"}).iloc[1:]
+    bad = dataclasses.replace(t, frame=frame, column_roles=dict(zip(frame.columns, t.column_roles.values())))
+    d = dataclasses.replace(seed, tables=[bad, *seed.tables[1:]])
+    assert ("1,149.80", "read as a column label / 读作列标题") in [(x[3], x[4]) for x in account(d).lost]
+
+
+def test_a_malformed_first_amount_is_balanced_by_the_residue(tmp_path):
+    """Mutated seed: 1,149.8O in the first body row is in the residue, so the ledger balances with no warning."""
+    d = budgetkit.read(_write(tmp_path, "seed-o.txt", SEED_TEXT.replace("\t1,149.80\n", "\t1,149.8O\n", 1)))
+    assert d.meta["conservation"]["lost"] == [] and d.meta["conservation"]["placed"]["residue"] == 1
