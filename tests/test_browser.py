@@ -223,7 +223,7 @@ def test_app_in_a_real_browser_offline(app_server, tmp_path):
 # 02's dropdowns are filters whose first change may leave the list shown unchanged; its first view is
 # asserted from the executed notebook in tests/test_notebooks.py
 @pytest.mark.parametrize("name", ["03-year-over-year", "04-performance-indicators", "05-corpus",
-                                  "07-transparency"])
+                                  "06-budget-execution", "07-transparency"])
 def test_each_notebook_first_view_and_one_widget_change_in_a_real_browser(lab, name):
     """Every notebook runs in JupyterLab in Chromium: its widgets open on a meaningful first view (not blank),
     one dropdown is changed and the output it drives changes, and no cell shows an error."""

@@ -35,7 +35,7 @@ def test_notebook_runs_clean(path):
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert any(WIDGET in o.get("data", {}) for o in outputs)  # a live widget is displayed
     html = _html(outputs)
-    if path.stem[:2] in ("01", "02", "03", "04", "07"):  # the curated teaching notebooks go through the display layer
+    if path.stem[:2] in ("01", "02", "03", "04", "06", "07"):  # the curated teaching notebooks go through the display layer
         for junk in ("&lt;NA&gt;", ">NaN<", ">None<", "1149.800000"):
             assert junk not in html, junk  # blanks, not missing-value markers; amounts as printed
     views = _first_views(outputs)
@@ -60,6 +60,16 @@ def test_notebook_runs_clean(path):
         assert "产出指标" in views[0] and "没有绩效目标" not in views[0]  # the first project, not an empty list
         svgs = "\n".join(o.get("data", {}).get("image/svg+xml", "") for o in outputs)
         assert "5 个项目合计" in svgs and "summed over 5 projects" in svgs  # a sum across projects says so
+    if stem.startswith("06"):
+        # 西南大学 2023: the lines sorted by difference (2050205 +4,797.36 first), 2060204 at 487.98% with its pages
+        assert "+4,797.36" in html and html.index("2050205") < html.index("2060204") and "487.98%" in html
+        svgs = "\n".join(o.get("data", {}).get("image/svg+xml", "") for o in outputs)
+        assert "from budget to final" in svgs  # the waterfall, drawn offline
+        assert "增长0%" in html or "增长 0%" in html  # 佛山 2019: statements on a zero base
+        assert "1,623.00" in "\n".join(o.get("text", "") for o in outputs)  # the carry-over behind 488%
+        assert "11/13" in views[0] and "1,707.93" in views[0]  # the widget's first view
+        for junk in ("Decimal(", "inf%"):
+            assert junk not in html, junk
     if stem.startswith("07"):
         # the league opens on the 2026 部门 budgets, each total with its coverage, a chart and a card with pages
         assert "2026 预算 · 部门 / 2026 budget · department" in views[0] and "coverage" in views[0]

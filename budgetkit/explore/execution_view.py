@@ -14,7 +14,7 @@ import ipywidgets as W
 import pandas as pd
 
 from budgetkit.explore import charts, display
-from budgetkit.explore.widgets import _dropdown, _Guarded
+from budgetkit.explore.widgets import _dropdown, _Guarded, show_widget
 
 SECTIONS = [("功能分类 / by function", "function"), ("收支总表 / summary", "summary"), ("“三公”经费 / 三公", "三公")]
 LEVELS = [("项 / item", "项"), ("款 / section", "款"), ("类 / class", "类"), ("全部 / all", "all")]
@@ -58,6 +58,15 @@ def lines_frame(x, section: str = "function", level: str | None = "项", sort: s
             "" if display.missing(b) and display.missing(f) else f"{display.text(b)} / {display.text(f)}"
             for b, f in zip(L["stated_budget"], L["stated_final"])],
         "说明 / note": [display.text(v).split(" / ")[0] for v in L["note"]]})
+
+
+def funds_frame(x) -> pd.DataFrame:
+    """The waterfall's steps for people: each amount as printed, whether printed, computed or review."""
+    F = x.funds
+    return pd.DataFrame({"步骤 / step": list(F["step"]), "金额（万元）/ amount": [display.amount(v) for v in F["amount"]],
+                         "来源 / source": [{"printed": "印刷 / printed", "computed": "计算 / computed",
+                                           "review": "待核对 / review"}.get(v, v) for v in F["status"]],
+                         "说明 / note": [display.text(v) for v in F["note"]]})
 
 
 def disagreements_frame(x) -> pd.DataFrame:
@@ -147,6 +156,9 @@ class ExecutionView(_Guarded):
         self.disagree.value = ("<h4>说明与表或预算不一致的数 / statements that disagree</h4>"
                                + _table_html(disagreements_frame(x), "没有不一致的数 / none disagree"))
         self._refresh()
+
+    def _ipython_display_(self):
+        show_widget(self.view)
 
     def _refresh(self, *_):
         self.level.disabled = self.section.value != "function"
