@@ -97,6 +97,46 @@ def region_of(name: str | None) -> dict | None:
     return None
 
 
+def _clean_name(name: str) -> str:
+    """A name without the leaders, bullets or stops the layout left around it (".X市信访局。" → "X市信访局")."""
+    return re.sub(r"^[\s.．·•:：、,，;；\-—_*。]+|[\s.．·•:：、,，;；\-—_*。]+$", "", name) or name
+
+
+def place_of(names, texts=()) -> tuple[dict, str | None]:
+    """Province and city ({"province": …, "city": …}) and the evidence for them: from the first name that starts
+    with a place (佛山市轨道交通局 → 广东省 佛山市; 国家信访局 → 中央; 上海市普陀区… → 上海市 上海市), else from the
+    place the cover and the text's opening name most — at least twice and more often than any other."""
+    levels = {r[0]: r for r in _regions()}
+    for n in names:
+        r = region_of(n) if isinstance(n, str) else None
+        if r:
+            return _province_city(n, levels[r["place"]]), n
+    counts: Counter = Counter()
+    for t in texts:
+        t = _squash(t)
+        for place, level, _, _ in _regions():
+            if level in ("city", "province") and place in t:
+                counts[place] += t.count(place)
+                t = t.replace(place, "|")  # 吉林省吉林市 counts each once; a longer name is not counted again
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return {"province": None, "city": None}, None
+    return _province_city(ranked[0][0], levels[ranked[0][0]]), f"文中提及 / named in the text: {ranked[0][0]}"
+
+
+def _province_city(name: str, row: tuple) -> dict:
+    place, level, province, _ = row
+    if level == "central":
+        return {"province": province, "city": None}
+    if level == "city":
+        return {"province": province, "city": place}
+    rest = name[name.find(place) + len(place):] if place in name else ""
+    city = next((p for p, lv, pr, _ in _regions() if lv == "city" and pr == province and rest.startswith(p)), None)
+    if city is None and place.endswith("市"):
+        city = place  # 北京市, 上海市, 天津市, 重庆市: a province-level city is its own city
+    return {"province": province, "city": city}
+
+
 def _split_scope(name: str) -> tuple[str, str | None]:
     """深圳市财政局（本级） → (深圳市财政局, 本级)."""
     scopes = "|".join(re.escape(s) for s in _patterns()["scope"])
@@ -292,7 +332,7 @@ def infer_meta(tables, prose_lines, units: dict) -> dict:
             department, dept_where = named[0], "单位表 / units table"
     if department:
         # a leader or bullet the layout left on the name (".X市信访局", "·X局", "：X局") is not part of it
-        department = re.sub(r"^[\s.．·•:：、,，;；\-—_*]+", "", department) or department
+        department = _clean_name(department)
         department, s = _split_scope(department)
         if title_scope:
             scopes.insert(0, (title_scope, title_where))
@@ -393,6 +433,8 @@ def infer_meta(tables, prose_lines, units: dict) -> dict:
         unit_name = department
         evidence["unit_name"] = evidence.get("department", "")
 
+    unit_name = _clean_name(unit_name) if unit_name else unit_name
+
     # --- the department a unit belongs to: "XX是YY下属二级预算单位" ---------------------------------
     parent, parent_where = _parent_of(prose_lines, {department, unit_name} - {None})
     if parent:
@@ -403,6 +445,11 @@ def infer_meta(tables, prose_lines, units: dict) -> dict:
     family, fam_where = _family(tables, stage, region)
     if fam_where:
         evidence["family"] = fam_where
+    names = [department, unit_name, parent, *(u["name"] for u in unit_list)]
+    opening = [ln.text for ln in _cover(prose_lines)] + [ln.text for ln in prose_lines[:40]]
+    place, place_where = place_of(names, opening)
+    if place_where:
+        evidence["place_of"] = place_where
     return {
         "department": department,
         "department_code": code,
@@ -415,6 +462,8 @@ def infer_meta(tables, prose_lines, units: dict) -> dict:
         "family": family,
         "region": region["region"] if region else None,
         "place": region["place"] if region else None,
+        "province": place["province"],
+        "city": place["city"],
         "evidence": evidence,
     }
 
