@@ -315,8 +315,8 @@ def _meta_row(job, d, status, failures, timings, year, stage) -> pd.DataFrame:
         "department_code": m.get("department_code"), "publisher": manifest.get("publisher"),
         "unit_names": json.dumps([u.get("name") for u in units], ensure_ascii=False),
         "family": m.get("family") or manifest.get("family"),
-        "province": manifest.get("province") or province_of(names),
-        "city": manifest.get("city") or city_of(names),
+        "province": manifest.get("province") or m.get("province") or province_of(names),  # meta: names, cover, text
+        "city": manifest.get("city") or m.get("city") or city_of(names),
         "year": year, "stage": stage,
         "files": json.dumps([shown(Path(p).name) for p in job["paths"]], ensure_ascii=False),
         "paths": json.dumps([shown(p) for p in job["paths"]], ensure_ascii=False),
