@@ -10,6 +10,10 @@ import sys
 from pathlib import Path
 
 from budgetkit.errors import INTERNAL_EN, INTERNAL_ZH, BadInputError, InternalError, log_internal_error
+from budgetkit.report.safe import for_format, line
+
+#: the reader of the output went away (``| head``): quiet, with the code a shell gives a tool SIGPIPE ended
+EXIT_PIPE = 141
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+_INPUTS: list = []  # the files this run reads: never an output
+
+
 def main(argv=None) -> int:
     """Exit codes: 0 clean, 1 findings, 2 bad input, 3 internal error (traceback in a log file, never on the terminal)."""
     parser = _parser()
@@ -67,6 +74,7 @@ def main(argv=None) -> int:
     if extra and args.command not in ("lab", "app"):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.extra = extra  # lab/app: passed through to Jupyter / Voilà
+    _INPUTS[:] = _inputs(args) if hasattr(args, "paths") else []
     try:
         if args.command in ("build", "query", "store"):
             from budgetkit.store.cli import run
@@ -91,13 +99,17 @@ def main(argv=None) -> int:
     except (BadInputError, InternalError) as exc:
         failures = [exc, *getattr(exc, "also", [])]
         for e in failures:
-            print(f"错误 / error: {e}", file=sys.stderr)
+            _say(f"错误 / error: {e}")
         return 3 if any(isinstance(e, InternalError) for e in failures) else 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # the reader of our output went away (e.g. `| head`): not our failure
         _silence_stdout()
-        return 0
+        return EXIT_PIPE
+    except _StdoutError as exc:  # a full disk or a device error under stdout: said in one line, not a bug
+        _silence_stdout()
+        _say(f"错误 / error: 无法写入标准输出 / cannot write to standard output ({exc})")
+        return 2
     except Exception as exc:  # a bug: one line here, the traceback in a log file
         log = log_internal_error(exc)
         tail = f"（日志 / log: {log}）" if log else ""
@@ -116,13 +128,28 @@ def _silence_stdout() -> None:
         pass
 
 
+class _StdoutError(Exception):
+    """Standard output could not take the report (a full disk, an I/O error)."""
+
+
+def _say(text: str) -> None:
+    """One line on stderr: control and bidi characters and newlines from file names or document text escaped."""
+    try:
+        print(line(text), file=sys.stderr)
+    except (BrokenPipeError, OSError, ValueError):
+        pass  # stderr closed: nothing left to tell
+
+
 def _emit(text: str) -> None:
-    """Write a report to stdout; a closed pipe is not an error."""
+    """Write a report to stdout; a closed pipe raises BrokenPipeError (exit 141, quiet), another write error
+    is one line."""
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:
-        _silence_stdout()
+        raise
+    except OSError as exc:
+        raise _StdoutError(exc.strerror or type(exc).__name__) from None
 
 
 def _write_output(path, data: str | bytes) -> Path:
@@ -133,6 +160,7 @@ def _write_output(path, data: str | bytes) -> Path:
     out = Path(path)
     if out.is_dir():
         raise BadInputError(out, "输出路径是一个文件夹，请给出文件名", "the output path is a folder; give a file name")
+    _not_an_input(out, _INPUTS)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         return write_bytes(out, data.encode("utf-8") if isinstance(data, str) else data)
@@ -151,31 +179,60 @@ def _write_xlsx(path, sheets, filters: bool = False) -> Path:
 
 def _print_warnings(d) -> None:
     for w in d.warnings:
-        print(f"警告 / warning: {w}", file=sys.stderr)
+        _say(f"警告 / warning: {w}")
+
+
+def _not_an_input(out, paths) -> None:
+    """Refuse an output path that is one of the inputs (its own name, a hard link, or the file a symlinked input
+    points at): writing the report there would replace the document it reports on."""
+    import os
+
+    try:
+        there = os.lstat(out)
+    except OSError:
+        return
+    for p in paths:
+        for stat in (os.stat, os.lstat):
+            try:
+                st = stat(p)
+            except (OSError, ValueError):
+                continue
+            if (st.st_dev, st.st_ino) == (there.st_dev, there.st_ino):
+                raise BadInputError(out, "输出文件就是输入文件之一，写入会覆盖它，请换一个输出路径",
+                                    "the output is one of the input files and would replace it: choose another "
+                                    "--out")
+
+
+def _inputs(args) -> list[str]:
+    return [q for g in args.paths for q in str(g).split(",") if q] if args.command in ("compare", "execution") \
+        else list(args.paths)
 
 
 def _parse(args) -> int:
     from budgetkit.export import write_outputs
     from budgetkit.pipeline import read
 
-    d = read(args.paths, keep_going=True)
     out = Path(args.out)
+    for name in ("amounts.csv", "residue.csv", "meta.json", "amounts.parquet", "tables.parquet",
+                 "narrative.parquet", "residue.parquet", ".budgetkit-outputs.json"):
+        _not_an_input(out / name, args.paths)
+    d = read(args.paths, keep_going=True)
+    if args.format == "xlsx":
+        _not_an_input(out / f"{d.doc_id}.xlsx", args.paths)
     try:
         written = write_outputs(d, out, xlsx=args.format == "xlsx")
     except OSError as exc:
         raise BadInputError(out, "无法写入输出文件夹", f"cannot write the output folder ({exc.strerror})") from None
     c = d.coverage()
-    print(
+    _say(
         f"{d.doc_id}: 表格 {c['tables']} 张（识别 {c['tables_recognised']}）/ tables {c['tables']} "
         f"({c['tables_recognised']} recognised); 金额单元格 {c['amount_cells']} / amount cells placed "
         f"{c['amount_cells']}; 残留 {c['residue_cells']} / residue {c['residue_cells']}; "
-        f"段落 {c['paragraphs']} / paragraphs {c['paragraphs']}",
-        file=sys.stderr)
-    for w in d.warnings:
-        print(f"警告 / warning: {w}", file=sys.stderr)
-    print(f"→ {out} ({', '.join(p.name for p in written)})", file=sys.stderr)
+        f"段落 {c['paragraphs']} / paragraphs {c['paragraphs']}")
+    _print_warnings(d)
+    _say(f"→ {out} ({', '.join(p.name for p in written)})")
     for exc in d.errors:  # what could be read is written above; each failure is one line
-        print(f"错误 / error: {exc}", file=sys.stderr)
+        _say(f"错误 / error: {exc}")
     if any(isinstance(e, InternalError) for e in d.errors):
         return 3
     from budgetkit.check.engine import unreadable
@@ -184,7 +241,7 @@ def _parse(args) -> int:
     # amount (said only when no file failed: a failure is the story then), is still said and exits 2
     problem = unreadable(d, ", ".join(str(p) for p in args.paths))
     if problem is not None and (d.meta.get("no_tables") or not d.errors):
-        print(f"错误 / error: {problem}", file=sys.stderr)
+        _say(f"错误 / error: {problem}")
         return 2
     return 2 if d.errors else 0
 
@@ -204,13 +261,12 @@ def _compare(args) -> int:
         from budgetkit.export import panel_sheets
 
         _write_xlsx(args.out, panel_sheets(panel))
-        print(f"{len(panel.lines)} 行 / lines → {args.out}", file=sys.stderr)
+        _say(f"{len(panel.lines)} 行 / lines → {args.out}")
         return 1 if any(f.severity == "error" for f in panel.statements) else 0
-    text = render_panel(panel, args.format)
+    text = for_format(render_panel(panel, args.format), args.format)
     if args.out:
         _write_output(args.out, text)
-        print(f"{len(panel.lines)} 行 / lines, {len(panel.statements)} 条跨年发现 / statement findings → {args.out}",
-              file=sys.stderr)
+        _say(f"{len(panel.lines)} 行 / lines, {len(panel.statements)} 条跨年发现 / statement findings → {args.out}")
     else:
         _emit(text)
     return 1 if any(f.severity == "error" for f in panel.statements) else 0
@@ -232,15 +288,13 @@ def _execution(args) -> int:
 
         out = _write_xlsx(args.out, execution_sheets(x), filters=True)
         c = x.findings.counts()
-        print(f"{len(x.lines)} 行 / lines, 错误 {c['error']} / errors, 警告 {c['warning']} / warnings → {out}",
-              file=sys.stderr)
+        _say(f"{len(x.lines)} 行 / lines, 错误 {c['error']} / errors, 警告 {c['warning']} / warnings → {out}")
         return 1 if x.findings.errors else 0
-    text = render(x, args.format)
+    text = for_format(render(x, args.format), args.format)
     if args.out:
         out = _write_output(args.out, text)
         c = x.findings.counts()
-        print(f"{len(x.lines)} 行 / lines, 错误 {c['error']} / errors, 警告 {c['warning']} / warnings → {out}",
-              file=sys.stderr)
+        _say(f"{len(x.lines)} 行 / lines, 错误 {c['error']} / errors, 警告 {c['warning']} / warnings → {out}")
     else:
         _emit(text)
     return 1 if x.findings.errors else 0
@@ -265,12 +319,12 @@ def _score(args) -> int:
         raise BadInputError(args.weights or "--weights", "权重文件有误", str(exc)) from None
     if args.format == "xlsx":
         _write_xlsx(args.out, scorecard_sheets(s), filters=True)
-        print(f"{d.doc_id}: {s.line()} → {args.out}", file=sys.stderr)
+        _say(f"{d.doc_id}: {s.line()} → {args.out}")
         return 0
-    text = render(s, args.format)
+    text = for_format(render(s, args.format), args.format)
     if args.out:
         out = _write_output(args.out, text)
-        print(f"{d.doc_id}: {s.line()} → {out}", file=sys.stderr)
+        _say(f"{d.doc_id}: {s.line()} → {out}")
     else:
         _emit(text)
     return 0
@@ -290,12 +344,12 @@ def _league(args) -> int:
     done = f"{len(L.entries)} 份公开文件 / disclosures, {int(L.entries['ranked'].sum())} 排名 / ranked"
     if args.format == "xlsx":
         _write_xlsx(args.out, league_sheets(L), filters=True)
-        print(f"{done} → {args.out}", file=sys.stderr)
+        _say(f"{done} → {args.out}")
         return 0
     text = render_league(L, args.format)
     if args.out:
         out = _write_output(args.out, text)
-        print(f"{done} → {out}", file=sys.stderr)
+        _say(f"{done} → {out}")
     else:
         _emit(text)
     return 0
@@ -310,7 +364,7 @@ def _lab(args) -> int:
     root = here if here.is_dir() else Path.cwd()
     # any other Jupyter option goes on unchanged (e.g. --no-browser, --ServerApp.ip=0.0.0.0)
     cmd, env = lab_command(root, args.port, args.extra, as_root=_is_root())
-    print(f"JupyterLab → {root}", file=sys.stderr)
+    _say(f"JupyterLab → {root}")
     return run_forwarding(cmd, env=env)
 
 
@@ -334,15 +388,15 @@ def _check(args) -> int:
 
         _write_xlsx(args.out, findings_sheets(findings))
         c = findings.counts()
-        print(f"{d.doc_id}: 错误 {c['error']} / errors, 警告 {c['warning']} / warnings, 待核对 {c['review']} / review, "
-              f"提示 {c['info']} / info → {args.out}", file=sys.stderr)
+        _say(f"{d.doc_id}: 错误 {c['error']} / errors, 警告 {c['warning']} / warnings, 待核对 {c['review']} / review, "
+              f"提示 {c['info']} / info → {args.out}")
         return 1 if findings.errors else 0
-    text = render(findings, args.format)
+    text = for_format(render(findings, args.format), args.format)
     if args.out:
         out = _write_output(args.out, text)
         c = findings.counts()
-        print(f"{d.doc_id}: 错误 {c['error']} / errors, 警告 {c['warning']} / warnings, 待核对 {c['review']} / review, "
-              f"提示 {c['info']} / info → {out}", file=sys.stderr)
+        _say(f"{d.doc_id}: 错误 {c['error']} / errors, 警告 {c['warning']} / warnings, 待核对 {c['review']} / review, "
+              f"提示 {c['info']} / info → {out}")
     else:
         _emit(text)
     return 1 if findings.errors else 0

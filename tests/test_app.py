@@ -1,22 +1,37 @@
-"""The app's widgets without a browser: first view, opening a file, a bad file, the year-over-year tab,
-downloads.  (tests/test_browser.py drives the same app in Chromium through Voilà.)"""
+"""The app's widgets without a browser: first view, progress and cancel, opening a file, a bad file, errors
+first, downloads made on click, the year-over-year tab on opened files, the wrappers' signals.
+(tests/test_browser.py drives the same app in Chromium through Voilà.)"""
 from __future__ import annotations
 
 import base64
 import io
+import os
 import re
+import signal
+import subprocess
+import sys
+import threading
 from datetime import datetime, timezone
 
 from openpyxl import load_workbook
 
 from budgetkit.app import App, bundled, voila_command
-from conftest import CORPUS, SEED_TXT, load
+from conftest import CORPUS, SEED_PDF, SEED_TXT, jiangsu
 
 
 def _download(app: App, css: str) -> bytes:
-    m = re.search(rf"class='{css}' download=\"[^\"]+\" href=\"data:[^;]+;base64,([^\"]+)\"", app.downloads.value)
-    assert m, app.downloads.value[:300]
+    m = re.search(rf"class='{css}' download=\"[^\"]+\" href=\"data:[^;]+;base64,([^\"]+)\"",
+                  app.downloads.links.value)
+    assert m, app.downloads.links.value[:300]
     return base64.b64decode(m.group(1))
+
+
+def _upload(app: App, *paths, names=None) -> None:
+    """Hand files over the way FileUpload does, then wait for the reading to finish."""
+    app.upload.value = tuple({"name": (names or {}).get(p, p.name), "type": "application/octet-stream",
+                              "size": p.stat().st_size, "content": memoryview(p.read_bytes()),
+                              "last_modified": datetime.now(timezone.utc)} for p in paths)
+    app.wait()
 
 
 def test_app_first_view_upload_bad_file_and_downloads(tmp_path):
@@ -24,31 +39,102 @@ def test_app_first_view_upload_bad_file_and_downloads(tmp_path):
     assert list(docs)[0].endswith("leshan-shizhong-shebao-2023-budget.txt")  # the fastest bundled file first
     assert any(len(paths) == 2 for paths in docs.values())  # a two-file disclosure is one entry
     app = App(documents={k: docs[k] for k in list(docs)[:1]}, series={})
+    app.wait()
     # untouched: the first bundled document is open, its summary, tables and findings shown
     assert "乐山市市中区社会保险事务中心" in app.status.value and re.search(r"错误 [1-9]\d* / errors", app.status.value)
     assert "部门收支总表" in app.explorer.printed.value and app.browser.list.value == 0
+    assert app.explorer.chart_out.outputs and "svg" in str(app.explorer.chart_out.outputs[0])  # drawn after
+    # downloads are made when asked for, not before
+    assert app.downloads.links.value == "" and app.downloads.view.layout.display != "none"
+    app.downloads.make_html.click()
     html = _download(app, "bk-dl-html").decode("utf-8")
     assert "核对结果 / Reconciliation findings" in html and "W02" in html
+    app.downloads.make_xlsx.click()
     book = load_workbook(io.BytesIO(_download(app, "bk-dl-xlsx")))
     assert "金额 amounts" in book.sheetnames and "发现 findings" in book.sheetnames
     # open a file the way FileUpload hands it over; the browser's name is reduced to a file name
-    app.upload.value = ({"name": "../../evil/" + SEED_TXT.name, "type": "text/plain", "size": 1,
-                         "content": memoryview(SEED_TXT.read_bytes()), "last_modified": datetime.now(timezone.utc)},)
+    _upload(app, SEED_TXT, names={SEED_TXT: "../../evil/" + SEED_TXT.name})
     assert "乐山市市中区社会保险事务中心" in app.status.value and "bk-app-error" not in app.status.value
-    # a file that is no disclosure: one bilingual line, no traceback, the last good view kept
+    assert app.downloads.links.value == ""  # the previous document's downloads are gone
+    # a file that is no disclosure: the same one line as `budgetkit check`, naming the uploaded file and no
+    # server path; the previous document's views are cleared
     bad = tmp_path / "notes.txt"
     bad.write_text("hello world " * 20, encoding="utf-8")
-    app.open([bad], "notes.txt")
-    assert "bk-app-error" in app.status.value and " / " in app.status.value and "Traceback" not in app.status.value
-    assert "部门收支总表" in app.explorer.printed.value
+    cli = subprocess.run([sys.executable, "-m", "budgetkit", "check", "notes.txt"], cwd=tmp_path,
+                         capture_output=True, text=True)
+    assert cli.returncode == 2
+    _upload(app, bad)
+    shown = re.sub(r"<[^>]+>", "", app.status.value)
+    assert "bk-app-error" in app.status.value and shown.strip() == cli.stderr.strip()
+    assert "/tmp" not in app.status.value and "budgetkit-app-" not in app.status.value
+    assert app.body.children == () and app.downloads.view.layout.display == "none"
 
 
-def test_app_year_over_year_tab():
-    wanli = [load(CORPUS / f"sh-putuo-wanli-street-{y}-budget.pdf") for y in (2024, 2025)]  # read once per session
-    app = App(documents={"seed": [SEED_TXT]}, series={"万里街道": wanli})
-    assert len(app.tab.children) == 3
-    app.tab.selected_index = 2  # built when first opened
+def test_app_progress_and_cancel(monkeypatch):
+    """Reading a PDF says which page it is on, with the time elapsed; cancel stops it before the next page."""
+    from budgetkit.app.job import Job
+
+    app = App(documents={}, series={})
+    seen = []
+    gate = threading.Event()
+    original = Job.progress
+
+    def slow(self, *args):  # the job's own callback, held at page 2 so the test sees a page in progress
+        original(self, *args)
+        if args[0] == "read" and args[2] == 2 and not seen:
+            seen.append(self.status_html())
+            gate.wait(20)
+
+    monkeypatch.setattr(Job, "progress", slow)
+    job = app.open([SEED_PDF], SEED_PDF.name)
+    while not seen and job.thread.is_alive():
+        job.thread.join(0.05)
+    assert seen and re.search(r"第 2 / \d+ 页 · reading .*page 2 of \d+", seen[0]) and "elapsed" in seen[0]
+    assert app.cancel.layout.display != "none" and app.body.children == ()
+    app.cancel.click()
+    gate.set()
+    app.wait()
+    assert "已取消 / cancelled" in app.status.value and app.disclosure is None and app.body.children == ()
+    assert app.cancel.layout.display == "none"
+
+
+def test_findings_open_on_errors_with_not_evaluated_and_info_folded(seed):
+    """The seed's findings: 11 errors first; its not-evaluated and info lines under folded headings."""
+    from budgetkit import check
+    from budgetkit.explore.widgets import FindingsBrowser
+
+    f = check(seed)
+    b = FindingsBrowser(f)
+    listed = [b._items[v] for _, v in b.list.options]
+    assert listed[0].severity == "error" and b.list.value == 0
+    order = ["error", "warning", "review"]
+    assert [order.index(x.severity) for x in listed] == sorted(order.index(x.severity) for x in listed)
+    ne, info = b.folded_lists["not_evaluated"], b.folded_lists["info"]
+    assert ne.options and all(b._items[v].status == "not_evaluated" for _, v in ne.options)
+    assert all(b._items[v].severity == "info" for _, v in info.options)
+    assert b.folded.selected_index is None and ne.value is None  # folded, nothing selected there
+    assert len(listed) + len(ne.options) + len(info.options) == len(list(f))
+    ne.value = ne.options[0][1]  # choosing a folded line shows it and leaves the main list
+    assert b.list.value is None and "未评估" in b.detail.value
+
+
+def test_app_year_over_year_tab_on_two_uploaded_years():
+    """Two years of one unit uploaded together: the latest shown, both in the year-over-year tab, first."""
+    wanli = [CORPUS / f"sh-putuo-wanli-street-{y}-budget.pdf" for y in (2024, 2025)]
+    # an example series, given as files: read only if chosen
+    app = App(documents={}, series={"江苏省委办公厅": [jiangsu(y) for y in (2017, 2018, 2019)]})
+    _upload(app, *wanli)
+    assert "bk-app-error" not in app.status.value, app.status.value
+    assert app.disclosure.meta["year"] == 2025 and "2024、2025" in app.status.value
+    app.show_panels()
+    names = list(app.panels.panels)
+    assert names[0].startswith("已打开 / opened") and "2024–2025" in names[0]
+    assert names[1] == "示例 / example · 江苏省委办公厅" and callable(app.panels.panels[names[1]])
     assert app.panels.table.value == "expenditure_summary" and "2,932,700" in app.panels.lines.value
+    # the level filters the lines as well as the chart: at 项 no 类 line (212) is listed
+    app.panels.level.value = "项"
+    codes = re.findall(r"<td>(\d{3,7})</td>", app.panels.lines.value)
+    assert codes and all(len(c) == 7 for c in codes)
 
 
 def test_voila_command_uses_the_offline_template():
@@ -59,23 +145,49 @@ def test_voila_command_uses_the_offline_template():
     assert "block notebook_css" in page and "html_head_js_mermaidjs" in page
 
 
-def test_lab_passes_options_through_and_works_as_root(monkeypatch):
-    import os
-    import subprocess
+def test_lab_passes_options_through_works_as_root_and_asks_for_no_news(monkeypatch):
+    import json
 
     from budgetkit import cli
+    from budgetkit.app import serving
 
     calls = []
-    monkeypatch.setattr(subprocess, "call", lambda cmd, **kw: calls.append(cmd) or 0)
+    monkeypatch.setattr(serving, "run_forwarding", lambda cmd, **kw: calls.append((cmd, kw)) or 0)
     monkeypatch.setattr(os, "geteuid", lambda: 0)
     assert cli.main(["lab", "--port", "9001", "--no-browser", "--ServerApp.ip=0.0.0.0"]) == 0
-    cmd = calls[-1]
+    cmd, kw = calls[-1]
     assert "--port=9001" in cmd and "--allow-root" in cmd and cmd[-2:] == ["--no-browser", "--ServerApp.ip=0.0.0.0"]
+    # no news: the announcements plugin disabled through a config folder of budgetkit's, the feed unset
+    assert "--LabApp.news_url=None" in cmd
+    config = kw["env"]["JUPYTER_CONFIG_PATH"].split(os.pathsep)[0]
+    page = json.load(open(f"{config}/labconfig/page_config.json", encoding="utf-8"))
+    assert page["disabledExtensions"] == {"@jupyterlab/apputils-extension:announcements": True}
     monkeypatch.setattr(os, "geteuid", lambda: 1000)
     cli.main(["lab"])
-    assert "--allow-root" not in calls[-1]
+    assert "--allow-root" not in calls[-1][0]
     # other commands still refuse options they do not know
     import pytest
 
     with pytest.raises(SystemExit):
         cli.main(["check", "x.txt", "--no-such-option"])
+
+
+def test_wrappers_pass_sigterm_on_to_what_they_start(tmp_path):
+    """``budgetkit app``/``lab`` run the server through run_forwarding: a SIGTERM to budgetkit reaches it."""
+    from budgetkit.app.serving import run_forwarding
+
+    ready, got = tmp_path / "ready", tmp_path / "got"
+    child = ("import signal, sys, time, pathlib\n"
+             f"signal.signal(signal.SIGTERM, lambda *a: (pathlib.Path({str(got)!r}).write_text('TERM'), sys.exit(0)))\n"
+             f"pathlib.Path({str(ready)!r}).write_text('1')\n"
+             "time.sleep(60)\n")
+
+    def terminate_us():
+        while not ready.exists():
+            threading.Event().wait(0.05)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=terminate_us, daemon=True).start()
+    before = signal.getsignal(signal.SIGTERM)
+    assert run_forwarding([sys.executable, "-c", child]) == 0
+    assert got.read_text() == "TERM" and signal.getsignal(signal.SIGTERM) is before

@@ -213,6 +213,11 @@ def _doc(app, x, progress=None):
     return app._cache[key]
 
 
+def _key(x):
+    """A disclosure or a group of files, as something to compare."""
+    return ("doc", x.doc_id, x.meta.get("year")) if hasattr(x, "amounts") else tuple(str(p) for p in x)
+
+
 def as_widget(obj) -> W.Widget:
     """A panel from another module, whatever it returns: a widget, HTML text, or anything displayable."""
     if isinstance(obj, W.Widget):
@@ -248,8 +253,7 @@ def year_over_year(app, progress) -> W.Widget:
                      "下面是示例。<br>The open disclosure is one year. To compare years, open two or more years of "
                      "one unit together; below are examples.</p>")
     for name, groups in app.examples.items():
-        if own and [tuple(map(str, g)) for g in groups] == [tuple(map(str, g)) for g in own
-                                                             if not hasattr(g, "amounts")]:
+        if own and [_key(g) for g in groups] == [_key(g) for g in own]:
             continue  # the opened series itself
         panels[name] = lambda groups=groups: compare([_doc(app, g) for g in groups])
     intro = ("<p>同一单位几年的公开文件，按表格与科目编码对齐；排名只比较同一表、同一层级的科目，层级也筛选下表。<br>"
