@@ -18,7 +18,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,12 +26,12 @@ import pandas as pd
 import pyarrow as pa
 
 from budgetkit.errors import BadInputError, shown
+from budgetkit.store.frames import (DECIMAL, FACT_COLUMNS, FINDING_COLUMNS, FINDING_DECIMAL,  # noqa: F401
+                                    _keyed, facts_frame, findings_frame, frame_json, tables_frame)
 from budgetkit.store.group import Group, plan
-from budgetkit.store.pieces import (TABLES, atomic_write_bytes, atomic_write_table, piece_name, piece_path,
+from budgetkit.store.pieces import (arrow_info, atomic_write_bytes, atomic_write_table, piece_name, piece_path,
                                     partition_values, to_arrow, with_partition_columns)
 
-FINDING_DECIMAL = pa.decimal128(38, 12)
-DECIMAL = pd.ArrowDtype(pa.decimal128(28, 6))  # the amounts' type (budgetkit.money)
 FAILURE_COLUMNS = ["disclosure_id", "file", "sha256", "step", "error_type", "reason", "budgetkit_version",
                    "failed_at"]
 
@@ -73,128 +73,6 @@ def _failure(did, file, sha, step, exc, ver) -> dict:
     etype, reason = _reason(exc)
     return {"disclosure_id": did, "file": file, "sha256": sha, "step": step, "error_type": etype, "reason": reason,
             "budgetkit_version": ver, "failed_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-
-
-def _dec(v) -> Decimal | None:
-    if v is None:
-        return None
-    try:
-        d = Decimal(str(v))
-        q = d.quantize(Decimal("1e-12"))
-    except (InvalidOperation, ValueError):
-        return None
-    return q if q == d and abs(q) < Decimal("1e26") else None  # exact in decimal128(38,12), else text only
-
-
-def findings_frame(findings, did: str, doc_id: str, shas: dict) -> pd.DataFrame:
-    rows = []
-    for f in findings:
-        d = f.to_dict()
-        loc = f.locations[0] if f.locations else {}
-        row = {"disclosure_id": did, "doc_id": doc_id, "file": loc.get("file"),
-               "sha256": shas.get(loc.get("file")) or ",".join(sorted(set(shas.values()))),
-               "page": loc.get("page"), "table_no": loc.get("table_no"),
-               "table_title": loc.get("table_title"), "row_label": loc.get("row_label"),
-               "column_label": loc.get("column_label"), "rule": f.rule, "family": f.family,
-               "severity": f.severity, "status": f.status, "message": f.message, "message_en": f.message_en}
-        for k in ("expected", "actual", "difference", "tolerance"):
-            row[k] = _dec(getattr(f, k, None) if k != "difference" else f.difference)
-            row[f"{k}_text"] = d.get(k)
-        row |= {"unit": f.unit, "guesses": json.dumps(f.guesses, ensure_ascii=False),
-                "n_locations": len(f.locations),
-                "locations": json.dumps(f.locations, ensure_ascii=False, default=str)}
-        rows.append(row)
-    df = pd.DataFrame(rows, columns=FINDING_COLUMNS)
-    for k in ("expected", "actual", "difference", "tolerance"):
-        df[k] = pd.array(list(df[k]), dtype=pd.ArrowDtype(FINDING_DECIMAL))
-    df["page"] = df["page"].astype("Int64")
-    return df
-
-
-FINDING_COLUMNS = ["disclosure_id", "doc_id", "file", "sha256", "page", "table_no", "table_title", "row_label",
-                   "column_label", "rule", "family", "severity", "status", "message", "message_en",
-                   "expected", "expected_text", "actual", "actual_text", "difference", "difference_text",
-                   "tolerance", "tolerance_text", "unit", "guesses", "n_locations", "locations"]
-
-
-def tables_frame(d, did: str, shas: dict) -> pd.DataFrame:
-    rows = []
-    for t in d.tables:
-        pages = [p for p in (t.pages or []) if p is not None]
-        rows.append({"disclosure_id": did, "doc_id": t.doc_id, "file": t.file, "sha256": shas.get(t.file),
-                     "page": pages[0] if pages else None, "pages": json.dumps(list(t.pages or [])),
-                     "table_index": t.index, "kind": t.kind, "title": t.title, "table_no": t.table_no,
-                     "unit": t.unit, "continued_pages": t.continued_pages, "n_rows": t.frame.shape[0],
-                     "n_cols": t.frame.shape[1],
-                     "column_roles": json.dumps(t.column_roles, ensure_ascii=False),
-                     "guesses": json.dumps(list(getattr(t, "guesses", []) or []), ensure_ascii=False),
-                     "extras": json.dumps(_table_extras(t), ensure_ascii=False, default=str),
-                     "frame": frame_json(t.frame)})
-    df = pd.DataFrame(rows, columns=["disclosure_id", "doc_id", "file", "sha256", "page", "pages", "table_index",
-                                     "kind", "title", "table_no", "unit", "continued_pages", "n_rows", "n_cols",
-                                     "column_roles", "guesses", "extras", "frame"])
-    return df.astype({"page": "Int64", "table_index": "Int64", "continued_pages": "Int64", "n_rows": "Int64",
-                      "n_cols": "Int64"})
-
-
-_CORE_TABLE_FIELDS = {"doc_id", "index", "kind", "title", "table_no", "file", "pages", "unit", "frame",
-                      "column_roles", "continued_pages"}
-
-
-def _table_extras(t) -> dict:
-    """The other fields a PrintedTable has in this budgetkit version (guesses, row_pages …), as JSON values."""
-    from dataclasses import fields
-
-    return {f.name: getattr(t, f.name) for f in fields(t) if f.name not in _CORE_TABLE_FIELDS}
-
-
-def frame_json(frame: pd.DataFrame) -> str:
-    """A printed table's wide frame as JSON: columns, index (with its name) and cells as printed text."""
-    cols = [[None if v is None or (not isinstance(v, str) and pd.isna(v)) else v for v in frame.iloc[:, i]]
-            for i in range(frame.shape[1])]
-    return json.dumps({"columns": [str(c) for c in frame.columns], "index_name": frame.index.name,
-                       "index": [int(i) if isinstance(i, int) or hasattr(i, "__index__") else str(i)
-                                 for i in frame.index], "dtypes": [str(t) for t in frame.dtypes],
-                       "data_by_column": cols}, ensure_ascii=False, default=str)
-
-
-FACT_COLUMNS = ["disclosure_id", "doc_id", "sha256", "fact", "amount_yuan", "amount", "unit", "decimals",
-                "file", "page", "table_index", "table_kind", "table_no", "table_title", "row_no", "col_no",
-                "row_label", "column_label", "raw"]
-
-
-def facts_frame(d, did: str, shas: dict, facts: dict | None = None) -> pd.DataFrame:
-    """Headline figures (支出总计, 基本支出, 项目支出, “三公”经费, 机关运行经费 …) as the checks read them from the
-    tables, one row each with the cell it comes from; the measures are listed in ``reference/corpus_measures.csv``.
-    ``facts``: the ones a check already read (``Findings.facts``), so that they are not read twice."""
-    if facts is None:
-        from budgetkit.check.ledger import Ledger
-        from budgetkit.check.narrative import Facts
-
-        facts = Facts(Ledger(d)).named
-    rows = []
-    for name, fact in facts.items():
-        r = fact.rows.iloc[0]
-        rows.append({"disclosure_id": did, "doc_id": d.doc_id, "sha256": shas.get(r.get("file")), "fact": name,
-                     "amount_yuan": fact.value_yuan, **{c: r.get(c) for c in FACT_COLUMNS[5:]}})
-    df = pd.DataFrame(rows, columns=FACT_COLUMNS)
-    for c in ("amount_yuan", "amount"):
-        df[c] = pd.array([None if v is None or (not isinstance(v, Decimal) and pd.isna(v)) else Decimal(v)
-                          for v in df[c]], dtype=DECIMAL)
-    df = df.astype({c: "Int64" for c in ("decimals", "page", "table_index", "row_no", "col_no")})
-    return df.astype({c: "string" for c in df.columns if df[c].dtype == object})
-
-
-def _keyed(df: pd.DataFrame, did: str, shas: dict, file_col: str | None = "file") -> pd.DataFrame:
-    df = df.copy()
-    df.insert(0, "disclosure_id", did)
-    if file_col and file_col in df.columns:
-        every = ",".join(sorted(set(shas.values())))
-        df.insert(1, "sha256", [shas.get(f) or every for f in df[file_col]])
-    else:
-        df.insert(1, "sha256", ",".join(sorted(set(shas.values()))))  # no file column: the disclosure's files
-    df["sha256"] = df["sha256"].astype("string")
-    return df
 
 
 def build_one(job: dict) -> dict:
@@ -263,13 +141,15 @@ def build_one(job: dict) -> dict:
                 failures.append(_failure(did, None, None, "scores", exc, ver))
     year = year if year is not None else _int_or_none(job["manifest"].get("year"))
     stage = stage or job["manifest"].get("stage")
-    written = []
+    written, infos = [], {}
     for table, df in frames.items():
         path = piece_path(store, table, year, stage, piece)
         try:
             if len(df):
-                atomic_write_table(path, to_arrow(df, year, stage))
+                arrow = to_arrow(df, year, stage)
+                atomic_write_table(path, arrow)
                 written.append(str(path.relative_to(store)))
+                infos[table] = arrow_info(arrow)  # kept in the marker: a compacted file holds no piece metadata
             else:
                 _write_schema(store, table, df, year, stage)
         except Exception as exc:  # noqa: BLE001 - one table that cannot be written does not lose the others
@@ -286,7 +166,7 @@ def build_one(job: dict) -> dict:
     written.append(str(dpath.relative_to(store)))
     marker = {"disclosure_id": did, "piece": piece, "version": ver, "files": [shown(p) for p in job["paths"]],
               "sha256": job["sha256"], "status": status, "year": year, "stage": stage, "pieces": written,
-              "doc_id": d.doc_id if d is not None else None}
+              "doc_id": d.doc_id if d is not None else None, "arrow": infos}
     data = json.dumps(marker, ensure_ascii=False, indent=1).encode("utf-8")
     atomic_write_bytes(store / "_done" / f"{piece}.json", data)
     for sha in job["sha256"]:
@@ -403,6 +283,8 @@ class BuildResult:
     failed_files: int = 0
     seconds: float = 0.0
     summaries: list = field(default_factory=list)
+    execution: dict = field(default_factory=dict)  # 预算/决算 pairs joined (budgetkit.store.pairs.update)
+    compaction: object = None  # a CompactResult when the build compacted the store
 
     def line(self) -> str:
         return (f"公开文件 {self.planned} 份：新建 {self.built}，跳过（未变）{self.skipped}，部分失败 {self.partial}，"
@@ -532,14 +414,19 @@ def _slots(client) -> int:
 
 
 def build(inputs, out, *, manifest=None, workers: int | None = None, scheduler: str | None = None,
-          force: bool = False, retry_failed: bool = False, progress: bool = True) -> BuildResult:
+          force: bool = False, retry_failed: bool = False, progress: bool = True,
+          compact: bool | None = None) -> BuildResult:
     """Build (or update) the store ``out`` from the files and folders ``inputs``.  See the module docstring.
 
     In a script, call it under ``if __name__ == "__main__":``: the local cluster's worker processes import the
     script again.  Returns a :class:`BuildResult`; failures are rows of the ``failures`` table, never raised.
+    Afterwards 预算/决算 pairs are joined (the ``execution`` table) and, when ``compact`` is True or (None) at
+    least :data:`~budgetkit.store.compact.AUTO_THRESHOLD` loose pieces wait, the store is compacted.
     """
-    from dask.distributed import as_completed
-    from tqdm import tqdm
+    from budgetkit.store.compact import compact as compact_store
+    from budgetkit.store.compact import due, recover, writing
+    from budgetkit.store.layout import read_current
+    from budgetkit.store.pairs import update as update_execution
 
     started = time.perf_counter()
     store = Path(out)
@@ -554,54 +441,71 @@ def build(inputs, out, *, manifest=None, workers: int | None = None, scheduler: 
         _write_failure_schema(store)
     except OSError as exc:
         raise BadInputError(store, "无法写入输出文件夹", f"cannot write the output folder ({exc.strerror})") from None
-    jobs, skipped = _jobs(groups, store, force, retry_failed)
-    # largest first: the long disclosures start early and the short ones fill the gaps at the end
-    jobs.sort(key=lambda j: -sum(_size(p) for p in j["paths"]))
-    result = BuildResult(store=store, planned=len(groups), skipped=skipped)
-    if jobs:
-        client, cluster = _client(workers, scheduler)
-        bar = tqdm(total=sum(len(j["paths"]) for j in jobs), unit="file", disable=not progress,
-                   desc="读取 / reading", file=sys.stderr, dynamic_ncols=True)
+    with writing(store, "build"):  # one writer at a time; a compaction stopped half-way is finished first
+        recover(store, read_current(store))
+        jobs, skipped = _jobs(groups, store, force, retry_failed)
+        # largest first: the long disclosures start early and the short ones fill the gaps at the end
+        jobs.sort(key=lambda j: -sum(_size(p) for p in j["paths"]))
+        result = BuildResult(store=store, planned=len(groups), skipped=skipped)
+        if jobs:
+            _run(jobs, result, workers, scheduler, progress)
         try:
-            window = _slots(client)
-            pending = list(jobs)
-            running = as_completed()
-            futures = {}
-            for _ in range(min(window, len(pending))):
-                job = pending.pop(0)
-                fut = client.submit(build_one, job, pure=False, key=f"build-{job['piece']}")
-                futures[fut.key] = job
-                running.add(fut)
-            for fut in running:
-                job = futures.pop(fut.key)
-                try:
-                    summary = fut.result()
-                except Exception as exc:  # noqa: BLE001 - a worker that died or raised
-                    summary = _lost(job, exc)
-                fut.release()
-                result.summaries.append(summary)
-                result.files += summary["files"]
-                result.failed_files += summary["failed_files"]
-                if summary["status"] == "failed":
-                    result.failed += 1
-                elif summary["status"] == "partial":
-                    result.partial += 1
-                result.built += summary["status"] != "failed"
-                bar.update(summary["files"])
-                bar.set_postfix_str(f"公开文件失败 {result.failed}、部分失败 {result.partial} / disclosures failed "
-                                    f"{result.failed}, partly failed {result.partial}")  # as the summary counts
-                if pending:
-                    nxt = pending.pop(0)
-                    nf = client.submit(build_one, nxt, pure=False, key=f"build-{nxt['piece']}")
-                    futures[nf.key] = nxt
-                    running.add(nf)
-        finally:
-            bar.close()
-            client.close()
-            if cluster is not None:
-                cluster.close()
+            result.execution = update_execution(store)
+        except Exception as exc:  # noqa: BLE001 - the pairs are a by-product: the build itself stands
+            print(f"警告 / warning: {store}: 预算决算对照未完成 / the 预算/决算 pairs were not joined "
+                  f"({type(exc).__name__}: {str(exc)[:200]})", file=sys.stderr)
+        if compact or (compact is None and due(store)):
+            result.compaction = compact_store(store, lock=False)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _run(jobs: list[dict], result: BuildResult, workers, scheduler, progress) -> None:
+    """Hand the jobs to the cluster a window at a time and count what comes back."""
+    from dask.distributed import as_completed
+    from tqdm import tqdm
+
+    client, cluster = _client(workers, scheduler)
+    bar = tqdm(total=sum(len(j["paths"]) for j in jobs), unit="file", disable=not progress,
+               desc="读取 / reading", file=sys.stderr, dynamic_ncols=True)
+    try:
+        window = _slots(client)
+        pending = list(jobs)
+        running = as_completed()
+        futures = {}
+        for _ in range(min(window, len(pending))):
+            job = pending.pop(0)
+            fut = client.submit(build_one, job, pure=False, key=f"build-{job['piece']}")
+            futures[fut.key] = job
+            running.add(fut)
+        for fut in running:
+            job = futures.pop(fut.key)
+            try:
+                summary = fut.result()
+            except Exception as exc:  # noqa: BLE001 - a worker that died or raised
+                summary = _lost(job, exc)
+            fut.release()
+            result.summaries.append(summary)
+            result.files += summary["files"]
+            result.failed_files += summary["failed_files"]
+            if summary["status"] == "failed":
+                result.failed += 1
+            elif summary["status"] == "partial":
+                result.partial += 1
+            result.built += summary["status"] != "failed"
+            bar.update(summary["files"])
+            bar.set_postfix_str(f"公开文件失败 {result.failed}、部分失败 {result.partial} / disclosures failed "
+                                f"{result.failed}, partly failed {result.partial}")  # as the summary counts
+            if pending:
+                nxt = pending.pop(0)
+                nf = client.submit(build_one, nxt, pure=False, key=f"build-{nxt['piece']}")
+                futures[nf.key] = nxt
+                running.add(nf)
+    finally:
+        bar.close()
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 def _write_failure_schema(store: Path) -> None:

@@ -1,9 +1,10 @@
 """Command-line glue for ``budgetkit build`` and ``budgetkit query`` (registered by :mod:`budgetkit.cli`)."""
 from __future__ import annotations
 
+import argparse
 import sys
 
-COMMANDS = ("build", "query")
+COMMANDS = ("build", "query", "store")
 
 
 def add_parsers(sub) -> None:
@@ -22,17 +23,34 @@ def add_parsers(sub) -> None:
     b.add_argument("--plan", action="store_true",
                    help="只列出文件分组，不读取 / list the grouping of files into disclosures and stop")
     b.add_argument("--quiet", action="store_true", help="不显示进度条 / no progress bar")
+    b.add_argument("--compact", action=argparse.BooleanOptionalAction, default=None,
+                   help="构建后合并散片（默认：散片达 1000 个时）/ compact the store after the build (default: when "
+                        "1,000 loose pieces wait)")
+    st = sub.add_parser("store", help="数据集维护 / store maintenance")
+    ss = st.add_subparsers(dest="store_command", required=True)
+    c = ss.add_parser("compact", help="把散片合并为每表每分区一个文件（原子替换）/ merge the loose pieces into one "
+                                      "file per table and partition (atomic swap)")
+    c.add_argument("store", help="数据集文件夹 / store folder")
     q = sub.add_parser("query", help="用 SQL 查询数据集 / run SQL against a store")
     q.add_argument("store", help="数据集文件夹 / store folder")
     q.add_argument("sql", help="SQL，表：disclosures, amounts, tables, narrative, statements, targets, findings, "
-                               "residue, failures")
+                               "residue, facts, scores, failures, execution")
     q.add_argument("--format", choices=["text", "csv", "json"], default="text")
 
 
 def run(args) -> int:
     if args.command == "build":
         return _build(args)
+    if args.command == "store":
+        return _compact(args)
     return _query(args)
+
+
+def _compact(args) -> int:
+    from budgetkit.store.compact import compact
+
+    print(compact(args.store).line(), file=sys.stderr)
+    return 0
 
 
 def _build(args) -> int:
@@ -62,12 +80,14 @@ def _build(args) -> int:
     try:
         result = build(args.paths, args.out, manifest=args.manifest, workers=args.workers,
                        scheduler=args.scheduler, force=args.force, retry_failed=args.retry_failed,
-                       progress=not args.quiet)
+                       progress=not args.quiet, compact=args.compact)
     except KeyboardInterrupt:
         print(f"已中断；再次运行同一命令将从中断处继续 / interrupted; run the same command again to resume "
               f"({args.out})", file=sys.stderr)
         return 130
     print(result.line(), file=sys.stderr)
+    if result.compaction is not None:
+        print(result.compaction.line(), file=sys.stderr)
     if result.failed or result.partial:
         print(f"失败记录见 failures 表 / failures are listed in the failures table: budgetkit query {args.out} "
               f"\"SELECT disclosure_id, file, step, reason FROM failures\"", file=sys.stderr)

@@ -139,10 +139,12 @@ def _to_decimal(values: list, scale: int) -> pd.Series:
     return pd.Series(pd.array(out, dtype=pd.ArrowDtype(pa.decimal128(38, scale))))
 
 
-def from_arrow(table: pa.Table, year, stage, drop: tuple = ()) -> pd.DataFrame:
-    """A piece back as the frame it was written from (see :func:`to_arrow`)."""
-    raw = (table.schema.metadata or {}).get(_META_KEY)
-    info = json.loads(raw) if raw else None
+def from_arrow(table: pa.Table, year, stage, drop: tuple = (), info: dict | None = None) -> pd.DataFrame:
+    """A piece back as the frame it was written from (see :func:`to_arrow`); ``info``: the piece's column
+    record when the rows come from a compacted file (the build's marker keeps it)."""
+    if info is None:
+        raw = (table.schema.metadata or {}).get(_META_KEY)
+        info = json.loads(raw) if raw else None
     df = table.to_pandas(types_mapper=lambda t: pd.ArrowDtype(t) if pa.types.is_decimal(t) else None)
     if info is None:
         return df.drop(columns=[c for c in drop if c in df.columns])
@@ -166,6 +168,12 @@ def read_piece(path: Path, year, stage) -> pd.DataFrame | None:
     if not path.exists():
         return None
     return from_arrow(pq.read_table(path), year, stage)
+
+
+def arrow_info(table: pa.Table) -> dict | None:
+    """The column record :func:`to_arrow` keeps in a piece's metadata (order, dtypes, partition columns)."""
+    raw = (table.schema.metadata or {}).get(_META_KEY)
+    return json.loads(raw) if raw else None
 
 
 def with_partition_columns(table: pa.Table, year, stage) -> pa.Table:

@@ -8,7 +8,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from budgetkit.errors import BadInputError
-from budgetkit.store.pieces import TABLES, piece_path, read_piece
+from budgetkit.store.layout import ALL_TABLES, CURRENT, HIVE_TYPES, compacted_files, loose_pieces, read_current
+from budgetkit.store.pieces import from_arrow, partition_values, piece_path, read_piece
 
 HIVE = "hive_partitioning=true, hive_types={'year': INTEGER, 'stage': VARCHAR}, union_by_name=true"
 
@@ -17,40 +18,52 @@ def _sql_str(s) -> str:
     return "'" + str(s).replace("'", "''") + "'"
 
 
+def _files(paths) -> str:
+    return "[" + ", ".join(_sql_str(p) for p in paths) + "]"
+
+
 def open_store(store, *, connection=None):
     """A DuckDB connection with one view per table of ``store`` (disclosures, amounts, tables, narrative,
-    statements, targets, findings, residue, failures).
+    statements, targets, findings, facts, scores, residue, failures, execution).
 
     Rows of a disclosure are visible only once its ``disclosures`` row is written (it is written last), so a
-    build that was interrupted never shows half a disclosure.
+    build that was interrupted never shows half a disclosure.  Compacted files are opened with their declared
+    schema (every file of a table has the same one, so only the first footer is read); loose pieces, few after
+    a compaction, are read by name.  The manifest is read once: a compaction running meanwhile is seen before
+    or after, never half (see :mod:`budgetkit.store.layout`).
     """
     import duckdb
 
     store = Path(store)
-    if not (store / "_done").is_dir() and not (store / "_schemas").is_dir():
+    if not (store / "_done").is_dir() and not (store / "_schemas").is_dir() and not (store / CURRENT).exists():
         raise BadInputError(store, "不是 budgetkit 数据集", "not a budgetkit store (run budgetkit build first)")
+    gen = read_current(store)
     con = connection or duckdb.connect()
-    for table in TABLES:
-        glob = store / table / "*" / "*" / "*.parquet"
-        has_pieces = any((store / table).glob("*/*/*.parquet")) if (store / table).is_dir() else False
-        schema = store / "_schemas" / f"{table}.parquet"
-        if has_pieces:
-            src = f"read_parquet({_sql_str(glob)}, {HIVE})"
-        elif schema.exists():
-            src = f"read_parquet({_sql_str(schema)})"
-        else:
-            continue
-        if table == "disclosures":
-            con.execute(f"CREATE OR REPLACE VIEW disclosures AS SELECT * FROM {src}")
-        else:
-            con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM {src}"
-                        + (" WHERE disclosure_id IN (SELECT disclosure_id FROM disclosures)"
-                           if has_pieces and _has_disclosures(store) else ""))
+    loose_ids = {}
+    for table in ("disclosures", "execution"):
+        pieces = loose_pieces(store, table, gen.consumed)
+        if pieces:
+            loose_ids[table] = f"(SELECT disclosure_id FROM read_parquet({_files(pieces)}, union_by_name=true))"
+    for table in ALL_TABLES:
+        comp = compacted_files(store, gen, table)
+        loose = loose_pieces(store, table, gen.consumed)
+        by = loose_ids.get("execution" if table == "execution" else "disclosures")
+        parts = []
+        if comp:
+            src = f"SELECT * FROM read_parquet({_files(comp)}, {HIVE_TYPES}, union_by_name=false)"
+            parts.append(src + (f" WHERE disclosure_id NOT IN {by}" if by else ""))
+        if loose and (by or not comp):
+            src = f"SELECT * FROM read_parquet({_files(loose)}, {HIVE})"
+            if table not in ("disclosures", "execution") and by:
+                src += f" WHERE disclosure_id IN {by}"
+            parts.append(src)
+        if not parts:
+            schema = store / "_schemas" / f"{table}.parquet"
+            if not schema.exists():
+                continue
+            parts.append(f"SELECT * FROM read_parquet({_sql_str(schema)})")
+        con.execute(f"CREATE OR REPLACE VIEW {table} AS " + " UNION ALL BY NAME ".join(parts))
     return con
-
-
-def _has_disclosures(store: Path) -> bool:
-    return (store / "disclosures").is_dir() and any((store / "disclosures").glob("*/*/*.parquet"))
 
 
 def query(store, sql: str) -> pd.DataFrame:
@@ -107,7 +120,6 @@ def lookup(store, shas: list[str]) -> dict | None:
 
 def load_disclosure(paths, store, *, doc_id: str | None = None, keep_going: bool = False):
     """The Disclosure stored for exactly these files, or None (not stored, changed, other version, failed)."""
-    from budgetkit.disclosure import Disclosure, PrintedTable
     from budgetkit.store.build import sha256_of, version
 
     try:
@@ -119,19 +131,37 @@ def load_disclosure(paths, store, *, doc_id: str | None = None, keep_going: bool
         return None
     if doc_id is not None and doc_id != marker.get("doc_id"):
         return None
+    return from_marker(store, marker)
+
+
+def from_marker(store, marker: dict):
+    """The Disclosure a build marker names, from its loose pieces or the compacted files; None if absent."""
+    from budgetkit.disclosure import Disclosure, PrintedTable
+
     store = Path(store)
     year, stage, piece = marker.get("year"), marker.get("stage"), marker["piece"]
     dpath = piece_path(store, "disclosures", year, stage, piece)
-    if not dpath.exists():
+    gen = read_current(store)
+    loose = dpath.exists() and str(dpath.relative_to(store)) not in gen.consumed
+    if loose:
+        meta_rows = pq.read_table(dpath, columns=["meta", "warnings", "errors"]).to_pylist()
+    else:  # merged into the compacted files (a rebuilt disclosure would have a loose piece again)
+        t = compacted_rows(store, gen, "disclosures", year, stage, marker["disclosure_id"])
+        meta_rows = [] if t is None else t.select(["meta", "warnings", "errors"]).to_pylist()
+    if not meta_rows:
         return None
-    meta_row = pq.read_table(dpath, columns=["meta", "warnings", "errors"]).to_pylist()[0]
+    meta_row = meta_rows[0]
     meta = json.loads(meta_row["meta"])
     if json.loads(meta_row["errors"] or "[]"):
         return None  # a file of it could not be read: read again, so the error is raised or listed as usual
     frames = {}
+    infos = marker.get("arrow") or {}
     for table in ("amounts", "residue", "narrative", "targets", "tables", "statements"):
-        df = read_piece(piece_path(store, table, year, stage, piece), year, stage)
-        frames[table] = df
+        if loose:
+            frames[table] = read_piece(piece_path(store, table, year, stage, piece), year, stage)
+        else:
+            t = compacted_rows(store, gen, table, year, stage, marker["disclosure_id"])
+            frames[table] = None if t is None else from_arrow(t, year, stage, info=infos.get(table))
     amounts = _strip(frames["amounts"])
     residue = _strip(frames["residue"])
     narrative = _strip(frames["narrative"], extra=("doc_id",))
@@ -158,6 +188,33 @@ def load_disclosure(paths, store, *, doc_id: str | None = None, keep_going: bool
         d.__dict__["_statements_from_store"] = _strip(frames["statements"])
     d.__dict__["store_source"] = {"store": str(store), "disclosure_id": marker["disclosure_id"]}
     return d
+
+
+def compacted_rows(store, gen, table: str, year, stage, disclosure_id: str):
+    """One disclosure's rows of ``table`` from the compacted file of its partition, or None: only the row
+    groups whose statistics can hold the id are read (the file is sorted by disclosure id)."""
+    import pyarrow.compute as pc
+
+    y, s = partition_values(year, stage)
+    want = [f"year={y}", f"stage={s}"]
+    for f in gen.files.get(table, []):  # a partition may have a few files; a disclosure is in one of them
+        if f["path"].split("/")[-3:-1] != want:
+            continue
+        pf = pq.ParquetFile(Path(store) / f["path"])
+        md = pf.metadata
+        col = pf.schema_arrow.get_field_index("disclosure_id")
+        groups = []
+        for i in range(md.num_row_groups):
+            st = md.row_group(i).column(col).statistics
+            if st is None or not st.has_min_max or st.min <= disclosure_id <= st.max:
+                groups.append(i)
+        if not groups:
+            continue
+        t = pf.read_row_groups(groups)
+        t = t.filter(pc.equal(t["disclosure_id"], disclosure_id))
+        if t.num_rows:
+            return t
+    return None
 
 
 def json_frame(text: str) -> pd.DataFrame:

@@ -1,0 +1,269 @@
+"""Benchmark the corpus store at scale (issue 25): `python bench/store_scale.py --sizes 10000 100000`.
+
+1. source: a store built from the real disclosures (default: data/corpus and data/seed, without compacting;
+   reused when already built by this budgetkit version);
+2. grow: for each size N, a store of N disclosures — the source's rows replicated under new ids
+   (``ID~r000001`` …) and written directly as compacted files (one per table and partition, sorted by id, row
+   groups of about 2 MB), plus the source's own loose pieces (the real disclosures, N counts them) on top, as
+   a build that adds disclosures leaves them;
+3. compact: ``budgetkit.store.compact`` merges those loose pieces into the store (timed), and then again after
+   one real disclosure is rebuilt, which rewrites the files of its partition (timed);
+4. time, on the compacted store: ``budgetkit.store.open`` (first and median of 3), each named example query of
+   the researcher's guide and the README on an open connection, ``budgetkit query STORE "select count(*) as n
+   from amounts"`` from the shell, ``budgetkit.read(path, store=)`` of one real file (median of 5), and the
+   disk size per disclosure.
+
+Prints a Markdown table by store size.  Not a test: timings depend on the machine and its load.  The grown
+stores are deleted at the end unless --keep.  Replicated rows compress better than as many real ones (one
+dictionary serves every copy), so the disk figure is a lower bound; the source store's own figure is printed
+beside it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+import pyarrow as pa  # noqa: E402
+import pyarrow.compute as pc  # noqa: E402
+import pyarrow.parquet as pq  # noqa: E402
+
+import budgetkit  # noqa: E402
+from budgetkit.store import build, open_store  # noqa: E402
+from budgetkit.store.compact import compact  # noqa: E402
+from budgetkit.store.layout import ALL_TABLES, COMPACT_DIR, Generation, loose_pieces, write_current  # noqa: E402
+from budgetkit.store.pieces import NULL_PART, partition_values, piece_name  # noqa: E402
+
+ROW_GROUP_BYTES = 2 << 20
+REOPEN = ROOT / "data" / "corpus" / "zj-hangzhou-meteo-2026-budget.pdf"
+COUNT = "select count(*) as n from amounts"
+#: a question by province: amounts join disclosures (province is a column of disclosures, see docs/store-scale.md)
+PROVINCE = ("SELECT d.province, count(*) AS cells, sum(a.amount_yuan) AS yuan FROM amounts a "
+            "JOIN disclosures d USING (disclosure_id) WHERE a.year = 2026 AND a.stage = '预算' GROUP BY 1 ORDER BY 1")
+
+
+def doc_queries() -> dict[str, str]:
+    """The named example queries of docs/guides/researcher.md and the README, as a user copies them."""
+    text = (ROOT / "docs" / "guides" / "researcher.md").read_text(encoding="utf-8")
+    block = re.search(r"```sql\n(.*?)```", text, re.S).group(1)
+    out = {}
+    for chunk in re.split(r"\n(?=-- )", block.strip()):
+        name, _, sql = chunk.partition("\n")
+        out[name.lstrip("- ").strip()] = sql.strip()
+    for m in re.finditer(r'budgetkit query \S+ "([^"]+)"', (ROOT / "README.md").read_text(encoding="utf-8")):
+        out[m.group(1)] = m.group(1)
+    out[COUNT] = COUNT
+    out[PROVINCE] = PROVINCE
+    return out
+
+
+def source_tables(source: Path) -> dict[str, pa.Table]:
+    """Every table of the source store as one Arrow table (year and stage as columns), rows in stored order."""
+    con = open_store(source)
+    out = {}
+    for t in ALL_TABLES:
+        try:
+            tab = con.sql(f"SELECT * FROM {t}").to_arrow_table()
+        except Exception:  # noqa: BLE001 - a table the source does not have
+            continue
+        if tab.num_rows:
+            out[t] = tab
+    con.close()
+    return out
+
+
+def _part(v, s) -> tuple[str, str]:
+    y, st = partition_values(v, s)
+    return f"year={y}", f"stage={st}"
+
+
+def grow(source: Path, tables: dict[str, pa.Table], n: int, out: Path) -> float:
+    """Write a store of ``n`` disclosures: the source's rows replicated under new ids, compacted, and the
+    source's loose pieces on top.  Returns the seconds it took."""
+    t0 = time.perf_counter()
+    ids = sorted(tables["disclosures"].column("disclosure_id").to_pylist(), key=lambda s: s.encode("utf-8"))
+    copies = {d: n // len(ids) + (1 if i < n % len(ids) else 0) for i, d in enumerate(ids)}  # incl. the original
+    files: dict = {}
+    gen_name = "g000001"
+    for table, tab in tables.items():
+        schema = tab.schema
+        data_cols = [f.name for f in schema if f.name not in ("year", "stage")]
+        years, stages = tab.column("year").to_pylist(), tab.column("stage").to_pylist()
+        by_part: dict = {}
+        for i, (y, s) in enumerate(zip(years, stages)):
+            by_part.setdefault(_part(y, s), []).append(i)
+        row_bytes = max(1, tab.select(data_cols).nbytes // max(1, tab.num_rows))
+        group_rows = max(1024, ROW_GROUP_BYTES // row_bytes)
+        for (py, ps), rows in sorted(by_part.items()):
+            part = tab.take(pa.array(rows)).select(data_cols)
+            did = part.column("disclosure_id").to_pylist()
+            id_type = part.schema.field("disclosure_id").type
+            rel = f"{COMPACT_DIR}/{gen_name}/{table}/{py}/{ps}/part-0.parquet"
+            path = out / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            writer = pq.ParquetWriter(path, part.schema, compression="zstd")
+            written, buf, buf_rows = 0, [], 0
+            for d in sorted(set(did), key=lambda s: (s + "~").encode("utf-8")):  # the order of the copies' ids
+                one = part.filter(pc.equal(part.column("disclosure_id"), d))
+                c = copies.get(d, 1) - 1  # the real disclosure itself comes as loose pieces
+                if c < 1:
+                    continue
+                new_ids = [f"{d}~r{k:06d}" for k in range(1, c + 1)]
+                block = pa.concat_tables([one] * c)
+                which = pa.array(np.repeat(np.arange(c), one.num_rows))
+                block = block.set_column(block.schema.get_field_index("disclosure_id"), "disclosure_id",
+                                         pc.take(pa.array(new_ids, id_type), which))
+                buf.append(block)
+                buf_rows += block.num_rows
+                if buf_rows >= 8 * group_rows:
+                    writer.write_table(pa.concat_tables(buf), row_group_size=group_rows)
+                    written += buf_rows
+                    buf, buf_rows = [], 0
+            if buf:
+                writer.write_table(pa.concat_tables(buf), row_group_size=group_rows)
+                written += buf_rows
+            writer.close()
+            y = py.split("=", 1)[1]
+            s = ps.split("=", 1)[1]
+            files.setdefault(table, []).append({"path": rel, "year": None if y == NULL_PART else int(y),
+                                                "stage": None if s == NULL_PART else s, "rows": written})
+    write_current(out, Generation(gen_name, files, set(), n - len(ids), {"created_at": "bench"}))
+    for extra in ("_schemas", "_done", "_sha256", "_execution"):
+        if (source / extra).is_dir():
+            shutil.copytree(source / extra, out / extra, dirs_exist_ok=True)
+    for t in ALL_TABLES:  # the real disclosures' loose pieces, as a build leaves them: they supersede their copies
+        for p in loose_pieces(source, t):
+            dst = out / p.relative_to(source)
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(p, dst)
+    return time.perf_counter() - t0
+
+
+def timed(fn, repeat=1):
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t0)
+    return runs
+
+
+def du(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def measure(store: Path, source: Path, n: int, grow_s: float) -> dict:
+    r = {"disclosures": n, "grow_s": grow_s}
+    r["open_loose_s"] = timed(lambda: open_store(store).close())[0]  # before compaction: N compacted + loose
+    res = compact(store)
+    r["compact_s"] = res.seconds
+    r["compact_merged"] = res.merged_pieces
+    runs = timed(lambda: open_store(store).close(), 3)
+    r["open_first_s"], r["open_median_s"] = runs[0], statistics.median(runs)
+    con = open_store(store)
+    r["queries"] = {}
+    for name, sql in doc_queries().items():
+        t0 = time.perf_counter()
+        rows = con.execute(sql).fetchall()
+        r["queries"][name] = {"s": time.perf_counter() - t0, "rows": len(rows)}
+    r["amount_rows"] = con.execute(COUNT).fetchone()[0]
+    con.close()
+    t0 = time.perf_counter()
+    cli = subprocess.run([str(Path(sys.executable).parent / "budgetkit"), "query", str(store), COUNT],
+                         capture_output=True, text=True)
+    r["cli_count_s"] = time.perf_counter() - t0
+    r["cli_ok"] = cli.returncode == 0
+    budgetkit.read(REOPEN, store=store)  # warm-up: imports
+    reopen = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        d = budgetkit.read(REOPEN, store=store)
+        reopen.append(time.perf_counter() - t0)
+    r["reopen_from_store"] = "store_source" in d.__dict__
+    r["reopen_median_s"] = statistics.median(reopen)
+    r["disk_bytes"] = du(store)
+    r["disk_per_disclosure_kb"] = r["disk_bytes"] / n / 1024
+    marker = json.loads((source / "_done" / f"{piece_name(REOPEN.name)}.json").read_text(encoding="utf-8"))
+    for rel in marker["pieces"]:  # the same disclosure written again, as a rebuild writes it
+        (store / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / rel, store / rel)
+    res = compact(store)
+    r["recompact_s"], r["recompact_rewritten"] = res.seconds, res.rewritten_files
+    return r
+
+
+def table(results: list[dict], source_kb: float) -> str:
+    cols = [f"{r['disclosures']:,}" for r in results]
+    lines = ["| measure | " + " | ".join(cols) + " |", "|---|" + "---:|" * len(cols)]
+
+    def row(label, f):
+        lines.append(f"| {label} | " + " | ".join(f(r) for r in results) + " |")
+
+    row("amount rows", lambda r: f"{r['amount_rows']:,}")
+    row("grow (bench writes the replicated store)", lambda r: f"{r['grow_s']:.1f} s")
+    row("open with the real loose pieces on top", lambda r: f"{r['open_loose_s']:.2f} s")
+    row("compaction of those pieces into the store", lambda r: f"{r['compact_s']:.1f} s")
+    row("compaction after one disclosure is rebuilt", lambda r: f"{r['recompact_s']:.1f} s "
+        f"({r['recompact_rewritten']} files)")
+    row("`budgetkit.store.open` first / median of 3", lambda r: f"{r['open_first_s']:.2f} / {r['open_median_s']:.2f} s")
+    for name in results[0]["queries"]:
+        row(f"query: {name[:70]}", lambda r, name=name: f"{r['queries'][name]['s']:.2f} s")
+    row(f"`budgetkit query STORE \"{COUNT}\"` (shell)", lambda r: f"{r['cli_count_s']:.2f} s")
+    row("`budgetkit.read(path, store=)` median of 5", lambda r: f"{r['reopen_median_s'] * 1000:.0f} ms"
+        + ("" if r["reopen_from_store"] else " (parsed!)"))
+    row("disk per disclosure", lambda r: f"{r['disk_per_disclosure_kb']:.1f} KB")
+    lines.append(f"\nSource store (real disclosures, loose pieces): {source_kb:.1f} KB per disclosure.")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--source", type=Path, help="a built store of real disclosures (default: build one)")
+    ap.add_argument("--work", type=Path, help="folder for the grown stores (default: a temporary folder)")
+    ap.add_argument("--keep", action="store_true", help="keep the grown stores")
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="bk-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    source = args.source or work / "source"
+    if args.source is None:
+        build([ROOT / "data" / "corpus", ROOT / "data" / "seed"], source, workers=os.cpu_count() or 1,
+              progress=True, compact=False)
+    tables = source_tables(source)
+    n_src = tables["disclosures"].num_rows
+    source_kb = sum(du(source / t) for t in ALL_TABLES if (source / t).is_dir()) / n_src / 1024
+    results = []
+    for n in args.sizes:
+        store = work / f"store-{n}"
+        shutil.rmtree(store, ignore_errors=True)
+        print(f"growing {n:,} …", file=sys.stderr)
+        g = grow(source, tables, n, store)
+        r = measure(store, source, n, g)
+        results.append(r)
+        print(json.dumps(r, ensure_ascii=False), file=sys.stderr)
+        if not args.keep:
+            shutil.rmtree(store, ignore_errors=True)
+    print(table(results, source_kb))
+    if args.json:
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    if args.work is None and not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0 if all(math.isfinite(r["open_median_s"]) for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

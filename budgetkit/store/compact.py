@@ -1,0 +1,285 @@
+"""``budgetkit store compact STORE``: merge the loose pieces into one file per table and partition.
+
+A build writes one piece per disclosure and table, which keeps writing atomic, resumable and parallel; but a
+reader pays for every file it opens.  Compaction writes a new generation of files under ``_compact/gNNNNNN/``,
+each sorted by disclosure id (so that row-group statistics find one disclosure) with row groups of about 2 MB,
+then names them in ``_current.json`` with an atomic rename, then deletes the pieces it merged.  A reader sees
+the old generation or the new one, never both or neither (see :mod:`budgetkit.store.layout`).  Files of the
+previous generation are kept until the next compaction, for connections opened before the rename.
+
+Only whole disclosures are merged (a loose ``disclosures`` piece exists); a disclosure rebuilt since the last
+compaction replaces its compacted rows.  Compacting again with nothing loose changes nothing.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from budgetkit.errors import BadInputError
+from budgetkit.store.layout import (ALL_TABLES, COMPACT_DIR, CURRENT, Generation, loose_pieces, read_current,
+                                    write_current)
+
+#: a build compacts by itself when at least this many loose pieces wait (a small store stays as pieces)
+AUTO_THRESHOLD = 1000
+ROW_GROUP = "ROW_GROUP_SIZE 1000000, ROW_GROUP_SIZE_BYTES '2MB'"
+LOCK = "_lock"
+#: a partition gets one new file per compaction that brings new disclosures; past this many they are merged
+MAX_FILES = 8
+
+
+@dataclass
+class CompactResult:
+    generation: str | None
+    merged_pieces: int
+    rewritten_files: int
+    kept_files: int
+    disclosures: int
+    seconds: float
+
+    def line(self) -> str:
+        return (f"合并散片 {self.merged_pieces} 个，写出 {self.rewritten_files} 个文件，沿用 {self.kept_files} 个；"
+                f"公开文件 {self.disclosures} 份；{self.seconds:.1f} 秒 / merged {self.merged_pieces} pieces, wrote "
+                f"{self.rewritten_files} files, kept {self.kept_files}; {self.disclosures} disclosures; "
+                f"{self.seconds:.1f} s ({self.generation or 'no generation'})")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextmanager
+def writing(store, what: str):
+    """One writer at a time (a build or a compaction); a lock left by a process that died is taken over."""
+    path = Path(store) / LOCK
+    for _ in range(2):
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            try:
+                pid = int(path.read_text().split()[0])
+            except (OSError, ValueError, IndexError):
+                pid = 0
+            if pid and _pid_alive(pid):
+                raise BadInputError(store, f"另一个进程（{pid}）正在写入此数据集",
+                                    f"another process ({pid}) is writing this store") from None
+            path.unlink(missing_ok=True)
+            continue
+        with os.fdopen(fd, "w") as fh:
+            fh.write(f"{os.getpid()} {what}\n")
+        break
+    else:  # pragma: no cover - two processes raced for a stale lock
+        raise BadInputError(store, "数据集被锁定", "the store is locked")
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def recover(store, gen: Generation) -> Generation:
+    """Finish what a compaction that stopped after its rename left: delete the pieces it had merged."""
+    if gen.consumed:
+        for rel in gen.consumed:
+            (Path(store) / rel).unlink(missing_ok=True)
+        gen.consumed = set()
+        write_current(store, gen)
+    return gen
+
+
+def _sql_str(s) -> str:
+    return "'" + str(s).replace("'", "''") + "'"
+
+
+def _files(paths) -> str:
+    return "[" + ", ".join(_sql_str(p) for p in paths) + "]"
+
+
+def _partition(path: Path) -> tuple[str, str]:
+    """``('year=2023', 'stage=预算')`` from a piece's or compacted file's path."""
+    return path.parent.parent.name, path.parent.name
+
+
+def _next_name(store: Path, gen: Generation) -> str:
+    seen = [gen.name or "g000000"]
+    if (store / COMPACT_DIR).is_dir():
+        seen += [p.name for p in (store / COMPACT_DIR).iterdir() if p.name.startswith("g")]
+    n = max(int(s[1:]) for s in seen if s[1:].isdigit())
+    return f"g{n + 1:06d}"
+
+
+def _ids(con, files) -> list[str]:
+    if not files:
+        return []
+    return [r[0] for r in con.execute(f"SELECT DISTINCT disclosure_id FROM read_parquet({_files(files)}, "
+                                      "union_by_name=true, hive_partitioning=false)").fetchall()]
+
+
+def _declared(con, files) -> list[tuple[str, str]]:
+    """The table's one schema: every column any source has, each with the type DuckDB unifies them to."""
+    rows = con.execute(f"DESCRIBE SELECT * FROM read_parquet({_files(files)}, union_by_name=true, "
+                       "hive_partitioning=false)").fetchall()
+    return [(r[0], r[1]) for r in rows]
+
+
+def compact(store, *, on_step=None, lock: bool = True) -> CompactResult:
+    """Compact ``store`` (see the module docstring).  ``on_step(name)`` is called between the steps a reader
+    could observe ("written", "renamed", "deleted", "done"), for tests."""
+    store = Path(store)
+    if not store.is_dir() or not ((store / "_done").is_dir() or (store / CURRENT).exists()):
+        raise BadInputError(store, "不是 budgetkit 数据集", "not a budgetkit store (run budgetkit build first)")
+    if lock:
+        with writing(store, "compact"):
+            return _compact(store, on_step or (lambda step: None))
+    return _compact(store, on_step or (lambda step: None))
+
+
+def _compact(store: Path, on_step) -> CompactResult:
+    import duckdb
+
+    started = time.perf_counter()
+    old = recover(store, read_current(store))
+    loose_disc = loose_pieces(store, "disclosures")
+    whole = {p.stem for p in loose_disc}
+    loose = {t: [p for p in loose_pieces(store, t) if t == "execution" or p.stem in whole] for t in ALL_TABLES}
+    n_loose = sum(len(v) for v in loose.values())
+    if not n_loose:
+        return CompactResult(old.name, 0, 0, sum(len(v) for v in old.files.values()), old.disclosures,
+                             time.perf_counter() - started)
+    con = duckdb.connect()
+    superseded = {"disclosures": _ids(con, loose_disc), "execution": _ids(con, loose["execution"])}
+    name = _next_name(store, old)
+    new_files: dict = {}
+    written = kept = 0
+    for table in ALL_TABLES:
+        by = superseded["execution" if table == "execution" else "disclosures"]
+        olds: dict = {}
+        for f in old.files.get(table, []):
+            olds.setdefault(tuple(f["path"].split("/")[-3:-1]), []).append(f)  # (year=Y, stage=S) -> files
+        old_paths = [store / f["path"] for fs in olds.values() for f in fs]
+        sources = old_paths + loose[table]
+        if not sources:
+            continue
+        declared = _declared(con, sources)
+        same_schema = not old_paths or _declared(con, old_paths[:1]) == declared
+        parts: dict = {}
+        for p in loose[table]:
+            parts.setdefault(_partition(p), []).append(p)
+        for key in olds:
+            parts.setdefault(key, [])
+        out = []
+        for (y, s), pieces in sorted(parts.items()):
+            prev = olds.get((y, s), [])
+            hit = [f for f in prev if by and _holds(con, store / f["path"], by)]
+            if not same_schema or len(prev) + 1 > MAX_FILES:
+                hit = prev  # merge the partition into one file
+            keep = [f for f in prev if f not in hit]
+            out.extend(keep)
+            kept += len(keep)
+            if pieces or hit:
+                entry = _write_partition(con, store, name, table, y, s, [store / f["path"] for f in hit], pieces,
+                                         by, declared)
+                if entry:
+                    out.append(entry)
+                    written += 1
+        if out:
+            new_files[table] = out
+    n_disc = sum(f["rows"] for f in new_files.get("disclosures", []))
+    on_step("written")
+    consumed = {str(p.relative_to(store)) for ps in loose.values() for p in ps}
+    gen = Generation(name, new_files, consumed, n_disc, {"created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                                                                     time.gmtime())})
+    write_current(store, gen)
+    on_step("renamed")
+    for rel in consumed:
+        (store / rel).unlink(missing_ok=True)
+    on_step("deleted")
+    gen.consumed = set()
+    write_current(store, gen)
+    _prune(store, gen, old)
+    on_step("done")
+    con.close()
+    return CompactResult(name, n_loose, written, kept, n_disc, time.perf_counter() - started)
+
+
+def _holds(con, path: Path, ids: list[str]) -> bool:
+    """Whether a compacted file holds rows of any of ``ids``: row groups whose id range holds none are skipped."""
+    import bisect
+
+    import pyarrow.parquet as pq
+
+    ids = sorted(ids)
+    pf = pq.ParquetFile(path)
+    col = pf.schema_arrow.get_field_index("disclosure_id")
+    for i in range(pf.metadata.num_row_groups):
+        st = pf.metadata.row_group(i).column(col).statistics
+        if st is not None and st.has_min_max:
+            j = bisect.bisect_left(ids, st.min)
+            if j == len(ids) or ids[j] > st.max:
+                continue
+        if set(pf.read_row_group(i, columns=["disclosure_id"]).column(0).to_pylist()) & set(ids):
+            return True
+    return False
+
+
+def _write_partition(con, store, name, table, y, s, prev_paths, pieces, by, declared) -> dict | None:
+    """One new file of a partition: the rows of the compacted files it replaces, less superseded disclosures,
+    and the new pieces, sorted by disclosure id, each disclosure's rows in their written order, cast to the
+    table's declared types."""
+    srcs = list(prev_paths) + list(pieces)
+    have = {c for c, _ in _declared(con, srcs)}
+    cols = ", ".join((f'CAST("{c}" AS {t}) AS "{c}"' if c in have else f'CAST(NULL AS {t}) AS "{c}"')
+                     for c, t in declared)
+    where = ""
+    params = []
+    if prev_paths and by:
+        where = (f" WHERE NOT (filename IN ({', '.join(_sql_str(p) for p in prev_paths)}) "
+                 "AND disclosure_id IN (SELECT unnest(?::VARCHAR[])))")
+        params = [by]
+    rel = Path(COMPACT_DIR) / name / table / y / s / "part-0.parquet"
+    target = store / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    con.execute(f"COPY (SELECT {cols} FROM read_parquet({_files(srcs)}, union_by_name=true, hive_partitioning=false,"
+                f" filename=true, file_row_number=true){where} ORDER BY disclosure_id, filename, file_row_number) "
+                f"TO {_sql_str(tmp)} (FORMAT parquet, COMPRESSION zstd, {ROW_GROUP})", params or None)
+    n = con.execute(f"SELECT count(*) FROM read_parquet({_sql_str(tmp)})").fetchone()[0]
+    if not n:
+        tmp.unlink(missing_ok=True)
+        return None
+    os.replace(tmp, target)
+    year = y.split("=", 1)[1]
+    return {"path": str(rel), "year": None if year.startswith("__") else int(year),
+            "stage": None if s.split("=", 1)[1].startswith("__") else s.split("=", 1)[1], "rows": n}
+
+
+def _prune(store: Path, gen: Generation, old: Generation) -> None:
+    """Delete compacted files neither this generation nor the previous one names, and empty folders."""
+    keep = {f["path"] for g in (gen, old) for fs in g.files.values() for f in fs}
+    root = store / COMPACT_DIR
+    for f in sorted(root.rglob("*"), reverse=True):
+        rel = str(f.relative_to(store))
+        if f.is_file() and rel not in keep:
+            f.unlink(missing_ok=True)
+        elif f.is_dir() and not any(f.iterdir()):
+            f.rmdir()
+    for table in ALL_TABLES:  # partition folders the deleted pieces left empty
+        tdir = store / table
+        if tdir.is_dir():
+            for d in sorted(tdir.rglob("*"), reverse=True):
+                if d.is_dir() and not any(d.iterdir()):
+                    shutil.rmtree(d, ignore_errors=True)
+
+
+def due(store) -> bool:
+    """Whether a build should compact by itself: enough loose pieces wait."""
+    gen = read_current(store)
+    return sum(len(loose_pieces(store, t, gen.consumed)) for t in ALL_TABLES) >= AUTO_THRESHOLD
