@@ -61,8 +61,10 @@ def cards_from_store(store) -> tuple[list[Scorecard], list[dict]]:
     except BadInputError:
         raise
     except Exception as exc:  # a store built before scorecards existed has no scores table
-        raise BadInputError(store, "数据集里没有评分表（scores），请用当前版本重新构建",
-                            f"the store has no scores table; rebuild it with this version ({type(exc).__name__})") from None
+        if "scores" in str(exc):
+            raise BadInputError(store, "数据集里没有评分表（scores），请用当前版本重新构建",
+                                "the store has no scores table: rebuild it with this version") from None
+        raise BadInputError(store, "数据集无法读取", f"the store cannot be read ({type(exc).__name__})") from None
     cards, unscored = [], []
     for did, g in rows.groupby("disclosure_id", sort=False):
         first = g.iloc[0]

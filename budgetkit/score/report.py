@@ -211,6 +211,8 @@ def _short(name: str, n: int) -> str:
 
 def league_text(L) -> str:
     out = _league_head(L)
+    if L.entries.empty:
+        out += ["", "数据集里没有公开文件 / the store holds no disclosure"]
     for label, g in L.groups():
         out += ["", f"== {label} · {len(g)} ==",
                 _pad("名次/rank", 10) + _pad("部门/department", 42) + _pad("总分/total", 40)
