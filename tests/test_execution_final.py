@@ -95,3 +95,13 @@ def test_execution_reports_f_rules_for_a_final_alone():
 
 def test_f_rules_run_on_a_final_only():
     assert final_rules.check(load(CORPUS / "cq-swu-2023-budget.pdf"), {}) == []
+
+
+def test_check_runs_the_f_rules_on_a_final_and_says_what_it_could_not_evaluate():
+    # `budgetkit check` on a 决算 runs the F rules; the MOE 高校 template prints no 财政拨款收入支出决算总表,
+    # no basic-expenditure table and no 三公 table: F09, F13, F16, F17 are not evaluated (never passed)
+    f = budgetkit.check(load(SWU_F))
+    assert f.evaluated["F01"] == 3 and f.evaluated["F15"] == 27
+    ne = {x.rule: x.message for x in f if x.status == "not_evaluated" and x.rule[0] == "F" and x.rule[1].isdigit()}
+    assert set(ne) == {"F09", "F13", "F16", "F17"} and "财政拨款收入支出决算总表" in ne["F09"]
+    assert not [x for x in budgetkit.check(load(XINFANG)) if x.rule in ("F01", "F09", "F15") and x.status != "rounding"]

@@ -29,6 +29,10 @@ def check(disclosure, expected_weight_total=None) -> Findings:
     R = Recorder()
     for rule in within.RULES + between.RULES + narrative.RULES + completeness.RULES:
         rule(L, R)
+    if disclosure.meta.get("stage") == "决算":  # a 决算's own identities: 总计 balances, fund subsets are ≤
+        from budgetkit.execution import final_rules
+
+        R.items += final_rules.check(disclosure, R.evaluated, say_not_evaluated=True)
     targets.review(L, R, None if expected_weight_total is None else Decimal(str(expected_weight_total)))
     if len(disclosure.amounts) and not any(n for rule, n in R.evaluated.items() if _compares_figures(rule)):
         # amounts were read and nothing compared them (a performance-target form is judged by its own rules)

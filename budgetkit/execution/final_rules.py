@@ -95,10 +95,26 @@ def _name(term: str) -> str:
     return f"{NAMES.get(alias, alias)} {label or what.replace('code:', '').replace(':', ' ')}"
 
 
-def check(d, evaluated: dict) -> list[Finding]:
-    """Findings of the F rules on one 决算 (``evaluated`` counts the comparisons made, per rule)."""
+def check(d, evaluated: dict, say_not_evaluated: bool = False) -> list[Finding]:
+    """Findings of the F rules on one 决算 (``evaluated`` counts the comparisons made, per rule); with
+    ``say_not_evaluated`` a rule that compared nothing says so, naming the tables it needs."""
     if d.meta.get("stage") != "决算":
         return []
+    out = _check(d, evaluated)
+    if say_not_evaluated:
+        needs: dict = {}
+        for row in load_csv("final_identities.csv"):
+            for term in row["left"].split(" + ") + [row["right"]]:
+                needs.setdefault(row["rule"], {})[NAMES.get(term.split(".")[0])] = None
+        for rule, tables in needs.items():
+            if not evaluated.get(rule):
+                names = "、".join(t for t in tables if t)
+                out.append(Finding(rule, "not_evaluated", f"未评估：缺少所需的表或行（{names}）",
+                                   f"not evaluated: a table or row it needs is not printed or not read ({names})"))
+    return out
+
+
+def _check(d, evaluated: dict) -> list[Finding]:
     R = _Reader(d)
     out: list[Finding] = []
     for row in load_csv("final_identities.csv"):
