@@ -9,8 +9,8 @@ Two steps, so that the hand verdicts are written before the tool's scores are se
 
     .venv/bin/python bench/score_agreement.py compare bench/audits/score-hand-2323.csv
         scores every document of the CSV with budgetkit.score and reports exact agreement,
-        agreement within one level (100/67/33/0 are adjacent steps; N/A only agrees with N/A),
-        and, apart, the items budgetkit could not evaluate (N/E) that were levelled by hand.
+        agreement within one level (100/67/33/0 are adjacent steps; N/A and N/E agree only with
+        themselves), and, apart, the items budgetkit could not evaluate (N/E) that were levelled by hand.
 
 The hand CSV has the columns doc, item, hand_level, page, why, and optionally corrected_level
 (a hand verdict found wrong on a second reading keeps its first level in hand_level; the
@@ -64,10 +64,15 @@ def sample(seed: int, per_doc: int, breadth: int) -> list[tuple[str, str]]:
 def _tool_levels(docs: list[str]) -> dict[tuple[str, str], tuple[str, str]]:
     """(doc, item) → (level or status, why) from budgetkit.score."""
     import budgetkit
+    from budgetkit.errors import BadInputError
     got = {}
     for doc in docs:
         path = doc if Path(doc).is_absolute() else ROOT / doc
-        card = budgetkit.score(budgetkit.read(path))
+        try:
+            card = budgetkit.score(budgetkit.read(path))
+        except BadInputError as e:  # refused as input: no scorecard at all, reported apart
+            got |= {(doc, r["id"]): ("refused", str(e).split(" / ")[-1]) for r in _items()}
+            continue
         for it in card.items:
             lvl = str(it.level) if it.status == "scored" else it.status
             got[(doc, it.id)] = (lvl, it.why)
@@ -84,7 +89,15 @@ def compare(hand_csv: Path, show: bool) -> dict:
         hand = (r.get("corrected_level") or "").strip() or r["hand_level"].strip()
         n["corrected"] += bool((r.get("corrected_level") or "").strip())
         t, why = tool[(r["doc"], r["item"])]
-        if t == "N/E":
+        if t == "refused":
+            n["refused"] += 1
+            verdict = "REF"
+        elif t == "N/E" and hand == "N/E":
+            n["compared"] += 1
+            n["exact"] += 1
+            n["within1"] += 1
+            verdict = "="
+        elif t == "N/E":  # a level by hand that budgetkit left unevaluated: neither agreement nor disagreement
             n["ne"] += 1
             verdict = "N/E"
         elif hand in STEPS and t in STEPS:
@@ -106,7 +119,8 @@ def compare(hand_csv: Path, show: bool) -> dict:
     print(f"{len(rows)} item levels by hand on {docs} documents ({n['corrected']} hand verdicts corrected on re-reading)")
     print(f"compared {n['compared']}: exact {n['exact']} ({n['exact'] / c:.0%}), "
           f"within one level {n['within1']} ({n['within1'] / c:.0%})")
-    print(f"budgetkit N/E where a level was given by hand (not counted as agreement): {n['ne']}")
+    print(f"budgetkit N/E (not counted as agreement): {n['ne']}; "
+          f"items of documents budgetkit refused to read: {n['refused']}")
     return dict(n)
 
 

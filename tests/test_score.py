@@ -15,6 +15,7 @@ from conftest import CORPUS, SEED_TXT, load
 
 GUANGZHOU = CORPUS / "gd-guangzhou-stats-2026-budget.pdf"
 XINFANG_2024 = CORPUS / "cn-central-xinfang-2024-final.pdf"
+DATA_EXCERPTS = CORPUS.parent / "excerpts"
 
 _cards: dict = {}
 
@@ -149,3 +150,60 @@ def test_store_rows_are_exact():
     assert len(frame) == 35 and list(frame["item"])[:2] == ["TS-F01", "TS-F02"]
     back = from_arrow(to_arrow(frame, 2026, "预算"), 2026, "预算")  # no float reaches the store
     assert str(back.loc[back["item"] == "TS-N04", "level"].iloc[0]) == "0"
+
+
+def _with_text(d, old, new):
+    """A copy of ``d`` whose narrative says ``new`` where the page says ``old``."""
+    built = copy.copy(d)
+    built.narrative = d.narrative.copy()
+    built.narrative["text"] = built.narrative["text"].astype(str).str.replace(old, new, regex=False)
+    return built
+
+
+def test_a_department_wide_table_left_as_an_empty_form_is_not_present():
+    from conftest import SEED_PDF
+
+    d = load(SEED_PDF)
+    # p18–19: 部门整体支出绩效目标表 prints its labels, 资金总额 0.00 and no goal or indicator; p9 only names the table
+    p04 = item(score(d), "TS-P04")
+    assert p04.level == 0 and 18 in pages(p04)
+    built = copy.copy(d)
+    built.tables = [copy.copy(t) for t in d.tables]
+    for t in built.tables:
+        if t.kind == "overall_performance_targets":
+            t.frame = t.frame.copy()
+            t.frame.iloc[6, 1] = "保障社会保险经办业务正常运转，按时足额发放各项待遇，提升参保群众满意度"
+    assert item(score(built), "TS-P04").level == 100  # the same table with a goal filled in
+    # excerpt p1: the table list names 表15 部门整体支出绩效目标表, which is not among the pages: not evaluable, not 0
+    listed = item(score(load(DATA_EXCERPTS / "xian-planning-2026-empty-carryover.pdf")), "TS-P04")
+    assert listed.status == "N/E" and listed.level is None and 1 in pages(listed)
+
+
+def test_coverage_listed_by_budget_source_is_added_up():
+    d = load(DATA_EXCERPTS / "sn-xian-landres-2022-budget-targets.pdf")
+    # p1 (page 36 of the file): 全覆盖, 一般公共预算 64022.47 + 政府性基金 303177.96 万元; p2 表10 项目 3505206923.00 元
+    p01 = item(score(d), "TS-P01")
+    assert p01.level == 100 and 1 in pages(p01) and "不少于项目支出" in p01.why
+    # the first source alone (64022.47 万元) is 18% of the project money
+    built = _with_text(d, "当年政府性基金预算当年拨款 303177.96 万元", "")
+    assert item(score(built), "TS-P01").level == 33
+
+
+def test_renamed_class_names_in_the_text_count_against_q05():
+    d, f, s = card(XINFANG_2024)
+    # p22 and the 名词解释 on p40: “社会保障和就业（类）行政事业单位离退休（款）归口管理的行政单位离退休（项）” in a
+    # 2024 决算; both were renamed (行政事业单位养老支出, 行政单位离退休) and the table on p11 prints the new names
+    q05 = item(s, "TS-Q05")
+    assert q05.level == 33 and 22 in pages(q05)
+    built = _with_text(d, "行政事业单位离退休（款）", "行政事业单位养老支出（款）")
+    built = _with_text(built, "归口管理的行政单位离退休（项）", "行政单位离退休（项）")
+    assert item(score(built, findings=f), "TS-Q05").level == 100
+
+
+def test_a_three_public_item_said_to_have_no_budget_is_explained():
+    d = load(CORPUS / "zj-hangzhou-meteo-2026-budget.pdf")
+    # p8: 本部门年初不编制因公出国（境）费用预算; 接待 6.02 and 车 18.00 万元, all 与上年预算数持平
+    n05 = item(score(d), "TS-N05")
+    assert n05.level == 100 and 8 in pages(n05)
+    built = _with_text(d, "本部门年初不编制因公出国（境）费用预算", "详见表7")
+    assert item(score(built), "TS-N05").level == 67

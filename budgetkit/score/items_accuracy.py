@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from budgetkit.reference import load_csv
 from budgetkit.score.items_context import Context, Rating, count_level, finding_ev, quote, table_ev
 
 
@@ -52,6 +53,18 @@ def q04(c: Context) -> Rating:
 _YEAR_IN_TITLE = re.compile(r"(20\d\d)\s*年")
 
 
+def _outdated_names(year: int) -> list[tuple[re.Pattern, dict]]:
+    """Renamed 科目 of reference/code_changes.csv, as the text writes them before a level mark:
+    "社会保障和就业（类）行政事业单位离退休（款）" — the old name, 支出 optional, then （类）/（款）/（项）."""
+    out = []
+    for r in load_csv("code_changes.csv"):
+        if r["scheme"] != "function" or not r["old_name"] or r["old_name"] == r["new_name"] or year < int(r["from_year"]):
+            continue
+        core = re.sub(r"支出$", "", r["old_name"])
+        out.append((re.compile(r"(?<![\u4e00-\u9fff])" + re.escape(core) + r"(?:支出)?\s*[（(][类款项][)）]"), r))
+    return out
+
+
 def q05(c: Context) -> Rating:
     year = c.d.meta.get("year")
     if not year:
@@ -62,6 +75,15 @@ def q05(c: Context) -> Rating:
         if m and int(m.group(1)) != int(year) and not re.search(r"上年|结转|比较|对比", t.title):
             wrong.append(table_ev(t, note=f"表题年度{m.group(1)}，封面{year} / title year {m.group(1)}, cover {year}"))
     errs = [x for x in c.f if x.rule in ("N06", "Y01") and x.status == "fail" and x.severity == "error"]
-    n = len(wrong) + len(errs)
+    # a 科目 the text names by the name it had before a renaming in force for this year: one per renamed 科目
+    old = []
+    for rx, r in _outdated_names(int(year)):
+        hit = next(((p, s) for p, s in c.sentences() if rx.search(s)), None)
+        if hit:
+            e = quote(*hit, n=120)
+            e["note"] = (f"{r['old_code']}“{r['old_name']}”自{r['from_year']}年起为“{r['new_name']}” / "
+                         f"renamed {r['new_name']} from {r['from_year']}")
+            old.append(e)
+    n = len(wrong) + len(errs) + len(old)
     return Rating(count_level(n), why=f"年度/名称不一致{n}处", why_en=f"{n} year or name inconsistency(ies)",
-                  evidence=(wrong + [finding_ev(x) for x in errs])[:6])
+                  evidence=(wrong + [finding_ev(x) for x in errs] + old)[:6])

@@ -112,12 +112,16 @@ def n04(c: Context) -> Rating:
                             for code, label, t in missed[:5]])
 
 
+_NO_ITEM = r"不编制|暂不编列|不编列|未编制|未安排|不安排|没有安排"
+
+
 def n05(c: Context) -> Rating:
     if not c.paras:
         return Rating.ne("没有读到说明文字", "no narrative was read")
     zero = c.find(r"三公", need=r"无[^。]{0,12}三公|三公[^。]{0,20}(?:为零|为0|无|没有|未安排)")
     total = c.find(r"三公", need=r"\d+(?:\.\d+)?\s*万?元")
-    items = [c.near(rx) for rx in (r"出国", r"公务用车", r"公务接待")]
+    # each item with its amount, or said to have none: "本部门年初不编制因公出国（境）费用预算"
+    items = [c.near(rx) or c.find(rx, need=_NO_ITEM) for rx in (r"出国", r"公务用车", r"公务接待")]
     change = c.find(r"三公|出国|公务用车|公务接待", need=r"(?:增加|减少|增长|下降)\s*[\d.]|持平|与上年[^。，；]{0,6}(?:相同|一致)|无变化")
     budget = c.find(r"三公|出国|公务用车|公务接待", need=r"完成(?:年初)?预算|预算(?:数)?为[^。]{0,20}决算")
     reason = c.find(r"三公|出国|公务用车|公务接待", need=r"主要原因|主要是|原因是|由于|因为")

@@ -17,6 +17,29 @@ _COVER = re.compile(r"(\d+)\s*个[^。；]{0,40}?(?:绩效目标|项目)[^。；
 _COVER_ALL = re.compile(r"()绩效目标管理[^。；]{0,20}?涉及[^。；\d]{0,20}([\d,，]+(?:\.\d+)?)\s*(万元|元)")
 
 
+_SOURCE = r"(?:一般公共预算|政府性基金|国有资本经营|财政专户|单位资金|其他资金)"
+# "涉及当年一般公共预算当年拨款 64022.47 万元，当年政府性基金预算当年拨款 303177.96 万元": parts by source, to add up
+_NEXT_SOURCE = re.compile(r"\s*[，,、]\s*(?:以及|及|和)?[^。；，,、\d]{0,12}?" + _SOURCE +
+                          r"[^。；，,、\d]{0,12}?([\d,，]+(?:\.\d+)?)\s*(万元|元)")
+
+
+def _yuan(amount: str, unit: str) -> Decimal:
+    return Decimal(amount.replace(",", "").replace("，", "")) * (10000 if unit == "万元" else 1)
+
+
+def _covered(s: str, m) -> Decimal:
+    """The money a coverage sentence states: its first amount, plus the parts that follow it when the sentence lists
+    the money by budget source (一般公共预算 …, 政府性基金 …) — never after 其中, where the parts repeat the total."""
+    y = _yuan(m.group(2), m.group(3))
+    if not re.search(_SOURCE, s[m.start():m.start(2)]):
+        return y
+    pos = m.end()
+    while (n := _NEXT_SOURCE.match(s, pos)) and "其中" not in s[pos:n.start(1)]:
+        y += _yuan(n.group(1), n.group(2))
+        pos = n.end()
+    return y
+
+
 def p01(c: Context) -> Rating:
     if c.final:
         return Rating.na("决算不评此项", "not applicable to a 决算")
@@ -29,13 +52,16 @@ def p01(c: Context) -> Rating:
         m = _COVER.search(s) or _COVER_ALL.search(s)
         if not m:
             continue
-        y = Decimal(m.group(2).replace(",", "").replace("，", "")) * (10000 if m.group(3) == "万元" else 1)
+        y = _covered(s, m)
         ev = [quote(p, s, 120)]
         if project is None or not project.value_yuan:
             return Rating(33, why="说明绩效目标覆盖，项目支出总额未读到", why_en="coverage stated; project total not read",
                           evidence=ev)
         share = float(y / project.value_yuan)
         level = 100 if share >= 0.9 else 67 if share >= 0.6 else 33
+        if share > 1:  # the money under targets includes basic spending: all project money is covered
+            return Rating(level, why="绩效目标涉及资金不少于项目支出（含基本支出）",
+                          why_en="the money under targets is at least all project spending", evidence=ev)
         return Rating(level, why=f"绩效目标涉及资金占项目支出{share:.0%}",
                       why_en=f"targets cover {share:.0%} of project spending", evidence=ev)
     tg = c.d.targets
@@ -107,15 +133,47 @@ def p03(c: Context) -> Rating:
                   evidence=[x for x in parts.values() if x][:3] or [{"quote": "未见绩效自评 / no self-evaluation"}])
 
 
+_NUMBER = re.compile(r"[\d,，]+(?:\.\d+)?")
+_FORM_LABELS = re.compile(r"一级指标|二级指标|三级指标|产出指标|效益指标|满意度指标|年度总体目标|资金总额")
+
+
+def _blank_form(c: Context, t) -> bool:
+    """A department-wide table printed as its bare form: the labels were read (so it is no reading failure),
+    but no target row, no amount other than zero and no sentence of content — a form left empty."""
+    tg = c.d.targets
+    if not tg.empty and "table_index" in tg and (tg["table_index"] == t.index).any():
+        return False
+    cells = [str(v).strip() for v in t.frame.to_numpy().ravel()]
+    cells = [x for x in cells if x and x not in ("nan", "None")]
+    if not any(_FORM_LABELS.search(x) for x in cells):
+        return False
+    numbers = [x for x in cells if _NUMBER.fullmatch(x)]
+    if any(Decimal(x.replace(",", "").replace("，", "")) != 0 for x in numbers):
+        return False
+    return not any(len(x) >= 20 and not _FORM_LABELS.search(x) for x in cells)
+
+
 def p04(c: Context) -> Rating:
     ts = c.tables("overall_performance_targets")
-    if ts:
-        return Rating(100, why="有部门整体绩效目标表", why_en="a department-wide target table", evidence=[table_ev(ts[0])])
-    q = c.find(r"部门整体(?:支出)?绩效|整体支出绩效|整体绩效目标")
+    filled = [t for t in ts if not _blank_form(c, t)]
+    if filled:
+        return Rating(100, why="有部门整体绩效目标表", why_en="a department-wide target table", evidence=[table_ev(filled[0])])
+    # a sentence about department-wide performance, not the bare name of its table ("部门整体支出绩效目标表（公开表7）")
+    q = c.find(r"(?:部门整体(?:支出)?绩效|整体支出绩效|整体绩效目标)(?!目标表|表|自评表)")
     if q:
         return Rating(100, why="说明部门整体绩效", why_en="department-wide performance in the text", evidence=[q])
+    if ts:
+        return Rating(0, why="部门整体绩效目标表为空表（无资金、目标与指标）",
+                      why_en="the department-wide target table is an empty form: no money, goal or indicator",
+                      evidence=[table_ev(ts[0], note="表格只有栏目，未填内容 / labels only, nothing filled in")])
     if c.unknown:
         return Rating.ne("有未识别的表，可能是整体绩效表", "an unrecognised table may be the department-wide one",
                          [table_ev(t) for t in c.unknown[:3]])
+    # the contents or a table list names it, none was read: missing from the file or read as another kind — not a 0
+    rx = re.compile(r"(?:部门整体(?:支出)?绩效|整体支出绩效)(?:目标)?表")
+    named = next((quote(p, s) for p, s in c.sentences() if rx.search(s)), None)
+    if named:
+        return Rating.ne("文中列出部门整体绩效目标表，未读到该表", "the text names a department-wide target table; "
+                         "none was read", [named])
     return Rating(0, why="未见部门整体绩效", why_en="no department-wide targets or evaluation",
                   evidence=[{"quote": "无部门整体绩效目标表或说明 / none in tables or text"}])
