@@ -346,7 +346,7 @@ def _league(args) -> int:
         _write_xlsx(args.out, league_sheets(L), filters=True)
         _say(f"{done} → {args.out}")
         return 0
-    text = render_league(L, args.format)
+    text = for_format(render_league(L, args.format), args.format)
     if args.out:
         out = _write_output(args.out, text)
         _say(f"{done} → {out}")

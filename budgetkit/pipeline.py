@@ -101,9 +101,7 @@ def read(paths, doc_id: str | None = None, keep_going: bool = False, progress=No
                 progress("read", shown(p.name), None, None)
             src = open_source(p, None if progress is None else
                               lambda n, total, name=shown(p.name): progress("read", name, n, total))
-        except BadInputError as exc:
-            if not keep_going:
-                raise
+        except BadInputError as exc:  # the other files are still tried, so that every bad file is said at once
             failures.append(exc)
             continue
         except Exception as exc:  # a bug: this file fails on its own, the others are still read
@@ -119,7 +117,7 @@ def read(paths, doc_id: str | None = None, keep_going: bool = False, progress=No
         warnings.extend(src.warnings)
         warnings.extend(_drop_repeated_half(src))
         sources.append(src)
-    if not sources:
+    if not sources or (failures and not keep_going):
         failures[0].also = failures[1:]  # every failure is listed, not only the first
         raise failures[0]
     paths = [s.path for s in sources]

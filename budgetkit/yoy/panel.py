@@ -117,6 +117,21 @@ def _correspondence(extra: pd.DataFrame | None) -> list[dict]:
     return [r for r in rows if r["old_code"] != r["new_code"]]
 
 
+def _one_unit(docs) -> None:
+    """Years of two departments side by side would be read as one unit's changes: refused, as ``check`` refuses
+    files that name different disclosures."""
+    from budgetkit.errors import BadInputError
+    from budgetkit.pipeline import _same_body
+
+    named = [d for d in docs if d.meta.get("department")]
+    for a, b in zip(named, named[1:]):
+        if not _same_body(a.meta["department"], b.meta["department"]):
+            desc = "、".join(f"{d.meta['department']}（{d.meta.get('year')}年）" for d in named)
+            raise BadInputError(", ".join(d.doc_id for d in docs), f"这些文件不是同一单位的公开文件：{desc}；请分别比较",
+                                f"the files are not one unit's disclosures ({a.meta['department']} / "
+                                f"{b.meta['department']}): compare one unit at a time")
+
+
 def compare(disclosures, correspondence: pd.DataFrame | None = None) -> Panel:
     """Align several disclosures of one unit into a panel (oldest first)."""
     from budgetkit.pipeline import read
@@ -129,6 +144,7 @@ def compare(disclosures, correspondence: pd.DataFrame | None = None) -> Panel:
 
         raise BadInputError(", ".join(d.doc_id for d in docs), "需要不同年份的公开文件",
                             "compare needs disclosures of different years")
+    _one_unit(docs)
     for d in docs:  # a year with nothing read would be compared as a year of zeros
         from budgetkit.check.engine import problem_where, unreadable
         from budgetkit.errors import BadInputError
