@@ -109,3 +109,20 @@ def test_current_column_decided_from_appropriation_income():
     lines["final_fiscal_income"] = None
     basis, decided = xrules.current_column_basis(lines)
     assert not decided and "待核对" in basis
+
+
+def test_central_template_join_with_an_undecided_basis_claims_nothing_on_directions():
+    # built pair: 国家信访局 2026 预算 (一般公共预算支出表 p.10–11) with its 2024 决算 relabelled 2026.  The 决算's
+    # stated 年初 total 15,068.55 (p.21) equals no column of that budget: X02 is review, and X05 does not judge
+    # an entry's direction word (2050803: stated 180.61 → 180.03 "小于"; the 2026 budget prints 118.01) against
+    # a figure the entry does not speak of
+    import copy
+
+    f = copy.copy(load(XINFANG))
+    f.meta = dict(f.meta, year=2026)
+    x = budgetkit.execution(load(XINFANG_B), f)
+    assert "待核对" in x.basis and {g.severity for g in x.findings if g.rule == "X02"} == {"review"}
+    assert not [g for g in x.findings if g.rule == "X05" and g.severity in ("error", "warning")]
+    r = x.lines[(x.lines["section"] == "function") & (x.lines["code"] == "2050803")].iloc[0]
+    assert (r["budget"], r["final"], r["budget_page"], r["final_page"]) == (D("118.01"), D("180.03"), 10, 11)
+    assert x.findings.evaluated["X03"] == 5  # 三公: 全年 (p.15 note) against 年初 (p.16): notes

@@ -155,8 +155,9 @@ def execution(budget, final) -> Execution:
         lines = pd.concat([x for x in (fl, join.summary_lines(b, f), join.sangong_lines(b, f)) if len(x)],
                           ignore_index=True) if len(fl) else pd.DataFrame(columns=join.COLUMNS)
         basis, x_items = _x_rules(lines, e, evaluated)
-        items += x_items + _scope(b, f) + xrules.x03(b, f, evaluated) + xrules.x05(lines, e, evaluated) \
-            + xrules.x07(lines, evaluated)
+        decided = not any(x.rule == "X02" and x.status == "review" for x in x_items) and "待核对" not in basis
+        items += x_items + _scope(b, f) + xrules.x03(b, f, evaluated) \
+            + xrules.x05(lines, e, evaluated, decided) + xrules.x07(lines, evaluated)
         evaluated["X01"] = 1
         funds = _funds(lines)
     else:
@@ -210,7 +211,7 @@ def _attach_statements(lines: pd.DataFrame, e: pd.DataFrame) -> pd.DataFrame:
                 lines.at[i, "difference"] = None if b is None or fv is None else fv - b
                 lines.at[i, "rate"], lines.at[i, "note"] = join.rate_and_note(b, fv)
                 lines.at[i, "note"] = "; ".join(x for x in [lines.at[i, "note"], "预算数为决算说明所述 / budget as stated "
-                                                            "in the 决算 text"] if x)
+                                                            "in the 决算 text"] if isinstance(x, str) and x)
                 lines.at[i, "flags"] = join._flags(b, fv, lines.at[i, "rate"])
     return lines
 
@@ -260,7 +261,6 @@ def _x_rules(lines: pd.DataFrame, e: pd.DataFrame, evaluated: dict) -> tuple[str
     for _, r in fn[fn["level"] == "类"].iterrows():
         if r["budget"] is None or r["final"] is None:
             evaluated["X08"] = evaluated.get("X08", 0) + 1
-            side = "预算" if r["final"] is None else "决算"
             v = r["budget"] if r["final"] is None else r["final"]
             out.append(Finding(rule="X08", status="note",
                                message=f"{r['code']} {r['name']} {v:,} 万元：{r['note'].split(' / ')[0]}",

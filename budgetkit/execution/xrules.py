@@ -84,10 +84,12 @@ def _items(lines: pd.DataFrame) -> pd.DataFrame:
     return lines[(lines["section"] == "function") & (lines["level"] == "项")]
 
 
-def x05(lines: pd.DataFrame, entries: pd.DataFrame, evaluated: dict) -> list[Finding]:
+def x05(lines: pd.DataFrame, entries: pd.DataFrame, evaluated: dict, decided: bool = True) -> list[Finding]:
     """X05: each 项 whose execution is far from its budget (large deviation, new, unspent) has an entry in the
     决算 text whose direction agrees with the budget's figure and which gives a reason — judged only where
-    the text explains 项 at all."""
+    the text explains 项 at all.  An entry whose own 年初 differs from the budget's figure is X02's finding, and
+    its direction word speaks of its own figure (FN05): not judged here.  When which budget column is 年初 was
+    not decided (``decided`` False), what remains is review."""
     said = entries[(entries["kind"] == "项")]
     flagged = [r for _, r in _items(lines).iterrows() if r["flags"] and r["budget"] is not None
                and r["final"] is not None and r["final"] != r["budget"]]
@@ -104,7 +106,7 @@ def x05(lines: pd.DataFrame, entries: pd.DataFrame, evaluated: dict) -> list[Fin
         what_en = f"{r['code']} {r['name']}: budget {_s(r['budget'])} 万元, final {_s(r['final'])} 万元 ({r['flags']})"
         if e.empty:
             if said["code"].notna().all():
-                out.append(Finding(rule="X05", status="fail", message=f"{what}，决算说明未逐项说明",
+                out.append(Finding(rule="X05", status="fail" if decided else "review", message=f"{what}，决算说明未逐项说明",
                                    message_en=f"{what_en}: the 决算 text has no entry for it", expected=r["budget"],
                                    actual=r["final"], unit="万元", locations=[cell], severity="warning"))
             continue
@@ -112,16 +114,17 @@ def x05(lines: pd.DataFrame, entries: pd.DataFrame, evaluated: dict) -> list[Fin
         loc = {"file": s["file"], "page": int(s["page"]), "quote": s["quote"]}
         word = s["direction"] if isinstance(s["direction"], str) else None
         tol = h(r["final"]) + h(r["budget"])
-        wrong = word and ((word in ABOVE and delta <= tol) or (word in BELOW and delta >= -tol)
-                          or (word in EVEN and abs(delta) > tol))
+        same_base = s["stated_budget"] is not None and abs(s["stated_budget"] - r["budget"]) <= h(s["stated_budget"]) + h(r["budget"])
+        wrong = word and same_base and ((word in ABOVE and delta <= tol) or (word in BELOW and delta >= -tol)
+                                        or (word in EVEN and abs(delta) > tol))
         if wrong:
-            out.append(Finding(rule="X05", status="fail",
+            out.append(Finding(rule="X05", status="fail" if decided else "review",
                                message=f"{what}，相差 {_s(delta)} 万元，说明却称决算数“{word}”预算数",
                                message_en=f"{what_en}: a difference of {_s(delta)} 万元, yet the text says 决算 is "
                                           f"“{word}” the budget", expected=r["budget"], actual=r["final"], unit="万元",
                                tolerance=tol, locations=[loc, cell], severity="warning"))
         elif not (isinstance(s["reason"], str) and s["reason"].strip()):
-            out.append(Finding(rule="X05", status="fail", message=f"{what}，说明未给出原因",
+            out.append(Finding(rule="X05", status="fail" if decided else "review", message=f"{what}，说明未给出原因",
                                message_en=f"{what_en}: the text gives no reason", expected=r["budget"],
                                actual=r["final"], unit="万元", locations=[loc, cell], severity="warning"))
     return out
