@@ -32,7 +32,8 @@ def built_card(doc_id, name, *, stage="预算", year=2026, scope="部门", level
         if wt is None:
             items.append(Item(r["id"], r["part"], r["title_zh"], r["title_en"], None, None, "N/A", "", "", [], ""))
         elif r["id"] in ne:
-            items.append(Item(r["id"], r["part"], r["title_zh"], r["title_en"], wt, None, "N/E", "表未读出", "unread", [], ""))
+            items.append(Item(r["id"], r["part"], r["title_zh"], r["title_en"], wt, None, "N/E", "表未读出", "unread",
+                              [], ""))
         else:
             lv = 0 if r["id"] in low else level
             status = "bonus" if r["id"] == "TS-T03" else "scored"
@@ -51,7 +52,8 @@ def test_ranks_only_within_stage_year_and_level():
              built_card("f", "己局", scope="汇总", low={"TS-G01"})]  # 汇总: a department's consolidated document
     L = league(cards)
     E = L.entries.set_index("doc_id")
-    assert E.loc["b", "group"] == E.loc["a", "group"] == E.loc["f", "group"] == "2026 预算 · 部门 / 2026 budget · department"
+    peers = "2026 预算 · 部门 / 2026 budget · department"
+    assert E.loc["b", "group"] == E.loc["a", "group"] == E.loc["f", "group"] == peers
     # N04 weighs 5 and G01 6 on a 预算: 乙 100, 甲 95, 己 94
     assert (E.loc["b", "rank"], E.loc["a", "rank"], E.loc["f", "rank"]) == (1, 2, 3) and E.loc["a", "of"] == 3
     assert (E.loc["a", "total"], E.loc["f", "total"]) == (95.0, 94.0)

@@ -114,7 +114,8 @@ def league_table_html(L: League, group: str) -> str:
         note = f"{r['mark']} / {r['mark_en']}" if r["mark"] else ""
         rows.append(f"<tr class='{'marked' if r['mark'] else 'ranked'}'><td>{_e(_rank(r))}</td><td>{_e(r['name'])}</td>"
                     f"<td>{_e(total_line(r['total'], r['coverage']))}</td>"
-                    + "".join(f"<td>{_e(_part(r, p, L.min_coverage))}</td>" for p in PARTS) + f"<td>{_e(note)}</td></tr>")
+                    + "".join(f"<td>{_e(_part(r, p, L.min_coverage))}</td>" for p in PARTS)
+                    + f"<td>{_e(note)}</td></tr>")
     head = "".join(f"<th>{p} {_e(zh)}<br><small>{_e(en)}</small></th>" for p, (zh, en) in PARTS.items())
     notes = "".join(f"<li>{_e(x)}</li>" for x in _league_head(L)[1:])
     return (f"{_STYLE}<div class='bk-league-table'><h4>{_e(group)}</h4><table><tr><th>名次 / rank</th>"
@@ -139,7 +140,8 @@ def card_html(s) -> str:
     who = m.get("unit_name") if m.get("scope") == "单位" and m.get("unit_name") else m.get("department")
     parts = " · ".join(f"{p} {v['name']}/{v['name_en']} {'N/E' if v['score'] is None else format(v['score'], '.0f')}"
                        for p, v in s.parts.items())
-    return (f"{_STYLE}<div class='bk-card'><h4>{_e(who or s.doc_id)} · {_e(m.get('year') or '')} {_e(m.get('stage') or '')}"
+    return (f"{_STYLE}<div class='bk-card'><h4>{_e(who or s.doc_id)} · {_e(m.get('year') or '')} "
+            f"{_e(m.get('stage') or '')}"
             f" {_e(m.get('scope') or '')}</h4><p><b>{_e(total_line(s.total, s.coverage))}</b></p><p>{_e(parts)}</p>"
             "<table><tr><th>编号 / id</th><th>项目 / item</th><th>权重 / weight</th><th>等级 / level</th>"
             f"<th>理由 / why</th><th>证据（页）/ evidence (page)</th></tr>{''.join(rows)}</table></div>")

@@ -199,7 +199,8 @@ def _league_head(L) -> list[str]:
             f"按{by.split(' / ')[0]}排名 / ranked by {by.split(' / ')[1]}；只在同一阶段、年度、口径（部门/单位）内比较 / "
             "compared only within the same stage, year and level (部门 vs 单位)",
             f"覆盖率低于 {L.min_coverage:.0%} 的标出、不排名；N/E（无法评估）不计入总分，不按零分也不按满分 / coverage below "
-            f"{L.min_coverage:.0%} is marked, not ranked; N/E (not evaluable) is left out of the total, never 0 nor full marks",
+            f"{L.min_coverage:.0%} is marked, not ranked; N/E (not evaluable) is left out of the total, never 0 nor "
+            "full marks",
             "分项后括号内为组内名次；* 该部分覆盖率低于门槛，不排名 / a part's rank within its group in brackets; * the "
             "part's coverage is below the threshold: not ranked. "
             + "  ".join(f"{p} {zh}/{en}" for p, (zh, en) in PARTS.items())]
@@ -218,7 +219,8 @@ def league_text(L) -> str:
                 _pad("名次/rank", 10) + _pad("部门/department", 42) + _pad("总分/total", 40)
                 + "".join(_pad(p, 9) for p in PARTS)]
         for _, r in g.iterrows():
-            line = (_pad(_rank(r), 10) + _pad(_short(str(r["name"]), 20), 42) + _pad(total_line(r["total"], r["coverage"]), 40)
+            line = (_pad(_rank(r), 10) + _pad(_short(str(r["name"]), 20), 42)
+                    + _pad(total_line(r["total"], r["coverage"]), 40)
                     + "".join(_pad(_part(r, p, L.min_coverage), 9) for p in PARTS))
             if r["mark"]:
                 line += f"  ⚠ {r['mark']} / {r['mark_en']}"
@@ -274,9 +276,11 @@ def league_html(L, standalone: bool = True) -> str:
         for _, r in g.iterrows():
             cls = "marked" if r["mark"] else "ranked"
             note = f"{r['mark']} / {r['mark_en']}" if r["mark"] else ""
-            rows.append(f"<tr class='{cls}'><td>{e(_rank(r))}</td><td>{e(str(r['name']))}<br><small>{e(str(r['doc_id']))}"
+            rows.append(f"<tr class='{cls}'><td>{e(_rank(r))}</td><td>{e(str(r['name']))}<br>"
+                        f"<small>{e(str(r['doc_id']))}"
                         f"</small></td><td>{e(total_line(r['total'], r['coverage']))}</td>"
-                        + "".join(f"<td>{e(_part(r, p, L.min_coverage))}</td>" for p in PARTS) + f"<td>{e(note)}</td></tr>")
+                        + "".join(f"<td>{e(_part(r, p, L.min_coverage))}</td>" for p in PARTS)
+                        + f"<td>{e(note)}</td></tr>")
         body.append(f"<h2>{e(label)}</h2><table class='bk-league'><tr><th>名次 / rank</th><th>部门 / department</th>"
                     "<th>总分 / total</th>" + "".join(f"<th title='{e(PARTS[p][1])}'>{p} {e(PARTS[p][0])}</th>"
                                                      for p in PARTS)
