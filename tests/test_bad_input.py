@@ -189,3 +189,103 @@ def test_a_gbk_file_name_is_read_and_shown_decoded(tmp_path):
     assert len(budgetkit.check(d).errors) == 15
     r = run_cli("check", path, "--format", "json")
     assert r.returncode == 1 and '"doc_id": "乐山预算"' in r.stdout
+
+
+# ---------------------------------------------------------------- file names, several bad files, outputs, streams
+
+def test_any_file_name_the_os_allows_is_read_or_refused_in_one_line(tmp_path):
+    """A newline, a leading dash and bytes that are neither UTF-8 nor GBK in a file name: the seed is read and
+    checked under it; the same names on a file that is not a PDF give one error line naming it."""
+    import os
+
+    folder = os.fsencode(tmp_path)
+    for raw in (b"-seed\nline two.txt", b"\xff\xfe seed \x1b[2J.txt", "乐山预算".encode("gbk") + b"\n.txt"):
+        path = os.fsdecode(folder + b"/" + raw)
+        with open(path, "wb") as fh:
+            fh.write(SEED_TXT.read_bytes())
+        r = run_cli("check", "--format", "json", "--", path)
+        assert r.returncode == 1 and '"doc_id"' in r.stdout and "Traceback" not in r.stderr
+        with open(path, "wb") as fh:
+            fh.write(b"%PDF-1.7\ngarbage")
+        os.replace(path, path + ".pdf")
+        r = run_cli("check", "--", path + ".pdf")
+        assert r.returncode == 2 and len(r.stderr.splitlines()) == 1 and "\x1b" not in r.stderr, r.stderr
+
+
+def test_every_bad_file_is_listed_when_several_are_given(tmp_path, capsys):
+    bad = _write(tmp_path / "bad.pdf", b"%PDF-1.7\n" + b"garbage " * 500 + b"\n%%EOF\n")
+    empty = _write(tmp_path / "empty.pdf", b"")
+    assert main(["check", str(SEED_TXT), str(bad), str(tmp_path / "nope.pdf"), str(empty)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 3 and ["bad.pdf" in err[0], "nope.pdf" in err[1], "empty.pdf" in err[2]] == [True] * 3
+
+
+def test_a_report_is_never_written_over_an_input(tmp_path, capsys):
+    """--out naming the input itself, or the file a symlinked input points at: refused, the input unchanged."""
+    seed = tmp_path / "seed.txt"
+    seed.write_bytes(SEED_TXT.read_bytes())
+    link = tmp_path / "link.txt"
+    link.symlink_to(seed)
+    for given, out in ((seed, seed), (link, seed), (seed, tmp_path / "." / "seed.txt")):
+        assert main(["check", str(given), "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert len(err.splitlines()) == 1 and "would replace it" in err
+        assert seed.read_bytes() == SEED_TXT.read_bytes()
+    assert main(["check", str(seed), "--out", str(tmp_path / "report.txt")]) == 1  # another name is written
+
+
+def test_compare_never_writes_over_a_years_file(tmp_path, capsys):
+    a = tmp_path / "2024.pdf"
+    a.write_bytes((CORPUS / "sh-putuo-wanli-street-2024-budget.pdf").read_bytes())
+    assert main(["compare", str(a), str(CORPUS / "sh-putuo-wanli-street-2025-budget.pdf"), "--out", str(a)]) == 2
+    assert "would replace it" in capsys.readouterr().err
+    assert a.read_bytes() == (CORPUS / "sh-putuo-wanli-street-2024-budget.pdf").read_bytes()
+
+
+def test_parse_never_writes_an_output_over_an_input_in_its_folder(tmp_path, capsys):
+    """An input that carries the name of an output (residue.csv) in the --out folder is refused before reading."""
+    inp = tmp_path / "residue.csv"
+    inp.write_bytes(SEED_TXT.read_bytes())
+    assert main(["parse", str(inp), "--out", str(tmp_path)]) == 2
+    assert "would replace it" in capsys.readouterr().err and inp.read_bytes() == SEED_TXT.read_bytes()
+
+
+class _Stream:
+    def __init__(self, exc):
+        self.exc = exc
+
+    def write(self, text):
+        raise self.exc
+
+    def flush(self):
+        pass
+
+
+def test_a_closed_pipe_exits_quietly_with_its_own_code(monkeypatch, capsys):
+    """``budgetkit check X | head -1``: the reader went away; no traceback, no error line, exit 141."""
+    monkeypatch.setattr(sys, "stdout", _Stream(BrokenPipeError(32, "Broken pipe")))
+    assert main(["check", str(SEED_TXT)]) == 141
+    assert capsys.readouterr().err == ""
+
+
+def test_a_closed_pipe_from_the_shell_leaves_no_traceback():
+    r = subprocess.run(f"'{sys.executable}' -m budgetkit check --format json '{SEED_TXT}' | head -c 1",
+                       shell=True, capture_output=True, text=True, timeout=120)
+    assert r.stdout == "{" and "Traceback" not in r.stderr and "error" not in r.stderr
+
+
+def test_a_full_disk_under_stdout_is_one_line_not_an_internal_error(monkeypatch, capsys):
+    import errno
+
+    monkeypatch.setattr(sys, "stdout", _Stream(OSError(errno.ENOSPC, "No space left on device")))
+    assert main(["check", str(SEED_TXT)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot write to standard output (No space left on device)" in err
+
+
+def test_compare_of_two_departments_is_refused_like_check_of_two_disclosures(capsys):
+    """国家信访局 2026 (budget) beside 佛山市轨道交通局 2019 (final): two units, not one unit's years."""
+    assert main(["compare", str(CORPUS / "gd-foshan-metro-2019-final.pdf"),
+                 str(CORPUS / "cn-central-xinfang-2026-budget.pdf")]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "not one unit's disclosures" in err and "国家信访局" in err

@@ -18,7 +18,8 @@ _SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data)\s*:")
 # what renderers autolink (GFM, markdown-it linkify, mistune's url plugin): scheme addresses, www., e-mail
 _URL_CHAR = "[^\\s`|<>\u3000-\u9fff\uff00-\uffef]"  # an address ends at a space, markup or Chinese text
 _URL_END = "[^\\s`|<>.,;:!?'\")\u3000-\u9fff\uff00-\uffef]"  # and not on a closing punctuation mark
-_ADDRESS = re.compile(rf"(?i)\b(?:https?|ftps?|file|mailto)://{_URL_CHAR}*{_URL_END}|\bwww\.{_URL_CHAR}*{_URL_END}"
+_ADDRESS = re.compile(rf"(?i)(?<![a-z0-9])(?:https?|ftps?|file|mailto)://{_URL_CHAR}*{_URL_END}"
+                      rf"|(?<![a-z0-9.])www\.{_URL_CHAR}*{_URL_END}"
                       r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 #: C0 and C1 control characters (tab and newline aside), DEL, bidi embeddings, overrides, isolates and marks
