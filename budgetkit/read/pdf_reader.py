@@ -14,6 +14,7 @@ import pdfplumber
 
 from budgetkit.errors import BadInputError, shown
 from budgetkit.read.blocks import ProseLine, RawTable
+from budgetkit.read.pdf_content import layout
 
 
 def _owner_map(table) -> tuple[list[list[tuple[int, int]]], list[float]]:
@@ -295,7 +296,11 @@ def read_pdf(path: Path, data: bytes | None = None, notes: list | None = None, p
             if progress is not None:
                 progress(pno, len(pages))
             try:
-                too_large = _page_too_large(path, whole) or _objects_too_many(path, whole)
+                too_large = _page_too_large(path, whole)
+                if too_large is not None:
+                    raise too_large
+                layout(whole)  # pdfminer's reading of the page, its content tokenized faster
+                too_large = _objects_too_many(path, whole)
                 if too_large is not None:
                     raise too_large
                 n_chars += len(whole.chars)
