@@ -132,10 +132,10 @@ def _number_format(v: Decimal) -> str:
     return "#,##0" + ("." + "0" * n if n else "")
 
 
-def xlsx_bytes(sheets: dict[str, pd.DataFrame], filters: bool = False) -> bytes:
+def xlsx_bytes(sheets: dict[str, pd.DataFrame], filters: bool = True) -> bytes:
     """One sheet per frame.  Decimal cells become Excel numbers whose number format is their printed
     precision (``1149.80`` → ``#,##0.00``); text is kept as text (never read as a formula).
-    ``filters``: an auto-filter on each sheet's header row (tables a reader sorts and narrows, like a league)."""
+    ``filters``: an auto-filter on each sheet's header row (tables a reader sorts and narrows), on unless False."""
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
@@ -167,10 +167,8 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame], filters: bool = False) -> bytes:
                 elif isinstance(v, str) and v.startswith("="):
                     ws.cell(r, j).data_type = "s"  # document text, not a formula
         ws.freeze_panes = "A2"
-        if ws.max_row > 1:
-            ws.auto_filter.ref = ws.dimensions  # a filter on every column, as a reader of a long sheet expects
         if filters and ws.max_row > 1:
-            ws.auto_filter.ref = ws.dimensions
+            ws.auto_filter.ref = ws.dimensions  # a filter on every column, as a reader of a long sheet expects
         for col in ws.iter_cols(max_row=min(ws.max_row, 200)):
             width = max((len(str(c.value)) for c in col if c.value is not None), default=6)
             ws.column_dimensions[col[0].column_letter].width = min(max(width + 2, 6), 60)
