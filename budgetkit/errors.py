@@ -1,4 +1,24 @@
 """User-facing errors: one line, the file, the reason — never a traceback."""
+import re
+
+#: C0 and C1 control characters (tab and newline aside), DEL, bidi embeddings, overrides, isolates and marks: what
+#: lets text run a terminal sequence or show other than it is
+CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_UNSAFE_LINE = re.compile(f"[{CONTROL}\t\n\u2028\u2029]")
+
+
+def escape_char(m: re.Match) -> str:
+    """A control character as a person can read it: ``\\n``, ``\\t``, ``\\x1b``, ``\\u202e``."""
+    c = m.group(0)
+    if c in "\n\t":
+        return "\\n" if c == "\n" else "\\t"
+    return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+
+
+def one_line(text) -> str:
+    """Text for a one-line message: a newline, tab, control or bidi character from a file name or a document shown
+    as an escape, so that the message stays one line and cannot drive the terminal that shows it."""
+    return _UNSAFE_LINE.sub(escape_char, str(text))
 
 
 def shown(path) -> str:
@@ -32,7 +52,7 @@ class BadInputError(Exception):
         self.path = shown(path)
         self.reason_zh = reason_zh
         self.reason_en = reason_en
-        super().__init__(f"{self.path}: {reason_zh} / {reason_en}")
+        super().__init__(one_line(f"{self.path}: {reason_zh} / {reason_en}"))
 
 
 def no_tables_error(where, names_absent_tables: bool = False) -> BadInputError:
@@ -127,4 +147,4 @@ class InternalError(Exception):
         where = f"{self.path}: " if self.path else ""
         tail = f"（日志 / log: {log}）" if log else ""
         name = f" [{type(cause).__name__}]" if cause is not None else ""
-        super().__init__(f"{where}{INTERNAL_ZH} / {INTERNAL_EN}{name}{tail}")
+        super().__init__(one_line(f"{where}{INTERNAL_ZH} / {INTERNAL_EN}{name}{tail}"))

@@ -13,6 +13,9 @@ from __future__ import annotations
 import html
 import re
 
+from budgetkit.errors import CONTROL, one_line
+from budgetkit.errors import escape_char as _escape
+
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]()!|~#{}<>+])")
 _SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data)\s*:")
 # what renderers autolink (GFM, markdown-it linkify, mistune's url plugin): scheme addresses, www., e-mail
@@ -22,19 +25,7 @@ _ADDRESS = re.compile(rf"(?i)(?<![a-z0-9])(?:https?|ftps?|file|mailto)://{_URL_C
                       rf"|(?<![a-z0-9.])www\.{_URL_CHAR}*{_URL_END}"
                       r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
-#: C0 and C1 control characters (tab and newline aside), DEL, bidi embeddings, overrides, isolates and marks
-_CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-_UNSAFE_BLOCK = re.compile(f"[{_CONTROL}]")
-_UNSAFE_LINE = re.compile(f"[{_CONTROL}\t\n\u2028\u2029]")
-
-
-def _escape(m: re.Match) -> str:
-    c = m.group(0)
-    if c == "\n":
-        return "\\n"
-    if c == "\t":
-        return "\\t"
-    return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+_UNSAFE_BLOCK = re.compile(f"[{CONTROL}]")
 
 
 def terminal(text) -> str:
@@ -46,7 +37,7 @@ def terminal(text) -> str:
 def line(text) -> str:
     """One line for stderr (an error, a warning): as :func:`terminal`, and a newline or tab in a file name or in
     document text shown as ``\\n``/``\\t`` so that the line stays one line."""
-    return _UNSAFE_LINE.sub(_escape, str(text))
+    return one_line(text)
 
 
 def for_format(text: str, fmt: str) -> str:
