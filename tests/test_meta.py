@@ -200,3 +200,35 @@ def test_no_cover_stage_from_titles_and_year_from_captions():
     m = infer_meta(tables, prose, {})
     assert (m["department"], m["year"], m["stage"]) == ("某某市水利局", 2024, "决算")
     assert "收入支出决算总表" in m["evidence"]["stage"]
+
+
+@pytest.mark.parametrize("cover, department", [
+    (["某某市信访局：", "2026年部门预算"], "某某市信访局"),  # a colon the layout left after the name
+    (["—某某区民政局—", "2023年度部门决算"], "某某区民政局"),
+])
+def test_names_lose_leading_and_trailing_punctuation(cover, department):
+    assert infer_meta([], _lines(*cover), {})["department"] == department
+
+
+@pytest.mark.parametrize("key, province, city", [
+    ("gd-foshan-metro-2019-final", "广东省", "佛山市"),  # 佛山市轨道交通局: the city names its province
+    ("cn-central-xinfang-2024-final", "中央", None),  # 国家信访局
+    ("js-2019", "江苏省", None),  # 中共江苏省委办公厅
+    ("sh-putuo-commerce-2025-budget-dept", "上海市", "上海市"),  # a province-level city is its own city
+    ("seed-txt", "四川省", "乐山市"),  # 乐山市市中区社会保险事务中心
+])
+def test_province_and_city_from_the_department_name(key, province, city):
+    m = load(REAL[key][0]).meta
+    assert (m["province"], m["city"]) == (province, city)
+
+
+def test_province_and_city_from_the_cover_and_text_when_the_name_has_no_place():
+    """A name with no place (某某大学) takes the place its cover and opening text name most — twice at least, and
+    more than any other; a tie or a single mention says nothing."""
+    cover = _lines("某某大学", "2023年部门预算", "某某大学是教育部直属高校，位于重庆市北碚区。", "重庆市人民政府与教育部共建。")
+    m = infer_meta([], cover, {})
+    assert (m["department"], m["province"], m["city"]) == ("某某大学", "重庆市", "重庆市")
+    assert "重庆市" in m["evidence"]["place_of"]
+    tie = infer_meta([], _lines("某某大学", "2023年部门预算", "与成都市、西安市合作。"), {})
+    assert (tie["province"], tie["city"]) == (None, None)
+    assert region_of("某某大学") is None

@@ -230,7 +230,7 @@ def _strip_title(text: str) -> tuple[str, str | None]:
     noise = "|".join(re.escape(x) for x in p.get("title_noise", ()))
     if noise:
         t = re.sub(rf"[（(][^（()）]*(?:{noise})[^（()）]*[)）]", "", t)
-    t = re.sub(r"^[的\s]+|[的\s]+$", "", t)
+    t = _clean_name(re.sub(r"^[的\s]+|[的\s]+$", "", t)) if t else t
     return _split_scope(t)
 
 
