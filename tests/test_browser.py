@@ -202,12 +202,16 @@ def test_app_in_a_real_browser_offline(app_server, tmp_path):
         page.wait_for_function("() => (document.querySelector('.bk-finding-detail') || {}).innerText"
                                "?.includes('1,149.80')", timeout=30_000)
         assert page.locator(".bk-finding-detail table").count() >= 1
-        # downloads: the HTML findings report and the xlsx
+        # downloads: the HTML findings report and the xlsx, each made when asked for
+        page.click(".bk-make-html")
+        page.wait_for_selector(".bk-dl-html", timeout=60_000)
         with page.expect_download() as dl:
             page.click(".bk-dl-html")
         report = tmp_path / dl.value.suggested_filename
         dl.value.save_as(report)
         assert report.name.endswith("-findings.html") and "核对结果 / Reconciliation findings" in report.read_text("utf-8")
+        page.click(".bk-make-xlsx")
+        page.wait_for_selector(".bk-dl-xlsx", timeout=60_000)
         with page.expect_download() as dl:
             page.click(".bk-dl-xlsx")
         book = tmp_path / dl.value.suggested_filename
@@ -218,6 +222,85 @@ def test_app_in_a_real_browser_offline(app_server, tmp_path):
         page.screenshot(path=str(out / "browser-app.png"), full_page=False)
         browser.close()
     assert outside == [], outside[:5]
+
+
+def _open_app(p, url, outside=None):
+    """Chromium on the app, its first view (the first bundled document) shown."""
+    from urllib.parse import urlparse
+
+    browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    if outside is not None:
+        page.on("request", lambda r: outside.append(r.url)
+                if urlparse(r.url).scheme in ("http", "https", "ws", "wss")
+                and urlparse(r.url).hostname not in ("127.0.0.1", "localhost") else None)
+    page.goto(url, timeout=120_000)
+    page.wait_for_selector(".bk-app-summary", timeout=180_000)
+    return browser, page
+
+
+def _longest_pdf() -> Path:
+    """The PDF in data/ with the most pages."""
+    import pdfplumber
+
+    pages = {}
+    for p in sorted((ROOT / "data").rglob("*.pdf")):
+        with pdfplumber.open(p) as pdf:
+            pages[p] = len(pdf.pages)
+    return max(pages, key=pages.get)
+
+
+def test_app_long_pdf_shows_progress_then_the_first_view(app_server):
+    """Upload the longest PDF in data/: the page being read (n of N) and the time elapsed are shown while it is
+    read, with a cancel button; then its tables and findings.  (Timings: bench/app_speed.py.)"""
+    from playwright.sync_api import sync_playwright
+
+    pdf = _longest_pdf()
+    with sync_playwright() as p:
+        browser, page = _open_app(p, app_server)
+        with page.expect_file_chooser() as chooser:
+            page.locator(".bk-app-upload").first.click()
+        chooser.value.set_files(str(pdf))
+        page.wait_for_function("() => /第 \\d+ \\/ \\d+ 页.*page \\d+ of \\d+/.test("
+                               "(document.querySelector('.bk-app-progress') || {}).innerText || '')", timeout=60_000)
+        assert "elapsed" in page.locator(".bk-app-progress").inner_text()
+        assert page.locator(".bk-app-cancel").is_visible()
+        assert page.locator(".bk-printed").count() == 0  # the previous document's views are gone
+        page.wait_for_function(f"() => (document.querySelector('.bk-app-summary') || {{}}).innerText"
+                               f"?.includes({pdf.name!r})", timeout=300_000)
+        page.wait_for_selector(".bk-printed table", timeout=60_000)
+        assert not page.locator(".bk-app-cancel").is_visible()
+        # the findings tab opens on an error or a warning, never on a not-evaluated line
+        page.click(".lm-TabBar-tabLabel:text-is('核对发现 / findings')")
+        first = page.locator(".bk-findings-list select option").first.inner_text()
+        assert "未评估" not in first and "/info]" not in first, first
+        browser.close()
+
+
+def test_app_two_uploaded_years_in_the_year_over_year_tab(app_server):
+    """Upload two years of one unit together: both are in the year-over-year tab, offered first."""
+    from playwright.sync_api import sync_playwright
+
+    years = [ROOT / "data" / "corpus" / f"sh-putuo-wanli-street-{y}-budget.pdf" for y in (2024, 2025)]
+    with sync_playwright() as p:
+        browser, page = _open_app(p, app_server)
+        with page.expect_file_chooser() as chooser:
+            page.locator(".bk-app-upload").first.click()
+        chooser.value.set_files([str(y) for y in years])
+        page.wait_for_function("() => (document.querySelector('.bk-app-summary') || {}).innerText"
+                               "?.includes('2024、2025')", timeout=240_000)
+        page.click(".lm-TabBar-tabLabel:text-is('跨年 / year over year')")
+        page.wait_for_selector(".bk-panel-lines table", timeout=120_000)
+        series = page.locator(".bk-yoy .widget-dropdown select").first
+        options = [o.replace("\xa0", " ") for o in series.locator("option").all_inner_texts()]  # widgets print nbsp
+        assert series.locator("option:checked").inner_text().replace("\xa0", " ").startswith("已打开 / opened")
+        assert options[0].startswith("已打开 / opened") and any(o.startswith("示例 / example") for o in options)
+        lines = page.locator(".bk-panel-lines").inner_text()
+        assert "2024" in lines and "2025" in lines and "2,932,700" in lines
+        out = ROOT / "out"
+        out.mkdir(exist_ok=True)
+        page.screenshot(path=str(out / "browser-app-yoy.png"), full_page=False)
+        browser.close()
 
 
 # 02's dropdowns are filters whose first change may leave the list shown unchanged; its first view is
