@@ -41,11 +41,11 @@ def test_parse_writes_csv_with_bom_and_xlsx_with_printed_precision(tmp_path):
     assert {"金额 amounts", "表格 tables", "段落 narrative", "残留 residue", "概况 meta"} <= set(wb.sheetnames)
     ws = wb["金额 amounts"]
     head = [c.value for c in ws[1]]
-    col = head.index("amount") + 1
+    col = head.index("金额 / amount") + 1  # headers by their Chinese name, the English beside
     first = ws.cell(row=2, column=col)
     assert isinstance(first.value, (int, float)) and first.value == pytest.approx(1149.8)  # a number, not text
     assert first.number_format == "#,##0.00"  # printed precision as the number format
-    yuan = ws.cell(row=2, column=head.index("amount_yuan") + 1)
+    yuan = ws.cell(row=2, column=head.index("金额（元） / amount (yuan)") + 1)
     assert yuan.value == 11498000 and yuan.number_format == "#,##0"
 
 
