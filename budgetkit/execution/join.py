@@ -54,7 +54,8 @@ def function_lines(budget, final) -> tuple[pd.DataFrame, dict]:
     info = {"budget_table": None, "final_table": None}
     if bi is None or fi is None:
         return pd.DataFrame(columns=COLUMNS), info
-    b, f = T.by_code(budget, bi), T.by_code(final, fi)
+    f = T.by_code(final, fi)
+    b = T.by_code(budget, bi, names={c: v["label"] for c, v in f.items() if c != "合计"})
     info = {"budget_table": _title(budget, bi), "final_table": _title(final, fi),
             "budget_kind": _kind(budget, bi), "final_kind": _kind(final, fi)}
     carry = T.column_by_code(budget, "income_summary", ("上年结转",))
@@ -67,6 +68,12 @@ def function_lines(budget, final) -> tuple[pd.DataFrame, dict]:
     # or new: named in the note)
     rows.append(_line("function", None, b.get("合计"), f.get("合计"), carry.get("合计"), income.get("合计"),
                       name="合计（印刷）/ total as printed"))
+    unmatched = _unmatched(budget, bi, f) if any(v.get("by_name") for v in b.values()) else []
+    if unmatched:
+        rows[-1]["note"] = "; ".join(x for x in [rows[-1]["note"], "预算表未印科目编码，按名称未能对应：" + "、".join(unmatched)
+                                                + " / the budget table prints no code; not matched by name: "
+                                                + ", ".join(unmatched)] if x)
+        info["budget_unmatched"] = unmatched
     shared = [c for c in codes if len(c) == 3 and c in b and c in f]
     only_b = [c for c in codes if len(c) == 3 and c in b and c not in f]
     only_f = [c for c in codes if len(c) == 3 and c in f and c not in b]
@@ -90,6 +97,17 @@ def function_lines(budget, final) -> tuple[pd.DataFrame, dict]:
     for r in rows:
         r["fund"] = fb if fb == ff else f"预算 {fb} / 决算 {ff}"
     return pd.DataFrame(rows, columns=COLUMNS), info
+
+
+def _unmatched(budget, bi, f) -> list[str]:
+    """Labels of the budget table's rows that printed no code and matched no name of the 决算."""
+    codes, _ = T.row_codes(budget, bi, {c: v["label"] for c, v in f.items() if c != "合计"})
+    t = next(t for t in budget.tables if t.index == bi)
+    label = next((c for c, role in t.column_roles.items() if role == "label"), None)
+    if label is None:
+        return []
+    return [str(r[label]).strip() for n, r in t.frame.iterrows() if n not in codes and str(r[label]).strip()
+            and not T.TOTAL_LABEL.match(str(r[label]))]
 
 
 FUND = {"gpb_expenditure_by_function": "一般公共预算", "fiscal_appropriation_expenditure_by_function": "财政拨款"}
@@ -133,6 +151,9 @@ def _line(section, code, bs, fs, carry, income, name=None) -> dict:
     if note is None and code and budget is not None and final is not None:
         note = _explained(final - budget, fin_inc - budget if fin_inc is not None else None,
                           carry[0] if carry else None)
+    if code and bs and bs.get("by_name"):
+        note = "; ".join(x for x in [note, "预算表未印科目编码，按名称对应 / the budget table prints no code: matched by "
+                                            "name"] if x)
     bcell = bs["total"][1] if bs and "total" in bs else None
     fcell = fs["total"][1] if fs and "total" in fs else None
     label = name or (fs or bs or {}).get("label")

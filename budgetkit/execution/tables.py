@@ -37,9 +37,12 @@ def _role(label: str, year=None, stage=None) -> str | None:
         return None
     if year and any(int(y) != int(year) for y in YEAR.findall(label)):
         return None
-    last = label.split("/")[-1].replace("其中：", "").replace("其中:", "").strip()
-    if last.endswith("基本支出"):
+    parts = [x.strip() for x in label.split("/")]
+    last = parts[-1].replace("其中：", "").replace("其中:", "").strip()
+    if last.endswith("基本支出") or (len(parts) > 1 and parts[-2].endswith("基本支出") and last in ("小计", "合计")):
         return "basic"
+    if len(parts) > 1 and parts[-2].endswith("基本支出"):
+        return None  # 人员支出 / 日常公用支出: parts of 基本支出
     if "项目支出" in label and (last in ("小计", "合计", "项目支出") or last.endswith("项目支出")):
         return "project"
     if "其中" in label.split("/")[-1]:
@@ -63,15 +66,77 @@ def wan(r: dict) -> Decimal:
     return v if -v.as_tuple().exponent >= 2 else v.quantize(Decimal("0.01"))
 
 
-def by_code(d, table_index: int) -> dict:
+def _norm(name) -> str:
+    return re.sub(r"\s+", "", str(name or "")).replace("（", "(").replace("）", ")")
+
+
+def row_codes(d, table_index: int, names: dict | None = None) -> tuple[dict, set]:
+    """row_no → full code where the table prints its code over 类/款/项 columns ("201 | 08 | 01", or "08" and
+    "01" under a 类 row), and — for a table printing no code at all — by name: a row whose name equals the
+    ``names`` (code → name, the other document's) of a 类, of a 款 under the 类 above it, or of a 项 under the
+    款 above it.  Returns the codes and the rows whose code rests on a name."""
+    t = next((t for t in d.tables if t.index == table_index), None)
+    if t is None or getattr(t, "frame", None) is None or not getattr(t, "column_roles", None):
+        return {}, set()
+    cols = [c for c, role in t.column_roles.items() if role == "code" and c in t.frame.columns]
+    if len(cols) >= 2 and not all(str(c).rstrip().endswith(("类", "款", "项")) for c in cols[:3]):
+        return {}, set()  # one code column per panel (a two- or three-panel economic table), not 类/款/项
+    label = next((c for c, role in t.column_roles.items() if role == "label" and c in t.frame.columns), None)
+    out: dict = {}
+    cls = kuan = None
+    if len(cols) >= 2:
+        for row_no, row in t.frame.iterrows():
+            p = [str(row[c]).strip() if isinstance(row[c], str) else "" for c in cols[:3]]
+            p = [x if x.isdigit() else "" for x in p] + [""] * (3 - len(p))
+            if len(p[0]) in (5, 7):
+                out[row_no] = p[0]
+                continue
+            if len(p[0]) == 3:
+                cls, kuan = p[0], None
+            if len(p[1]) == 2 and cls:
+                kuan = cls + p[1]
+            if len(p[2]) == 2 and kuan:
+                out[row_no] = kuan + p[2]
+            elif len(p[1]) == 2 and kuan:
+                out[row_no] = kuan
+            elif len(p[0]) == 3:
+                out[row_no] = cls
+        return out, set()
+    coded = d.amounts[(d.amounts["table_index"] == table_index)]["code"].dropna()
+    if not names or label is None or coded.astype(str).str.isdigit().any():
+        return {}, set()
+    for row_no, row in t.frame.iterrows():
+        lab = _norm(row[label])
+        if not lab:
+            continue
+        hits = [c for c in names if len(c) == 3 and _norm(names[c]) == lab]
+        if len(hits) == 1:
+            cls, kuan = hits[0], None
+            out[row_no] = cls
+            continue
+        for parent, n in ((kuan, 7), (cls, 5)):
+            hits = [c for c in names if parent and len(c) == n and c.startswith(parent) and _norm(names[c]) == lab]
+            if len(hits) == 1:
+                out[row_no] = hits[0]
+                if n == 5:
+                    kuan = hits[0]
+                break
+    return out, set(out)
+
+
+def by_code(d, table_index: int, names: dict | None = None) -> dict:
     """code (or "合计") → {"label", "total", "basic", "project": (value in 万元, provenance, decimals)}.
 
-    The first printed row of a code counts (a 合计 repeated at a page foot is the same figure)."""
+    The first printed row of a code counts (a 合计 repeated at a page foot is the same figure).  Codes printed
+    over 类/款/项 columns are joined; a table printing none takes them by name from ``names`` (see row_codes),
+    and such a slot says so (``"by_name": True``)."""
     a = d.amounts[d.amounts["table_index"] == table_index]
     out: dict = {}
     first_col: dict = {}
+    joined, by_name = row_codes(d, table_index, names)
     for r in records(a):
         code = r["code"] if isinstance(r["code"], str) and r["code"].isdigit() else None
+        code = joined.get(r["row_no"], code)
         key = code or ("合计" if TOTAL_LABEL.match(str(r["row_label"] or "")) else None)
         if key is None:
             continue
@@ -79,6 +144,8 @@ def by_code(d, table_index: int) -> dict:
         if role is None:
             continue
         slot = out.setdefault(key, {"label": r["row_label"], "row_no": r["row_no"]})
+        if r["row_no"] in by_name:
+            slot["by_name"] = True
         if slot["row_no"] != r["row_no"]:
             continue  # a later repeat of the same code or total
         if role == "total":
