@@ -79,15 +79,16 @@ def _tool_levels(docs: list[str]) -> dict[tuple[str, str], tuple[str, str]]:
     return got
 
 
-def compare(hand_csv: Path, show: bool) -> dict:
+def compare(hand_csv: Path, show: bool, first: bool = False) -> dict:
     with open(hand_csv, encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     tool = _tool_levels(sorted({r["doc"] for r in rows}))
     n = Counter()
     lines = []
     for r in rows:
-        hand = (r.get("corrected_level") or "").strip() or r["hand_level"].strip()
-        n["corrected"] += bool((r.get("corrected_level") or "").strip())
+        corrected = "" if first else (r.get("corrected_level") or "").strip()
+        hand = corrected or r["hand_level"].strip()
+        n["corrected"] += bool(corrected)
         t, why = tool[(r["doc"], r["item"])]
         if t == "refused":
             n["refused"] += 1
@@ -134,6 +135,7 @@ def main(argv=None) -> int:
     c = sub.add_parser("compare")
     c.add_argument("hand_csv", type=Path)
     c.add_argument("--all", action="store_true", help="list agreeing items too")
+    c.add_argument("--first", action="store_true", help="the hand verdicts as first written (no corrected_level)")
     a = ap.parse_args(argv)
     if a.cmd == "sample":
         w = csv.writer(sys.stdout)
@@ -141,7 +143,7 @@ def main(argv=None) -> int:
         for doc, item in sample(a.seed, a.per_doc, a.breadth):
             w.writerow([doc if not doc.startswith(str(BREADTH)) else "../shared/corpus-breadth/" + Path(doc).name, item])
         return 0
-    n = compare(a.hand_csv, a.all)
+    n = compare(a.hand_csv, a.all, a.first)
     return 0 if n.get("compared") else 1
 
 

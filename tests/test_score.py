@@ -207,3 +207,21 @@ def test_a_three_public_item_said_to_have_no_budget_is_explained():
     assert n05.level == 100 and 8 in pages(n05)
     built = _with_text(d, "本部门年初不编制因公出国（境）费用预算", "详见表7")
     assert item(score(built), "TS-N05").level == 67
+
+
+def test_target_rows_from_a_table_of_another_kind_are_rated():
+    d = load(CORPUS / "zj-hangzhou-meteo-2026-budget.pdf")
+    # p25: 表11 项目支出绩效表 gives three projects' goals as prose and no indicator; the catalogue reads its kind as
+    # a summary table, the target rows were read all the same: goals without indicators
+    p02 = item(score(d), "TS-P02")
+    assert p02.level == 33 and 25 in pages(p02)
+    built = copy.copy(d)
+    built.__dict__["_targets"] = d.targets.iloc[0:0]
+    assert item(score(built), "TS-P02").status == "N/E"  # no target row read: not evaluable, never 0
+
+
+def test_a_final_accounts_self_evaluation_form_unread_is_not_evaluable():
+    _, _, s = card(XINFANG_2024)
+    # pp. 30–36: four 项目绩效自评表 whose indicators are not read out of the form: N/E, pointing at the first one
+    p02 = item(s, "TS-P02")
+    assert p02.status == "N/E" and p02.level is None and 30 in pages(p02)

@@ -89,13 +89,19 @@ def p01(c: Context) -> Rating:
 def p02(c: Context) -> Rating:
     tg = c.d.targets
     kinds = c.tables("performance_targets") + c.tables("overall_performance_targets")
+    if c.final:  # a 决算's indicators stand in its 项目绩效自评表 (目标值 and 实际完成值)
+        kinds += c.tables("performance_self_evaluation")
+    if not tg.empty and "table_index" in tg:  # target rows read from a table the catalogue named another kind
+        held = set(tg["table_index"].dropna().astype(int))
+        kinds += [t for t in c.d.tables if t.index in held and t not in kinds]
     if tg.empty or "level3" not in tg or tg["level3"].isna().all():
         confident = [t for t in kinds if not t.guesses]
         if confident and not tg.empty and "goal" in tg and tg["goal"].notna().any():
             return Rating(33, why="绩效目标表只列目标，没有绩效指标", why_en="the target table states goals, no indicators",
                           evidence=[table_ev(confident[0], note="无指标列 / no indicator rows")])
         if kinds:
-            return Rating.ne("绩效目标表未读出指标", "no indicator was read from the target tables", [table_ev(kinds[0])])
+            return Rating.ne("绩效目标表或自评表未读出指标", "no indicator was read from the target or "
+                             "self-evaluation tables", [table_ev(kinds[0])])
         return Rating.ne("没有绩效目标表", "no performance-target table")
     ind = tg[tg["level3"].notna()]
     guessed = ind["guesses"].notna() & (ind["guesses"].astype(str) != "[]") if "guesses" in ind else None
