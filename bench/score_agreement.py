@@ -47,9 +47,9 @@ def _stage(path: str) -> str:
     return "决算" if "final" in Path(path).name or "决算" in Path(path).name else "预算"
 
 
-def sample(seed: int, per_doc: int, breadth: int) -> list[tuple[str, str]]:
+def sample(seed: int, per_doc: int, breadth: int, data: bool = True) -> list[tuple[str, str]]:
     rng = random.Random(seed)
-    docs = list(SAMPLE_DOCS)
+    docs = list(SAMPLE_DOCS) if data else []
     if breadth and BREADTH.is_dir():
         pool = sorted(p.name for p in BREADTH.glob("*.pdf"))
         docs += [str(BREADTH / n) for n in rng.sample(pool, breadth)]
@@ -132,6 +132,7 @@ def main(argv=None) -> int:
     s.add_argument("--seed", type=int, default=2323)
     s.add_argument("--per-doc", type=int, default=10)
     s.add_argument("--breadth", type=int, default=3)
+    s.add_argument("--breadth-only", action="store_true", help="no document of data/, only the breadth draw")
     c = sub.add_parser("compare")
     c.add_argument("hand_csv", type=Path)
     c.add_argument("--all", action="store_true", help="list agreeing items too")
@@ -140,7 +141,7 @@ def main(argv=None) -> int:
     if a.cmd == "sample":
         w = csv.writer(sys.stdout)
         w.writerow(["doc", "item"])
-        for doc, item in sample(a.seed, a.per_doc, a.breadth):
+        for doc, item in sample(a.seed, a.per_doc, a.breadth, not a.breadth_only):
             w.writerow([doc if not doc.startswith(str(BREADTH)) else "../shared/corpus-breadth/" + Path(doc).name, item])
         return 0
     n = compare(a.hand_csv, a.all, a.first)
