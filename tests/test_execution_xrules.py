@@ -126,3 +126,17 @@ def test_central_template_join_with_an_undecided_basis_claims_nothing_on_directi
     r = x.lines[(x.lines["section"] == "function") & (x.lines["code"] == "2050803")].iloc[0]
     assert (r["budget"], r["final"], r["budget_page"], r["final_page"]) == (D("118.01"), D("180.03"), 10, 11)
     assert x.findings.evaluated["X03"] == 5  # 三公: 全年 (p.15 note) against 年初 (p.16): notes
+
+
+def test_waterfall_exact_from_the_appropriation_summary():
+    # built pair as above: 财政拨款收入支出决算总表 p.10 — 本年收入合计 19,572.91, 年初 1,154.62, 年末 6,993.74,
+    # 本年支出合计 13,733.80 = 公开05表 合计 (p.11); 16,474.82 + 3,098.09 + 1,154.62 − 6,993.74 = 13,733.79 (rounding)
+    import copy
+
+    f = copy.copy(load(XINFANG))
+    f.meta = dict(f.meta, year=2026)
+    x = budgetkit.execution(load(XINFANG_B), f)
+    steps = dict(zip(x.funds["step"].str.split(" / ").str[0], x.funds["amount"]))
+    assert steps == {"年初预算": D("16474.82"), "年中调整": D("3098.09"), "使用上年结转": D("1154.62"),
+                     "年末结转": D("-6993.74"), "决算": D("13733.80")}
+    assert set(x.funds["status"]) == {"printed", "computed"}  # closes within printed precision: no review

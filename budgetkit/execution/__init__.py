@@ -159,7 +159,7 @@ def execution(budget, final) -> Execution:
         items += x_items + _scope(b, f) + xrules.x03(b, f, evaluated) \
             + xrules.x05(lines, e, evaluated, decided) + xrules.x07(lines, evaluated)
         evaluated["X01"] = 1
-        funds = _funds(lines)
+        funds = _funds(lines, f)
     else:
         lines = _final_only_lines(f, e, rows)
         basis = "无预算文件：预算数取决算说明所述 / no budget given: budget figures are those the 决算 states"
@@ -270,12 +270,31 @@ def _x_rules(lines: pd.DataFrame, e: pd.DataFrame, evaluated: dict) -> tuple[str
     return basis, out
 
 
-def _funds(lines: pd.DataFrame) -> pd.DataFrame:
-    """X06 waterfall over the lines both sides print: 年初预算 → 年中调整 (决算 财政拨款收入 − 年初) → 结转净额
-    (上年结转使用 − 年末结转, the rest) → 决算."""
+def _funds(lines: pd.DataFrame, final=None) -> pd.DataFrame:
+    """X06 waterfall 年初预算 → 年中调整 → 上年结转 used → 年末结转 → 决算.  Exact from the 决算's
+    财政拨款收入支出决算总表 where it prints one whose 本年支出合计 is the function table's total (the same
+    money); else over the lines both sides print, the carry-over a remainder (review)."""
     fn = lines[(lines["section"] == "function") & (lines["level"] == "合计")]
     if fn.empty:
         return pd.DataFrame(columns=["step", "amount", "status", "note"])
+    t4 = _appropriation_summary(final, fn.iloc[0]["final"]) if final is not None else None
+    if t4 is not None and fn.iloc[0]["budget"] is not None:
+        r = fn.iloc[0]
+        b, f = r["budget"], r["final"]
+        inc, cin, cout = t4
+        tol = sum((checks.h(v) for v in (b, f, inc, cin, cout)), Decimal(0))
+        closes = abs(b + (inc - b) + cin - cout - f) <= tol
+        src = "财政拨款收入支出决算总表 / appropriation summary"
+        return pd.DataFrame([
+            {"step": "年初预算 / budget at the start of the year", "amount": b, "status": "printed", "note": r["name"]},
+            {"step": "年中调整 / adjustment during the year", "amount": inc - b, "status": "computed",
+             "note": f"本年收入合计 {inc:,} − 年初预算 / this year's appropriation income − budget ({src})"},
+            {"step": "使用上年结转 / carry-over used", "amount": cin, "status": "printed" if closes else "review",
+             "note": f"年初财政拨款结转和结余 / carried in ({src})"},
+            {"step": "年末结转 / carried forward", "amount": -cout, "status": "printed" if closes else "review",
+             "note": f"年末财政拨款结转和结余 / carried forward ({src})"
+                     + ("" if closes else "；四项不闭合，待核对 / the steps do not close: check")},
+            {"step": "决算 / final", "amount": f, "status": "printed", "note": r["name"]}])
     r = fn.iloc[-1]  # the shared total when one exists, else the printed one
     b, f, inc = r["budget"], r["final"], r["final_fiscal_income"]
     rows = [{"step": "年初预算 / budget at the start of the year", "amount": b, "status": "printed", "note": r["name"]}]
@@ -287,3 +306,15 @@ def _funds(lines: pd.DataFrame) -> pd.DataFrame:
                              "carried forward, which this template does not print by code"})
     rows.append({"step": "决算 / final", "amount": f, "status": "printed", "note": r["name"]})
     return pd.DataFrame(rows)
+
+
+def _appropriation_summary(final, function_total):
+    """(本年收入合计, 年初结转, 年末结转) of the 决算's 财政拨款收入支出决算总表, when its 本年支出合计 equals the
+    function table's total (so both speak of the same money); else None."""
+    R = final_rules._Reader(final)
+    got = [R.value(f"T4.{c}") for c in ("income_this_year", "carry_in", "carry_out", "expenditure_this_year")]
+    if any(v is None for v in got) or function_total is None:
+        return None
+    if abs(got[3][0] - function_total) > checks.h(got[3][0]) + checks.h(function_total):
+        return None
+    return got[0][0], got[1][0], got[2][0]
