@@ -1,0 +1,118 @@
+"""Benchmark the app against the command line (issue 21): does the app keep up?
+
+For the longest PDF in data/ and in ../shared/corpus-breadth (when present), or the files given:
+
+1. ``budgetkit check FILE`` (a fresh process, as a user runs it): wall and CPU time;
+2. the app (:class:`budgetkit.app.App`, in this process, imports done as in a running app): from ``open()``
+   to the first progress line, to the first page shown as "page n of N", and to the first view (tables and
+   findings on screen); target: first view ≤ 1.5 × check, progress within 1 s;
+3. ``budgetkit parse FILE --out DIR`` against ``parse --format xlsx``: the xlsx may cost at most 10 % more.
+
+CPU time (user + system) is reported beside wall time: on a shared machine wall time mostly measures the
+others' load.  The app's CPU time is this process's (all threads) during the opening.
+
+Usage: python bench/app_speed.py [FILE ...] [--json out/bench-app.json]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+CLI = [sys.executable, "-m", "budgetkit"]
+
+
+def longest_pdf(folder: Path) -> Path | None:
+    import pdfplumber
+
+    pages = {}
+    for p in sorted(folder.rglob("*.pdf")):
+        with pdfplumber.open(p) as pdf:
+            pages[p] = len(pdf.pages)
+    return max(pages, key=pages.get) if pages else None
+
+
+def timed(cmd: list[str]) -> dict:
+    """Wall and CPU seconds of a child process (its own and its children's)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    rc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall": round(wall, 2), "cpu": round(cpu, 2), "exit": rc}
+
+
+def app_timing(path: Path) -> dict:
+    """Open ``path`` in the app and note when progress, a page count and the first view appear."""
+    from budgetkit.app import App
+
+    app = App(documents={}, series={})
+    marks: dict = {}
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    app.open([path], path.name)
+    while "first_view" not in marks:
+        now = time.perf_counter() - t0
+        status = app.status.value
+        if "bk-app-progress" in status:
+            marks.setdefault("progress", now)
+        if " of " in status and "page" in status:
+            marks.setdefault("page_shown", now)
+        if app.body.children:
+            marks["first_view"] = now
+        if not app._job.thread.is_alive() and not app.body.children:
+            marks["failed"] = status
+            break
+        time.sleep(0.02)
+    app.wait()
+    return {k: (round(v, 2) if isinstance(v, float) else v) for k, v in marks.items()} | {
+        "cpu": round(time.process_time() - cpu0, 2)}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("files", nargs="*")
+    ap.add_argument("--json")
+    args = ap.parse_args(argv)
+    files = [Path(f) for f in args.files]
+    if not files:
+        files = [p for p in (longest_pdf(ROOT / "data"), longest_pdf(ROOT.parent / "shared" / "corpus-breadth"))
+                 if p is not None]
+    import budgetkit.app  # noqa: F401  (imports done, as in a running app)
+
+    results = []
+    for f in files:
+        r = {"file": f.name, "check": timed(CLI + ["check", str(f)])}
+        r["app"] = app_timing(f)
+        with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
+            r["parse"] = timed(CLI + ["parse", str(f), "--out", a])
+            r["parse_xlsx"] = timed(CLI + ["parse", str(f), "--out", b, "--format", "xlsx"])
+        c, app, p, x = r["check"], r["app"], r["parse"], r["parse_xlsx"]
+        r["app_first_view_over_check_wall"] = round(app.get("first_view", float("nan")) / c["wall"], 2)
+        r["app_cpu_over_check_cpu"] = round(app["cpu"] / c["cpu"], 2)
+        r["xlsx_extra_wall_pct"] = round(100 * (x["wall"] / p["wall"] - 1), 1)
+        r["xlsx_extra_cpu_pct"] = round(100 * (x["cpu"] / p["cpu"] - 1), 1)
+        results.append(r)
+        print(f"{f.name}\n  check: {c['wall']} s wall, {c['cpu']} s CPU (exit {c['exit']})\n"
+              f"  app: progress {app.get('progress')} s, page n of N {app.get('page_shown')} s, first view "
+              f"{app.get('first_view')} s ({r['app_first_view_over_check_wall']}× check), CPU {app['cpu']} s "
+              f"({r['app_cpu_over_check_cpu']}× check)\n"
+              f"  parse: {p['wall']} s wall, {p['cpu']} s CPU; --format xlsx: {x['wall']} s wall, {x['cpu']} s CPU "
+              f"(+{r['xlsx_extra_wall_pct']} % wall, +{r['xlsx_extra_cpu_pct']} % CPU)", flush=True)
+    print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
