@@ -105,3 +105,13 @@ def test_check_runs_the_f_rules_on_a_final_and_says_what_it_could_not_evaluate()
     ne = {x.rule: x.message for x in f if x.status == "not_evaluated" and x.rule[0] == "F" and x.rule[1].isdigit()}
     assert set(ne) == {"F09", "F13", "F16", "F17"} and "财政拨款收入支出决算总表" in ne["F09"]
     assert not [x for x in budgetkit.check(load(XINFANG)) if x.rule in ("F01", "F09", "F15") and x.status != "rounding"]
+
+
+def test_row_and_column_numbers_and_panels_give_no_finding():
+    # 国家信访局 2024 prints 行次 (收入支出决算总表 p.7, 财政拨款收入支出决算总表 p.10), a 栏次 row (公开05/09表) and a
+    # three-panel 基本支出决算表 (p.12); 佛山 2019 prints 行次 and a two-panel 表6.  The only error or warning
+    # `check` gives on the three 决算 is N03 on 国家信访局 p.17: 收、支总计 22,066.59, 增加 5,834.37, so last year's
+    # 16,232.22 and a rise of 35.94%, where the text prints 35.74%
+    got = {p.name: sorted((x.rule, x.locations[0].get("page") if x.locations else None) for x in budgetkit.check(load(p))
+                          if x.severity in ("error", "warning", "review")) for p in FINALS}
+    assert got == {XINFANG.name: [("N03", 17)], FOSHAN.name: [], SWU_F.name: []}
