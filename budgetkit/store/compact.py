@@ -2,7 +2,7 @@
 
 A build writes one piece per disclosure and table, which keeps writing atomic, resumable and parallel; but a
 reader pays for every file it opens.  Compaction writes a new generation of files under ``_compact/gNNNNNN/``,
-each sorted by disclosure id (so that row-group statistics find one disclosure) with row groups of about 2 MB,
+each sorted by disclosure id (so that row-group statistics find one disclosure) with row groups of about 1 MB,
 then names them in ``_current.json`` with an atomic rename, then deletes the pieces it merged.  A reader sees
 the old generation or the new one, never both or neither (see :mod:`budgetkit.store.layout`).  Files of the
 previous generation are kept until the next compaction, for connections opened before the rename.
@@ -25,10 +25,12 @@ from budgetkit.store.layout import (ALL_TABLES, COMPACT_DIR, CURRENT, Generation
 
 #: a build compacts by itself when at least this many loose pieces wait (a small store stays as pieces)
 AUTO_THRESHOLD = 1000
-ROW_GROUP = "ROW_GROUP_SIZE 1000000, ROW_GROUP_SIZE_BYTES '2MB'"
+ROW_GROUP = "ROW_GROUP_SIZE 1000000, ROW_GROUP_SIZE_BYTES '1MB'"
 LOCK = "_lock"
-#: a partition gets one new file per compaction that brings new disclosures; past this many they are merged
-MAX_FILES = 8
+#: a compaction that brings new disclosures adds a run of files to a partition; past this many runs they are merged
+MAX_RUNS = 8
+#: row groups per compacted file: a small footer to read when one disclosure is looked up
+ROW_GROUPS_PER_FILE = 32
 
 
 @dataclass
@@ -179,17 +181,16 @@ def _compact(store: Path, on_step) -> CompactResult:
         for (y, s), pieces in sorted(parts.items()):
             prev = olds.get((y, s), [])
             hit = [f for f in prev if by and _holds(con, store / f["path"], by)]
-            if not same_schema or len(prev) + 1 > MAX_FILES:
-                hit = prev  # merge the partition into one file
+            if not same_schema or len({f.get("run", f["path"]) for f in prev}) + 1 > MAX_RUNS:
+                hit = prev  # merge the partition's runs into one
             keep = [f for f in prev if f not in hit]
             out.extend(keep)
             kept += len(keep)
             if pieces or hit:
-                entry = _write_partition(con, store, name, table, y, s, [store / f["path"] for f in hit], pieces,
-                                         by, declared)
-                if entry:
-                    out.append(entry)
-                    written += 1
+                entries = _write_partition(con, store, name, table, y, s, [store / f["path"] for f in hit],
+                                           pieces, by, declared)
+                out.extend(entries)
+                written += len(entries)
         if out:
             new_files[table] = out
     n_disc = sum(f["rows"] for f in new_files.get("disclosures", []))
@@ -230,10 +231,13 @@ def _holds(con, path: Path, ids: list[str]) -> bool:
     return False
 
 
-def _write_partition(con, store, name, table, y, s, prev_paths, pieces, by, declared) -> dict | None:
-    """One new file of a partition: the rows of the compacted files it replaces, less superseded disclosures,
+def _write_partition(con, store, name, table, y, s, prev_paths, pieces, by, declared) -> list[dict]:
+    """The new files of a partition: the rows of the compacted files they replace, less superseded disclosures,
     and the new pieces, sorted by disclosure id, each disclosure's rows in their written order, cast to the
-    table's declared types."""
+    table's declared types; a file per :data:`ROW_GROUPS_PER_FILE` row groups, so that finding one disclosure
+    reads one small footer (the manifest keeps each file's first and last id)."""
+    import pyarrow.parquet as pq
+
     srcs = list(prev_paths) + list(pieces)
     have = {c for c, _ in _declared(con, srcs)}
     cols = ", ".join((f'CAST("{c}" AS {t}) AS "{c}"' if c in have else f'CAST(NULL AS {t}) AS "{c}"')
@@ -244,21 +248,38 @@ def _write_partition(con, store, name, table, y, s, prev_paths, pieces, by, decl
         where = (f" WHERE NOT (filename IN ({', '.join(_sql_str(p) for p in prev_paths)}) "
                  "AND disclosure_id IN (SELECT unnest(?::VARCHAR[])))")
         params = [by]
-    rel = Path(COMPACT_DIR) / name / table / y / s / "part-0.parquet"
-    target = store / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
+    folder = Path(COMPACT_DIR) / name / table / y / s
+    tmp = store / folder.parent / f".{s}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.parent.mkdir(parents=True, exist_ok=True)
     con.execute(f"COPY (SELECT {cols} FROM read_parquet({_files(srcs)}, union_by_name=true, hive_partitioning=false,"
                 f" filename=true, file_row_number=true){where} ORDER BY disclosure_id, filename, file_row_number) "
-                f"TO {_sql_str(tmp)} (FORMAT parquet, COMPRESSION zstd, {ROW_GROUP})", params or None)
-    n = con.execute(f"SELECT count(*) FROM read_parquet({_sql_str(tmp)})").fetchone()[0]
-    if not n:
-        tmp.unlink(missing_ok=True)
-        return None
-    os.replace(tmp, target)
-    year = y.split("=", 1)[1]
-    return {"path": str(rel), "year": None if year.startswith("__") else int(year),
-            "stage": None if s.split("=", 1)[1].startswith("__") else s.split("=", 1)[1], "rows": n}
+                f"TO {_sql_str(tmp)} (FORMAT parquet, COMPRESSION zstd, {ROW_GROUP}, "
+                f"ROW_GROUPS_PER_FILE {ROW_GROUPS_PER_FILE}, FILENAME_PATTERN 'part-{{i}}')", params or None)
+    year, stage = y.split("=", 1)[1], s.split("=", 1)[1]
+    out = []
+    (store / folder).mkdir(parents=True, exist_ok=True)
+    for f in sorted(tmp.glob("part-*.parquet"), key=lambda p: int(p.stem.split("-")[1])):
+        md = pq.ParquetFile(f).metadata
+        if not md.num_rows:
+            continue
+        rel = folder / f.name
+        os.replace(f, store / rel)
+        out.append({"path": str(rel), "year": None if year.startswith("__") else int(year),
+                    "stage": None if stage.startswith("__") else stage, "rows": md.num_rows, "run": name,
+                    **id_range(md)})
+    shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+def id_range(md) -> dict:
+    """A compacted file's first and last disclosure id, from its row-group statistics (none when unknown)."""
+    col = md.schema.to_arrow_schema().get_field_index("disclosure_id")
+    first = md.row_group(0).column(col).statistics
+    last = md.row_group(md.num_row_groups - 1).column(col).statistics
+    if first is None or last is None or not first.has_min_max or not last.has_min_max:
+        return {}
+    return {"first_id": first.min, "last_id": last.max}
 
 
 def _prune(store: Path, gen: Generation, old: Generation) -> None:

@@ -191,14 +191,19 @@ def from_marker(store, marker: dict):
 
 
 def compacted_rows(store, gen, table: str, year, stage, disclosure_id: str):
-    """One disclosure's rows of ``table`` from the compacted file of its partition, or None: only the row
-    groups whose statistics can hold the id are read (the file is sorted by disclosure id)."""
+    """One disclosure's rows of ``table`` from the compacted files of its partition, or None: only files whose
+    id range and row groups whose statistics can hold the id are read (the files are sorted by disclosure id)."""
     import pyarrow.compute as pc
+
+    import pyarrow as pa
 
     y, s = partition_values(year, stage)
     want = [f"year={y}", f"stage={s}"]
-    for f in gen.files.get(table, []):  # a partition may have a few files; a disclosure is in one of them
+    found = []
+    for f in gen.files.get(table, []):  # a partition has a few files; the manifest keeps each one's id range
         if f["path"].split("/")[-3:-1] != want:
+            continue
+        if "first_id" in f and not f["first_id"] <= disclosure_id <= f["last_id"]:
             continue
         pf = pq.ParquetFile(Path(store) / f["path"])
         md = pf.metadata
@@ -213,8 +218,8 @@ def compacted_rows(store, gen, table: str, year, stage, disclosure_id: str):
         t = pf.read_row_groups(groups)
         t = t.filter(pc.equal(t["disclosure_id"], disclosure_id))
         if t.num_rows:
-            return t
-    return None
+            found.append(t)  # a disclosure at the end of one file may go on in the next
+    return pa.concat_tables(found) if found else None
 
 
 def json_frame(text: str) -> pd.DataFrame:
