@@ -191,3 +191,13 @@ def test_wrappers_pass_sigterm_on_to_what_they_start(tmp_path):
     before = signal.getsignal(signal.SIGTERM)
     assert run_forwarding([sys.executable, "-c", child]) == 0
     assert got.read_text() == "TERM" and signal.getsignal(signal.SIGTERM) is before
+
+
+def test_messages_name_files_never_server_paths():
+    """A path under the app's upload folder or data/ is shown as the file's name, even one not given."""
+    from budgetkit.app.job import scrub
+
+    tmp, data = "/tmp/budgetkit-app-x1", "/srv/budgetkit/data"
+    text = f"{tmp}/tmpa1/甲.pdf, {tmp}/tmpb2/乙.pdf: 这些文件不是同一份公开文件 / not one disclosure; {data}/corpus/c.pdf"
+    assert scrub(text, [f"{tmp}/tmpa1/甲.pdf"], [tmp, data]) == \
+        "甲.pdf, 乙.pdf: 这些文件不是同一份公开文件 / not one disclosure; c.pdf"

@@ -29,6 +29,7 @@ from budgetkit.app.serving import NOTEBOOK, SHARE, lab_command, run_forwarding, 
 __all__ = ["App", "bundled", "bundled_series", "data_dir", "serve", "voila_command", "lab_command",
            "run_forwarding", "NOTEBOOK", "SHARE", "SUFFIXES"]
 
+CACHE_SIZE = 8  # disclosures kept in memory: a series of a few years, a pair, the document open
 TAB_TITLES = ["表格 / tables", "核对发现 / findings", "跨年 / year over year", "预算执行 / Execution",
               "透明度 / Transparency"]
 
@@ -102,6 +103,7 @@ class App:
         files = list(self.upload.value)
         if not files:
             return
+        self._forget_uploads()
         folder = Path(tempfile.mkdtemp(dir=self._tmp.name))
         paths = []
         for f in files:
@@ -110,6 +112,16 @@ class App:
             p.write_bytes(bytes(f["content"]))
             paths.append(p)
         self.open(paths, " + ".join(p.name for p in paths))
+
+    def _forget_uploads(self):
+        """Earlier uploads leave the server's disk and memory when a new one comes (a server runs for days)."""
+        import shutil
+
+        with self._lock:
+            for key in [k for k in self._cache if any(p.startswith(self._tmp.name) for p in k)]:
+                del self._cache[key]
+        for old in Path(self._tmp.name).iterdir():
+            shutil.rmtree(old, ignore_errors=True)
 
     def open(self, paths, label: str, entry: dict | None = None) -> Job:
         """Read, check and show one disclosure in the background (see :meth:`wait`); the previous document's
@@ -129,7 +141,7 @@ class App:
         job.start()
         ticker = threading.Thread(target=self._tick, args=(job,), daemon=True)
         ticker.start()
-        self._threads += [job.thread, ticker]
+        self._threads = [t for t in self._threads if t.is_alive()] + [job.thread, ticker]
         return job
 
     def stop(self):
@@ -159,8 +171,11 @@ class App:
 
         key = tuple(str(p) for p in paths)
         if key not in self._cache:
-            self._cache[key] = budgetkit.read([Path(p) for p in paths], keep_going=keep_going,
-                                              progress=job.progress if job else None)
+            d = budgetkit.read([Path(p) for p in paths], keep_going=keep_going, progress=job.progress if job else None)
+            with self._lock:
+                while len(self._cache) >= CACHE_SIZE:  # the oldest first
+                    self._cache.pop(next(iter(self._cache)))
+                self._cache[key] = d
         return self._cache[key]
 
     def _work(self, job: Job, paths: list[Path], entry: dict | None):

@@ -3,6 +3,7 @@ says which step it is on (page n of N, checking, …) with the time elapsed."""
 from __future__ import annotations
 
 import html
+import re
 import threading
 import time
 from pathlib import Path
@@ -75,6 +76,6 @@ def scrub(text: str, paths, roots=()) -> str:
     for p in sorted(paths, key=lambda p: -len(str(p))):
         text = text.replace(str(p), Path(p).name)
     for r in roots:
-        if r:
-            text = text.replace(str(r).rstrip("/") + "/", "").replace(str(r), "")
+        if r:  # a path not given above: its last part, the file's name
+            text = re.sub(re.escape(str(r).rstrip("/")) + r"/(?:[^/\s]+/)*", "", text).replace(str(r), "")
     return text

@@ -205,12 +205,14 @@ def _doc(app, x, progress=None):
     """A disclosure, or the file(s) of one (read through the app's cache)."""
     if hasattr(x, "amounts"):
         return x
-    key = tuple(str(p) for p in x)
-    if key not in app._cache:
-        import budgetkit
+    return app._read(list(x), None if progress is None else _Progress(progress))
 
-        app._cache[key] = budgetkit.read(list(x), progress=progress)
-    return app._cache[key]
+
+class _Progress:
+    """A progress callable where the app expects a job."""
+
+    def __init__(self, fn):
+        self.progress = fn
 
 
 def _key(x):
