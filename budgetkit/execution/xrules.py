@@ -91,8 +91,12 @@ def x05(lines: pd.DataFrame, entries: pd.DataFrame, evaluated: dict, decided: bo
     its direction word speaks of its own figure (FN05): not judged here.  When which budget column is 年初 was
     not decided (``decided`` False), what remains is review."""
     said = entries[(entries["kind"] == "项")]
-    flagged = [r for _, r in _items(lines).iterrows() if r["flags"] and r["budget"] is not None
-               and r["final"] is not None and r["final"] != r["budget"]]
+    # a code the budget does not print was budgeted at 0 (new): it needs its reason as much as any
+    flagged = [r.copy() for _, r in _items(lines).iterrows() if r["flags"] and r["final"] is not None
+               and r["final"] != (r["budget"] if r["budget"] is not None else 0)]
+    for r in flagged:
+        if r["budget"] is None:
+            r["budget"] = Decimal(0)
     if said.empty or not flagged:
         evaluated.setdefault("X05", 0)
         return []
