@@ -228,10 +228,8 @@ class App:
     def _finish(self, job: Job, d, f, opened: dict, paths):
         from budgetkit.explore import widgets
 
-        with self._lock:
-            if job is not self._job or job.cancelled:
-                job.finished = True
-                return
+        if job.cancelled:  # cancelled while checking: said as a cancel
+            raise Cancelled()
         explorer = widgets.Explorer({d.doc_id: d}, charts=False)  # the charts follow the first view
         browser = widgets.FindingsBrowser(f)
         with self._lock:
