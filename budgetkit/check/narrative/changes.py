@@ -228,8 +228,8 @@ def _against_prior(L: Ledger, R: Recorder, s: Sentence, c, cur) -> bool:
     _mark(L, s, R.add(Finding(
         "N03", "fail", f"说明称「{c.raw}」，表格中{int(year) - 1 if year else '上'}年为 {fmt(before.value_yuan / per, c.delta_unit)}、"
         f"本年为 {fmt(now.value_yuan / per, c.delta_unit)}，增减应为 {fmt(got, c.delta_unit)}{c.delta_unit}",
-        f"the text says '{c.raw}'; the table prints {before.value_yuan / per} last year and "
-        f"{now.value_yuan / per} this year: a change of {got} {c.delta_unit}",
+        f"the text says '{c.raw}'; the table prints {fmt(before.value_yuan / per, c.delta_unit)} last year and "
+        f"{fmt(now.value_yuan / per, c.delta_unit)} this year: a change of {fmt(got, c.delta_unit)} {c.delta_unit}",
         expected=got, actual=stated, unit=c.delta_unit, tolerance=tol,
         locations=[_loc(s)] + [L.location(r) for _, r in pd.concat([before.rows, now.rows]).iterrows()],
         guesses=guesses)))

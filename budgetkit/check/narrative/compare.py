@@ -92,7 +92,8 @@ def _compare_mention(L: Ledger, R: Recorder, m: Mention, fact: Fact, s: Sentence
         _mark(L, s, R.add(Finding(
             "N01", "note", f"说明中「{what}」{m.raw}与{_where(where)}的 {fmt(fact.value_yuan / per, m.unit)} 不同，"
             f"等于{zh}：两者口径不同",
-            f"the text's '{what}' {m.raw} differs from {fact.value_yuan / per} in {where.get('table_title')}, and "
+            f"the text's '{what}' {m.raw} differs from {fmt(fact.value_yuan / per, m.unit)} in "
+            f"{where.get('table_title')}, and "
             f"equals {en}: two measures of the same name", expected=fact.value_yuan / per, actual=m.value,
             unit=m.unit, locations=[_loc(s), where] + [L.location(r) for _, r in rows.iterrows()])))
         return
@@ -196,13 +197,14 @@ def _other_measure(L: Ledger, fact: Fact, m: Mention):
             less = same(fact.value_yuan - r["amount_yuan"])
             return (f"表中的数{'减去' if less else '加上'}同一行「{col}」{fmt(r['amount_yuan'] / per, m.unit)}"
                     f"（{_where(L.location(r))}）", f"the table's figure {'less' if less else 'plus'} the '{col}' "
-                    f"column of its row ({r['amount_yuan'] / per})", hit.iloc[:1])
+                    f"column of its row ({fmt(r['amount_yuan'] / per, m.unit)})", hit.iloc[:1])
     if fact.name in ("expenditure_total", "income_total", "fiscal_total", "basic_total", "project_total"):
-        for key, zh in (("carryover", "上年结转"), ("business_income", "事业收入"), ("govfund_income", "政府性基金收入")):
+        for key, zh, en in (("carryover", "上年结转", "carry-over"), ("business_income", "事业收入", "business income"),
+                            ("govfund_income", "政府性基金收入", "government fund income")):
             f = facts.named.get(key)
             if f is not None and f.value_yuan and same(fact.value_yuan - f.value_yuan):
                 return (f"表中的数减去{zh} {fmt(f.value_yuan / per, m.unit)}（{_where(L.location(f.rows.iloc[0]))}）",
-                        f"the table's figure less {key} {f.value_yuan / per}", f.rows.iloc[:1])
+                        f"the table's figure less {zh} ({en}) {fmt(f.value_yuan / per, m.unit)}", f.rows.iloc[:1])
     return None
 
 
