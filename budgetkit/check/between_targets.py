@@ -7,7 +7,7 @@ from decimal import Decimal
 import pandas as pd
 
 from budgetkit.check.between_views import _where
-from budgetkit.check.findings import Finding, _dec_str
+from budgetkit.check.findings import Finding
 from budgetkit.check.ledger import Ledger, half_unit, present, records
 from budgetkit.check.recorder import Recorder, fmt
 from budgetkit.money import to_yuan
@@ -117,7 +117,7 @@ def targets_vs_projects(L: Ledger, R: Recorder) -> None:
         target_total += value
         loc = {"table_no": None, "table_title": t["table_title"], "table_kind": "performance_targets",
                "page": None if pd.isna(t["page"]) else int(t["page"]),
-               "row_label": t["project_name"], "column_label": "预算数 / budget", "raw": _dec_str(t["budget"]),
+               "row_label": t["project_name"], "column_label": "预算数 / budget", "raw": fmt(t["budget"], unit),
                "file": t["file"], "table_index": None if pd.isna(t["table_index"]) else int(t["table_index"])}
         lines = projects.get(_norm_name(t["project_name"]), [])
         p = lines[0] if lines else None

@@ -38,7 +38,12 @@ def required_tables(L: Ledger, R: Recorder) -> None:
         fam = None
     required = [r["kind"] for r in load_csv("required_tables.csv") if r["family"] == fam]
     if not required:
-        R.not_evaluated("C01", f"模板“{family}”没有必备表清单", f"no required-table list for family '{family}'")
+        from budgetkit.explore.display import family_label
+
+        named = family_label(family)  # as a reader names it; an unrecognised template has no name to give
+        zh, en = (named.split(" / ", 1) if named else ("未识别的模板", "an unrecognised template"))
+        R.not_evaluated("C01", f"{zh}没有必备表清单" if named else "未识别出模板，没有必备表清单",
+                        f"no required-table list for the {en}" if named else f"no required-table list for {en}")
         return
     present = {t.kind for t in L.d.tables}
     names = kind_names()

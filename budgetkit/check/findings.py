@@ -91,12 +91,13 @@ class Finding:
 
 
 def _dec_str(v: Decimal) -> str:
-    """Exact decimal string: trailing zeros beyond two decimals dropped (1149.800000 → 1149.80, 31.000000 → 31.00);
-    a whole number stored without decimals stays whole (2022)."""
+    """Exact decimal string: trailing zeros beyond two decimals dropped (1149.800000 → 1149.80); a whole number
+    stays whole (90.000000 → 90, a weight or a year)."""
     s = format(v, "f")
     if "." in s:
         whole, frac = s.split(".")
-        s = f"{whole}.{frac.rstrip('0').ljust(2, '0')}"
+        frac = frac.rstrip("0")
+        s = whole if not frac else f"{whole}.{frac.ljust(2, '0')}"
     return s
 
 

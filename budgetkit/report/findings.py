@@ -295,11 +295,9 @@ def to_html(f: Findings) -> str:
                      f"<span class='en'>{e(rule['title_zh'])} / {e(rule['title_en'])}</span>")
         parts.append(f"<p>{e(x.message)}<br><span class='en'>{e(x.message_en)}</span></p>")
         if x.expected is not None or x.actual is not None:
-            d = x.to_dict()
-            from budgetkit.explore.display import _num
-
-            parts.append(f"<p class='nums'>应为 expected {e(_num(d['expected']))} · 实为 actual {e(_num(d['actual']))}"
-                         f" · 差额 difference {e(_num(d['difference']))} {e(x.unit or '')}</p>")
+            nums = [_figure(v, x.unit) for v in (x.expected, x.actual, x.difference)]
+            parts.append(f"<p class='nums'>应为 expected {e(nums[0])} · 实为 actual {e(nums[1])}"
+                         f" · 差额 difference {e(nums[2])} {e(x.unit or '')}</p>")
         if x.also:
             parts.append(f"<p class='en'>{e(ALSO[0])} / {e(ALSO[1])}:</p><ul>" + "".join(
                 f"<li><span class='tag'>{e(a.rule)}</span>{e(a.message)}<br><span class='en'>{e(a.message_en)}"
@@ -328,6 +326,17 @@ def to_html(f: Findings) -> str:
                  f"review · 提示 {c['info']} / info{e(_raw_note(f))} — budgetkit</p>")
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _figure(v, unit) -> str:
+    """A finding's figure as its message states it: money to the cent (1.00 万元), other measures as they are."""
+    from budgetkit.check.recorder import fmt
+    from budgetkit.explore.display import _num
+
+    if v is None:
+        return ""
+    return fmt(v, unit) if unit in ("万元", "元") else _num(format(v, "f") if "." not in format(v, "f")
+                                                       else format(v, "f").rstrip("0").rstrip("."))
 
 
 def render(f: Findings, fmt: str) -> str:
