@@ -27,6 +27,9 @@ def _dec(v) -> Decimal | None:
 
 def findings_frame(findings, did: str, doc_id: str, shas: dict) -> pd.DataFrame:
     rows = []
+    # the number of the printed discrepancy a finding states: findings of several rules on one wrong figure share
+    # it, so count(DISTINCT problem) counts problems as the reports do
+    heads = {id(x): n for n, x in enumerate(getattr(findings, "problems", findings), start=1)}
     for f in findings:
         d = f.to_dict()
         loc = f.locations[0] if f.locations else {}
@@ -41,19 +44,21 @@ def findings_frame(findings, did: str, doc_id: str, shas: dict) -> pd.DataFrame:
             row[f"{k}_text"] = d.get(k)
         row |= {"unit": f.unit, "guesses": json.dumps(f.guesses, ensure_ascii=False),
                 "n_locations": len(f.locations),
-                "locations": json.dumps(f.locations, ensure_ascii=False, default=str)}
+                "locations": json.dumps(f.locations, ensure_ascii=False, default=str),
+                "problem": heads.get(id(getattr(f, "same_as", None) or f))}
         rows.append(row)
     df = pd.DataFrame(rows, columns=FINDING_COLUMNS)
     for k in ("expected", "actual", "difference", "tolerance"):
         df[k] = pd.array(list(df[k]), dtype=pd.ArrowDtype(FINDING_DECIMAL))
     df["page"] = df["page"].astype("Int64")
+    df["problem"] = df["problem"].astype("Int64")
     return df
 
 
 FINDING_COLUMNS = ["disclosure_id", "doc_id", "file", "sha256", "page", "table_no", "table_title", "row_label",
                    "column_label", "rule", "family", "severity", "status", "message", "message_en",
                    "expected", "expected_text", "actual", "actual_text", "difference", "difference_text",
-                   "tolerance", "tolerance_text", "unit", "guesses", "n_locations", "locations"]
+                   "tolerance", "tolerance_text", "unit", "guesses", "n_locations", "locations", "problem"]
 
 
 def tables_frame(d, did: str, shas: dict) -> pd.DataFrame:
