@@ -21,20 +21,20 @@ from pdfminer.utils import choplist
 
 _CHUNK = 4096  # pdfminer's PSBaseParser.BUFSIZ: where its reading of a stream restarts
 
+# one token, after the white space, NULs and comments before it (no named group: only those were left)
 _TOKEN = re.compile(
-    rb"(?P<ws>[\s\x00]+)"
-    rb"|(?P<comment>%[^\r\n]*)"
-    rb"|/(?P<lit>[^#/%\[\]()<>{}\s]*)(?P<hash>\#)?"
-    rb"|(?P<num>[-+0-9][0-9]*(?:\.[0-9]*)?)"
-    rb"|(?P<flt>\.[0-9]*)"
+    rb"(?:[\s\x00]+|%[^\r\n]*)*"
+    rb"(?:(?P<num>[-+0-9][0-9]*(?:\.[0-9]*)?)"
     rb"|(?P<kw>[A-Za-z][^#/%\[\]()<>{}\s]*)"
     rb"|\((?P<str>[^()\\]*)\)"
+    rb"|/(?P<lit>[^#/%\[\]()<>{}\s]*)(?P<hash>\#)?"
+    rb"|(?P<flt>\.[0-9]*)"
     rb"|(?P<strx>\()"
     rb"|(?P<dopen><<)"
     rb"|<(?P<hex>[0-9a-fA-F\s]*)"
     rb"|(?P<dclose>>>)"
     rb"|(?P<gt>>)"
-    rb"|(?P<other>.)",
+    rb"|(?P<other>.))?",
     re.S,
 )
 _SPACE = re.compile(rb"\s")
@@ -111,8 +111,12 @@ def lex(data: bytes) -> list:
         m = match(data, pos)
         kind = m.lastgroup
         end = m.end()
-        if kind == "ws" or kind == "comment":
-            pass
+        if kind == "num":
+            text = m.group(kind)
+            try:
+                add(float(text) if b"." in text else int(text))
+            except ValueError:
+                pass  # a lone sign reads as nothing
         elif kind == "kw":
             word = m.group(kind)
             if word == _TRUE:
@@ -124,12 +128,6 @@ def lex(data: bytes) -> list:
                 if tok in _REFUSED:
                     raise _Unread  # inline images: pdfminer seeks back into the stream
                 add(tok)
-        elif kind == "num":
-            text = m.group(kind)
-            try:
-                add(float(text) if b"." in text else int(text))
-            except ValueError:
-                pass  # a lone sign reads as nothing
         elif kind == "lit" or kind == "hash":
             if kind == "hash" or (end == n and data[end - 1] == 0x2F):
                 raise _Unread  # '#' escapes; a bare '/' last in a stream runs on into the next one
@@ -151,7 +149,11 @@ def lex(data: bytes) -> list:
         elif kind == "hex":
             if end >= n:
                 raise _Unread  # open at the stream's end
-            add(_HEX_PAIR.sub(lambda h: bytes((int(h.group(0), 16),)), _SPACE.sub(b"", m.group(kind))))
+            digits = _SPACE.sub(b"", m.group(kind))
+            if len(digits) % 2:  # an odd digit out reads as its own byte
+                add(_HEX_PAIR.sub(lambda h: bytes((int(h.group(0), 16),)), digits))
+            else:
+                add(bytes.fromhex(digits.decode("ascii")))
         elif kind == "dopen":
             add(_DICT_OPEN)
         elif kind == "dclose":
@@ -159,7 +161,7 @@ def lex(data: bytes) -> list:
         elif kind == "gt":
             if end >= n:
                 raise _Unread  # a lone '>' last in a stream pairs with the next stream's first byte
-        else:
+        elif kind == "other":
             add(KWD(m.group(kind)))
         pos = end
     return out

@@ -15,6 +15,7 @@ import pdfplumber
 from budgetkit.errors import BadInputError, shown
 from budgetkit.read.blocks import ProseLine, RawTable
 from budgetkit.read.pdf_content import layout
+from budgetkit.read.pdf_objects import objects, table_rows
 
 
 def _owner_map(table) -> tuple[list[list[tuple[int, int]]], list[float]]:
@@ -300,6 +301,7 @@ def read_pdf(path: Path, data: bytes | None = None, notes: list | None = None, p
                 if too_large is not None:
                     raise too_large
                 layout(whole)  # pdfminer's reading of the page, its content tokenized faster
+                objects(whole)  # pdfplumber's characters and ruling, plain values taken as they are
                 too_large = _objects_too_many(path, whole)
                 if too_large is not None:
                     raise too_large
@@ -312,7 +314,7 @@ def read_pdf(path: Path, data: bytes | None = None, notes: list | None = None, p
                 tables = _find_tables(path, ruled) if ruled is not None else []
                 raw_tables = []
                 for t in tables:
-                    rows = t.extract()
+                    rows = table_rows(t)  # t.extract(), each character's middle computed once
                     if not _is_grid(rows):
                         continue  # a lone box (a highlighted word, a frame): its text stays prose
                     owners, edges = _owner_map(t)
