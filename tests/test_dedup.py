@@ -94,3 +94,16 @@ def test_reports_open_on_errors_and_fold_information(seed_findings):
     page = to_html(seed_findings)
     assert page.index("<details>") > page.index("警告 / warnings") and page.count("<details>") == 1
     assert "31.000000" not in page and "<td>31.00</td>" in page  # B05's target budget as the page prints it
+
+
+def test_the_store_counts_problems(tmp_path):
+    """The store keeps every rule's finding with the number of its discrepancy: the seed's 15 error rows are 11
+    problems."""
+    import budgetkit.store
+    from conftest import SEED_TXT
+
+    budgetkit.store.build([SEED_TXT], tmp_path / "s", workers=1, progress=False)
+    con = budgetkit.store.open(tmp_path / "s")
+    rows, problems = con.execute("SELECT count(*), count(DISTINCT problem) FROM findings "
+                                 "WHERE severity = 'error'").fetchone()
+    assert (rows, problems) == (15, 11)
