@@ -241,7 +241,8 @@ def panel_sheets(panel) -> dict[str, pd.DataFrame]:
         out[f"{prev}→{y} 增减（{panel.unit}）"] = [None if display.missing(v) else Decimal(v).quantize(q)
                                                  for v in L[f"change_{y}"]]
         out[f"{prev}→{y} 增幅 %"] = [None if display.missing(v) else Decimal(v) for v in L[f"pct_{y}"]]
-    out["状态 / status"] = list(L["status"])
+    status = {"new": "新增 / new", "discontinued": "取消 / discontinued", "continuing": "延续 / continuing"}
+    out["状态 / status"] = [status.get(v, v) for v in L["status"]]  # as display.panel_lines names them
     st = display.findings(panel.statements) if panel.statements else pd.DataFrame(
         {"发现 / finding": ["未发现不一致 / no inconsistency found"]})
     return {"跨年 lines": out, "比上年表述 statements": st}

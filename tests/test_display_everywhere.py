@@ -17,7 +17,7 @@ from budgetkit.report import render
 from conftest import CORPUS, NOTEBOOKS, SEED_TXT, executed, jiangsu, load
 
 #: raw values: a decimal at its stored six places, a missing-value marker, a Decimal's repr
-RAW = re.compile(r"\d\.0{6}\b|\bNaN\b|<NA>|&lt;NA&gt;|\bNone\b(?=<)|Decimal\(")
+RAW = re.compile(r"\d\.0{6}\b|\bNaN\b|<NA>|&lt;NA&gt;|\bNone\b(?=<)|Decimal\(|>(?:19|20)\d{2}\.0<")
 SNAKE = re.compile(r"^[a-z]+(?:_[a-z0-9]+)+$")
 #: internal ids: template families in brackets, fact keys
 INTERNAL = [f"[{r['family']}]" for r in load_csv("family_names.csv")] + ["[unknown]"]
