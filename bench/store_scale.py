@@ -44,13 +44,16 @@ import pyarrow.parquet as pq  # noqa: E402
 import budgetkit  # noqa: E402
 from budgetkit.store import build, open_store  # noqa: E402
 from budgetkit.store.compact import ROW_GROUPS_PER_FILE, compact, id_range  # noqa: E402
-from budgetkit.store.layout import ALL_TABLES, COMPACT_DIR, Generation, loose_pieces, write_current  # noqa: E402
+from budgetkit.store.layout import (ALL_TABLES, COMPACT_DIR, Generation, loose_pieces, read_current,  # noqa: E402
+                                    write_current)
+from budgetkit.store.query import compacted_rows  # noqa: E402
 from budgetkit.store.pieces import NULL_PART, partition_values, piece_name  # noqa: E402
 
 ROW_GROUP_BYTES = 1 << 20
 CHUNK = 256
 REOPEN = ROOT / "data" / "corpus" / "zj-hangzhou-meteo-2026-budget.pdf"
 COUNT = "select count(*) as n from amounts"
+LOOKUP = ("disclosures", "amounts", "residue", "narrative", "targets", "tables", "statements")
 #: a question by province: amounts join disclosures (province is a column of disclosures, see docs/store-scale.md)
 PROVINCE = ("SELECT d.province, count(*) AS cells, sum(a.amount_yuan) AS yuan FROM amounts a "
             "JOIN disclosures d USING (disclosure_id) WHERE a.year = 2026 AND a.stage = '预算' GROUP BY 1 ORDER BY 1")
@@ -236,6 +239,9 @@ def measure(store: Path, source: Path, n: int, grow_s: float) -> dict:
     reopen = cpu(lambda: got.append(budgetkit.read(REOPEN, store=store)), 5)
     r["reopen_from_store"] = all("store_source" in d.__dict__ for d in got)
     r["reopen_median_s"], r["reopen_cpu_s"] = med(reopen, 0), med(reopen, 1)
+    gen = read_current(store)  # of which: finding and reading the disclosure's rows in the compacted files
+    lookup = cpu(lambda: [compacted_rows(store, gen, t, 2026, "预算", REOPEN.name) for t in LOOKUP], 5)
+    r["lookup_median_s"], r["lookup_cpu_s"] = med(lookup, 0), med(lookup, 1)
     r["disk_bytes"] = du(store)
     r["disk_per_disclosure_kb"] = r["disk_bytes"] / n / 1024
     marker = json.loads((source / "_done" / f"{piece_name(REOPEN.name)}.json").read_text(encoding="utf-8"))
@@ -269,6 +275,8 @@ def table(results: list[dict], source_kb: float) -> str:
     row(f"`budgetkit query STORE \"{COUNT}\"` (shell)", lambda r: f"{r['cli_count_s']:.2f} s")
     row("`budgetkit.read(path, store=)` median of 5 (CPU)", lambda r: f"{r['reopen_median_s'] * 1000:.0f} ms "
         f"({r['reopen_cpu_s'] * 1000:.0f} ms)" + ("" if r["reopen_from_store"] else " (parsed!)"))
+    row("of which: its rows from the compacted files (7 tables)", lambda r: f"{r['lookup_median_s'] * 1000:.0f} ms "
+        f"({r['lookup_cpu_s'] * 1000:.0f} ms)")
     row("disk per disclosure", lambda r: f"{r['disk_per_disclosure_kb']:.1f} KB")
     lines.append(f"\nSource store (real disclosures, loose pieces): {source_kb:.1f} KB per disclosure.")
     return "\n".join(lines)
@@ -280,12 +288,13 @@ def main(argv=None) -> int:
     ap.add_argument("--source", type=Path, help="a built store of real disclosures (default: build one)")
     ap.add_argument("--work", type=Path, help="folder for the grown stores (default: a temporary folder)")
     ap.add_argument("--keep", action="store_true", help="keep the grown stores")
+    ap.add_argument("--existing", action="store_true", help="measure the stores --keep left in --work again")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="bk-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     source = args.source or work / "source"
-    if args.source is None:
+    if args.source is None and not args.existing:
         build([ROOT / "data" / "corpus", ROOT / "data" / "seed"], source, workers=os.cpu_count() or 1,
               progress=True, compact=False)
     tables = source_tables(source)
@@ -294,9 +303,12 @@ def main(argv=None) -> int:
     results = []
     for n in args.sizes:
         store = work / f"store-{n}"
-        shutil.rmtree(store, ignore_errors=True)
-        print(f"growing {n:,} …", file=sys.stderr)
-        g = grow(source, tables, n, store)
+        if args.existing and (store / "_current.json").exists():
+            g = float("nan")  # measured again on a store a run with --keep left
+        else:
+            shutil.rmtree(store, ignore_errors=True)
+            print(f"growing {n:,} …", file=sys.stderr)
+            g = grow(source, tables, n, store)
         r = measure(store, source, n, g)
         results.append(r)
         print(json.dumps(r, ensure_ascii=False), file=sys.stderr)
