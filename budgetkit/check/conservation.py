@@ -41,6 +41,15 @@ def _numberish(text: str) -> bool:
     return is_figure(text) or (looks_like_amount(text) and not _SHORT_INTEGER.fullmatch(text.lstrip("+-−")))
 
 
+def _amount_like(text) -> bool:
+    """An amount (1,149.80) or one but for a look-alike letter (1,149.8O): what must reach the amounts or the
+    residue wherever it is printed, a label column or a header included."""
+    from budgetkit.recognise.rows import repaired_figure
+
+    t = squeeze(text)
+    return is_decimal_figure(t) or repaired_figure(t)
+
+
 @dataclass
 class Ledger:
     """Where the figures of one disclosure went; ``lost`` lists (file, page, table, text, why)."""
@@ -61,12 +70,12 @@ class Ledger:
         if not self.lost:
             return None
         shown = "、".join(f"{text}（{_at(page)}）" for _, page, _, text, _ in self.lost[:5])
-        shown_en = ", ".join(f"{text} ({_at(page, en=True)})" for _, page, _, text, _ in self.lost[:5])
+        shown_en = ", ".join(f"{text} ({_at(page, True)})" for _, page, _, text, _ in self.lost[:5])
         more = f" …（共{len(self.lost)}个）" if len(self.lost) > 5 else ""
         more_en = f" … ({len(self.lost)} in all)" if len(self.lost) > 5 else ""
-        return (f"{where}: 有数字未能读入任何表格、金额或残留，相关表格不完整：{shown}{more} / figures printed in "
-                f"the tables were read into no table, amount or residue; those tables are incomplete: "
-                f"{shown_en}{more_en}")
+        return (f"{where}: 有数字未能读入任何表格、金额或残留，相关表格不完整：{shown}{more} / "
+                f"figures printed in the tables were read into no table, amount or residue; those tables are "
+                f"incomplete: {shown_en}{more_en}")
 
 
 def _at(page, en: bool = False) -> str:
@@ -141,7 +150,7 @@ def _frames(d, ledger: Ledger) -> None:
             continue
         for col in t.frame.columns:
             for part in str(col).split("/"):
-                if is_figure(part):
+                if _amount_like(part):  # a section number (1.2.3) heads a column; an amount does not
                     ledger.lost.append((t.file, t.pages[0] if t.pages else None, t.index, squeeze(part),
                                         "read as a column label / 读作列标题"))
         roles = list(t.column_roles.values())
@@ -163,8 +172,9 @@ def _frames(d, ledger: Ledger) -> None:
                     ledger.placed["non-amount column"] += 1
                 elif covered:
                     ledger.placed["merged cell shown again"] += 1
-                elif not is_figure(text) and roles[j] != "amount":
-                    ledger.placed["label"] += 1  # an integer in a label column: a count, a code, a number
+                elif roles[j] != "amount" and not _amount_like(text):
+                    ledger.placed["label"] += 1  # a count, a code, a model number (6Z4.80) in a label column
                 else:
                     page = t.row_pages[k] if k < len(t.row_pages) else (t.pages[0] if t.pages else None)
-                    ledger.lost.append((t.file, page, t.index, text, "in no amount or residue / 不在金额或残留中"))
+                    why = "in no amount or residue / 不在金额或残留中"
+                    ledger.lost.append((t.file, page, t.index, text, why))
