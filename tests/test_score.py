@@ -222,6 +222,21 @@ def test_target_rows_from_a_table_of_another_kind_are_rated():
 
 def test_a_final_accounts_self_evaluation_form_unread_is_not_evaluable():
     _, _, s = card(XINFANG_2024)
-    # pp. 30–36: four 项目绩效自评表 whose indicators are not read out of the form: N/E, pointing at the first one
+    # pp. 30–36: four 项目绩效自评表 whose indicators are not read out of the form: N/E, pointing at one of them
     p02 = item(s, "TS-P02")
-    assert p02.status == "N/E" and p02.level is None and 30 in pages(p02)
+    assert p02.status == "N/E" and p02.level is None and pages(p02) & set(range(30, 37))
+
+
+def test_a_target_form_whose_indicators_were_not_read_is_not_evaluable():
+    d = load(DATA_EXCERPTS / "sn-xian-landres-2022-budget-target-form.pdf")
+    # p2: the 专项业务经费绩效目标表 prints 指标内容 / 指标值 (指标1：完成2022年收储土地面积 4825亩 …); only its goals are
+    # read: a reading failure, N/E, not "goals without indicators" (33)
+    p02 = item(score(d), "TS-P02")
+    assert p02.status == "N/E" and p02.level is None and 2 in pages(p02)
+    built = copy.copy(d)
+    built.tables = [copy.copy(t) for t in d.tables]
+    for t in built.tables:
+        if t.kind == "performance_targets":  # the same form without any indicator column: goals only
+            t.frame = t.frame.astype(str).replace(r".*指标.*", "", regex=True)
+            t.frame.columns = [str(c).replace("指标", "") for c in t.frame.columns]
+    assert item(score(built), "TS-P02").level == 33

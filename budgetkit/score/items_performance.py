@@ -86,6 +86,13 @@ def p01(c: Context) -> Rating:
                   evidence=[{"quote": "说明中无“N个项目…涉及资金” / no coverage statement"}])
 
 
+_INDICATOR_HEAD = re.compile(r"三级指标|指标内容|指标名称|年度指标值|指标值")
+
+
+def _all_text(t) -> str:
+    return " ".join(map(str, t.frame.columns)) + " " + " ".join(str(v) for v in t.frame.to_numpy().ravel())
+
+
 def p02(c: Context) -> Rating:
     tg = c.d.targets
     kinds = c.tables("performance_targets") + c.tables("overall_performance_targets")
@@ -96,6 +103,11 @@ def p02(c: Context) -> Rating:
         kinds += [t for t in c.d.tables if t.index in held and t not in kinds]
     if tg.empty or "level3" not in tg or tg["level3"].isna().all():
         confident = [t for t in kinds if not t.guesses]
+        printed = [t for t in confident if _INDICATOR_HEAD.search(_all_text(t))]
+        if printed:  # the form has an indicator column and none was read: a reading failure, not a missing element
+            return Rating.ne("绩效目标表或自评表印有指标栏，未读出指标", "the target or self-evaluation table prints "
+                             "indicator columns; none was read",
+                             [table_ev(printed[0])])
         if confident and not tg.empty and "goal" in tg and tg["goal"].notna().any():
             return Rating(33, why="绩效目标表只列目标，没有绩效指标", why_en="the target table states goals, no indicators",
                           evidence=[table_ev(confident[0], note="无指标列 / no indicator rows")])
