@@ -222,3 +222,20 @@ def test_the_compact_command(store, tmp_path):
     bad = subprocess.run([str(BIN / "budgetkit"), "store", "compact", str(tmp_path / "nothing")],
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "错误 / error" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_a_build_compacts_by_itself_past_the_threshold(tmp_path, monkeypatch):
+    import importlib
+
+    C = importlib.import_module("budgetkit.store.compact")  # the module (budgetkit.store.compact is the function)
+    tiny = tmp_path / "in" / "tiny-2023-budget.txt"
+    tiny.parent.mkdir()
+    tiny.write_text(tiny_text(), encoding="utf-8")
+    monkeypatch.setattr(C, "AUTO_THRESHOLD", 3)  # the tiny disclosure writes more pieces than that
+    res = build([tiny], tmp_path / "store", workers=1, progress=False)
+    assert res.compaction is not None and res.compaction.disclosures == 1
+    assert not any(loose_pieces(tmp_path / "store", t) for t in ALL_TABLES)
+    con = open_store(tmp_path / "store")
+    assert con.execute("SELECT count(*) FROM amounts").fetchone()[0] == len(budgetkit.read(tiny).amounts)
+    monkeypatch.setattr(C, "AUTO_THRESHOLD", 10_000)
+    assert build([tiny], tmp_path / "store", workers=1, progress=False).compaction is None  # nothing to merge
