@@ -111,6 +111,7 @@ class App:
             p = folder / name
             p.write_bytes(bytes(f["content"]))
             paths.append(p)
+        self.choice.value = None  # the bundled choice no longer names what is open (and may be chosen again)
         self.open(paths, " + ".join(p.name for p in paths))
 
     def _forget_uploads(self):
