@@ -210,13 +210,16 @@ def tiny_pdf(rows: list[list[str]] | None = None, extra_ops: tuple[str, ...] = (
     kids = " ".join(f"{3 + 2 * k} 0 R" for k in range(n)).encode()
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % n]
     for k, stream in enumerate(contents):
+        xobject = b" /XObject << /Im1 %d 0 R >>" % image if pictures else b""  # without pictures: as it always was
         objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
-                    b"/Resources << /Font << /F1 %d 0 R >> /XObject << /Im1 %d 0 R >> >> >>" % (4 + 2 * k, font, image))
+                    b"/Resources << /Font << /F1 %d 0 R >>%s >> >>" % (4 + 2 * k, font, xobject))
         objs.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
     objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     pixels = bytes((x * 37 + y * 11) % 256 for y in range(16) for x in range(16))
     objs.append(b"<< /Type /XObject /Subtype /Image /Width 16 /Height 16 /ColorSpace /DeviceGray "
                 b"/BitsPerComponent 8 /Length %d >>\nstream\n" % len(pixels) + pixels + b"\nendstream")
+    if not pictures:
+        objs.pop()
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for k, body in enumerate(objs, start=1):
