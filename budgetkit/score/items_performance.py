@@ -151,24 +151,24 @@ def p03(c: Context) -> Rating:
                   evidence=[x for x in parts.values() if x][:3] or [{"quote": "未见绩效自评 / no self-evaluation"}])
 
 
-_NUMBER = re.compile(r"[\d,，]+(?:\.\d+)?")
+_ZERO = re.compile(r"[0０]+(?:[.．][0０]+)?")
 _FORM_LABELS = re.compile(r"一级指标|二级指标|三级指标|产出指标|效益指标|满意度指标|年度总体目标|资金总额")
+# the printed labels of the form itself: a line heading ends in one of these words ("社会效益指标", "年度总体目标",
+# "其他资金", "指标值（包含数字及文字描述）"); any other cell — a goal, an indicator, a value — is content
+_LABEL_END = re.compile(r"(?:指标|目标|资金|预算|总额|拨款|内容|名称|任务|金额|指标值|描述|说明)\s*(?:[（(][^）)]*[）)])?$")
 
 
 def _blank_form(c: Context, t) -> bool:
     """A department-wide table printed as its bare form: the labels were read (so it is no reading failure),
-    but no target row, no amount other than zero and no sentence of content — a form left empty."""
+    but no target row and no cell other than a label or a zero — a form left empty."""
     tg = c.d.targets
     if not tg.empty and "table_index" in tg and (tg["table_index"] == t.index).any():
         return False
-    cells = [str(v).strip() for v in t.frame.to_numpy().ravel()]
+    cells = [re.sub(r"\s+", "", str(v)) for v in t.frame.to_numpy().ravel()]
     cells = [x for x in cells if x and x not in ("nan", "None")]
     if not any(_FORM_LABELS.search(x) for x in cells):
         return False
-    numbers = [x for x in cells if _NUMBER.fullmatch(x)]
-    if any(Decimal(x.replace(",", "").replace("，", "")) != 0 for x in numbers):
-        return False
-    return not any(len(x) >= 20 and not _FORM_LABELS.search(x) for x in cells)
+    return all(_ZERO.fullmatch(x) or (_LABEL_END.search(x) and len(x) < 20) for x in cells)
 
 
 def p04(c: Context) -> Rating:
