@@ -20,7 +20,8 @@ from conftest import CORPUS, NOTEBOOKS, SEED_TXT, executed, jiangsu, load
 RAW = re.compile(r"\d\.0{6}\b|\bNaN\b|<NA>|&lt;NA&gt;|\bNone\b(?=<)|Decimal\(|>(?:19|20)\d{2}\.0<")
 SNAKE = re.compile(r"^[a-z]+(?:_[a-z0-9]+)+$")
 #: internal ids: template families in brackets, fact keys
-INTERNAL = [f"[{r['family']}]" for r in load_csv("family_names.csv")] + ["[unknown]"]
+INTERNAL = [f"{a}{fam}{b}" for fam in [r["family"] for r in load_csv("family_names.csv")] + ["unknown"]
+            for a, b in ("[]", "“”", "''")]
 FACT_KEYS = sorted({r["fact"] for r in load_csv("narrative_subjects.csv")} | {r["measure"] for r in
                                                                                load_csv("corpus_measures.csv")})
 

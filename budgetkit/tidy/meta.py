@@ -528,5 +528,7 @@ def _family(tables, stage: str, region: dict | None) -> tuple[str, str | None]:
         n = exact.get(f, 0)
         if n >= int(rule["min_exact_titles"]) and n == max(exact.values()):
             place = f"{region['place']}, " if region and rule["region"] else ""
-            return f, f"{place}{n} 张表题与“{f}”模板一致 / {n} table titles match the {f} catalogue"
+            names = {r["family"]: (r["name_zh"], r["name_en"]) for r in load_csv("family_names.csv")}
+            zh, en = names.get(f, (f, f))  # as a reader names the template (四川模板 / Sichuan template)
+            return f, f"{place}{n} 张表题与{zh}一致 / {n} table titles match the {en}"
     return "unknown", None
