@@ -44,3 +44,25 @@ def test_a_budget_table_without_codes_is_matched_by_name():
     printed, _ = join.function_lines(b, f)
     same = printed[printed["code"].isin(lines["code"].dropna())].set_index("code")["budget"]
     assert (lines.dropna(subset=["code"]).set_index("code")["budget"] == same).all()
+
+
+def test_final_column_roles_from_real_headers():
+    from budgetkit.execution.tables import column_role
+
+    # headers as read from the three 决算 in data/corpus: 公开09表 p.15 and 表7 p.21 (三公), 项目绩效自评表 p.30,
+    # 高等学校收入/支出决算表 p.10–13, 表1 p.5–7 (佛山: 年初/年末结转和结余)
+    got = {h: column_role(h) for h in (
+        "决算数/合计", "预算数/因公出国（境）费", "信访干部培训专项/[292] 国家信访局/年初预算数",
+        "资产运行维护/国家信访局/执行率", "事业收入/其中：教育收费", "本年支出/项目支出/其中：基本建设资金支出",
+        "年初结转和结余", "年末结转和结余", "本年支出/小计", "支出/一般公共预算财政拨款", "收入/决算数")}
+    assert got == {"决算数/合计": "final", "预算数/因公出国（境）费": "budget_stated",
+                   "信访干部培训专项/[292] 国家信访局/年初预算数": "budget_initial",
+                   "资产运行维护/国家信访局/执行率": "completion_rate", "事业收入/其中：教育收费": "of_which",
+                   "本年支出/项目支出/其中：基本建设资金支出": "of_which", "年初结转和结余": "carry_in",
+                   "年末结转和结余": "carry_out", "本年支出/小计": "final", "支出/一般公共预算财政拨款": "final",
+                   "收入/决算数": "final"}
+    # printed in some templates (research note §5.1), never a 决算 figure
+    assert [column_role(h) for h in ("调整预算数", "全年预算数", "完成率（%）", "行次", "栏次", "结余分配",
+                                     "使用非财政拨款结余（含专用结余）", "用事业基金弥补收支差额")] == [
+        "budget_adjusted", "budget_adjusted", "completion_rate", "row_number", "column_number",
+        "surplus_distribution", "use_of_nonfiscal_surplus", "use_of_nonfiscal_surplus"]

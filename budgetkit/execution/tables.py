@@ -30,11 +30,26 @@ NOT_STAGE = {"预算": ("决算",), "决算": ("预算", "完成", "调整")}
 YEAR = re.compile(r"(\d{4})\s*年")
 
 
+def column_role(label) -> str:
+    """The role of a 决算 column (reference/final_columns.csv): final, budget_initial, budget_adjusted,
+    budget_stated, completion_rate, carry_in, carry_out, surplus_distribution, use_of_nonfiscal_surplus,
+    row_number, column_number or of_which — the first role whose words the header holds; else final."""
+    from budgetkit.reference import load_csv
+
+    label = str(label or "")
+    for r in load_csv("final_columns.csv"):
+        if r["words"] and any(w in label for w in r["words"].split("|")):
+            return r["role"]
+    return "final"
+
+
 def _role(label: str, year=None, stage=None) -> str | None:
     """total / basic / project for a column of this year's figures of the document's stage, else None."""
     label = str(label or "")
     if any(w in label for w in NOT_THIS) or any(w in label for w in NOT_STAGE.get(stage, ())):
         return None
+    if stage == "决算" and column_role(label) != "final":
+        return None  # a budget, a rate, a balance or a part of another column, not the 决算 figure
     if year and any(int(y) != int(year) for y in YEAR.findall(label)):
         return None
     parts = [x.strip() for x in label.split("/")]
