@@ -63,7 +63,8 @@ def write_bytes(path: Path, data: bytes) -> Path:
     file it pointed to is left untouched.
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # a short temporary name: a valid name of 240 bytes plus a prefix and suffix would pass the 255-byte limit
+    fd, tmp = tempfile.mkstemp(prefix=".budgetkit-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

@@ -72,8 +72,15 @@ def _one_disclosure(identities: list) -> None:
 
 def as_paths(paths) -> list[Path]:
     """One path or several, as a list of paths; none at all is bad input."""
-    if isinstance(paths, (str, os.PathLike)):
+    if isinstance(paths, (str, bytes, os.PathLike)) or not hasattr(paths, "__iter__"):
         paths = [paths]
+    paths = [Path(os.fsdecode(p)) if isinstance(p, (bytes, os.PathLike)) else p for p in paths]
+    for p in paths:  # a bytes name (GBK from an archive) is decoded as the OS does; a NUL no OS name holds
+        if not isinstance(p, (str, Path)):
+            raise BadInputError(repr(p)[:80], "不是文件路径", "not a file path")
+        if "\x00" in str(p):
+            raise BadInputError(str(p).replace("\x00", "\\x00"), "文件名含有空字符（NUL），不是有效路径",
+                                "the file name holds a NUL character: not a valid path")
     paths = [Path(p) for p in paths]
     if not paths:
         raise BadInputError("budgetkit.read([])", "没有给出任何文件", "no file was given")

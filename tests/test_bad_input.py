@@ -289,3 +289,24 @@ def test_compare_of_two_departments_is_refused_like_check_of_two_disclosures(cap
                  str(CORPUS / "cn-central-xinfang-2026-budget.pdf")]) == 2
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and "not one unit's disclosures" in err and "国家信访局" in err
+
+
+def test_the_library_takes_bytes_paths_and_refuses_what_is_no_path_in_one_line():
+    """A bytes path reads like its str; a NUL in a name, a number for a path: one bilingual line, never a
+    TypeError or ValueError from deep inside."""
+    import budgetkit
+
+    assert budgetkit.read(bytes(SEED_TXT)).doc_id == "leshan-shizhong-shebao-2023-budget"
+    assert len(budgetkit.read([bytes(SEED_TXT)]).amounts) == 297
+    for bad, why in ((str(SEED_TXT) + "\x00x", "NUL character"), (5, "not a file path"), ([5], "not a file path")):
+        with pytest.raises(budgetkit.BadInputError, match=why) as exc:
+            budgetkit.read(bad)
+        assert "\n" not in str(exc.value) and "\x00" not in str(exc.value)
+
+
+def test_a_valid_long_file_name_is_written(tmp_path, capsys):
+    """A report name of 244 bytes (80 Chinese characters): the temporary name it is written through fits too."""
+    out = tmp_path / ("长" * 80 + ".md")
+    assert len(out.name.encode()) == 244
+    assert main(["check", str(SEED_TXT), "--format", "md", "--out", str(out)]) == 1
+    assert out.read_text(encoding="utf-8").startswith("# ")
