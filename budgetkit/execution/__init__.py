@@ -152,8 +152,9 @@ def execution(budget, final) -> Execution:
     info: dict = {"final_table": _title(f, ti)}
     if b is not None:
         fl, info = join.function_lines(b, f)
-        lines = pd.concat([x for x in (fl, join.summary_lines(b, f), join.sangong_lines(b, f)) if len(x)],
-                          ignore_index=True) if len(fl) else pd.DataFrame(columns=join.COLUMNS)
+        parts = [x for x in (fl, join.summary_lines(b, f), join.sangong_lines(b, f)) if len(x)]
+        lines = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=join.COLUMNS)
+        lines = lines.astype(object).where(lines.notna(), None)  # a missing figure is None before any rule reads it
         basis, x_items = _x_rules(lines, e, evaluated)
         decided = not any(x.rule == "X02" and x.status == "review" for x in x_items) and "待核对" not in basis
         items += x_items + _scope(b, f) + xrules.x03(b, f, evaluated) \
