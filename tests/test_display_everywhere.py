@@ -142,3 +142,14 @@ def test_a_file_with_no_budget_table_gives_one_reason_everywhere(tmp_path, capsy
     reasons = [r[0] for r in con.execute("SELECT reason FROM failures").fetchall()]
     assert reasons and all(reason in r and "内部错误" not in r for r in reasons)
     assert (result.partial + result.failed) == 1 and "部分失败 1" in result.line()
+
+
+def test_compare_report_names_subjects_as_printed():
+    """万里街道 2024→2025: Y01 names what the 2025 text compares (财政拨款收入), never a fact key, in every format."""
+    from budgetkit.report.panel import render_panel
+
+    p = budgetkit.compare([load(CORPUS / f"sh-putuo-wanli-street-{y}-budget.pdf") for y in (2024, 2025)])
+    for fmt in ("text", "md", "html"):
+        out = render_panel(p, fmt)
+        assert not _junk(out), (fmt, _junk(out))
+    assert "两年公开数之差不符（财政拨款收入）" in render_panel(p, "text")

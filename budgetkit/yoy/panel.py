@@ -248,10 +248,11 @@ def _check_statements(panel: Panel, docs) -> None:
                 continue
             unit = s["current_unit"]
             per = YUAN_PER_UNIT[unit]
+            said = s["subject"] if isinstance(s["subject"], str) and s["subject"] else key  # as the text names it
             loc = [{"section": s["section"], "page": None if pd.isna(s["page"]) else int(s["page"]),
                     "quote": s["quote"], "file": s["file"]},
                    {"table_title": f"{prev.meta['year']}年公开 / published {prev.meta['year']}",
-                    "table_no": None, "page": None, "row_label": key, "column_label": None,
+                    "table_no": None, "page": None, "row_label": said, "column_label": None,
                     "raw": fmt(before.value_yuan / per, unit)}]
             if s["base"] is not None and not pd.isna(s["base"]):
                 base = Decimal(s["base"]) * YUAN_PER_UNIT[s["base_unit"] or unit]
@@ -261,9 +262,9 @@ def _check_statements(panel: Panel, docs) -> None:
                 if published * YUAN_PER_UNIT[s["base_unit"] or unit] != base:
                     R.compare("Y01", before.value_yuan, base, half_unit(printed_decimals(Decimal(s["base"])))
                               * YUAN_PER_UNIT[s["base_unit"] or unit], unit,
-                              f"{cur.meta['year']}年说明所称上年数与{prev.meta['year']}年公开数不一致（{key}）",
+                              f"{cur.meta['year']}年说明所称上年数与{prev.meta['year']}年公开数不一致（{said}）",
                               f"the {cur.meta['year']} text's prior-year figure differs from what "
-                              f"{prev.meta['year']} published ({key})", loc)
+                              f"{prev.meta['year']} published ({said})", loc)
             elif s["delta"] is not None and not pd.isna(s["delta"]) and s["delta_unit"] in YUAN_PER_UNIT \
                     and now is not None:
                 sign = -1 if s["direction"] in ("减少", "下降", "降低", "减") else 1
@@ -275,8 +276,8 @@ def _check_statements(panel: Panel, docs) -> None:
                         != stated:
                     R.compare("Y01", actual, stated, half_unit(printed_decimals(Decimal(s["delta"])))
                               * YUAN_PER_UNIT[s["delta_unit"]] * 2, s["delta_unit"],
-                              f"{cur.meta['year']}年说明所称增减额与两年公开数之差不符（{key}）",
-                              f"the {cur.meta['year']} text's change differs from the two published figures ({key})",
+                              f"{cur.meta['year']}年说明所称增减额与两年公开数之差不符（{said}）",
+                              f"the {cur.meta['year']} text's change differs from the two published figures ({said})",
                               loc)
             elif s["delta_unit"] in ("%", "％") and now is not None and before.value_yuan != 0:
                 sign = -1 if s["direction"] in ("减少", "下降", "降低", "减") else 1
@@ -285,9 +286,9 @@ def _check_statements(panel: Panel, docs) -> None:
                 panel.evaluated += 1
                 if abs(pct - sign * Decimal(s["delta"])) > hp + Decimal("0.01"):
                     R.add(Finding("Y01", "fail",
-                                  f"{cur.meta['year']}年说明称{key}变化{sign * Decimal(s['delta'])}%，按两年公开数应为"
+                                  f"{cur.meta['year']}年说明称{said}变化{sign * Decimal(s['delta'])}%，按两年公开数应为"
                                   f"{pct.quantize(Decimal('0.01'))}%",
-                                  f"the {cur.meta['year']} text states {sign * Decimal(s['delta'])}% for {key}; the "
+                                  f"the {cur.meta['year']} text states {sign * Decimal(s['delta'])}% for {said}; the "
                                   f"published figures give {pct.quantize(Decimal('0.01'))}%",
                                   expected=pct.quantize(Decimal("0.01")), actual=sign * Decimal(s["delta"]), unit="%",
                                   locations=loc))
