@@ -137,6 +137,8 @@ class ExecutionView(_Guarded):
             self.head.value = f"<p class='bk-execution-refused'>{html.escape(str(e))}</p>"
             self.view = W.VBox([self.head, self.errors])
             return
+        present = set(self.x.lines.loc[self.x.lines["section"] == "function", "level"])
+        self.level.value = next((v for v in ("项", "款", "类") if v in present), "all")  # never an empty first view
         for w in (self.section, self.level, self.sort):
             w.observe(self._watch(self._refresh), "value")
         self._guard(self._first)()
