@@ -104,66 +104,66 @@ def lex(data: bytes) -> list:
     """The tokens of one content stream as pdfminer's PSBaseParser yields them (raises _Unread otherwise)."""
     out: list = []
     add = out.append
-    pos = 0
     n = len(data)
-    match = _TOKEN.match
+    pos = 0
     while pos < n:
-        m = match(data, pos)
-        kind = m.lastgroup
-        end = m.end()
-        if kind == "num":
-            text = m.group(kind)
-            try:
-                add(float(text) if b"." in text else int(text))
-            except ValueError:
-                pass  # a lone sign reads as nothing
-        elif kind == "kw":
-            word = m.group(kind)
-            if word == _TRUE:
-                add(True)
-            elif word == _FALSE:
-                add(False)
-            else:
-                tok = KWD(word)
-                if tok in _REFUSED:
-                    raise _Unread  # inline images: pdfminer seeks back into the stream
-                add(tok)
-        elif kind == "lit" or kind == "hash":
-            if kind == "hash" or (end == n and data[end - 1] == 0x2F):
-                raise _Unread  # '#' escapes; a bare '/' last in a stream runs on into the next one
-            name = m.group(kind)
-            try:
-                add(LIT(str(name, "utf-8")))
-            except UnicodeDecodeError:
-                add(LIT(name))
-        elif kind == "str":
-            add(m.group(kind))
-        elif kind == "strx":
-            text, end = _string(data, end)
-            add(text)
-        elif kind == "flt":
-            try:
-                add(float(m.group(kind)))
-            except ValueError:
-                pass
-        elif kind == "hex":
-            if end >= n:
-                raise _Unread  # open at the stream's end
-            digits = _SPACE.sub(b"", m.group(kind))
-            if len(digits) % 2:  # an odd digit out reads as its own byte
-                add(_HEX_PAIR.sub(lambda h: bytes((int(h.group(0), 16),)), digits))
-            else:
-                add(bytes.fromhex(digits.decode("ascii")))
-        elif kind == "dopen":
-            add(_DICT_OPEN)
-        elif kind == "dclose":
-            add(_DICT_CLOSE)
-        elif kind == "gt":
-            if end >= n:
-                raise _Unread  # a lone '>' last in a stream pairs with the next stream's first byte
-        elif kind == "other":
-            add(KWD(m.group(kind)))
-        pos = end
+        for m in _TOKEN.finditer(data, pos):
+            kind = m.lastgroup
+            if kind == "num":
+                text = m.group(kind)
+                try:
+                    add(float(text) if b"." in text else int(text))
+                except ValueError:
+                    pass  # a lone sign reads as nothing
+            elif kind == "kw":
+                word = m.group(kind)
+                if word == _TRUE:
+                    add(True)
+                elif word == _FALSE:
+                    add(False)
+                else:
+                    tok = KWD(word)
+                    if tok in _REFUSED:
+                        raise _Unread  # inline images: pdfminer seeks back into the stream
+                    add(tok)
+            elif kind == "str":
+                add(m.group(kind))
+            elif kind == "lit" or kind == "hash":
+                if kind == "hash" or (m.end() == n and data[n - 1] == 0x2F):
+                    raise _Unread  # '#' escapes; a bare '/' last in a stream runs on into the next one
+                name = m.group(kind)
+                try:
+                    add(LIT(str(name, "utf-8")))
+                except UnicodeDecodeError:
+                    add(LIT(name))
+            elif kind == "hex":
+                if m.end() >= n:
+                    raise _Unread  # open at the stream's end
+                digits = _SPACE.sub(b"", m.group(kind))
+                if len(digits) % 2:  # an odd digit out reads as its own byte
+                    add(_HEX_PAIR.sub(lambda h: bytes((int(h.group(0), 16),)), digits))
+                else:
+                    add(bytes.fromhex(digits.decode("ascii")))
+            elif kind == "strx":  # escapes or nested parentheses: read on by hand, then match again after it
+                text, pos = _string(data, m.end())
+                add(text)
+                break
+            elif kind == "flt":
+                try:
+                    add(float(m.group(kind)))
+                except ValueError:
+                    pass
+            elif kind == "dopen":
+                add(_DICT_OPEN)
+            elif kind == "dclose":
+                add(_DICT_CLOSE)
+            elif kind == "gt":
+                if m.end() >= n:
+                    raise _Unread  # a lone '>' last in a stream pairs with the next stream's first byte
+            elif kind == "other":
+                add(KWD(m.group(kind)))
+        else:
+            return out
     return out
 
 
@@ -201,18 +201,21 @@ class FastInterpreter(PDFPageInterpreter):
         self._run(tokens)
 
     def _run(self, tokens: list) -> None:
-        """Build operands and call operators as PSStackParser.nextobject and PDFPageInterpreter.execute do."""
+        """Build operands and call operators as PSStackParser.nextobject and PDFPageInterpreter.execute do
+        (``self.pop`` inlined: the operands are the top ``nargs`` of ``self.argstack``, which an operator may
+        replace)."""
         context: list = []
         curtype = None
         stack: list = []
         ops = self._ops
-        push = self.push
+        bound: dict = {}
+        argstack = self.argstack
         for tok in tokens:
             if type(tok) is not PSKeyword:
                 if context:
                     stack.append(tok)
                 else:
-                    push(tok)
+                    argstack.append(tok)
                 continue
             if tok in _OPENS:
                 context.append((curtype, stack))
@@ -230,27 +233,31 @@ class FastInterpreter(PDFPageInterpreter):
                 if context:
                     stack.append(objs)
                 else:
-                    push(objs)
+                    argstack.append(objs)
                 continue
             if context:
                 stack.append(tok)
                 continue
-            op = ops.get(tok)
+            op = bound.get(tok)
             if op is None:
-                name = keyword_name(tok)
-                method = "do_" + name.replace("*", "_a").replace('"', "_w").replace("'", "_q")
-                func = getattr(self, method, None)
-                op = ops[tok] = (method, func.__code__.co_argcount - 1) if func is not None else ("", 0)
-            method, nargs = op
-            if not method:
+                spec = ops.get(tok)
+                if spec is None:
+                    name = keyword_name(tok)
+                    method = "do_" + name.replace("*", "_a").replace('"', "_w").replace("'", "_q")
+                    func = getattr(self, method, None)
+                    spec = ops[tok] = (method, func.__code__.co_argcount - 1) if func is not None else ("", 0)
+                op = bound[tok] = (getattr(self, spec[0]) if spec[0] else None, spec[1])
+            func, nargs = op
+            if func is None:
                 continue
-            func = getattr(self, method)
             if nargs:
-                args = self.pop(nargs)
+                args = argstack[-nargs:]
+                self.argstack = argstack = argstack[:-nargs]
                 if len(args) == nargs:
                     func(*args)
             else:
                 func()
+            argstack = self.argstack
 
 
 def layout(page):

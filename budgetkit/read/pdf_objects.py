@@ -37,7 +37,12 @@ def _decoded(name):
 
 
 def _plain_tuple(v) -> bool:
-    return type(v) is tuple and all(type(x) in _PLAIN for x in v)
+    if type(v) is not tuple:
+        return False
+    for x in v:
+        if type(x) not in _PLAIN:
+            return False
+    return True
 
 
 def _object(page, obj, height: float, mb_x0, mb_top, norm) -> dict:
