@@ -201,3 +201,25 @@ def test_messages_name_files_never_server_paths():
     text = f"{tmp}/tmpa1/甲.pdf, {tmp}/tmpb2/乙.pdf: 这些文件不是同一份公开文件 / not one disclosure; {data}/corpus/c.pdf"
     assert scrub(text, [f"{tmp}/tmpa1/甲.pdf"], [tmp, data]) == \
         "甲.pdf, 乙.pdf: 这些文件不是同一份公开文件 / not one disclosure; c.pdf"
+
+
+def test_read_tells_each_pdf_page_then_the_recognising():
+    """budgetkit.read(progress=) on the seed PDF: the file, each page in order out of the page count, then the
+    step after reading; an exception from the callback (the app's cancel) stops the reading."""
+    import budgetkit
+    from budgetkit.app.job import Cancelled
+
+    events = []
+    d = budgetkit.read(SEED_PDF, progress=lambda *a: events.append(a))
+    n = d.meta["sources"][0]["pages"]
+    assert events[0] == ("read", SEED_PDF.name, None, None) and events[-1] == ("recognise", None, None, None)
+    assert [e[2] for e in events[1:-1]] == list(range(1, n + 1)) and {e[3] for e in events[1:-1]} == {n}
+
+    def stop_at_2(step, file, page, pages):
+        if page == 2:
+            raise Cancelled()
+
+    import pytest
+
+    with pytest.raises(Cancelled):
+        budgetkit.read(SEED_PDF, keep_going=True, progress=stop_at_2)  # not taken for a failure of the file
