@@ -27,7 +27,7 @@ FACT_KEYS = sorted({r["fact"] for r in load_csv("narrative_subjects.csv")} | {r[
 
 def _junk(text: str) -> list[str]:
     found = [m.group(0) for m in RAW.finditer(text)] + [i for i in INTERNAL if i in text]
-    found += [k for k in FACT_KEYS if re.search(rf"(?<![\w'\"=]){re.escape(k)}(?![\w'\"])", text)]
+    found += [k for k in FACT_KEYS if re.search(rf"(?<![\w'\"=./-]){re.escape(k)}(?![\w'\"./-])", text)]  # not a file name
     return found
 
 

@@ -92,7 +92,9 @@ def family_name(meta: dict) -> str:
 def _header(f: Findings) -> str:
     m = f.meta
     c = f.counts()
-    return (f"{m.get('department') or m.get('doc_id')} {m.get('year') or ''}年{m.get('stage') or ''}{family_name(m)} "
+    stage = m.get("stage") if m.get("stage") in ("预算", "决算") else ""
+    when = f"{m['year']}年{stage}" if m.get("year") else stage  # no "年" standing alone when no year is printed
+    return (f"{m.get('department') or m.get('doc_id')} {when}{family_name(m)} "
             f"— 错误 {c['error']} / errors, 警告 {c['warning']} / warnings, "
             f"待核对 {c['review']} / review, 提示 {c['info']} / info"
             + (f"（其中已解释的差异 {len(f.explained)} / of which explained differences）" if f.explained else "")
