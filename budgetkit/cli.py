@@ -16,8 +16,16 @@ from budgetkit.report.safe import for_format, line
 EXIT_PIPE = 141
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with the argument it quotes in an error (an unknown option, a bad choice) escaped like every
+    message: a file name or option carrying terminal sequences is shown, never run."""
+
+    def error(self, message):
+        super().error(line(message))
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="budgetkit",
         description="读取、核对部门预算/决算公开文件 / read and reconcile Chinese budget disclosures")
     sub = p.add_subparsers(dest="command", required=True)

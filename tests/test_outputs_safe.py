@@ -151,3 +151,11 @@ def test_findings_xlsx_keeps_document_text_as_text(tmp_path):
     cells = [c for ws in load_workbook(out).worksheets for row in ws.iter_rows() for c in row]
     texts = [c for c in cells if isinstance(c.value, str) and c.value.startswith("=")]
     assert texts and all(c.data_type == "s" for c in texts)
+
+
+def test_an_argument_error_shows_the_argument_escaped(capsys):
+    """argparse quotes an unknown option or a bad choice back: escaped like every other message."""
+    with pytest.raises(SystemExit) as exc:
+        main(["check", str(SEED_TXT), "--format", "\x1b[2J\u202e"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and not RAW_CONTROL.search(err) and "\\x1b[2J\\u202e" in err
