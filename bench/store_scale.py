@@ -4,7 +4,7 @@
    reused when already built by this budgetkit version);
 2. grow: for each size N, a store of N disclosures — the source's rows replicated under new ids
    (``ID~r000001`` …) and written directly as compacted files (one per table and partition, sorted by id, row
-   groups of about 1 MB), plus the source's own loose pieces (the real disclosures, N counts them) on top, as
+   groups of about 1 MB, 64 to a file), plus the source's own loose pieces (the real disclosures, N counts them) on top, as
    a build that adds disclosures leaves them;
 3. compact: ``budgetkit.store.compact`` merges those loose pieces into the store (timed), and then again after
    one real disclosure is rebuilt, which rewrites the files of its partition (timed);
@@ -39,17 +39,15 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import pyarrow as pa  # noqa: E402
 import pyarrow.compute as pc  # noqa: E402
-import pyarrow.parquet as pq  # noqa: E402
 
 import budgetkit  # noqa: E402
 from budgetkit.store import build, open_store  # noqa: E402
-from budgetkit.store.compact import ROW_GROUPS_PER_FILE, compact, id_range  # noqa: E402
+from budgetkit.store.compact import PartWriter, compact  # noqa: E402
 from budgetkit.store.layout import (ALL_TABLES, COMPACT_DIR, Generation, loose_pieces, read_current,  # noqa: E402
                                     write_current)
 from budgetkit.store.query import compacted_rows  # noqa: E402
 from budgetkit.store.pieces import NULL_PART, partition_values, piece_name  # noqa: E402
 
-ROW_GROUP_BYTES = 1 << 20
 CHUNK = 256
 REOPEN = ROOT / "data" / "corpus" / "zj-hangzhou-meteo-2026-budget.pdf"
 COUNT = "select count(*) as n from amounts"
@@ -94,47 +92,6 @@ def _part(v, s) -> tuple[str, str]:
     return f"year={y}", f"stage={st}"
 
 
-class Parts:
-    """Compacted files of one partition as compaction writes them: row groups of ``group_rows`` rows,
-    :data:`~budgetkit.store.compact.ROW_GROUPS_PER_FILE` row groups per file, each file's id range noted."""
-
-    def __init__(self, out: Path, folder: str, schema, group_rows: int, partition: dict):
-        self.out, self.folder, self.schema, self.group_rows, self.partition = out, folder, schema, group_rows, partition
-        self.entries, self.buf, self.buf_rows, self.writer, self.groups = [], [], 0, None, 0
-
-    def add(self, block: pa.Table) -> None:
-        self.buf.append(block)
-        self.buf_rows += block.num_rows
-        while self.buf_rows >= self.group_rows:
-            t = pa.concat_tables(self.buf)
-            self._group(t.slice(0, self.group_rows))
-            rest = t.slice(self.group_rows)
-            self.buf, self.buf_rows = ([rest] if rest.num_rows else []), rest.num_rows
-
-    def _group(self, t: pa.Table) -> None:
-        if self.writer is None:
-            rel = f"{self.folder}/part-{len(self.entries)}.parquet"
-            self.writer = pq.ParquetWriter(self.out / rel, self.schema, compression="zstd")
-            self.entries.append({"path": rel, **self.partition, "rows": 0, "run": "bench"})
-        self.writer.write_table(t, row_group_size=self.group_rows)
-        self.entries[-1]["rows"] += t.num_rows
-        self.groups += 1
-        if self.groups == ROW_GROUPS_PER_FILE:
-            self._close_file()
-
-    def _close_file(self) -> None:
-        self.writer.close()
-        self.writer, self.groups = None, 0
-        self.entries[-1].update(id_range(pq.ParquetFile(self.out / self.entries[-1]["path"]).metadata))
-
-    def close(self) -> list[dict]:
-        if self.buf_rows:
-            self._group(pa.concat_tables(self.buf))
-        if self.writer is not None:
-            self._close_file()
-        return self.entries
-
-
 def grow(source: Path, tables: dict[str, pa.Table], n: int, out: Path) -> float:
     """Write a store of ``n`` disclosures: the source's rows replicated under new ids, compacted, and the
     source's loose pieces on top.  Returns the seconds it took."""
@@ -150,8 +107,6 @@ def grow(source: Path, tables: dict[str, pa.Table], n: int, out: Path) -> float:
         by_part: dict = {}
         for i, (y, s) in enumerate(zip(years, stages)):
             by_part.setdefault(_part(y, s), []).append(i)
-        row_bytes = max(1, tab.select(data_cols).nbytes // max(1, tab.num_rows))
-        group_rows = max(1024, ROW_GROUP_BYTES // row_bytes)
         for (py, ps), rows in sorted(by_part.items()):
             part = tab.take(pa.array(rows)).select(data_cols)
             did = part.column("disclosure_id").to_pylist()
@@ -159,8 +114,8 @@ def grow(source: Path, tables: dict[str, pa.Table], n: int, out: Path) -> float:
             folder = f"{COMPACT_DIR}/{gen_name}/{table}/{py}/{ps}"
             (out / folder).mkdir(parents=True, exist_ok=True)
             y, st = py.split("=", 1)[1], ps.split("=", 1)[1]
-            parts = Parts(out, folder, part.schema, group_rows, {"year": None if y == NULL_PART else int(y),
-                                                                 "stage": None if st == NULL_PART else st})
+            parts = PartWriter(out, folder, part.schema, "bench", {"year": None if y == NULL_PART else int(y),
+                                                                   "stage": None if st == NULL_PART else st})
             for d in sorted(set(did), key=lambda s: (s + "~").encode("utf-8")):  # the order of the copies' ids
                 one = part.filter(pc.equal(part.column("disclosure_id"), d))
                 c = copies.get(d, 1) - 1  # the real disclosure itself comes as loose pieces

@@ -19,18 +19,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from budgetkit.errors import BadInputError
 from budgetkit.store.layout import (ALL_TABLES, COMPACT_DIR, CURRENT, Generation, loose_pieces, read_current,
                                     write_current)
 
 #: a build compacts by itself when at least this many loose pieces wait (a small store stays as pieces)
 AUTO_THRESHOLD = 1000
-ROW_GROUP = "ROW_GROUP_SIZE 1000000, ROW_GROUP_SIZE_BYTES '1MB'"
+ROW_GROUP_BYTES = 1 << 20  # in memory; a lookup of one disclosure decodes about this much per table
 LOCK = "_lock"
 #: a compaction that brings new disclosures adds a run of files to a partition; past this many runs they are merged
 MAX_RUNS = 8
 #: row groups per compacted file: a small footer to read when one disclosure is looked up
-ROW_GROUPS_PER_FILE = 32
+ROW_GROUPS_PER_FILE = 64
 
 
 @dataclass
@@ -215,8 +218,6 @@ def _holds(con, path: Path, ids: list[str]) -> bool:
     """Whether a compacted file holds rows of any of ``ids``: row groups whose id range holds none are skipped."""
     import bisect
 
-    import pyarrow.parquet as pq
-
     ids = sorted(ids)
     pf = pq.ParquetFile(path)
     col = pf.schema_arrow.get_field_index("disclosure_id")
@@ -234,10 +235,7 @@ def _holds(con, path: Path, ids: list[str]) -> bool:
 def _write_partition(con, store, name, table, y, s, prev_paths, pieces, by, declared) -> list[dict]:
     """The new files of a partition: the rows of the compacted files they replace, less superseded disclosures,
     and the new pieces, sorted by disclosure id, each disclosure's rows in their written order, cast to the
-    table's declared types; a file per :data:`ROW_GROUPS_PER_FILE` row groups, so that finding one disclosure
-    reads one small footer (the manifest keeps each file's first and last id)."""
-    import pyarrow.parquet as pq
-
+    table's declared types."""
     srcs = list(prev_paths) + list(pieces)
     have = {c for c, _ in _declared(con, srcs)}
     cols = ", ".join((f'CAST("{c}" AS {t}) AS "{c}"' if c in have else f'CAST(NULL AS {t}) AS "{c}"')
@@ -248,28 +246,70 @@ def _write_partition(con, store, name, table, y, s, prev_paths, pieces, by, decl
         where = (f" WHERE NOT (filename IN ({', '.join(_sql_str(p) for p in prev_paths)}) "
                  "AND disclosure_id IN (SELECT unnest(?::VARCHAR[])))")
         params = [by]
-    folder = Path(COMPACT_DIR) / name / table / y / s
-    tmp = store / folder.parent / f".{s}.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.parent.mkdir(parents=True, exist_ok=True)
-    con.execute(f"COPY (SELECT {cols} FROM read_parquet({_files(srcs)}, union_by_name=true, hive_partitioning=false,"
-                f" filename=true, file_row_number=true){where} ORDER BY disclosure_id, filename, file_row_number) "
-                f"TO {_sql_str(tmp)} (FORMAT parquet, COMPRESSION zstd, {ROW_GROUP}, "
-                f"ROW_GROUPS_PER_FILE {ROW_GROUPS_PER_FILE}, FILENAME_PATTERN 'part-{{i}}')", params or None)
+    reader = con.sql(f"SELECT {cols} FROM read_parquet({_files(srcs)}, union_by_name=true, "
+                     f"hive_partitioning=false, filename=true, file_row_number=true){where} "
+                     "ORDER BY disclosure_id, filename, file_row_number", params=params or None).to_arrow_reader(65536)
     year, stage = y.split("=", 1)[1], s.split("=", 1)[1]
-    out = []
-    (store / folder).mkdir(parents=True, exist_ok=True)
-    for f in sorted(tmp.glob("part-*.parquet"), key=lambda p: int(p.stem.split("-")[1])):
-        md = pq.ParquetFile(f).metadata
-        if not md.num_rows:
-            continue
-        rel = folder / f.name
-        os.replace(f, store / rel)
-        out.append({"path": str(rel), "year": None if year.startswith("__") else int(year),
-                    "stage": None if stage.startswith("__") else stage, "rows": md.num_rows, "run": name,
-                    **id_range(md)})
-    shutil.rmtree(tmp, ignore_errors=True)
-    return out
+    parts = PartWriter(store, f"{COMPACT_DIR}/{name}/{table}/{y}/{s}", reader.schema, name,
+                       {"year": None if year.startswith("__") else int(year),
+                        "stage": None if stage.startswith("__") else stage})
+    for batch in reader:
+        parts.add(pa.Table.from_batches([batch]))
+    return parts.close()
+
+
+class PartWriter:
+    """The compacted files of one partition: row groups of about :data:`ROW_GROUP_BYTES`,
+    :data:`ROW_GROUPS_PER_FILE` row groups per file, each file's id range noted for the manifest.  Statistics
+    are written for the disclosure id and the non-text columns only: the min and max of long text (a table's
+    frame as JSON, a finding's locations) would make every footer large and every lookup slow."""
+
+    def __init__(self, store: Path, folder: str, schema, run: str, partition: dict):
+        self.store, self.folder, self.schema, self.run, self.partition = Path(store), folder, schema, run, partition
+        self.stats = [f.name for f in schema if f.name == "disclosure_id"
+                      or not (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))]
+        self.entries, self.buf, self.buf_rows, self.writer, self.groups, self.group_rows = [], [], 0, None, 0, None
+        (self.store / folder).mkdir(parents=True, exist_ok=True)
+
+    def add(self, block) -> None:
+        if not block.num_rows:
+            return
+        if self.group_rows is None:  # from the first rows' size in memory
+            per_row = max(1, block.nbytes // block.num_rows)
+            self.group_rows = min(1_000_000, max(1024, ROW_GROUP_BYTES // per_row))
+        self.buf.append(block)
+        self.buf_rows += block.num_rows
+        while self.buf_rows >= self.group_rows:
+            t = pa.concat_tables(self.buf)
+            self._group(t.slice(0, self.group_rows))
+            rest = t.slice(self.group_rows)
+            self.buf, self.buf_rows = ([rest] if rest.num_rows else []), rest.num_rows
+
+    def _group(self, t) -> None:
+        if self.writer is None:
+            rel = f"{self.folder}/part-{len(self.entries)}.parquet"
+            self.tmp = self.store / f"{rel}.tmp"
+            self.writer = pq.ParquetWriter(self.tmp, self.schema, compression="zstd", write_statistics=self.stats)
+            self.entries.append({"path": rel, **self.partition, "rows": 0, "run": self.run})
+        self.writer.write_table(t, row_group_size=self.group_rows)
+        self.entries[-1]["rows"] += t.num_rows
+        self.groups += 1
+        if self.groups == ROW_GROUPS_PER_FILE:
+            self._close_file()
+
+    def _close_file(self) -> None:
+        self.writer.close()
+        self.writer, self.groups = None, 0
+        path = self.store / self.entries[-1]["path"]
+        os.replace(self.tmp, path)
+        self.entries[-1].update(id_range(pq.ParquetFile(path).metadata))
+
+    def close(self) -> list[dict]:
+        if self.buf_rows:
+            self._group(pa.concat_tables(self.buf))
+        if self.writer is not None:
+            self._close_file()
+        return self.entries
 
 
 def id_range(md) -> dict:
