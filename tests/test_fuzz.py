@@ -208,3 +208,14 @@ def test_the_harness_counts_an_unsafe_output(tmp_path, monkeypatch):
     p = tmp_path / "seed.txt"
     p.write_bytes(SEED_TXT.read_bytes())
     assert run_case(p, outputs=("text",))[0] == "unsafe"
+
+
+def test_shards_add_up_to_one_tally(tmp_path, capsys):
+    """``--jobs 2``: two processes, seeds SEED and SEED+1, one tally of every case."""
+    from budgetkit.fuzz import main
+
+    assert main(["-n", "3", "--jobs", "2", "--seed", "11", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    counts = [int(ln.rsplit(":", 1)[1]) for ln in out.splitlines()[1:8]]
+    assert sum(counts) == 3 and "seed 11…12" in out
+    assert (tmp_path / "shard-1" / "tally.json").exists() and (tmp_path / "shard-2" / "tally.json").exists()

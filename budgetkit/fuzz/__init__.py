@@ -16,6 +16,8 @@ failing class is saved beside the tally for a reproducer.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
 import sys
 import time
@@ -104,7 +106,12 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=20261128)
     ap.add_argument("--out", default="out/fuzz", help="folder for the reproducers of failing cases")
     ap.add_argument("--time-limit", type=float, default=30.0)
+    ap.add_argument("--jobs", type=int, default=int(os.environ.get("FUZZ_JOBS") or 1),
+                    help="processes side by side, shard i with seed SEED+i (FUZZ_JOBS=…)")
+    ap.add_argument("--tally", help="also write the tally as JSON to this file")
     args = ap.parse_args(argv)
+    if args.jobs > 1:
+        return _in_shards(args)
     rng = random.Random(args.seed)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -141,9 +148,48 @@ def main(argv=None) -> int:
         if (k + 1) % 500 == 0:
             print(f"{k + 1} cases, {time.monotonic() - t0:.0f} s: " + ", ".join(f"{o} {tally[o]}" for o in OUTCOMES),
                   file=sys.stderr, flush=True)
-    print(f"模糊测试 / fuzz: {args.cases} 个输入 / cases, 种子 / seed {args.seed}, {time.monotonic() - t0:.0f} s")
+    if args.tally:
+        Path(args.tally).write_text(json.dumps({"tally": tally, "classes": classes}, ensure_ascii=False, default=str),
+                                    encoding="utf-8")
+    return _summary(args.cases, str(args.seed), time.monotonic() - t0, tally, classes)
+
+
+def _summary(cases: int, seeds: str, seconds: float, tally: Counter, classes: dict) -> int:
+    print(f"模糊测试 / fuzz: {cases} 个输入 / cases, 种子 / seed {seeds}, {seconds:.0f} s")
     for o in OUTCOMES:
         print(f"  {LABELS[o]}: {tally[o]}")
     for key, (count, keep, ops, checked) in sorted(classes.items(), key=lambda kv: -kv[1][0]):
-        print(f"  × {count}: {key}\n      {keep} ({'read+check' if checked else 'read'}; {', '.join(ops)})")
+        print(f"  × {count}: {key}\n      {keep} ({'read+check' if checked else 'read'}; {', '.join(map(str, ops))})")
     return 1 if any(tally[o] for o in FAILURES) else 0
+
+
+def _in_shards(args) -> int:
+    """``--jobs N``: N processes, shard i taking its share of the cases with seed SEED+i; one tally."""
+    import subprocess
+
+    t0 = time.monotonic()
+    out = Path(args.out)
+    runs = []
+    for i in range(args.jobs):
+        n = args.cases // args.jobs + (i < args.cases % args.jobs)
+        folder = out / f"shard-{i + 1}"
+        folder.mkdir(parents=True, exist_ok=True)
+        cmd = [sys.executable, "-m", "budgetkit.fuzz", "-n", str(n), "--seed", str(args.seed + i), "--out",
+               str(folder), "--time-limit", str(args.time_limit), "--jobs", "1", "--tally", str(folder / "tally.json")]
+        runs.append((folder, subprocess.Popen(cmd, stdout=subprocess.DEVNULL)))
+    tally: Counter = Counter()
+    classes: dict = {}
+    for folder, proc in runs:
+        proc.wait()
+        try:
+            part = json.loads((folder / "tally.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            tally["unhandled"] += 1  # a shard that died is a failure of the run
+            classes.setdefault(f"unhandled: shard {folder.name} ended without a tally (exit {proc.returncode})",
+                               [1, str(folder), [], False])
+            continue
+        tally.update(part["tally"])
+        for key, (count, keep, ops, checked) in part["classes"].items():
+            classes.setdefault(key, [0, keep, ops, checked])[0] += count
+    seeds = f"{args.seed}…{args.seed + args.jobs - 1}"
+    return _summary(args.cases, seeds, time.monotonic() - t0, tally, classes)
