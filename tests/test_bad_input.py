@@ -310,3 +310,18 @@ def test_a_valid_long_file_name_is_written(tmp_path, capsys):
     assert len(out.name.encode()) == 243
     assert main(["check", str(SEED_TXT), "--format", "md", "--out", str(out)]) == 1
     assert out.read_text(encoding="utf-8").startswith("# ")
+
+
+def test_a_gbk_named_file_with_damaged_bytes_is_parsed_and_warned_under_its_decoded_name(tmp_path, capsys):
+    """The warning about unreadable characters names the file: decoded (乐山预算.txt), so that meta.json and the
+    terminal can hold it — never an internal error from the raw name."""
+    import json
+    import os
+
+    raw = os.fsencode(tmp_path) + b"/" + "乐山预算.txt".encode("gbk")
+    with open(raw, "wb") as fh:
+        fh.write(SEED_TXT.read_bytes().replace("社会保障".encode(), b"\xff\xfe", 3))
+    out = tmp_path / "out"
+    assert main(["parse", os.fsdecode(raw), "--out", str(out)]) == 0
+    warnings = json.loads((out / "meta.json").read_text(encoding="utf-8"))["warnings"]
+    assert any(w.startswith("乐山预算.txt: 文本含") for w in warnings)

@@ -220,7 +220,7 @@ def _summarise_library_warnings(path: Path, messages: list[str]) -> list[str]:
     if not messages:
         return []
     first = " ".join(messages[0].split())[:120]
-    return [f"{path.name}: PDF结构有{len(messages)}处异常，已尽量读取（首条：{first}） / "
+    return [f"{shown(path.name)}: PDF结构有{len(messages)}处异常，已尽量读取（首条：{first}） / "
             f"the PDF has {len(messages)} structural problem(s), read as far as possible (first: {first})"]
 
 
@@ -240,5 +240,5 @@ def _glyph_check(path: Path, blocks: list) -> list[str]:
     if total and glyph_chars / total > 0.5:
         raise BadInputError(path, "PDF的字体缺少字符映射，文字无法提取（需要OCR）",
                             "the PDF's fonts have no character map, so its text cannot be extracted (it needs OCR)")
-    return [f"{path.name}: {n}个字形无法转为文字（cid），相关内容可能缺失 / "
+    return [f"{shown(path.name)}: {n}个字形无法转为文字（cid），相关内容可能缺失 / "
             f"{n} glyph(s) could not be turned into text (cid); the text around them may be incomplete"]

@@ -79,7 +79,7 @@ def decode_text(path: Path, data: bytes, with_warnings: bool = False):
     if visible and bad / visible > 0.2:
         raise BadInputError(path, "文本大部分是无法识别的字符", "the text is mostly unreadable characters")
     if bad:
-        warnings.append(f"{path.name}: 文本含{bad}个无法识别的字符（�），相关内容可能缺失 / "
+        warnings.append(f"{shown(path.name)}: 文本含{bad}个无法识别的字符（�），相关内容可能缺失 / "
                         f"the text holds {bad} unreadable character(s) (�); the content around them may be incomplete")
     text = text.replace("\x00", "")
     return (text, warnings) if with_warnings else text
