@@ -13,6 +13,7 @@ import json
 import os
 import re
 import tempfile
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -134,48 +135,170 @@ def _number_format(v: Decimal) -> str:
 
 
 def xlsx_bytes(sheets: dict[str, pd.DataFrame], filters: bool = True) -> bytes:
-    """One sheet per frame.  Decimal cells become Excel numbers whose number format is their printed
-    precision (``1149.80`` → ``#,##0.00``); text is kept as text (never read as a formula).
-    ``filters``: an auto-filter on each sheet's header row (tables a reader sorts and narrows), on unless False."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
+    """One sheet per frame, Chinese headers in bold, the header row frozen.  Decimal cells become Excel numbers
+    whose number format is their printed precision (``1149.80`` → ``#,##0.00``); text is kept as text (an
+    inline string, never a formula).  ``filters``: an auto-filter on each sheet's header row (tables a reader
+    sorts and narrows), on unless False.
 
+    The workbook's parts are written here as text rather than through openpyxl: a document's tables sheet
+    holds every printed cell, and openpyxl's per-cell work (even in write-only mode) cost more than a
+    quarter of reading the document."""
     from budgetkit.explore.display import header
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    styles: dict[str, int] = {}  # number format → cellXfs index (0 plain, 1 bold header)
+    titles: list[str] = []
+    parts: list[bytes] = []
     for name, df in sheets.items():
-        ws = wb.create_sheet(title=name[:31])
-        ws.append([header(c) for c in df.columns])  # 页 / page, never page
-        for c in ws[1]:
-            c.font = Font(bold=True)
-        for r, rec in enumerate(df.itertuples(index=False), start=2):
-            row = []
-            for v in rec:
-                if v is None or (not isinstance(v, (str, Decimal, list, dict)) and pd.isna(v)):
-                    row.append(None)
-                elif isinstance(v, Decimal):
-                    row.append(v if v.is_finite() else str(v))
-                elif isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)):
-                    row.append(v.item() if hasattr(v, "item") else v)  # a year, page or row number: a number
-                else:
-                    row.append(ILLEGAL_CHARACTERS_RE.sub("", str(v)))
-            ws.append(row)
-            for j, v in enumerate(row, start=1):  # ws.cell(r, j) is a lookup; ws[ws.max_row] scans every cell
-                if isinstance(v, Decimal):
-                    ws.cell(r, j).number_format = _number_format(v)
-                elif isinstance(v, str) and v.startswith("="):
-                    ws.cell(r, j).data_type = "s"  # document text, not a formula
-        ws.freeze_panes = "A2"
-        if filters and ws.max_row > 1:
-            ws.auto_filter.ref = ws.dimensions  # a filter on every column, as a reader of a long sheet expects
-        for col in ws.iter_cols(max_row=min(ws.max_row, 200)):
-            width = max((len(str(c.value)) for c in col if c.value is not None), default=6)
-            ws.column_dimensions[col[0].column_letter].width = min(max(width + 2, 6), 60)
+        titles.append(_sheet_title(name, titles))
+        parts.append(_sheet_xml(df, [str(header(c)) for c in df.columns], styles, filters))
+    if not parts:  # a workbook needs a sheet
+        titles, parts = ["Sheet"], [_sheet_xml(pd.DataFrame(), [], styles, False)]
+    names = "".join(f'<sheet name="{_xml_escape(t)}" sheetId="{i}" r:id="rId{i}"/>'
+                    for i, t in enumerate(titles, start=1))
+    defined = "".join(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
+                      f"{_xml_escape(_quote_sheet(t))}!{ref}</definedName>"
+                      for i, (t, (_, ref)) in enumerate(zip(titles, parts)) if ref)
+    workbook = (f'{_XML_HEAD}<workbook xmlns="{_NS_MAIN}" xmlns:r="{_NS_REL}"><bookViews><workbookView/>'
+                f'</bookViews><sheets>{names}</sheets>'
+                + (f"<definedNames>{defined}</definedNames>" if defined else "") + "</workbook>")
+    rels = "".join(f'<Relationship Id="rId{i}" Type="{_NS_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                   for i in range(1, len(parts) + 1))
+    rels += f'<Relationship Id="rId{len(parts) + 1}" Type="{_NS_REL}/styles" Target="styles.xml"/>'
+    types = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{_CT}.worksheet+xml"/>'
+                    for i in range(1, len(parts) + 1))
     buf = io.BytesIO()
-    wb.save(buf)
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", f'{_XML_HEAD}<Types xmlns="{_NS_PKG}/content-types">'
+                   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                   '<Default Extension="xml" ContentType="application/xml"/>'
+                   f'<Override PartName="/xl/workbook.xml" ContentType="{_CT}.sheet.main+xml"/>'
+                   f'<Override PartName="/xl/styles.xml" ContentType="{_CT}.styles+xml"/>{types}</Types>')
+        z.writestr("_rels/.rels", f'{_XML_HEAD}<Relationships xmlns="{_NS_PKG}/relationships">'
+                   f'<Relationship Id="rId1" Type="{_NS_REL}/officeDocument" Target="xl/workbook.xml"/>'
+                   "</Relationships>")
+        z.writestr("xl/workbook.xml", workbook)
+        z.writestr("xl/_rels/workbook.xml.rels",
+                   f'{_XML_HEAD}<Relationships xmlns="{_NS_PKG}/relationships">{rels}</Relationships>')
+        z.writestr("xl/styles.xml", _styles_xml(styles))
+        for i, (part, _) in enumerate(parts, start=1):
+            z.writestr(f"xl/worksheets/sheet{i}.xml", part)
     return buf.getvalue()
+
+
+_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_NS_PKG = "http://schemas.openxmlformats.org/package/2006"
+_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # characters XML 1.0 cannot hold
+_XML_SPECIAL = re.compile(r'[&<>\r"]')
+_XML_ENTITY = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;", '"': "&quot;"}
+_BUILTIN_FORMATS = {"#,##0": 3, "#,##0.00": 4}  # Excel's own numFmtIds; others are numbered from 164
+
+
+def _xml_escape(s: str) -> str:
+    return _XML_SPECIAL.sub(lambda m: _XML_ENTITY[m.group()], s) if _XML_SPECIAL.search(s) else s
+
+
+def _inline(s: str) -> str:
+    """Text as an inline string: never a formula, whatever it starts with."""
+    space = ' xml:space="preserve"' if s != s.strip() else ""
+    return f' t="inlineStr"><is><t{space}>{_xml_escape(s)}</t></is></c>'
+
+
+def _sheet_title(name: str, taken: list[str]) -> str:
+    """Excel's rules for a sheet name: at most 31 characters, none of []:*?/\\, unique (case aside)."""
+    title = re.sub(r"[\[\]:*?/\\]", "_", _XML_ILLEGAL.sub("", str(name)))[:31] or "Sheet"
+    n, used = 1, {t.lower() for t in taken}
+    while title.lower() in used:
+        suffix = str(n)
+        title, n = title[:31 - len(suffix)] + suffix, n + 1
+    return title
+
+
+def _quote_sheet(title: str) -> str:
+    return "'" + title.replace("'", "''") + "'"
+
+
+def _column_letter(j: int) -> str:
+    """1 → A, 27 → AA."""
+    s = ""
+    while j:
+        j, r = divmod(j - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _xlsx_value(v):
+    """A frame's value as written: Decimal as a number (non-finite as text), ints and finite floats as numbers,
+    anything else as text without the characters XML cannot hold; missing as an empty cell."""
+    if v is None or (not isinstance(v, (str, Decimal, list, dict)) and pd.isna(v)):
+        return None
+    if isinstance(v, str):
+        return _XML_ILLEGAL.sub("", v)
+    if isinstance(v, Decimal):
+        return v if v.is_finite() else str(v)
+    if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+        return int(v)  # a year, page or row number: a number
+    if isinstance(v, (float, np.floating)):
+        return float(v) if np.isfinite(v) else str(v)
+    return _XML_ILLEGAL.sub("", str(v))
+
+
+def _xlsx_body(v, styles: dict[str, int]) -> str | None:
+    """The rest of a ``<c r="A2"`` element for a written value."""
+    if v is None or v == "":
+        return None
+    if isinstance(v, str):
+        return _inline(v)
+    if isinstance(v, Decimal):
+        fmt = _number_format(v)
+        s = styles.get(fmt) or styles.setdefault(fmt, len(styles) + 2)
+        return f' s="{s}"><v>{v:f}</v></c>'
+    return f"><v>{v!r}</v></c>"
+
+
+def _sheet_xml(df: pd.DataFrame, heads: list[str], styles: dict[str, int], filters: bool) -> tuple[bytes, str]:
+    """A worksheet part and its filter's range ("" without a filter)."""
+    letters = [_column_letter(j) for j in range(1, len(heads) + 1)]
+    columns = [[_xlsx_value(v) for v in df.iloc[:, j].to_numpy(dtype=object)] for j in range(df.shape[1])]
+    cols = "".join(  # widths from the header and the first 199 rows, as a reader sees the top of the sheet
+        f'<col min="{j}" max="{j}" width="{min(max(w + 2, 6), 60)}" customWidth="1"/>'
+        for j, values in enumerate(columns, start=1)
+        for w in [max((len(str(v)) for v in [heads[j - 1], *values[:199]] if v is not None), default=6)])
+    bodies = [[_xlsx_body(v, styles) for v in values] for values in columns]
+    rows = ['<row r="1">' + "".join(f'<c r="{L}1" s="1"{_inline(_XML_ILLEGAL.sub("", h))}'
+                                    for L, h in zip(letters, heads)) + "</row>"]
+    for r, row in enumerate(zip(*bodies), start=2):
+        rows.append(f'<row r="{r}">' + "".join(f'<c r="{L}{r}"{b}' for L, b in zip(letters, row) if b is not None)
+                    + "</row>")
+    last = f"{letters[-1] if letters else 'A'}{len(df) + 1}"
+    views = ('<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+             'state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>')
+    flt = f'<autoFilter ref="A1:{last}"/>' if filters and len(df) else ""
+    xml = (f'{_XML_HEAD}<worksheet xmlns="{_NS_MAIN}"><dimension ref="A1:{last}"/>{views}'
+            f'<sheetFormatPr defaultRowHeight="15"/>' + (f"<cols>{cols}</cols>" if cols else "")
+            + f'<sheetData>{"".join(rows)}</sheetData>{flt}<pageMargins left="0.75" right="0.75" top="1" '
+            'bottom="1" header="0.5" footer="0.5"/></worksheet>').encode("utf-8", "replace")
+    return xml, (f"$A$1:${letters[-1] if letters else 'A'}${len(df) + 1}" if flt else "")
+
+
+def _styles_xml(styles: dict[str, int]) -> str:
+    custom = {fmt: 164 + i for i, fmt in enumerate(f for f in styles if f not in _BUILTIN_FORMATS)}
+    numfmts = "".join(f'<numFmt numFmtId="{i}" formatCode="{_xml_escape(f)}"/>' for f, i in custom.items())
+    xfs = ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>',
+           '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>']
+    xfs += [f'<xf numFmtId="{_BUILTIN_FORMATS.get(f) or custom[f]}" fontId="0" fillId="0" borderId="0" xfId="0" '
+            'applyNumberFormat="1"/>' for f in sorted(styles, key=styles.get)]
+    font = '<sz val="11"/><name val="Calibri"/><family val="2"/>'
+    return (f'{_XML_HEAD}<styleSheet xmlns="{_NS_MAIN}">'
+            + (f'<numFmts count="{len(custom)}">{numfmts}</numFmts>' if custom else "")
+            + f'<fonts count="2"><font>{font}</font><font><b/>{font}</font></fonts>'
+            '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/>'
+            '</fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+            f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
+            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
 
 
 def _as_printed(values, decimals) -> list:
