@@ -166,13 +166,15 @@ def test_every_report_format_renders_a_disclosure_without_narrative(tmp_path, ca
 
 
 def test_text_report_says_which_rules_ran_and_which_did_not(capsys):
-    """西南大学 2023 决算 has no target table: six P rules are not evaluated for that one reason — one line naming
+    """西南大学 2023 决算 prints four tables: no target table (six P rules not evaluated for that one reason) and
+    none of the tables the 决算 identities F09, F13, F16, F17 compare — one line naming
     them, and a rules line that counts checked and not-evaluated rules, so a short report is not read as "all
     passed"; the legend says what 未评估 means."""
     assert main(["check", str(CORPUS / "cq-swu-2023-final.pdf")]) == 0
     out = capsys.readouterr().out
     rules = next(line for line in out.splitlines() if line.startswith("规则 / rules"))
-    assert "未评估 13 条" in rules and "P01, P02, P03, P04, P05, P08" in rules
+    assert "未评估 17 条" in rules and "P01, P02, P03, P04, P05, P08" in rules
+    assert "F09, F13, F16, F17" in rules
     assert out.count("没有可读的项目绩效目标表") == 1
     assert "[P01, P02, P03, P04, P05, P08 提示/info 未评估]" in out
     assert "说明 / legend:" in out and "不等于通过" in out
