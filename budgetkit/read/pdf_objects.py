@@ -36,13 +36,23 @@ def _decoded(name):
     return out
 
 
-def _plain_tuple(v) -> bool:
-    if type(v) is not tuple:
-        return False
-    for x in v:
-        if type(x) not in _PLAIN:
-            return False
-    return True
+def _value(v):
+    """``resolve_all(v)``, taken as it is when it is a plain value, or a tuple or list of plain values or of tuples
+    of them (a matrix, a colour, a path's points): nothing in those needs resolving."""
+    t = type(v)
+    if t in _PLAIN:
+        return v
+    if t is tuple or t is list:
+        for x in v:
+            if type(x) in _PLAIN:
+                continue
+            if type(x) is not tuple:
+                return resolve_all(v)
+            for y in x:
+                if type(y) not in _PLAIN:
+                    return resolve_all(v)
+        return v if t is tuple else list(v)
+    return resolve_all(v)
 
 
 def _object(page, obj, height: float, mb_x0, mb_top, norm) -> dict:
@@ -50,7 +60,7 @@ def _object(page, obj, height: float, mb_x0, mb_top, norm) -> dict:
     attr = {}
     for k, v in obj.__dict__.items():
         if k in ALL_ATTRS:
-            attr[k] = v if type(v) in _PLAIN or _plain_tuple(v) else resolve_all(v)
+            attr[k] = _value(v)
     attr["object_type"] = _kind(type(obj))
     attr["page_number"] = page.page_number
     for cs in ("ncs", "scs"):

@@ -47,11 +47,14 @@ def _foot_room(page, table, edges: list[float]) -> dict[int, float]:
     x_edges = [round(x, 1) for x in edges]
     bottom = table.bbox[3]
     out: dict[int, float] = {}
+    inked = None  # the page's printed characters with their middles, found once for all the foot's cells
     for x0, top, x1, bot in table.cells:
         if abs(bot - bottom) > 1.0:
             continue
-        chars = [c for c in page.chars if c["text"].strip() and x0 <= (c["x0"] + c["x1"]) / 2 <= x1
-                 and top <= (c["top"] + c["bottom"]) / 2 <= bot]
+        if inked is None:
+            inked = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2, c) for c in page.chars
+                     if c["text"].strip()]
+        chars = [c for h, v, c in inked if x0 <= h <= x1 and top <= v <= bot]
         if not chars:
             continue
         last_top = max(c["top"] for c in chars)
@@ -248,8 +251,9 @@ def _find_tables(path: Path, ruled) -> list:
     """pdfplumber's table finder, with the grid edges bounded before it crosses every vertical edge with every
     horizontal one."""
     try:
-        from pdfplumber.table import (Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections,
-                                      intersections_to_cells)
+        from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
+
+        from budgetkit.read.pdf_grid import intersections_to_cells  # pdfplumber's, crossings grouped once
     except ImportError:  # pragma: no cover - another pdfplumber: its own finder, the object bounds still hold
         return ruled.find_tables()
     finder = TableFinder.__new__(TableFinder)
