@@ -44,6 +44,8 @@ docs: install $(BIN)/mkdocs
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 	@echo "site/index.html"
 
+# reading speed (not a test): budgetkit.read against a bare pdfplumber pass, file by file over ../shared/corpus (else
+# data/corpus), in CPU seconds (target ≤ 0.60x); then the longest PDFs, each in a fresh process, with peak memory
 bench: install
 	$(BIN)/python bench/parse_speed.py
 
