@@ -146,7 +146,8 @@ def from_marker(store, marker: dict):
     if loose:
         meta_rows = pq.read_table(dpath, columns=["meta", "warnings", "errors"]).to_pylist()
     else:  # merged into the compacted files (a rebuilt disclosure would have a loose piece again)
-        t = compacted_rows(store, gen, "disclosures", year, stage, marker["disclosure_id"])
+        t = compacted_rows(store, gen, "disclosures", year, stage, marker["disclosure_id"],
+                           columns=["meta", "warnings", "errors"])
         meta_rows = [] if t is None else t.select(["meta", "warnings", "errors"]).to_pylist()
     if not meta_rows:
         return None
@@ -190,7 +191,7 @@ def from_marker(store, marker: dict):
     return d
 
 
-def compacted_rows(store, gen, table: str, year, stage, disclosure_id: str):
+def compacted_rows(store, gen, table: str, year, stage, disclosure_id: str, columns=None):
     """One disclosure's rows of ``table`` from the compacted files of its partition, or None: only files whose
     id range and row groups whose statistics can hold the id are read (the files are sorted by disclosure id)."""
     import pyarrow.compute as pc
@@ -215,7 +216,7 @@ def compacted_rows(store, gen, table: str, year, stage, disclosure_id: str):
                 groups.append(i)
         if not groups:
             continue
-        t = pf.read_row_groups(groups)
+        t = pf.read_row_groups(groups, columns=None if columns is None else ["disclosure_id", *columns])
         t = t.filter(pc.equal(t["disclosure_id"], disclosure_id))
         if t.num_rows:
             found.append(t)  # a disclosure at the end of one file may go on in the next
