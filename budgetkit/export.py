@@ -245,12 +245,14 @@ def _xlsx_value(v):
     return _XML_ILLEGAL.sub("", str(v))
 
 
-def _xlsx_body(v, styles: dict[str, int]) -> str | None:
-    """The rest of a ``<c r="A2"`` element for a written value."""
+def _xlsx_body(v, styles: dict[str, int], texts: dict[str, str]) -> str | None:
+    """The rest of a ``<c r="A2"`` element for a written value; ``texts`` holds the text already escaped (a table's
+    title, kind and file repeat on each of its cells)."""
     if v is None or v == "":
         return None
     if isinstance(v, str):
-        return _inline(v)
+        body = texts.get(v)
+        return body if body is not None else texts.setdefault(v, _inline(v))
     if isinstance(v, Decimal):
         fmt = _number_format(v)
         s = styles.get(fmt) or styles.setdefault(fmt, len(styles) + 2)
@@ -266,7 +268,8 @@ def _sheet_xml(df: pd.DataFrame, heads: list[str], styles: dict[str, int], filte
         f'<col min="{j}" max="{j}" width="{min(max(w + 2, 6), 60)}" customWidth="1"/>'
         for j, values in enumerate(columns, start=1)
         for w in [max((len(str(v)) for v in [heads[j - 1], *values[:199]] if v is not None), default=6)])
-    bodies = [[_xlsx_body(v, styles) for v in values] for values in columns]
+    texts: dict[str, str] = {}
+    bodies = [[_xlsx_body(v, styles, texts) for v in values] for values in columns]
     rows = ['<row r="1">' + "".join(f'<c r="{L}1" s="1"{_inline(_XML_ILLEGAL.sub("", h))}'
                                     for L, h in zip(letters, heads)) + "</row>"]
     for r, row in enumerate(zip(*bodies), start=2):
