@@ -208,6 +208,34 @@ def test_reopen_reads_one_disclosure_from_the_compacted_files(store):
     assert d.__dict__["store_source"]["disclosure_id"] == SWU_FINAL.name and d.amounts.equals(loose_d.amounts)
 
 
+def test_reopen_finds_a_disclosure_whose_id_falls_inside_another_files_range(tmp_path):
+    """Two compactions of one partition (2023 预算): the first file holds a-… and z-…, the second m-…, whose id
+    lies inside the first file's id range; reopening m-… reads its rows from the second file only, the same rows
+    as its loose pieces held, and a-… still comes back whole from the first."""
+    from budgetkit.store.query import compacted_rows
+
+    inputs, store = tmp_path / "in", tmp_path / "store"
+    inputs.mkdir()
+    for name, n in (("a-2023-budget.txt", 3500), ("z-2023-budget.txt", 3400)):
+        (inputs / name).write_text(tiny_text(n), encoding="utf-8")
+    build([inputs], store, workers=1, progress=False, compact=False)
+    before_a = from_marker(store, _marker(store, "a-2023-budget.txt"))
+    compact(store)
+    (inputs / "m-2023-budget.txt").write_text(tiny_text(3450), encoding="utf-8")
+    build([inputs], store, workers=1, progress=False, compact=False)
+    loose_m = from_marker(store, _marker(store, "m-2023-budget.txt"))
+    compact(store)
+    gen = read_current(store)
+    files = [f for f in gen.files["amounts"] if "/year=2023/stage=预算/" in f["path"]]
+    assert len(files) == 2 and files[0]["first_id"] < "m-2023-budget.txt" < files[0]["last_id"]
+    rows = compacted_rows(store, gen, "amounts", 2023, "预算", "m-2023-budget.txt")
+    assert set(rows.column("disclosure_id").to_pylist()) == {"m-2023-budget.txt"}
+    packed_m = from_marker(store, _marker(store, "m-2023-budget.txt"))
+    assert len(loose_m.amounts) > 0 and packed_m.amounts.equals(loose_m.amounts)
+    assert packed_m.narrative.equals(loose_m.narrative) and packed_m.residue.equals(loose_m.residue)
+    assert from_marker(store, _marker(store, "a-2023-budget.txt")).amounts.equals(before_a.amounts)
+
+
 def test_one_writer_at_a_time(store):
     with writing(store, "build"):
         with pytest.raises(BadInputError):

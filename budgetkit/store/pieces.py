@@ -141,19 +141,26 @@ def _to_decimal(values: list, scale: int) -> pd.Series:
 
 def from_arrow(table: pa.Table, year, stage, drop: tuple = (), info: dict | None = None) -> pd.DataFrame:
     """A piece back as the frame it was written from (see :func:`to_arrow`); ``info``: the piece's column
-    record when the rows come from a compacted file (the build's marker keeps it)."""
+    record when the rows come from a compacted file (the build's marker keeps it).  ``drop``: columns left out."""
     if info is None:
         raw = (table.schema.metadata or {}).get(_META_KEY)
         info = json.loads(raw) if raw else None
-    df = table.to_pandas(types_mapper=lambda t: pd.ArrowDtype(t) if pa.types.is_decimal(t) else None)
     if info is None:
+        df = table.to_pandas(types_mapper=lambda t: pd.ArrowDtype(t) if pa.types.is_decimal(t) else None)
         return df.drop(columns=[c for c in drop if c in df.columns])
-    df = df.rename(columns=info["renamed"])
+    renamed = info.get("renamed") or {}
+    keep = [n for n in table.column_names if renamed.get(n, n) not in drop]
+    if len(keep) < table.num_columns:
+        table = table.select(keep)  # not converted at all
+    df = table.to_pandas(types_mapper=_mapper(table.schema, info))
+    if renamed:
+        df = df.rename(columns=renamed)
     for col, value in zip(PARTITION_COLUMNS, (year, stage)):
-        if col in info["dropped"]:
+        if col in info["dropped"] and col not in drop:
             df[col] = value
     cols = [c for c in info["columns"] if c in df.columns]
-    df = df[cols]
+    if cols != list(df.columns):
+        df = df[cols]
     for c in cols:
         want = info["dtypes"].get(c)
         if want and str(df[c].dtype) != want:
@@ -164,10 +171,36 @@ def from_arrow(table: pa.Table, year, stage, drop: tuple = (), info: dict | None
     return df
 
 
-def read_piece(path: Path, year, stage) -> pd.DataFrame | None:
+#: pandas dtypes an Arrow column can be converted to directly, with the values ``astype`` would give
+_DIRECT = {"string": pd.StringDtype, "Int64": pd.Int64Dtype}
+
+
+def _mapper(schema: pa.Schema, info: dict):
+    """Convert each Arrow type straight to the dtype its columns were written with (``string``, ``Int64``), when
+    all columns of that type share it: one conversion instead of a default one and an ``astype`` per column."""
+    renamed, dtypes = info.get("renamed") or {}, info.get("dtypes") or {}
+    wanted: dict = {}
+    for f in schema:
+        wanted.setdefault(f.type, set()).add(dtypes.get(renamed.get(f.name, f.name)))
+    direct = {}
+    for t, wants in wanted.items():
+        want = next(iter(wants)) if len(wants) == 1 else None
+        if want in _DIRECT and (pa.types.is_integer(t) if want == "Int64" else
+                                pa.types.is_string(t) or pa.types.is_large_string(t)):
+            direct[t] = _DIRECT[want]()
+
+    def mapper(t):
+        if pa.types.is_decimal(t):
+            return pd.ArrowDtype(t)
+        return direct.get(t)
+
+    return mapper
+
+
+def read_piece(path: Path, year, stage, drop: tuple = ()) -> pd.DataFrame | None:
     if not path.exists():
         return None
-    return from_arrow(pq.read_table(path), year, stage)
+    return from_arrow(pq.read_table(path), year, stage, drop=drop)
 
 
 def arrow_info(table: pa.Table) -> dict | None:

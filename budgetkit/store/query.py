@@ -158,11 +158,12 @@ def from_marker(store, marker: dict):
     frames = {}
     infos = marker.get("arrow") or {}
     for table in ("amounts", "residue", "narrative", "targets", "tables", "statements"):
+        drop = _KEYS.get(table, ())  # keys of the store's rows, not of the Disclosure: never converted
         if loose:
-            frames[table] = read_piece(piece_path(store, table, year, stage, piece), year, stage)
+            frames[table] = read_piece(piece_path(store, table, year, stage, piece), year, stage, drop=drop)
         else:
             t = compacted_rows(store, gen, table, year, stage, marker["disclosure_id"])
-            frames[table] = None if t is None else from_arrow(t, year, stage, info=infos.get(table))
+            frames[table] = None if t is None else from_arrow(t, year, stage, drop=drop, info=infos.get(table))
     amounts = _strip(frames["amounts"])
     residue = _strip(frames["residue"])
     narrative = _strip(frames["narrative"], extra=("doc_id",))
@@ -193,10 +194,10 @@ def from_marker(store, marker: dict):
 
 def compacted_rows(store, gen, table: str, year, stage, disclosure_id: str, columns=None):
     """One disclosure's rows of ``table`` from the compacted files of its partition, or None: only files whose
-    id range and row groups whose statistics can hold the id are read (the files are sorted by disclosure id)."""
-    import pyarrow.compute as pc
-
+    id range and row groups whose statistics can hold the id are read (the files are sorted by disclosure id),
+    and of those only the ones whose id column holds it are decoded whole."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     y, s = partition_values(year, stage)
     want = [f"year={y}", f"stage={s}"]
@@ -206,21 +207,51 @@ def compacted_rows(store, gen, table: str, year, stage, disclosure_id: str, colu
             continue
         if "first_id" in f and not f["first_id"] <= disclosure_id <= f["last_id"]:
             continue
-        pf = pq.ParquetFile(Path(store) / f["path"])
-        md = pf.metadata
-        col = pf.schema_arrow.get_field_index("disclosure_id")
-        groups = []
-        for i in range(md.num_row_groups):
-            st = md.row_group(i).column(col).statistics
-            if st is None or not st.has_min_max or st.min <= disclosure_id <= st.max:
-                groups.append(i)
+        path = Path(store) / f["path"]
+        index = _file_index(path)
+        groups = [i for i, (lo, hi) in enumerate(index.ranges)
+                  if lo is None or lo <= disclosure_id <= hi]
         if not groups:
             continue
-        t = pf.read_row_groups(groups, columns=None if columns is None else ["disclosure_id", *columns])
-        t = t.filter(pc.equal(t["disclosure_id"], disclosure_id))
-        if t.num_rows:
-            found.append(t)  # a disclosure at the end of one file may go on in the next
+        pf = pq.ParquetFile(path, metadata=index.metadata)
+        ids = pf.read_row_groups(groups, columns=["disclosure_id"], use_threads=False).column(0)
+        mask = pc.equal(ids, disclosure_id)
+        if not pc.any(mask).as_py():
+            continue  # the id falls between two disclosures of this file (another file holds it)
+        t = pf.read_row_groups(groups, columns=None if columns is None else ["disclosure_id", *columns],
+                               use_threads=False)
+        found.append(t.filter(mask))  # a disclosure at the end of one file may go on in the next
     return pa.concat_tables(found) if found else None
+
+
+class _Index:
+    """A compacted file's footer and the disclosure-id range of each row group, read once per process."""
+
+    __slots__ = ("metadata", "ranges")
+
+    def __init__(self, path: Path):
+        self.metadata = pq.read_metadata(path)
+        col = self.metadata.schema.to_arrow_schema().get_field_index("disclosure_id")
+        self.ranges = []
+        for i in range(self.metadata.num_row_groups):
+            st = self.metadata.row_group(i).column(col).statistics
+            self.ranges.append((st.min, st.max) if st is not None and st.has_min_max else (None, None))
+
+
+_INDEXES: dict = {}
+
+
+def _file_index(path: Path) -> _Index:
+    """The cached :class:`_Index` of a compacted file.  Compacted files are written once under a new name and
+    never changed, but the key holds the file's size and time as well, so that a replaced file is read again."""
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    index = _INDEXES.get(key)
+    if index is None:
+        if len(_INDEXES) >= 512:
+            _INDEXES.clear()  # a long session over many stores: start again rather than grow
+        index = _INDEXES[key] = _Index(path)
+    return index
 
 
 def json_frame(text: str) -> pd.DataFrame:
@@ -254,10 +285,15 @@ def _na(v):
     return None if v is None or (not isinstance(v, str) and pd.isna(v)) else v
 
 
+_KEYS = {t: ("disclosure_id", "sha256") for t in ("amounts", "residue", "targets", "statements")}
+_KEYS["narrative"] = ("disclosure_id", "sha256", "doc_id")
+
+
 def _strip(df, extra: tuple = ()):
     if df is None:
         return None
-    return df.drop(columns=[c for c in ("disclosure_id", "sha256", *extra) if c in df.columns])
+    gone = [c for c in ("disclosure_id", "sha256", *extra) if c in df.columns]
+    return df.drop(columns=gone) if gone else df
 
 
 def _empty_frames(store) -> dict:
