@@ -3,10 +3,10 @@
 Most of a PDF page's reading time goes to pdfminer's content-stream tokenizer, a byte-at-a-time state machine
 in Python.  Here one compiled pattern splits a stream into the same tokens and the same operands (numbers, names,
 strings, arrays, dictionaries) reach the same pdfminer operators in the same order, so every character, line and
-rectangle comes out exactly as before.  pdfminer reads a stream in 4,096-byte chunks and a few constructs read
-differently when a chunk ends inside them (a backslash-CR-LF in a string); that split is reproduced.  Inline
-images, ``#`` escapes in names, strings left open at a stream's end and anything else this reader does not take
-on are left to pdfminer.
+rectangle comes out exactly as before.  pdfminer reads a stream in 4,096-byte chunks, and one construct reads
+differently when a chunk ends inside it (a backslash-CR-LF in a string keeps its LF); that is reproduced.
+Inline images, ``#`` escapes in names, strings or names left open at a stream's end and octal escapes above 255
+are left to pdfminer's own parser.
 """
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ from pdfplumber.utils import resolve_all, resolve_and_decode
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 _KINDS: dict = {}
 _DECODED: dict = {}
+_WANTED: dict = {}
 
 
 def _kind(cls) -> str:
@@ -57,10 +58,12 @@ def _value(v):
 
 def _object(page, obj, height: float, mb_x0, mb_top, norm) -> dict:
     """``pdfplumber.Page.process_object`` for one layout object, with plain values taken as they are."""
-    attr = {}
-    for k, v in obj.__dict__.items():
-        if k in ALL_ATTRS:
-            attr[k] = _value(v)
+    d = obj.__dict__
+    names = tuple(d)
+    wanted = _WANTED.get(names)
+    if wanted is None:  # the attributes pdfplumber keeps, in the object's own order (one list per layout)
+        wanted = _WANTED[names] = [k for k in names if k in ALL_ATTRS]
+    attr = {k: v if type(v) in _PLAIN else _value(v) for k, v in zip(wanted, map(d.__getitem__, wanted))}
     attr["object_type"] = _kind(type(obj))
     attr["page_number"] = page.page_number
     for cs in ("ncs", "scs"):
