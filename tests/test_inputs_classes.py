@@ -550,3 +550,15 @@ def test_a_malformed_first_amount_is_balanced_by_the_residue(tmp_path):
     """Mutated seed: 1,149.8O in the first body row is in the residue, so the ledger balances with no warning."""
     d = budgetkit.read(_write(tmp_path, "seed-o.txt", SEED_TEXT.replace("\t1,149.80\n", "\t1,149.8O\n", 1)))
     assert d.meta["conservation"]["lost"] == [] and d.meta["conservation"]["placed"]["residue"] == 1
+
+
+def test_an_empty_table_with_text_columns_is_checked_without_error(seed):
+    """Seed 政府采购预算表 with its body rows gone (what a damaged file gave): its 数量 column is an empty column of
+    pandas strings, and the empty-table rule judges it instead of raising."""
+    import dataclasses
+
+    t = next(t for t in seed.tables if "数量" in t.frame.columns)
+    empty = dataclasses.replace(t, frame=t.frame.iloc[:0], row_pages=[])
+    d = dataclasses.replace(seed, tables=[empty if x is t else x for x in seed.tables],
+                            amounts=seed.amounts[seed.amounts["table_index"] != t.index], meta=dict(seed.meta))
+    assert check(d).counts()["error"] >= 0

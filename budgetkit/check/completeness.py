@@ -189,7 +189,8 @@ def empty_tables_explained(L: Ledger, R: Recorder) -> None:
         if not rows.empty and (rows["amount_yuan"] != 0).any():
             continue
         attributes = [c for c, role in t.column_roles.items() if role == "attribute"]
-        if attributes and t.frame[attributes].fillna("").apply(lambda c: c.str.strip() != "").any().any():
+        printed = t.frame[attributes].astype(object).to_numpy().ravel() if attributes else []
+        if any(not pd.isna(v) and str(v).strip() for v in printed):  # any dtype, repeated column names
             continue  # a table of scores, counts or rates: printed content that is no money is not "empty"
         if t.kind in NO_MONEY_KINDS and _holds_targets(L, t):
             continue  # a target form holds indicators, not money: judged by what it holds
