@@ -562,3 +562,16 @@ def test_an_empty_table_with_text_columns_is_checked_without_error(seed):
     d = dataclasses.replace(seed, tables=[empty if x is t else x for x in seed.tables],
                             amounts=seed.amounts[seed.amounts["table_index"] != t.index], meta=dict(seed.meta))
     assert check(d).counts()["error"] >= 0
+
+
+def test_a_scrap_of_grid_read_as_prose_is_balanced_by_the_narrative_only_when_there(seed):
+    """A raw table none of whose figures reached a table (a box around a line of text) is looked for in the
+    narrative: the seed's 1,149.80 is there (balanced); 7,654.32 is in no paragraph (lost, said)."""
+    from budgetkit.check.conservation import account
+    from budgetkit.read.blocks import RawTable
+
+    name = seed.meta["sources"][0]["file"]
+    said = RawTable(rows=[["", "1,149.80"]], row_pages=[None], file=name)
+    assert account(seed, [said]).lost == []
+    unsaid = RawTable(rows=[["", "7,654.32"]], row_pages=[None], file=name)
+    assert [x[3] for x in account(seed, [unsaid]).lost] == ["7,654.32"]

@@ -5,8 +5,8 @@ reports "0 errors" for a table that is short. So each read is balanced twice, in
 that placed the figures:
 
 * **source → tables**: every figure cell the file reader found (a table cell printed as a figure, well-formed
-  or malformed) is still somewhere in the tables read — a body cell, a column label, or joined with the rest of
-  a figure a page break cut;
+  or malformed) is still somewhere in what was read — a body cell or a column label of a table, joined with the
+  rest of a figure a page break cut, or in the narrative or a title when the grid around it was prose;
 * **table → frames**: every figure-shaped body cell of a recognised table is an amount, a residue row with its
   reason, a cell of a non-amount column (codes, attributes), or a merged cell shown again; a column label that
   prints a figure (a body row taken for the header) is lost.
@@ -84,17 +84,20 @@ def _at(page, en: bool = False) -> str:
     return f"p.{page}" if en else f"第{page}页"
 
 
-def source_figures(blocks) -> Counter:
-    """(file, text) → count of figure cells in the raw tables a file reader returned."""
+def source_figures(blocks) -> list[Counter]:
+    """For each raw table a file reader returned: (file, text) → count of its figure cells."""
     from budgetkit.read.blocks import RawTable
 
-    found: Counter = Counter()
+    found = []
     for b in blocks:
         if isinstance(b, RawTable):
+            figures: Counter = Counter()
             for row in b.rows:
                 for c in row:
                     if c is not None and is_figure(c):
-                        found[(b.file, squeeze(c))] += 1
+                        figures[(b.file, squeeze(c))] += 1
+            if figures:
+                found.append(figures)
     return found
 
 
@@ -125,15 +128,39 @@ def _joined(missing: Counter, surplus: Counter) -> Counter:
     return +left
 
 
+def _in_text(d, missing: Counter) -> Counter:
+    """The figures of raw tables read as text that are in no paragraph of the narrative and no table's title."""
+    if not missing:
+        return missing
+    texts: dict = {}
+    for file, text in zip(d.narrative.get("file", []), d.narrative.get("text", [])):
+        texts[file] = texts.get(file, "") + "\n" + squeeze(text)
+    for t in d.tables:
+        texts[t.file] = texts.get(t.file, "") + "\n" + squeeze(t.title)
+    left = Counter()
+    for (file, text), n in missing.items():
+        n -= min(n, texts.get(file, "").count(text))
+        if n:
+            left[(file, text)] = n
+    return left
+
+
 def account(d, blocks=None) -> Ledger:
     """The ledger of one disclosure; ``blocks``: the file readers' blocks (the source side), when at hand."""
     ledger = Ledger()
     _frames(d, ledger)
     if blocks is not None:
-        printed = source_figures(blocks)
-        ledger.printed = sum(printed.values())
         read = _table_figures(d.tables)
-        missing = _joined(printed - read, read - printed)
+        printed, as_prose = Counter(), Counter()
+        for figures in source_figures(blocks):
+            # a raw table none of whose figures is in a table read was taken for prose (a lone box, a scrap of grid
+            # around a line of text): its figures are looked for in the narrative and the titles
+            if any(key in read for key in figures):
+                printed.update(figures)
+            else:
+                as_prose.update(figures)
+        ledger.printed = sum(printed.values()) + sum(as_prose.values())
+        missing = _joined(printed - read, read - printed) + _in_text(d, as_prose)
         for (file, text), n in sorted(missing.items()):
             ledger.lost.extend([(file, None, None, text, "not in any table read / 未读入任何表格")] * n)
     return ledger
