@@ -109,7 +109,7 @@ def joined(paths: list[Path], out: Path) -> int:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--files", type=int, default=0, help="only the first N files of the corpus")
+    ap.add_argument("--files", type=int, default=0, help="only the first N disclosures of the corpus")
     ap.add_argument("--large", type=int, default=4, help="how many of the longest PDFs to read (0: none)")
     ap.add_argument("--no-bare", action="store_true", help="skip the comparison, large documents only")
     ap.add_argument("--one", help=argparse.SUPPRESS)
