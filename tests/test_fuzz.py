@@ -219,3 +219,12 @@ def test_shards_add_up_to_one_tally(tmp_path, capsys):
     counts = [int(ln.rsplit(":", 1)[1]) for ln in out.splitlines()[1:8]]
     assert sum(counts) == 3 and "seed 11…12" in out
     assert (tmp_path / "shard-1" / "tally.json").exists() and (tmp_path / "shard-2" / "tally.json").exists()
+
+
+def test_the_markdown_oracle_flags_tags_not_their_escaped_text():
+    """A link or an <img> tag a renderer makes is unsafe; the escaped text of one (&lt;img … onerror=…&gt;) is
+    not."""
+    from budgetkit.fuzz.harness import _live_markdown
+
+    assert _live_markdown("see https://x.example/a") and _live_markdown("<img src=x onerror=alert(1)>")
+    assert _live_markdown("&lt;img src=x onerror=alert(1)&gt; and `https://x.example/a`") is None

@@ -141,16 +141,21 @@ def unsafe_outputs(path: Path, formats=("text", "md", "json")) -> str | None:
 
 
 def _live_markdown(text: str) -> str | None:
-    """A link or raw HTML a Markdown renderer makes from document text (mistune with its autolinking plugin,
-    when installed)."""
+    """A link or raw HTML a Markdown renderer makes from document text (mistune with its autolinking plugin and
+    Python-Markdown, when installed)."""
     try:
         import mistune
     except ImportError:  # pragma: no cover
         return None
     html = mistune.create_markdown(plugins=["url"])(text)
-    if re.search(r"<a |<script|<img|onerror=", html):
-        return f"markdown: live link or raw HTML: {re.search(r'<a [^>]*>|<script|<img[^>]*', html).group(0)[:80]!r}"
-    return None
+    try:
+        import markdown  # passes raw HTML through, as many renderers do
+
+        html += markdown.markdown(text)
+    except ImportError:  # pragma: no cover
+        pass
+    tag = re.search(r"<(?:a|script|img|svg|iframe)[\s>][^>]*", html)  # a tag, not its escaped text (&lt;img …)
+    return f"markdown: live link or raw HTML: {tag.group(0)[:80]!r}" if tag else None
 
 
 def odd_name(rng, suffix: str) -> bytes:
