@@ -258,10 +258,10 @@ def test_one_crashing_file_does_not_lose_the_good_files_output(tmp_path, monkeyp
 
     real = pipeline.open_source
 
-    def flaky(p):
+    def flaky(p, *args, **kwargs):
         if Path(p).name == "bad.pdf":
             raise IndexError("pdf library bug")
-        return real(p)
+        return real(p, *args, **kwargs)
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setattr(pipeline, "open_source", flaky)
