@@ -127,3 +127,24 @@ def test_grid_cells_match_pdfplumber(path, pages):
             n += len(finder.cells)
             page.close()
     assert n > 100
+
+
+def test_a_page_the_fast_interpreter_trips_on_is_read_by_pdfminer_afresh(monkeypatch):
+    """Whatever the fast path raises on (a pdfminer release that renamed an internal, a construct it misreads),
+    the page is read again by pdfminer's own interpreter on a fresh device: the seed PDF's p.2 gives the same
+    characters either way, never a page lost."""
+    from budgetkit.read import pdf_content
+
+    pdf_path = DATA / "seed" / "leshan-shizhong-shebao-2023-budget.pdf"
+    with pdfplumber.open(pdf_path) as pdf:
+        expected = [(c["text"], round(c["x0"], 3), round(c["top"], 3)) for c in pdf.pages[1].chars]
+
+    def broken(self, tokens):
+        raise AttributeError("an internal this pdfminer release does not have")
+
+    monkeypatch.setattr(pdf_content.FastInterpreter, "_run", broken)
+    with pdfplumber.open(pdf_path) as pdf:
+        page = pdf.pages[1]
+        assert len(layout(page)) > 0 and page._layout is not None  # read, by pdfminer's own interpreter
+        got = [(c["text"], round(c["x0"], 3), round(c["top"], 3)) for c in page.chars]
+    assert got == expected and len(got) > 100

@@ -268,11 +268,17 @@ def layout(page):
     from pdfplumber.page import PDFPageAggregatorWithMarkedContent
     from pdfplumber.utils.exceptions import PdfminerException
 
-    device = PDFPageAggregatorWithMarkedContent(page.pdf.rsrcmgr, pageno=page.page_number,
-                                                laparams=page.pdf.laparams)
+    def run(interpreter_class):
+        device = PDFPageAggregatorWithMarkedContent(page.pdf.rsrcmgr, pageno=page.page_number,
+                                                    laparams=page.pdf.laparams)
+        interpreter_class(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+        return device.get_result()
+
     try:
-        FastInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
-    except Exception as e:
-        raise PdfminerException(e)
-    page._layout = device.get_result()
+        page._layout = run(FastInterpreter)
+    except Exception:  # noqa: BLE001 - whatever the fast path trips on, pdfminer's own interpreter reads afresh
+        try:
+            page._layout = run(PDFPageInterpreter)
+        except Exception as e:
+            raise PdfminerException(e)
     return page._layout
