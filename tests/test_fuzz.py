@@ -81,11 +81,17 @@ def test_the_harness_bounds_time(tmp_path, monkeypatch):
 
     import budgetkit
 
-    monkeypatch.setattr(budgetkit, "read", lambda p: time.sleep(5))
+    def busy(p):  # processor time, the bound's measure
+        end = time.process_time() + 60
+        while time.process_time() < end:
+            pass
+
     p = tmp_path / "x.txt"
     p.write_text("x", encoding="utf-8")
-    t = time.monotonic()
-    assert run_case(p, time_limit=0.5)[0] == "over_time" and time.monotonic() - t < 3
+    monkeypatch.setattr(budgetkit, "read", busy)
+    assert run_case(p, time_limit=0.3)[0] == "over_time"
+    monkeypatch.setattr(budgetkit, "read", lambda p: time.sleep(60))  # waiting: the wall-clock bound, 10 × 0.3 s
+    assert run_case(p, time_limit=0.3)[0] == "over_time"
 
 
 # ---------------------------------------------------------------- the new strategies, each with its oracle
