@@ -167,7 +167,7 @@ def read(paths, doc_id: str | None = None, keep_going: bool = False, progress=No
     residue = residue.astype({"page": "Int64", "table_index": "Int64", "row_no": "Int64", "col_no": "Int64"})
     if not any(t.kind != "unknown" for t in tables):
         warnings.append(
-            f"{', '.join(p.name for p in paths)}: 未识别出任何公开表格，已导出找到的内容 / "
+            f"{', '.join(shown(p.name) for p in paths)}: 未识别出任何公开表格，已导出找到的内容 / "
             "no disclosure table was recognised; what was found is still exported")
         meta["no_tables"] = True
         meta["names_absent_tables"] = names_absent_tables(prose)
@@ -181,6 +181,7 @@ def read(paths, doc_id: str | None = None, keep_going: bool = False, progress=No
     meta["conservation"] = ledger.as_meta()
     if ledger.lost:
         warnings.append(ledger.warning(", ".join(s.name for s in sources)))
+    warnings[:] = [w.encode("utf-8", "replace").decode("utf-8") for w in warnings]  # no lone surrogate, ever
     return d
 
 

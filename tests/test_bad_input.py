@@ -325,3 +325,18 @@ def test_a_gbk_named_file_with_damaged_bytes_is_parsed_and_warned_under_its_deco
     assert main(["parse", os.fsdecode(raw), "--out", str(out)]) == 0
     warnings = json.loads((out / "meta.json").read_text(encoding="utf-8"))["warnings"]
     assert any(w.startswith("乐山预算.txt: 文本含") for w in warnings)
+
+
+def test_a_file_of_no_table_under_a_name_of_stray_bytes_is_parsed_and_warned(tmp_path, capsys):
+    """A picture-page PDF named with bytes that no encoding reads (ff fe fd): the 'no table recognised' warning
+    names it printably, so parse writes meta.json (exit 2 for no table), never an internal error."""
+    import os
+
+    from budgetkit.fuzz import tiny_pdf
+
+    raw = os.fsencode(tmp_path) + b"/\xff\xfe\xfd.pdf"
+    with open(raw, "wb") as fh:
+        fh.write(tiny_pdf(pictures=(1.0,)))
+    out = tmp_path / "out"
+    assert main(["parse", os.fsdecode(raw), "--out", str(out)]) == 2
+    assert (out / "meta.json").read_text(encoding="utf-8") and "internal error" not in capsys.readouterr().err
