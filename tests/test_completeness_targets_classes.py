@@ -224,3 +224,30 @@ def test_a_project_printing_no_satisfaction_indicator_is_flagged():
     got = sorted((x.locations[0]["page"], x.message) for x in _found(f, "P02"))
     assert got == [(1, "项目「实施公车统管费用」缺少一级指标「满意度指标」"), (2, "项目「1%人口抽样调查」缺少一级指标「满意度指标」")]
     assert all(x.severity == "warning" for x in _found(f, "P02"))
+
+
+# -- P02: 成本指标 is asked of project spending, not of a transfer-payment form -----------------------------------
+
+def test_cost_indicator_not_asked_of_a_transfer_payment_form(tmp_path):
+    """A 专项转移支付绩效目标表 follows the transfer-payment rules, which name 产出, 效益 and 满意度 only: a card
+    there without 成本指标 is no finding; the same card in a project form still is."""
+    rows = _card(indicators=[["产出指标", "数量指标", "系统设备购置种类", "2种"],
+                             ["效益指标", "社会效益指标", "保障统计业务顺利开展", "明显保障"],
+                             ["满意度指标", "服务对象满意度指标", "使用人员满意度", "≥90%"]])
+    f = budgetkit.check(disclosure(tmp_path, "测试局2023年部门预算", (CARD, rows)))
+    assert [x.message for x in _found(f, "P02")] == ["项目「设备购置更新」缺少一级指标「成本指标」"]
+    d = disclosure(tmp_path, "测试局2023年部门预算", ("专项转移支付绩效目标表", rows))
+    assert len(d.targets) == 3  # the card is read as targets
+    assert _found(budgetkit.check(d), "P02") == []
+
+
+def test_beijing_transfer_payment_form_without_cost_indicator_is_no_finding():
+    # 北京市财政局 2026, tables p.48: 预算14表 专项转移支付绩效目标表, 普惠金融发展专项资金 prints 产出, 效益 and
+    # 满意度 rows and no 成本 row; the project forms (预算12表) print 成本指标 throughout
+    d = load([DATA / "corpus" / "bj-city-finance-2026-budget-tables.pdf",
+              DATA / "corpus" / "bj-city-finance-2026-budget-text.pdf"])
+    t = d.targets
+    card = t[t["project_name"].astype(str).str.contains("普惠金融")]
+    assert set(card["table_title"]) == {"预算14表专项转移支付绩效目标表"} and set(card["page"]) == {48}
+    assert not card["level1"].astype(str).str.contains("成本").any()
+    assert [x for x in _found(budgetkit.check(d), "P02") if "普惠金融" in x.message] == []

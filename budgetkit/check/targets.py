@@ -146,6 +146,9 @@ def review(L: Ledger, R: Recorder, expected_weight_total: Decimal | None = None)
         for f in framework:
             if department or not present or f["required"] != "yes" or (f["since_year"] and year < int(f["since_year"])):
                 continue
+            title = _s(first.get("table_title")) if hasattr(first, "get") else ""
+            if any(w and w in title for w in (f.get("not_for_titles") or "").split("|")):
+                continue  # a form of another scheme (转移支付) that does not ask for this indicator
             R.evaluated["P02"] += 1
             if not any(f["level1"].replace("指标", "") in p for p in named):
                 R.add(Finding("P02", "fail", f"项目「{name}」缺少一级指标「{f['level1']}」",
