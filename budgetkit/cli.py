@@ -176,13 +176,28 @@ def _write_output(path, data: str | bytes) -> Path:
         raise BadInputError(out, "无法写入输出文件", f"cannot write the output file ({exc.strerror or type(exc).__name__})") from None
 
 
-def _write_xlsx(path, sheets, filters: bool = False) -> Path:
-    """An .xlsx report needs a file: written safely like every report (temporary name, renamed)."""
+def _write_xlsx(path, sheets) -> Path:
+    """An .xlsx report needs a file: written safely like every report (temporary name, renamed), with an
+    auto-filter on every sheet."""
     from budgetkit.export import xlsx_bytes
 
     if not path:
         raise BadInputError("--format xlsx", "xlsx 需要 --out 文件名", "xlsx needs --out FILE.xlsx")
-    return _write_output(path, xlsx_bytes(sheets, filters=filters) if filters else xlsx_bytes(sheets))
+    return _write_output(path, xlsx_bytes(sheets))
+
+
+def _deliver(args, sheets, text, done: str) -> int:
+    """A report in the chosen format: xlsx (``sheets()``) or text (``text()``) to ``--out`` with a one-line
+    ``done`` summary on stderr, else the text on stdout.  Exit 0."""
+    if args.format == "xlsx":
+        out = _write_xlsx(args.out, sheets())
+    elif args.out:
+        out = _write_output(args.out, text())
+    else:
+        _emit(text())
+        return 0
+    _say(f"{done} → {out}")
+    return 0
 
 
 def _print_warnings(d) -> None:
@@ -294,7 +309,7 @@ def _execution(args) -> int:
     if args.format == "xlsx":
         from budgetkit.execution.report import execution_sheets
 
-        out = _write_xlsx(args.out, execution_sheets(x), filters=True)
+        out = _write_xlsx(args.out, execution_sheets(x))
         c = x.findings.counts()
         _say(f"{len(x.lines)} 行 / lines, 错误 {c['error']} / errors, 警告 {c['warning']} / warnings → {out}")
         return 1 if x.findings.errors else 0
@@ -325,17 +340,8 @@ def _score(args) -> int:
         s = score(d, weights=args.weights)
     except ValueError as exc:
         raise BadInputError(args.weights or "--weights", "权重文件有误", str(exc)) from None
-    if args.format == "xlsx":
-        _write_xlsx(args.out, scorecard_sheets(s), filters=True)
-        _say(f"{d.doc_id}: {s.line()} → {args.out}")
-        return 0
-    text = for_format(render(s, args.format), args.format)
-    if args.out:
-        out = _write_output(args.out, text)
-        _say(f"{d.doc_id}: {s.line()} → {out}")
-    else:
-        _emit(text)
-    return 0
+    return _deliver(args, lambda: scorecard_sheets(s), lambda: for_format(render(s, args.format), args.format),
+                    f"{d.doc_id}: {s.line()}")
 
 
 def _league(args) -> int:
@@ -350,17 +356,8 @@ def _league(args) -> int:
         raise BadInputError(f"--min-coverage {args.min_coverage}", "应在 0 与 1 之间", "must be between 0 and 1")
     L = league_from_store(args.paths[0], min_coverage=args.min_coverage, by=args.by)
     done = f"{len(L.entries)} 份公开文件 / disclosures, {int(L.entries['ranked'].sum())} 排名 / ranked"
-    if args.format == "xlsx":
-        _write_xlsx(args.out, league_sheets(L), filters=True)
-        _say(f"{done} → {args.out}")
-        return 0
-    text = for_format(render_league(L, args.format), args.format)
-    if args.out:
-        out = _write_output(args.out, text)
-        _say(f"{done} → {out}")
-    else:
-        _emit(text)
-    return 0
+    return _deliver(args, lambda: league_sheets(L), lambda: for_format(render_league(L, args.format), args.format),
+                    done)
 
 
 def _lab(args) -> int:
