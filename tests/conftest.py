@@ -23,6 +23,13 @@ def jiangsu(year: int) -> list[Path]:
             CORPUS / f"js-provincial-party-office-{year}-budget-tables.pdf"]
 
 
+# the real 预算/决算 pair (西南大学 2023) and the two other 决算 of data/corpus
+SWU_B = CORPUS / "cq-swu-2023-budget.pdf"
+SWU_F = CORPUS / "cq-swu-2023-final.pdf"
+XINFANG = CORPUS / "cn-central-xinfang-2024-final.pdf"
+FOSHAN = CORPUS / "gd-foshan-metro-2019-final.pdf"
+
+
 _cache: dict = {}
 
 
@@ -65,3 +72,10 @@ def seed_pdf():
 @pytest.fixture(scope="session")
 def wanli2025():
     return load(CORPUS / "sh-putuo-wanli-street-2025-budget.pdf")
+
+
+def swu_execution():
+    """西南大学 2023's 预算 joined to its 决算, once per test session."""
+    if "swu_execution" not in _cache:
+        _cache["swu_execution"] = budgetkit.execution(load(SWU_B), load(SWU_F))
+    return _cache["swu_execution"]

@@ -13,20 +13,10 @@ import budgetkit
 from budgetkit.errors import BadInputError
 from budgetkit.execution.join import rate_and_note
 from budgetkit.execution.report import render
-from conftest import CORPUS, load
+from conftest import FOSHAN, SWU_B, SWU_F, XINFANG, load, swu_execution
 
-SWU_B = CORPUS / "cq-swu-2023-budget.pdf"
-SWU_F = CORPUS / "cq-swu-2023-final.pdf"
-XINFANG = CORPUS / "cn-central-xinfang-2024-final.pdf"
-FOSHAN = CORPUS / "gd-foshan-metro-2019-final.pdf"
-
+swu = swu_execution
 _x: dict = {}
-
-
-def swu():
-    if "swu" not in _x:
-        _x["swu"] = budgetkit.execution(load(SWU_B), load(SWU_F))
-    return _x["swu"]
 
 
 def alone(path):

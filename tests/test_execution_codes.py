@@ -8,11 +8,9 @@ from decimal import Decimal as D
 
 from budgetkit.execution import join
 from budgetkit.execution import tables as T
-from conftest import CORPUS, load
+from conftest import CORPUS, SWU_B, SWU_F, load
 
 YANTAI = CORPUS / "sd-yantai-audit-2026-budget.pdf"
-SWU_B = CORPUS / "cq-swu-2023-budget.pdf"
-SWU_F = CORPUS / "cq-swu-2023-final.pdf"
 
 
 def test_codes_over_class_section_item_columns_are_joined():

@@ -11,11 +11,8 @@ import pytest
 
 import budgetkit
 from budgetkit.execution import final_rules
-from conftest import CORPUS, load
+from conftest import FOSHAN, SWU_B, SWU_F, XINFANG, load
 
-XINFANG = CORPUS / "cn-central-xinfang-2024-final.pdf"
-FOSHAN = CORPUS / "gd-foshan-metro-2019-final.pdf"
-SWU_F = CORPUS / "cq-swu-2023-final.pdf"
 FINALS = [XINFANG, FOSHAN, SWU_F]
 
 
@@ -94,7 +91,7 @@ def test_execution_reports_f_rules_for_a_final_alone():
 
 
 def test_f_rules_run_on_a_final_only():
-    assert final_rules.check(load(CORPUS / "cq-swu-2023-budget.pdf"), {}) == []
+    assert final_rules.check(load(SWU_B), {}) == []
 
 
 def test_check_runs_the_f_rules_on_a_final_and_says_what_it_could_not_evaluate():

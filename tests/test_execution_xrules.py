@@ -10,21 +10,11 @@ from decimal import Decimal as D
 
 import budgetkit
 from budgetkit.execution import xrules
-from conftest import CORPUS, load
+from conftest import CORPUS, FOSHAN, SWU_F, XINFANG, load, swu_execution
 
-SWU_B = CORPUS / "cq-swu-2023-budget.pdf"
-SWU_F = CORPUS / "cq-swu-2023-final.pdf"
-XINFANG = CORPUS / "cn-central-xinfang-2024-final.pdf"
 XINFANG_B = CORPUS / "cn-central-xinfang-2026-budget.pdf"
-FOSHAN = CORPUS / "gd-foshan-metro-2019-final.pdf"
 
-_x: dict = {}
-
-
-def swu():
-    if "swu" not in _x:
-        _x["swu"] = budgetkit.execution(load(SWU_B), load(SWU_F))
-    return _x["swu"]
+swu = swu_execution
 
 
 def test_sangong_budget_definition_read_from_the_note():
