@@ -223,3 +223,37 @@ def test_read_tells_each_pdf_page_then_the_recognising():
 
     with pytest.raises(Cancelled):
         budgetkit.read(SEED_PDF, keep_going=True, progress=stop_at_2)  # not taken for a failure of the file
+
+
+def test_a_tab_built_in_the_background_keeps_its_view_when_the_progress_line_is_slow(monkeypatch):
+    """The progress ticker of a tab and the finished view never overwrite each other: a progress line still
+    being drawn when the view is ready must not replace the view (the tab would show a stale line for good)."""
+    import time as _time
+
+    import ipywidgets as W
+
+    from budgetkit.app import tabs
+    from budgetkit.app.job import Job
+
+    def slow_status(self):
+        _time.sleep(0.3)  # drawing the line outlasts the build below
+        return "<p>progress</p>"
+
+    monkeypatch.setattr(Job, "status_html", slow_status)
+
+    class FakeApp:
+        _job = object()
+        _cache: dict = {}
+        _roots: list = []
+
+    app = FakeApp()
+    tab = W.Tab(children=[W.VBox([W.HTML("placeholder")])])
+    view = W.HTML("the view")
+
+    def build(_app, _progress):
+        _time.sleep(0.1)
+        return view
+
+    tabs.build_into(app, tab, 0, build)
+    _time.sleep(0.5)  # any ticker still alive would have drawn by now
+    assert list(tab.children[0].children) == [view]

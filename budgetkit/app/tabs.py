@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import html
 import threading
-import time
 
 import ipywidgets as W
 from IPython.display import display
@@ -169,12 +168,18 @@ def build_into(app, tab: W.Tab, i: int, build) -> None:
             raise Cancelled()
         job.progress(*args)
 
+    shown = threading.Lock()  # the ticker's line and the view never overwrite each other
+
     def tick():
-        while not done.is_set():
-            holder.children = [W.HTML(job.status_html())]
+        while True:
+            with shown:
+                if done.is_set():
+                    return
+                holder.children = [W.HTML(job.status_html())]
             done.wait(0.5)
 
-    threading.Thread(target=tick, daemon=True).start()
+    ticker = threading.Thread(target=tick, daemon=True)
+    ticker.start()
     try:
         view = build(app, progress)
     except Cancelled:
@@ -182,8 +187,9 @@ def build_into(app, tab: W.Tab, i: int, build) -> None:
     except Exception as exc:
         view = W.HTML(_error_line(app, exc))
     finally:
-        done.set()
-    time.sleep(0)  # let the ticker see the event before the view replaces its line
+        with shown:
+            done.set()
+    ticker.join()
     if app._job is owner:
         holder.children = [view]
 
