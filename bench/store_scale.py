@@ -24,7 +24,6 @@ import argparse
 import json
 import math
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -41,7 +40,7 @@ import pyarrow as pa  # noqa: E402
 import pyarrow.compute as pc  # noqa: E402
 
 import budgetkit  # noqa: E402
-from budgetkit.store import build, open_store  # noqa: E402
+from budgetkit.store import build, examples, open_store  # noqa: E402
 from budgetkit.store.compact import PartWriter, compact  # noqa: E402
 from budgetkit.store.layout import (ALL_TABLES, COMPACT_DIR, Generation, loose_pieces, read_current,  # noqa: E402
                                     write_current)
@@ -58,18 +57,9 @@ PROVINCE = ("SELECT d.province, count(*) AS cells, sum(a.amount_yuan) AS yuan FR
 
 
 def doc_queries() -> dict[str, str]:
-    """The named example queries of docs/guides/researcher.md and the README, as a user copies them."""
-    text = (ROOT / "docs" / "guides" / "researcher.md").read_text(encoding="utf-8")
-    block = re.search(r"```sql\n(.*?)```", text, re.S).group(1)
-    out = {}
-    for chunk in re.split(r"\n(?=-- )", block.strip()):
-        name, _, sql = chunk.partition("\n")
-        out[name.lstrip("- ").strip()] = sql.strip()
-    for m in re.finditer(r'budgetkit query \S+ "([^"]+)"', (ROOT / "README.md").read_text(encoding="utf-8")):
-        out[m.group(1)] = m.group(1)
-    out[COUNT] = COUNT
-    out[PROVINCE] = PROVINCE
-    return out
+    """The named example queries of docs/guides/researcher.md and the README, as a user copies them, and the
+    bench's own two."""
+    return {**examples.doc_queries(ROOT), COUNT: COUNT, PROVINCE: PROVINCE}
 
 
 def source_tables(source: Path) -> dict[str, pa.Table]:

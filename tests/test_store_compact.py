@@ -7,7 +7,6 @@ on a copy, so that compaction, rebuilds and retries start from the same loose st
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -20,27 +19,15 @@ import budgetkit
 from budgetkit.errors import BadInputError
 from budgetkit.store import build, open_store
 from budgetkit.store.compact import compact, writing
+from budgetkit.store.examples import doc_queries
 from budgetkit.store.layout import ALL_TABLES, loose_pieces, read_current
 from budgetkit.store.query import from_marker
 
-from conftest import CORPUS, ROOT, SEED_TXT
+from conftest import CORPUS, SEED_TXT
 
 SWU_BUDGET = CORPUS / "cq-swu-2023-budget.pdf"
 SWU_FINAL = CORPUS / "cq-swu-2023-final.pdf"
 BIN = Path(sys.executable).parent
-
-
-def doc_queries() -> dict[str, str]:
-    """The named example queries of the researcher's guide and the README, as a user copies them."""
-    text = (ROOT / "docs" / "guides" / "researcher.md").read_text(encoding="utf-8")
-    block = re.search(r"```sql\n(.*?)```", text, re.S).group(1)
-    out = {}
-    for chunk in re.split(r"\n(?=-- )", block.strip()):
-        name, _, sql = chunk.partition("\n")
-        out[name.lstrip("- ").strip()] = sql.strip()
-    for m in re.finditer(r'budgetkit query \S+ "([^"]+)"', (ROOT / "README.md").read_text(encoding="utf-8")):
-        out[m.group(1)] = m.group(1)
-    return out
 
 
 def answers(store) -> dict:
