@@ -88,6 +88,33 @@ def test_the_store_pairs_a_budget_with_its_final_and_keeps_the_join(loose):
     assert n == len(fresh.lines) > 10
 
 
+@pytest.mark.parametrize("compacted", [False, True])
+def test_a_pair_that_no_longer_pairs_loses_its_execution_rows(store, loose, tmp_path, compacted):
+    """A third disclosure of 西南大学 2023 (a 预算 in text, the seed's unit name replaced by 西南大学) arrives: with
+    two 预算 the pair is not known any more, and its execution lines go — from the loose piece, or hidden in the
+    compacted files and dropped by the next compaction."""
+    from budgetkit.store.layout import REMOVED
+
+    _, inputs = loose
+    if compacted:
+        compact(store)
+    assert open_store(store).execute("SELECT count(*) FROM execution").fetchone()[0] > 10
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "swu-note-2023-budget.txt").write_text(tiny_text().replace("乐山市市中区社会保险事务中心", "西南大学"),
+                                                     encoding="utf-8")
+    res = build([SWU_BUDGET, SWU_FINAL, inputs, other], store, workers=1, progress=False, compact=False)
+    assert res.built == 1 and res.execution["pairs"] == 0 and res.execution["removed"] == 1
+    assert not list((store / "_execution").glob("*.json")) and not loose_pieces(store, "execution")
+    assert len(list((store / REMOVED).glob("*.json"))) == int(compacted)  # only compacted rows need the note
+    before = answers(store)
+    assert before["execution"] == (0, 0)
+    compact(store)
+    assert answers(store) == before and not list((store / REMOVED).glob("*.json"))
+    gen = read_current(store)
+    assert sum(f["rows"] for f in gen.files.get("execution", [])) == 0
+
+
 def _marker(store, did):
     from budgetkit.store.pieces import piece_name
 

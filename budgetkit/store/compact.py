@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 
 from budgetkit.errors import BadInputError
 from budgetkit.store.layout import (ALL_TABLES, COMPACT_DIR, CURRENT, Generation, loose_pieces, read_current,
-                                    write_current)
+                                    removed_pairs, write_current)
 
 #: a build compacts by itself when at least this many loose pieces wait (a small store stays as pieces)
 AUTO_THRESHOLD = 1000
@@ -156,11 +156,13 @@ def _compact(store: Path, on_step) -> CompactResult:
     whole = {p.stem for p in loose_disc}
     loose = {t: [p for p in loose_pieces(store, t) if t == "execution" or p.stem in whole] for t in ALL_TABLES}
     n_loose = sum(len(v) for v in loose.values())
-    if not n_loose:
+    gone = removed_pairs(store)  # pairs that no longer pair: their compacted execution rows are dropped
+    if not n_loose and not gone:
         return CompactResult(old.name, 0, 0, sum(len(v) for v in old.files.values()), old.disclosures,
                              time.perf_counter() - started)
     con = duckdb.connect()
-    superseded = {"disclosures": _ids(con, loose_disc), "execution": _ids(con, loose["execution"])}
+    superseded = {"disclosures": _ids(con, loose_disc),
+                  "execution": sorted(set(_ids(con, loose["execution"])) | set(gone.values()))}
     name = _next_name(store, old)
     new_files: dict = {}
     written = kept = 0
@@ -198,7 +200,7 @@ def _compact(store: Path, on_step) -> CompactResult:
             new_files[table] = out
     n_disc = sum(f["rows"] for f in new_files.get("disclosures", []))
     on_step("written")
-    consumed = {str(p.relative_to(store)) for ps in loose.values() for p in ps}
+    consumed = {str(p.relative_to(store)) for ps in loose.values() for p in ps} | set(gone)
     gen = Generation(name, new_files, consumed, n_disc, {"created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ",
                                                                                      time.gmtime())})
     write_current(store, gen)

@@ -7,7 +7,9 @@ manifest once sees one generation, whole.  ``consumed`` lists the loose pieces a
 the moment between the rename and their deletion, so that they are never counted twice.
 
 A loose ``disclosures`` piece supersedes the compacted rows of its disclosure in every table (a disclosure
-rebuilt after a compaction); a loose ``execution`` piece supersedes the compacted execution rows of its pair.
+rebuilt after a compaction); a loose ``execution`` piece supersedes the compacted execution rows of its pair,
+and so does a note under ``_execution/removed/`` for a pair that no longer pairs (its rows go, see
+:mod:`budgetkit.store.pairs`), until a compaction drops those rows.
 """
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ CURRENT = "_current.json"
 COMPACT_DIR = "_compact"
 #: tables a store may hold; ``execution`` is written after a build, one piece per 预算/决算 pair
 ALL_TABLES = (*TABLES, "execution")
+#: notes of 预算/决算 pairs that no longer pair: ``PIECE.json`` with the 决算's id (``final``)
+REMOVED = "_execution/removed"
 HIVE_TYPES = "hive_partitioning=true, hive_types={'year': INTEGER, 'stage': VARCHAR}"
 
 
@@ -75,6 +79,24 @@ def loose_pieces(store, table: str, consumed=frozenset()) -> list[Path]:
                     rel = f"{table}/{y.name}/{s.name}/{f.name}"
                     if rel not in consumed:
                         out.append(Path(f.path))
+    return out
+
+
+def removed_pairs(store, consumed=frozenset()) -> dict[str, str]:
+    """``{relative path of the note: 决算 id}`` of the pairs that stopped pairing, whose execution rows a
+    compacted generation may still hold (few: a compaction drops those rows and deletes the notes)."""
+    out = {}
+    try:
+        entries = sorted(os.scandir(Path(store) / REMOVED), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return out
+    for e in entries:
+        rel = f"{REMOVED}/{e.name}"
+        if e.name.endswith(".json") and not e.name.startswith(".") and rel not in consumed:
+            try:
+                out[rel] = json.loads(Path(e.path).read_text(encoding="utf-8"))["final"]
+            except (OSError, ValueError, KeyError, TypeError):
+                continue  # notes are written whole (renamed into place): not one of ours
     return out
 
 

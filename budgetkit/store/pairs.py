@@ -6,6 +6,10 @@ with two 预算 or two 决算 of one year is not paired: which two belong togeth
 ``budgetkit.execution(budget, final)``, on the Disclosures the store holds (nothing is read again); its
 ``lines`` are stored, one row per line, with both disclosure ids.  A pair is joined again only when either
 disclosure or budgetkit changed (``_execution/PIECE.json`` keeps the stamp).
+
+A pair that stops pairing (one of them rebuilt with another unit name, a third disclosure of the unit, year and
+stage, a join that now fails) loses its rows: its loose piece and stamp are deleted, and a note under
+``_execution/removed/`` hides the rows a compacted generation holds until the next compaction drops them.
 """
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 
+from budgetkit.store.layout import REMOVED, read_current
 from budgetkit.store.pieces import atomic_write_bytes, atomic_write_table, piece_name, piece_path, to_arrow
 
 MARKERS = "_execution"
@@ -62,15 +67,17 @@ def _stamp(mb: dict, mf: dict, ver: str) -> str:
 def update(store) -> dict:
     """Join every pair whose stamp changed and write its ``execution`` piece; returns counts by outcome."""
     from budgetkit.execution import execution
-    from budgetkit.store.build import version
+    from budgetkit.store.build import _write_schema, version
     from budgetkit.store.query import from_marker
 
     store = Path(store)
     ver = version()
-    counts = {"pairs": 0, "joined": 0, "unchanged": 0, "not_joined": 0}
+    counts = {"pairs": 0, "joined": 0, "unchanged": 0, "not_joined": 0, "removed": 0}
+    live = set()
     for mb, mf in pairs(store):
         counts["pairs"] += 1
         piece = mf["piece"]
+        live.add(piece)
         mpath = store / MARKERS / f"{piece}.json"
         stamp = _stamp(mb, mf, ver)
         try:
@@ -86,6 +93,7 @@ def update(store) -> dict:
             lines = None
         if lines is None or not len(lines):
             counts["not_joined"] += 1
+            live.discard(piece)  # rows of an earlier join of the two go
             continue
         df = lines.copy()
         df.insert(0, "disclosure_id", mf["disclosure_id"])
@@ -96,9 +104,34 @@ def update(store) -> dict:
             df[c] = pd.array([None if v is None or v != v else int(v) for v in df[c]], dtype="Int64")
         path = piece_path(store, "execution", mf["year"], "决算", piece)
         atomic_write_table(path, to_arrow(df, mf["year"], "决算"))
+        _write_schema(store, "execution", df, mf["year"], "决算")  # the table stays queryable when its rows go
         atomic_write_bytes(mpath, json.dumps({"stamp": stamp, "budget": mb["disclosure_id"],
                                               "final": mf["disclosure_id"], "piece": str(path.relative_to(store))},
                                              ensure_ascii=False).encode("utf-8"))
         counts["joined"] += 1
+    counts["removed"] = _remove_stale(store, live)
     return counts
+
+
+def _remove_stale(store: Path, live: set) -> int:
+    """Delete the rows of every joined pair whose 决算 piece is not in ``live`` (see the module docstring).  The
+    note, needed only when the store has compacted execution rows, is written before the piece is deleted, so
+    that a reader never sees the compacted rows come back."""
+    compacted = bool(read_current(store).files.get("execution"))
+    n = 0
+    for mpath in sorted((store / MARKERS).glob("*.json")):
+        if mpath.stem in live:
+            continue
+        try:
+            m = json.loads(mpath.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            m = {}
+        if m.get("final") and compacted:
+            atomic_write_bytes(store / REMOVED / mpath.name, json.dumps(
+                {"final": m["final"], "budget": m.get("budget")}, ensure_ascii=False).encode("utf-8"))
+        if m.get("piece"):
+            (store / m["piece"]).unlink(missing_ok=True)
+        mpath.unlink(missing_ok=True)
+        n += 1
+    return n
 

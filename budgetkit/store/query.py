@@ -8,7 +8,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from budgetkit.errors import BadInputError
-from budgetkit.store.layout import ALL_TABLES, CURRENT, HIVE_TYPES, compacted_files, loose_pieces, read_current
+from budgetkit.store.layout import (ALL_TABLES, CURRENT, HIVE_TYPES, compacted_files, loose_pieces, read_current,
+                                    removed_pairs)
 from budgetkit.store.pieces import from_arrow, partition_values, piece_path, read_piece
 
 HIVE = "hive_partitioning=true, hive_types={'year': INTEGER, 'stage': VARCHAR}, union_by_name=true"
@@ -42,8 +43,12 @@ def open_store(store, *, connection=None):
     loose_ids = {}
     for table in ("disclosures", "execution"):
         pieces = loose_pieces(store, table, gen.consumed)
-        if pieces:
-            loose_ids[table] = f"(SELECT disclosure_id FROM read_parquet({_files(pieces)}, union_by_name=true))"
+        ids = [f"SELECT disclosure_id FROM read_parquet({_files(pieces)}, union_by_name=true)"] if pieces else []
+        gone = sorted(set(removed_pairs(store, gen.consumed).values())) if table == "execution" else []
+        if gone:  # pairs that no longer pair: their compacted rows are hidden too
+            ids.append(f"SELECT unnest([{', '.join(map(_sql_str, gone))}]) AS disclosure_id")
+        if ids:
+            loose_ids[table] = "(" + " UNION ALL ".join(ids) + ")"
     for table in ALL_TABLES:
         comp = compacted_files(store, gen, table)
         loose = loose_pieces(store, table, gen.consumed)
