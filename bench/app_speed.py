@@ -11,7 +11,12 @@ For the longest PDF in data/ and in ../shared/corpus-breadth (when present), or 
 CPU time (user + system) is reported beside wall time: on a shared machine wall time mostly measures the
 others' load.  The app's CPU time is this process's (all threads) during the opening.
 
-Usage: python bench/app_speed.py [FILE ...] [--json out/bench-app.json] [--xlsx-only] [--repeat N]
+With ``--together`` the files are opened in the app as one upload (several years of one unit, a year's 预算 and
+决算, or one disclosure in several files), as a user selects them: the app's first view and CPU time against
+``budgetkit check`` of each file on its own (summed), and how many times each file was opened (a file read
+twice costs twice).
+
+Usage: python bench/app_speed.py [FILE ...] [--json out/bench-app.json] [--xlsx-only] [--repeat N] [--together]
 """
 from __future__ import annotations
 
@@ -52,14 +57,35 @@ def timed(cmd: list[str]) -> dict:
     return {"wall": round(wall, 2), "cpu": round(cpu, 2), "exit": rc}
 
 
-def app_timing(path: Path) -> dict:
-    """Open ``path`` in the app and note when progress, a page count and the first view appear."""
+def app_timing(path, opened: dict | None = None) -> dict:
+    """Open ``path`` (or a list of files, as one upload) in the app and note when progress, a page count and
+    the first view appear; ``opened`` counts the times each file is opened."""
     from budgetkit.app import App
+    from budgetkit.read import sources
 
+    paths = list(path) if isinstance(path, (list, tuple)) else [path]
     app = App(documents={}, series={})
     marks: dict = {}
+    real = sources._open_source
+
+    def counted(p, progress=None):
+        if opened is not None:
+            opened[Path(p).name] = opened.get(Path(p).name, 0) + 1
+        return real(p, progress)
+
+    sources._open_source = counted
     cpu0, t0 = time.process_time(), time.perf_counter()
-    app.open([path], path.name)
+    try:
+        app.open(paths, " + ".join(p.name for p in paths))
+        marks = _watch(app, t0)
+    finally:
+        sources._open_source = real
+    return {k: (round(v, 2) if isinstance(v, float) else v) for k, v in marks.items()} | {
+        "cpu": round(time.process_time() - cpu0, 2)}
+
+
+def _watch(app, t0: float) -> dict:
+    marks: dict = {}
     while "first_view" not in marks:
         now = time.perf_counter() - t0
         status = app.status.value
@@ -74,8 +100,23 @@ def app_timing(path: Path) -> dict:
             break
         time.sleep(0.02)
     app.wait()
-    return {k: (round(v, 2) if isinstance(v, float) else v) for k, v in marks.items()} | {
-        "cpu": round(time.process_time() - cpu0, 2)}
+    return marks
+
+
+def together(files: list[Path]) -> dict:
+    """The files opened in the app as one upload, against ``budgetkit check`` of each on its own."""
+    checks = [timed(CLI + ["check", str(f)]) for f in files]
+    opened: dict = {}
+    app = app_timing(files, opened)
+    r = {"files": [f.name for f in files], "check_each": checks,
+         "check_sum": {k: round(sum(c[k] for c in checks), 2) for k in ("wall", "cpu")}, "app": app,
+         "opened": opened}
+    c = r["check_sum"]
+    print(f"{' + '.join(r['files'])}\n  check, each file on its own, summed: {c['wall']} s wall, {c['cpu']} s CPU\n"
+          f"  app, opened together: first view {app.get('first_view')} s, CPU {app['cpu']} s"
+          f"{'; failed: ' + app['failed'] if app.get('failed') else ''}\n"
+          f"  times each file was opened: {', '.join(f'{k} ×{v}' for k, v in opened.items())}", flush=True)
+    return r
 
 
 def main(argv=None) -> int:
@@ -85,8 +126,14 @@ def main(argv=None) -> int:
     ap.add_argument("--xlsx-only", action="store_true", help="only step 3 (parse against parse --format xlsx)")
     ap.add_argument("--repeat", type=int, default=1,
                     help="step 3 this many times, alternating, and report the medians (CPU time varies with the load)")
+    ap.add_argument("--together", action="store_true",
+                    help="open the files in the app as one upload (years of one unit, a 预算 and its 决算)")
     args = ap.parse_args(argv)
     files = [Path(f) for f in args.files]
+    if args.together:
+        import budgetkit.app  # noqa: F401  (imports done, as in a running app)
+
+        return _done([together(files)], args.json)
     if not files:
         files = [p for p in (longest_pdf(ROOT / "data"), longest_pdf(ROOT.parent / "shared" / "corpus-breadth"))
                  if p is not None]
@@ -121,10 +168,14 @@ def main(argv=None) -> int:
               f"  app: progress {app.get('progress')} s, page n of N {app.get('page_shown')} s, first view "
               f"{app.get('first_view')} s ({r['app_first_view_over_check_wall']}× check), CPU {app['cpu']} s "
               f"({r['app_cpu_over_check_cpu']}× check)\n{xlsx_line}", flush=True)
+    return _done(results, args.json)
+
+
+def _done(results: list, out: str | None) -> int:
     print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    if out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
     return 0
 
 
