@@ -87,7 +87,8 @@ def as_paths(paths) -> list[Path]:
     return paths
 
 
-def read(paths, doc_id: str | None = None, keep_going: bool = False, progress=None) -> Disclosure:
+def read(paths, doc_id: str | None = None, keep_going: bool = False, progress=None,
+         opener=open_source) -> Disclosure:
     """Read one disclosure (a path, or a list of paths that form one disclosure).
 
     Raises :class:`budgetkit.BadInputError` with a one-line reason for files
@@ -99,6 +100,9 @@ def read(paths, doc_id: str | None = None, keep_going: bool = False, progress=No
     this function; this function never reads the store).  ``progress(step, file, n, total)`` is told what is
     being done: ("read", file, page, pages) before each PDF page (page None for other formats), then
     ("recognise", None, None, None); a BaseException it raises (the app's cancel) stops the reading.
+    ``opener(path, page_progress)`` opens one file (default :func:`~budgetkit.read.open_source`): the app passes
+    one that hands back a file it has already opened, so that files tried together and then one by one are
+    opened once.
     """
     paths = as_paths(paths)
     sources, failures, warnings = [], [], []
@@ -106,8 +110,8 @@ def read(paths, doc_id: str | None = None, keep_going: bool = False, progress=No
         try:
             if progress is not None:
                 progress("read", shown(p.name), None, None)
-            src = open_source(p, None if progress is None else
-                              lambda n, total, name=shown(p.name): progress("read", name, n, total))
+            src = opener(p, None if progress is None else
+                         lambda n, total, name=shown(p.name): progress("read", name, n, total))
         except BadInputError as exc:  # the other files are still tried, so that every bad file is said at once
             failures.append(exc)
             continue

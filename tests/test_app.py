@@ -257,3 +257,38 @@ def test_a_tab_built_in_the_background_keeps_its_view_when_the_progress_line_is_
     tabs.build_into(app, tab, 0, build)
     _time.sleep(0.5)  # any ticker still alive would have drawn by now
     assert list(tab.children[0].children) == [view]
+
+
+def test_files_uploaded_together_are_each_opened_once(monkeypatch, tmp_path):
+    """Two years of 万里街道 (2024 and 2025 预算) uploaded together are first tried as one disclosure, then read
+    one by one: each file is opened from the disk once, and the 2025 year read so is the same as read alone.
+    A file that cannot be read beside a good one is tried once too, and is named in the error."""
+    import pandas as pd
+
+    import budgetkit
+    from budgetkit.read import sources
+
+    opened: list = []
+    real = sources._open_source
+
+    def counted(path, progress=None):
+        opened.append(path.name)
+        return real(path, progress)
+
+    monkeypatch.setattr(sources, "_open_source", counted)
+    wanli = [CORPUS / f"sh-putuo-wanli-street-{y}-budget.pdf" for y in (2024, 2025)]
+    app = App(documents={}, series={})
+    _upload(app, *wanli)
+    assert "bk-app-error" not in app.status.value, app.status.value
+    assert sorted(opened) == sorted(p.name for p in wanli)
+    assert [d.meta["year"] for d in app.opened["series"]] == [2024, 2025]
+    alone = budgetkit.read(wanli[1])
+    pd.testing.assert_frame_equal(app.disclosure.amounts.drop(columns="doc_id"), alone.amounts.drop(columns="doc_id"))
+    assert app.disclosure.warnings == alone.warnings
+
+    bad = tmp_path / "坏.pdf"
+    bad.write_bytes(b"not a pdf at all")
+    opened.clear()
+    _upload(app, wanli[0], bad)
+    assert "坏.pdf" in app.status.value and "bk-app-error" in app.status.value
+    assert sorted(opened) == sorted([wanli[0].name, "坏.pdf"])

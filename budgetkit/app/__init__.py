@@ -167,12 +167,15 @@ class App:
             time.sleep(0.5)
 
     def _read(self, paths, job: Job | None, keep_going: bool = False):
-        """Read once per set of files: a series or a pair reuses the document already open."""
-        import budgetkit
+        """Read once per set of files: a series or a pair reuses the document already open, and within one
+        opening each file is opened once (``job.files``)."""
+        from budgetkit.pipeline import read
 
         key = tuple(str(p) for p in paths)
         if key not in self._cache:
-            d = budgetkit.read([Path(p) for p in paths], keep_going=keep_going, progress=job.progress if job else None)
+            files = getattr(job, "files", None)
+            d = read([Path(p) for p in paths], keep_going=keep_going, progress=job.progress if job else None,
+                     **({"opener": files} if files is not None else {}))
             with self._lock:
                 while len(self._cache) >= CACHE_SIZE:  # the oldest first
                     self._cache.pop(next(iter(self._cache)))
@@ -211,6 +214,8 @@ class App:
             log_internal_error(exc, f"budgetkit app: {job.label}")
             self._fail(job, [f"{job.label}: 内部错误，请报告 / internal error, please report [{type(exc).__name__}]"],
                        paths)
+        finally:
+            job.files = None  # the opened files' blocks leave memory; the disclosures stay in the cache
 
     def _fail(self, job: Job, lines: list[str] | None, paths):
         with self._lock:

@@ -25,12 +25,41 @@ STEPS = {  # step → (Chinese, English)
 }
 
 
+class Opened:
+    """The files opened during one opening, each opened once: files selected together are first tried as one
+    disclosure and, when they are several years or a 预算 and a 决算, read again one by one — from here, not
+    from the disk.  A file that could not be opened says so again without being tried again."""
+
+    def __init__(self):
+        self._got: dict = {}
+
+    def __call__(self, path, progress=None):
+        from dataclasses import replace
+
+        from budgetkit.errors import BadInputError
+        from budgetkit.read import open_source
+
+        key = str(path)
+        if key not in self._got:
+            try:
+                self._got[key] = open_source(path, progress)
+            except BadInputError as exc:
+                self._got[key] = exc
+        got = self._got[key]
+        if isinstance(got, BaseException):
+            got.__dict__.pop("also", None)  # the other failures of an earlier try are not this one's
+            raise got
+        # the reader may drop blocks (a file printed twice over) or add warnings: never in the kept copy
+        return replace(got, blocks=list(got.blocks), warnings=list(got.warnings))
+
+
 class Job:
     """One opening of one or several files: its step, page and elapsed time, and a cancel flag that the
     progress callback checks before every page and every step."""
 
     def __init__(self, label: str, work):
         self.label = label
+        self.files: Opened | None = Opened()  # dropped when the opening is done
         self.step, self.file, self.page, self.pages = "start", None, None, None
         self.cancelled = False
         self.started = time.monotonic()
