@@ -153,6 +153,8 @@ def read(paths, doc_id: str | None = None, keep_going: bool = False, progress=No
     meta["sources"] = [
         {"file": s.name, "sha256": s.sha256, "format": s.format, "pages": s.n_pages} for s in sources
     ]
+    # pages that are pictures inside a text PDF: named in a warning, and here for programs (not read, not checked)
+    meta["picture_pages"] = [{"file": s.name, "page": n} for s in sources for n in s.picture_pages]
     tables = [
         PrintedTable(doc_id=doc_id, index=i + 1, kind=tt.table.kind, title=tt.table.title,
                      table_no=tt.table.table_no, file=tt.table.file, pages=tt.table.pages,

@@ -274,13 +274,14 @@ def _find_tables(path: Path, ruled) -> list:
     return finder.tables
 
 
-def read_pdf(path: Path, data: bytes | None = None, notes: list | None = None, progress=None) -> tuple[list, int]:
+def read_pdf(path: Path, data: bytes | None = None, notes: list | None = None, progress=None,
+             pictures: list | None = None) -> tuple[list, int]:
     """Return (blocks, page_count). Raises BadInputError for unusable PDFs.
 
     ``data``: the file's bytes when the caller has them already (no second read). ``notes`` receives a
     bilingual line for what was not read: pages that are pictures inside a PDF with a text layer.
     ``progress(page, pages)`` is called before each page (a long PDF takes minutes; the app shows it and
-    cancels by raising from it).
+    cancels by raising from it).  ``pictures`` receives the numbers of those picture pages.
     """
     scanned: list[int] = []
     blocks: list = []
@@ -375,6 +376,8 @@ def read_pdf(path: Path, data: bytes | None = None, notes: list | None = None, p
                 path, "PDF没有文字层（扫描件），需要先做OCR文字识别",
                 "the PDF has no text layer (a scan); it needs OCR first")
         raise BadInputError(path, "PDF中没有任何文字", "the PDF contains no text at all")
+    if pictures is not None:
+        pictures.extend(scanned)
     if scanned and notes is not None:
         pages = "、".join(map(str, scanned))
         notes.append(f"{shown(path.name)}: 第{pages}页是图片（扫描件），没有文字层，其内容未读取、未核对 / "

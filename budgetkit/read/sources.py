@@ -21,6 +21,7 @@ class SourceDocument:
     n_pages: int | None
     blocks: list = field(default_factory=list)
     warnings: list = field(default_factory=list)  # one bilingual line each
+    picture_pages: list = field(default_factory=list)  # pages that are pictures (no text layer): not read
 
     @property
     def name(self) -> str:
@@ -107,10 +108,11 @@ def _open_source(path, progress=None) -> SourceDocument:
             raise BadInputError(path, "PDF不完整（被截断），缺少文件结尾", "the PDF is truncated: its end-of-file marker is missing")
         with _collected_library_warnings() as lib_warnings:
             notes: list[str] = []
-            blocks, n_pages = read_pdf(path, data, notes, progress)
+            pictures: list[int] = []
+            blocks, n_pages = read_pdf(path, data, notes, progress, pictures)
         warnings = notes + _summarise_library_warnings(path, lib_warnings)
         warnings += _glyph_check(path, blocks)
-        return SourceDocument(path, digest, "pdf", n_pages, blocks, warnings)
+        return SourceDocument(path, digest, "pdf", n_pages, blocks, warnings, pictures)
     if path.suffix.lower() == ".pdf":
         raise BadInputError(path, "扩展名是.pdf，但内容不是PDF", "named .pdf but the content is not a PDF")
     if data.startswith(b"PK\x03\x04"):

@@ -34,6 +34,8 @@ def _document(f: Findings) -> dict:
     m = f.meta
     doc = {k: m.get(k) for k in ("doc_id", "department", "department_code", "units", "year", "stage", "family",
                                  "sources")}
+    if "picture_pages" in m:  # pages not read (pictures with no text layer): what was not checked
+        doc["picture_pages"] = m["picture_pages"]
     w = _warnings(f)
     if w is not None:
         doc["warnings"] = w
