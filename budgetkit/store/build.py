@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from budgetkit.errors import BadInputError, shown
+from budgetkit.errors import BadInputError, one_line, shown
 from budgetkit.store.frames import (DECIMAL, FACT_COLUMNS, FINDING_COLUMNS, FINDING_DECIMAL,  # noqa: F401
                                     _keyed, facts_frame, findings_frame, frame_json, tables_frame)
 from budgetkit.store.group import Group, plan
@@ -345,7 +345,7 @@ def _lost(job: dict, exc: BaseException) -> dict:
         atomic_write_bytes(store / "_done" / f"{job['piece']}.json",
                            json.dumps(marker, ensure_ascii=False, indent=1).encode("utf-8"))
     except OSError as err:
-        print(f"错误 / error: {store}: 无法写入失败记录 / cannot record the failure ({err})", file=sys.stderr)
+        print(one_line(f"错误 / error: {store}: 无法写入失败记录 / cannot record the failure ({err})"), file=sys.stderr)
     return {"disclosure_id": job["disclosure_id"], "status": "failed", "files": len(job["paths"]),
             "failed_files": len(job["paths"]), "rows": {"failures": len(failures)}}
 
@@ -452,8 +452,8 @@ def build(inputs, out, *, manifest=None, workers: int | None = None, scheduler: 
         try:
             result.execution = update_execution(store)
         except Exception as exc:  # noqa: BLE001 - the pairs are a by-product: the build itself stands
-            print(f"警告 / warning: {store}: 预算决算对照未完成 / the 预算/决算 pairs were not joined "
-                  f"({type(exc).__name__}: {str(exc)[:200]})", file=sys.stderr)
+            print(one_line(f"警告 / warning: {store}: 预算决算对照未完成 / the 预算/决算 pairs were not joined "
+                           f"({type(exc).__name__}: {str(exc)[:200]})"), file=sys.stderr)
         if compact or (compact is None and due(store)):
             result.compaction = compact_store(store, lock=False)
     result.seconds = time.perf_counter() - started

@@ -1,8 +1,14 @@
-"""Command-line glue for ``budgetkit build`` and ``budgetkit query`` (registered by :mod:`budgetkit.cli`)."""
+"""Command-line glue for ``budgetkit build`` and ``budgetkit query`` (registered by :mod:`budgetkit.cli`).
+
+What reaches the terminal — file names, the store's path, department names and other text in query results — is
+escaped like every other command's output (control and bidi characters shown as ``\\x1b``/``\\u202e``), so that a
+document cannot clear the screen or reorder what is shown; CSV and JSON keep the values exact."""
 from __future__ import annotations
 
 import argparse
 import sys
+
+from budgetkit.report.safe import for_format, line
 
 COMMANDS = ("build", "query", "store")
 
@@ -49,7 +55,7 @@ def run(args) -> int:
 def _compact(args) -> int:
     from budgetkit.store.compact import compact
 
-    print(compact(args.store).line(), file=sys.stderr)
+    print(line(compact(args.store).line()), file=sys.stderr)
     return 0
 
 
@@ -62,7 +68,7 @@ def _build(args) -> int:
 
         raise BadInputError("--workers", "进程数至少为 1", "need at least one worker")
     if args.plan:
-        print(describe(plan(args.paths, args.manifest)))
+        print(describe(plan(args.paths, args.manifest)))  # each name escaped (budgetkit.store.group.describe)
         return 0
     if not args.out:
         from budgetkit.errors import BadInputError
@@ -82,15 +88,15 @@ def _build(args) -> int:
                        scheduler=args.scheduler, force=args.force, retry_failed=args.retry_failed,
                        progress=not args.quiet, compact=args.compact)
     except KeyboardInterrupt:
-        print(f"已中断；再次运行同一命令将从中断处继续 / interrupted; run the same command again to resume "
-              f"({args.out})", file=sys.stderr)
+        print(line(f"已中断；再次运行同一命令将从中断处继续 / interrupted; run the same command again to resume "
+                   f"({args.out})"), file=sys.stderr)
         return 130
-    print(result.line(), file=sys.stderr)
+    print(line(result.line()), file=sys.stderr)
     if result.compaction is not None:
-        print(result.compaction.line(), file=sys.stderr)
+        print(line(result.compaction.line()), file=sys.stderr)
     if result.failed or result.partial:
-        print(f"失败记录见 failures 表 / failures are listed in the failures table: budgetkit query {args.out} "
-              f"\"SELECT disclosure_id, file, step, reason FROM failures\"", file=sys.stderr)
+        print(line(f"失败记录见 failures 表 / failures are listed in the failures table: budgetkit query {args.out} "
+                   f"\"SELECT disclosure_id, file, step, reason FROM failures\""), file=sys.stderr)
     return 0
 
 
@@ -118,12 +124,15 @@ def _query(args) -> int:
         import json
 
         rows = df.astype(object).where(df.notna(), None).to_dict(orient="records")
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, default=str))
+        # control and bidi characters as \uXXXX escapes: the same values once decoded, nothing raw on a terminal
+        sys.stdout.write(for_format(json.dumps(rows, ensure_ascii=False, default=str), "json"))
         sys.stdout.write("\n")
     else:
         import pandas as pd
 
-        shown = pd.DataFrame({c: [_shown(v) for v in df[c]] for c in df.columns}, columns=df.columns)
+        names = [line(c) for c in df.columns]  # a cell or a column name keeps its row: a newline is shown as \n
+        shown = pd.DataFrame(dict(zip(range(len(names)), ([line(_shown(v)) for v in df[c]] for c in df.columns))))
+        shown.columns = names
         with pd.option_context("display.max_rows", 200, "display.max_columns", 50, "display.width", 200,
                                "display.max_colwidth", 60):
             sys.stdout.write(shown.to_string(index=False) + "\n")

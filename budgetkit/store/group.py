@@ -173,8 +173,10 @@ def _merge_rows(rows: list[dict]) -> dict:
 
 def describe(groups: list[Group]) -> str:
     """The plan as text: one disclosure per line with its rule and files."""
+    from budgetkit.errors import one_line
+
     lines = []
-    for g in groups:
-        files = ", ".join(shown(p.name) for p in g.paths)
-        lines.append(f"{g.disclosure_id}\t[{g.rule}]\t{files}")
+    for g in groups:  # names escaped: a control or bidi character in a file name never reaches the terminal raw
+        files = ", ".join(one_line(shown(p.name)) for p in g.paths)
+        lines.append(f"{one_line(g.disclosure_id)}\t[{g.rule}]\t{files}")
     return "\n".join(lines)
