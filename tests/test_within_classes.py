@@ -229,17 +229,14 @@ def test_most_identities_of_a_table_failing_is_review_built(tmp_path):
     assert [x.severity for x in within(f, "W03")] == ["error"]
 
 
-def test_rows_read_one_off_make_sums_review_p1_to_p3(excerpt):
-    # pp1-3 (pp9-11 of the 重庆市科学技术局 budget) print each name above its code: names are read one row off
-    # (206 beside 科学技术管理事务), 2060203 自然科学基金 15,500.00 at the foot of p1 and 20699 at the foot of p2 are
-    # lost, and 2080501/2080505 share one cell (31.01 / 424.00).  The page adds up: 20602 52,333.24 = 7,060.96 +
-    # 15,500.00 + 210.00 + 9,882.28 + 11,780.00 + 7,900.00; 20805 1,043.69 ≈ 31.01 + 424.00 + 212.00 + 376.67
+def test_rows_printed_off_the_ruling_add_up_p1_to_p3(excerpt):
+    # pp1-3 (pp9-11 of the 重庆市科学技术局 budget) draw each row's text about 5 points below its ruled row (the
+    # name above its code): read at that shift (tests/test_reading_doubts.py) nothing is lost and the page adds
+    # up: 20602 52,333.24 = 7,060.96 + 15,500.00 + 210.00 + 9,882.28 + 11,780.00 + 7,900.00; 20805 1,043.69 ≈
+    # 31.01 + 424.00 + 212.00 + 376.67 = 1,043.68, a rounding difference
     _, f = excerpt("cq-sti-2026-budget-p9-p11")
-    assert not [x for x in f if x.rule in ("W01", "W02", "W03") and x.severity in ("error", "warning")]
-    review = [x for x in f if x.rule == "W01" and x.status == "review"]
-    assert review and all("错行" in x.message for x in review)
-    # 206 = Σ款 once 2069901 and 2069903 stand for the lost 20699: 161,603.34
-    assert not [x for x in review if " 206 " in x.message]
+    assert not [x for x in f if x.rule in ("W01", "W02", "W03") and x.status in ("fail", "review")]
+    assert [x for x in f if x.rule == "W01" and x.status == "rounding"]
 
 
 # --- columns that may count money twice ----------------------------------------------------------------------

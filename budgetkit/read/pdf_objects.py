@@ -122,13 +122,14 @@ def objects(page) -> dict:
     return out
 
 
-def table_rows(table) -> list[list[str | None]]:
+def table_rows(table, shift: float = 0.0) -> list[list[str | None]]:
     """``pdfplumber.Table.extract()``: each row's characters, then each cell's, by the middle of each character;
     the middles are computed once for the page instead of once for every row, and each row looks only at the
-    characters of the row (the same characters, in the same order, as pdfplumber gives each cell)."""
+    characters of the row (the same characters, in the same order, as pdfplumber gives each cell).  ``shift``:
+    points the text is printed below its ruling (``pdf_offset.row_shift``), taken off each middle."""
     from pdfplumber.utils import extract_text
 
-    mids = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2, c) for c in table.page.chars]
+    mids = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2 - shift, c) for c in table.page.chars]
     out = []
     for row in table.rows:
         x0, top, x1, bottom = row.bbox

@@ -16,6 +16,8 @@ from budgetkit.errors import BadInputError, shown
 from budgetkit.read.blocks import ProseLine, RawTable
 from budgetkit.read.pdf_content import layout
 from budgetkit.read.pdf_objects import objects, table_rows
+from budgetkit.read.pdf_overprint import without_overprint
+from budgetkit.read.pdf_offset import row_shift
 
 
 def _owner_map(table) -> tuple[list[list[tuple[int, int]]], list[float]]:
@@ -39,7 +41,7 @@ def _owner_map(table) -> tuple[list[list[tuple[int, int]]], list[float]]:
     return owners, xs + [round(table.bbox[2], 1)]
 
 
-def _foot_room(page, table, edges: list[float]) -> dict[int, float]:
+def _foot_room(page, table, edges: list[float], shift: float = 0.0) -> dict[int, float]:
     """For each cell at the foot of the table (by its first column), the room left at the end of its last line
     in ems of that line's type: up to the cell's edge less its margin (taken from the left, where the text
     starts), or up to where the longest line above it stops if that is nearer (by less than 1.5 em).  A line the
@@ -52,7 +54,7 @@ def _foot_room(page, table, edges: list[float]) -> dict[int, float]:
         if abs(bot - bottom) > 1.0:
             continue
         if inked is None:
-            inked = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2, c) for c in page.chars
+            inked = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2 - shift, c) for c in page.chars
                      if c["text"].strip()]
         chars = [c for h, v, c in inked if x0 <= h <= x1 and top <= v <= bot]
         if not chars:
@@ -314,16 +316,17 @@ def read_pdf(path: Path, data: bytes | None = None, notes: list | None = None, p
                 n_images += len(whole.images)
                 if _scanned(whole):
                     scanned.append(pno)
-                page = _on_page(whole)
+                page = without_overprint(_on_page(whole))  # a character drawn twice in place is one
                 ruled = _ruling(page)
                 tables = _find_tables(path, ruled) if ruled is not None else []
                 raw_tables = []
                 for t in tables:
-                    rows = table_rows(t)  # t.extract(), each character's middle computed once
+                    shift = row_shift(t)  # text printed off the grid's rows is read in the rows it was meant for
+                    rows = table_rows(t, shift)  # t.extract(), each character's middle computed once
                     if not _is_grid(rows):
                         continue  # a lone box (a highlighted word, a frame): its text stays prose
                     owners, edges = _owner_map(t)
-                    raw_tables.append((t.bbox, rows, (owners, edges, _foot_room(page, t, edges))))
+                    raw_tables.append((t.bbox, rows, (owners, edges, _foot_room(page, t, edges, shift))))
                 # text lines only from characters outside the tables: less work
                 # than a full-page extract_text, and no table text in the prose
                 outside = page

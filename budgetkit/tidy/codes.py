@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 LEVELS = {3: "类", 5: "款", 7: "项"}
-_LABEL_CODE = re.compile(r"^\s*[\[【]?(\d{3}(?:\d{2}){0,2})[\]】]?\s*(?=[\u4e00-\u9fff])")
+_LABEL_CODE = re.compile(r"^\s*([\[【]?)(\d{3}(?:\d{2}){0,2})([\]】]?\s*)(?=[\u4e00-\u9fff])")
 
 
 def level_of(code: str | None) -> str | None:
@@ -40,11 +40,16 @@ def join_split(parts: list[str]) -> str | None:
 
 
 def split_label(label: str) -> tuple[str | None, str]:
-    """``'201 一般公共服务支出'`` → (``'201'``, ``'一般公共服务支出'``)."""
+    """``'201 一般公共服务支出'`` → (``'201'``, ``'一般公共服务支出'``).  Digits run into a name with nothing
+    between them are a code only when they are a function or economic code (``201一般公共服务支出``): a number
+    that opens a project's name (``12320卫生热线服务项目``, the hotline's number) is part of the name."""
     m = _LABEL_CODE.match(label or "")
     if not m:
         return None, label
-    return m.group(1), label[m.end():].strip()
+    code = m.group(2)
+    if not (m.group(1) or m.group(3)) and scheme_of(code) is None:
+        return None, label
+    return code, label[m.end():].strip()
 
 
 def is_code(text: str) -> bool:

@@ -1,0 +1,139 @@
+"""Reading doubts that made a finding rest on a guess, fixed in the reading: text printed off its table's ruling
+(two rows' figures in one cell, names beside the wrong codes) and a number that opens a project's name read as a
+classification code.
+
+Each class on a small built example and on a published page (data/excerpts/, figures recomputed by hand in the
+comments).
+"""
+from __future__ import annotations
+
+import zlib
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import budgetkit
+from budgetkit.read.pdf_reader import read_pdf
+from budgetkit.read.blocks import RawTable
+from budgetkit.tidy.codes import split_label
+
+EXCERPTS = Path(__file__).resolve().parents[1] / "data" / "excerpts"
+
+
+def _pdf(path: Path, ops: str) -> Path:
+    """A one-page PDF (A4 landscape, Helvetica) drawing ``ops``, written by hand: no PDF library builds one here."""
+    stream = zlib.compress(ops.encode("latin-1"))
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 842 595] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = b"%PDF-1.4\n", []
+    for n, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    path.write_bytes(out)
+    return path
+
+
+def _grid_with_text(rows: list[list[str]], drop: float) -> str:
+    """A ruled grid of 20-point rows, each row's text drawn ``drop`` points below its row's middle."""
+    xs, top, h = [60, 160, 360, 460], 500, 20
+    ops = ["0.5 w"]
+    for i in range(len(rows) + 1):
+        ops.append(f"{xs[0]} {top - i * h} m {xs[-1]} {top - i * h} l S")
+    for x in xs:
+        ops.append(f"{x} {top} m {x} {top - len(rows) * h} l S")
+    for i, r in enumerate(rows):
+        base = top - i * h - h / 2 - 3.5 - drop  # 10-point type set on the row's middle, then dropped
+        for j, text in enumerate(r):
+            ops.append(f"BT /F1 10 Tf {xs[j] + 4} {base:.2f} Td ({text}) Tj ET")
+    return "\n".join(ops)
+
+
+ROWS = [["code", "name", "amount"], ["208", "social", "1,043.69"], ["20805", "pension", "1,043.69"],
+        ["2080501", "retired", "31.01"], ["2080505", "basic", "424.00"], ["2080506", "annuity", "212.00"]]
+
+
+def _raw(path: Path) -> list:
+    blocks, _ = read_pdf(path)
+    return [[c or "" for c in r] for b in blocks if isinstance(b, RawTable) for r in b.rows]
+
+
+# --- text printed off its ruling -----------------------------------------------------------------------------
+
+def test_text_printed_half_a_row_low_is_read_in_its_own_rows_built(tmp_path):
+    # every line of text drawn 13 points low straddles the line below its row: read by each character's middle,
+    # each row's text would fall into the row below and the last row (2080506 annuity 212.00) below the grid; read
+    # at the shift that clears the lines, each row is itself again
+    assert _raw(_pdf(tmp_path / "off.pdf", _grid_with_text(ROWS, 13.0))) == ROWS
+    # and a grid printed in register reads as it did
+    assert _raw(_pdf(tmp_path / "in.pdf", _grid_with_text(ROWS, 0.0))) == ROWS
+
+
+def test_text_a_little_low_in_its_rows_is_left_alone_built(tmp_path):
+    # text 3 points low still sits inside its rows: nothing to shift, the cells are the same
+    assert _raw(_pdf(tmp_path / "low.pdf", _grid_with_text(ROWS, 3.0))) == ROWS
+
+
+def test_text_printed_off_its_ruling_p1_to_p3():
+    # pp1-3 (pp9-11 of the 重庆市科学技术局 2026 budget, 收入总体情况表) draw the text about 5 points below the
+    # grid: each name's line falls in the ruled row above its code.  Read at that shift every name is beside its
+    # code, 2060203 自然科学基金 15,500.00 (foot of p1) is read, and 2080501 31.01 / 2080505 424.00 are two rows.
+    # By hand: 20602 52,333.24 = 7,060.96 + 15,500.00 + 210.00 + 9,882.28 + 11,780.00 + 7,900.00;
+    # 20805 1,043.69 vs 31.01 + 424.00 + 212.00 + 376.67 = 1,043.68 (a rounding difference, not an error)
+    d = budgetkit.read(EXCERPTS / "cq-sti-2026-budget-p9-p11.pdf")
+    a = d.amounts[d.amounts["column_label"] == "总计"]
+    got = {r.code: (r.row_label, r.amount) for r in a.itertuples() if isinstance(r.code, str)}
+    assert got["2060203"] == ("自然科学基金", Decimal("15500.00"))
+    assert got["206"] == ("科学技术支出", Decimal("161603.34"))
+    assert got["2080501"] == ("行政单位离退休", Decimal("31.01"))
+    assert got["2080505"] == ("机关事业单位基本养老保险缴费支出", Decimal("424.00"))
+    assert len(d.residue) == 0
+    f = budgetkit.check(d)
+    w01 = [x for x in f if x.rule == "W01" and x.status != "pass"]
+    assert w01 and all(x.status == "rounding" for x in w01)
+
+
+# --- a number that opens a project's name --------------------------------------------------------------------
+
+@pytest.mark.parametrize("label, code, rest", [
+    ("12320卫生热线服务项目", None, "12320卫生热线服务项目"),  # a hotline's number, no budget code
+    ("201一般公共服务支出", "201", "一般公共服务支出"),          # a function code run into its name
+    ("30101基本工资", "30101", "基本工资"),                        # an economic code run into its name
+    ("110 转移性收入", "110", "转移性收入"),                        # any code printed apart from its name
+    ("【301】工资福利支出", "301", "工资福利支出"),
+])
+def test_a_number_opening_a_name_is_a_code_only_if_it_is_one(label, code, rest):
+    assert split_label(label) == (code, rest)
+
+
+def test_a_project_named_by_a_number_keeps_it_built(tmp_path):
+    rows = [["项目名称", "合计", "一般公共预算"], ["合计", "700.00", "700.00"],
+            ["12320卫生热线服务项目", "612.00", "612.00"], ["健康教育宣传经费", "88.00", "88.00"]]
+    lines = ["广州市测试局2026年部门预算", "", "项目支出预算表", "", "\t部门：测试单位", "\t金额单位：万元", ""]
+    for r in rows:
+        lines += ["\t" + c for c in r] + [""]
+    path = tmp_path / "built.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    a = budgetkit.read(path).amounts
+    row = a[a["raw"] == "612.00"].iloc[0]
+    assert row["row_label"] == "12320卫生热线服务项目" and pd.isna(row["code"])
+
+
+def test_a_project_named_by_a_number_p2():
+    # p2 (p88 of the 广州市卫生健康委员会 2026 budget, 部门预算项目支出及其他支出预算表, its title on p1 = p31)
+    # prints 12320卫生热线服务项目 612.00 (the name wrapped after 项): the whole name is the row's label, as the
+    # 绩效目标表 names it, and 12320 is no classification code
+    d = budgetkit.read(EXCERPTS / "gd-guangzhou-health-2026-budget-projects.pdf")
+    a = d.amounts
+    row = a[a["row_label"].astype(str).str.contains("卫生热线")].iloc[0]
+    assert (row["page"], row["row_label"], row["raw"]) == (2, "12320卫生热线服务项目", "612.00")
+    assert pd.isna(row["code"])
