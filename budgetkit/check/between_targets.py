@@ -21,6 +21,91 @@ def _norm_name(s: str) -> str:
     return re.sub(r"[\s\-－—_“”\"（）()]", "", _PROJECT_CODE.sub("", s or ""))
 
 
+#: words a project's name may carry in one table and drop in the other (大宗印刷业务 / 大宗印刷项目, 公安业务及其他交通
+#: 工具购置 / 公安业务其他交通工具购置, 2026年政策性农业保险市级补贴资金 / 政策性农业保险市级补贴资金)
+_FILLER = re.compile(r"^20\d\d年度?|项目|业务|经费|[及和与、，,]")
+
+
+def _variant(a: str, b: str) -> bool:
+    """Two printings of one project's name: equal once filler words are left out, or the shorter's characters in the
+    longer's order and most of it (道路交通感知设备建设 / 道路交通感知外场设备建设). Never used alone: a match also
+    needs the same amount."""
+    a, b = _FILLER.sub("", a), _FILLER.sub("", b)
+    short, long_ = sorted((a, b), key=len)
+    if len(short) < 4:
+        return False
+    if short == long_:
+        return True
+    if len(short) * 4 < len(long_) * 3:
+        return False
+    rest = iter(long_)
+    return all(c in rest for c in short)
+
+
+def _parts(ordered: list, flags: list, i: int) -> list:
+    """The rows right below row ``i`` of a project list that add up to it: its parts (办公场所租赁 8,379,953.61 =
+    反恐处突… 180,000 + 刑事侦查… 1,350,000 + 治安管理… 6,849,953.61). Tried plain, then leaving out rows that head
+    parts of their own (``flags``); a unit's row ends the search. Empty when no run of rows adds up."""
+    from budgetkit.tidy.meta import is_org_name
+
+    whole = ordered[i]["amount_yuan"]
+    if not present(whole) or whole <= 0:
+        return []
+    for skip in (None, flags):
+        run, span = Decimal(0), []
+        for k in range(i + 1, len(ordered)):
+            if is_org_name(ordered[k]["row_label"] or ""):
+                break
+            span.append(k)
+            if skip is not None and skip[k]:
+                continue
+            a = ordered[k]["amount_yuan"]
+            run += a if present(a) else Decimal(0)
+            if run == whole:
+                return span
+            if run > whole:
+                break
+    return []
+
+
+def _parts_of(named: pd.DataFrame, heads: set) -> set:
+    """The (table, row) keys of every row that is a part of one of the lines ``heads``, parts of parts included: a
+    target set for a project covers the items it is printed as (西安公安 p33: 办公场所租赁 over three 场地租赁
+    rows)."""
+    out: set = set()
+    for _, t in named.groupby("table_index", sort=False):
+        t = t.sort_values("row_no")
+        ordered = records(t)
+        amounts = [r["amount_yuan"] if present(r["amount_yuan"]) else None for r in ordered]
+        group = list(_group_rows(t))
+        # a row heading one part of its own amount (公安业务其他交通工具购置 910,000 over 摩托车 910,000) or a group
+        flags = [g or (k + 1 < len(ordered) and amounts[k] is not None and amounts[k] == amounts[k + 1])
+                 for k, g in enumerate(group)]
+        for i, r in enumerate(ordered):
+            if (r["table_index"], r["row_no"]) in out | heads:
+                out |= {(ordered[k]["table_index"], ordered[k]["row_no"]) for k in _parts(ordered, flags, i)}
+    return out
+
+
+def _wholes_of(named: pd.DataFrame, heads: set) -> set:
+    """The (table, row) keys of the rows every part of which is one of ``heads`` (or such a row): targets set for
+    the items cover the line they add up to (西安市财政局 p38: 政策性考试考务项目 10,835,700 over 会计类考试考务,
+    whose target is 1,083.57 万元)."""
+    out: set = set()
+    for _, t in named.groupby("table_index", sort=False):
+        t = t.sort_values("row_no")
+        ordered = records(t)
+        amounts = [r["amount_yuan"] if present(r["amount_yuan"]) else None for r in ordered]
+        flags = [g or (k + 1 < len(ordered) and amounts[k] is not None and amounts[k] == amounts[k + 1])
+                 for k, g in enumerate(_group_rows(t))]
+        keys = [(r["table_index"], r["row_no"]) for r in ordered]
+        for i in reversed(range(len(ordered))):  # bottom up: a whole of wholes is found after its parts
+            parts = _parts(ordered, flags, i)
+            if parts and all(keys[k] in heads | out for k in parts):
+                out.add(keys[i])
+    return out
+
+
 def _targets_in_column(L: Ledger, tables: list, rows: pd.DataFrame) -> set:
     """Projects whose own line prints their 绩效目标 (广州: a 绩效目标 column in the project table): they have a
     target even where the target tables cover key projects only."""
@@ -48,21 +133,30 @@ def _group_rows(rows: pd.DataFrame) -> pd.Series:
         for idx, label in zip(idxs, t["row_label"].fillna("")):
             # "广州市统计监测中心（广州市统计发展中心）": a unit's name with its other name after it
             out[idx] = is_org_name(label) or is_org_name(re.sub(r"[（(][^（()）]*[）)]$", "", label))
+        # a row heading one part of its own amount (公安业务其他交通工具购置 910,000 over 摩托车 910,000) counts once,
+        # through its part, where counting it twice would hide the group above it (通用项目)
+        single = [k + 1 < len(amounts) and amounts[k] != 0 and amounts[k] == amounts[k + 1] for k in range(len(amounts))]
         for _ in range(3):  # groups inside groups: an inner group's rows count once, through its projects
             for i, idx in enumerate(idxs):
                 if out[idx] or amounts[i] == 0:
                     continue
-                run, n = Decimal(0), 0
-                for k in range(i + 1, len(amounts)):
-                    if out[idxs[k]]:
-                        continue
-                    run, n = run + amounts[k], n + 1
-                    if run == amounts[i] and n >= 2:
-                        out[idx] = True
-                        break
-                    if run > amounts[i] > 0:
-                        break
+                out[idx] = _adds_up(amounts, i, [out[x] for x in idxs]) or \
+                    _adds_up(amounts, i, [out[x] or single[k] for k, x in enumerate(idxs)])
     return out
+
+
+def _adds_up(amounts: list, i: int, skip: list) -> bool:
+    """Two or more of the rows right below row ``i``, less those in ``skip``, add up to it."""
+    run, n = Decimal(0), 0
+    for k in range(i + 1, len(amounts)):
+        if skip[k]:
+            continue
+        run, n = run + amounts[k], n + 1
+        if run == amounts[i] and n >= 2:
+            return True
+        if run > amounts[i] > 0:
+            return False
+    return False
 
 
 def _other_line(p_rows: pd.DataFrame, p, diff: Decimal, tol: Decimal):
@@ -74,6 +168,21 @@ def _other_line(p_rows: pd.DataFrame, p, diff: Decimal, tol: Decimal):
         if abs(r["amount_yuan"] - diff) <= tol + to_yuan(half_unit(r["decimals"]), r["unit"]):
             return r
     return None
+
+
+def _variant_lines(projects: dict, target_names: set, name: str, value: Decimal, unit: str, budget) -> list:
+    """The line of a target whose name the project table prints differently: the one name that is a printing of
+    it (:func:`_variant`), has no target of its own, and has a line of the target's budget — else none."""
+    decimals = max(0, -Decimal(str(budget)).normalize().as_tuple().exponent)
+    found = []
+    for other, lines in projects.items():
+        if other in target_names or not _variant(name, other):
+            continue
+        same = [x for x in lines if present(x["amount_yuan"]) and abs(x["amount_yuan"] - value)
+                <= to_yuan(half_unit(decimals), unit) + to_yuan(half_unit(x["decimals"]), x["unit"])]
+        if same:
+            found.append(same[:1])
+    return found[0] if len(found) == 1 else []
 
 
 def targets_vs_projects(L: Ledger, R: Recorder) -> None:
@@ -93,7 +202,7 @@ def targets_vs_projects(L: Ledger, R: Recorder) -> None:
                    & p_rows["eff_code"].isna() & ~p_rows["row_label"].fillna("").str.match(_UNIT_ROW)
                    & (p_rows["row_label"].fillna("").str.len() >= 2)]
     p_items = p_rows[p_rows["eff_code"].notna() & (p_rows["code_level"] == "项")]
-    groups: set = set()
+    groups: set | None = None  # a list of names (not 项 codes): its group rows, and parts by amount
     if p_items.empty:
         p_items = named
         groups = {_norm_name(x) for x in named.loc[_group_rows(named), "row_label"]}
@@ -109,6 +218,8 @@ def targets_vs_projects(L: Ledger, R: Recorder) -> None:
         .drop_duplicates(["project_no", "project_name"] if "project_no" in targets else ["project_name"])
     matched = 0
     target_total = Decimal(0)
+    target_names = {_norm_name(x) for x in firsts["project_name"]}
+    heads: set = set()  # the lines a target was matched with: they and their parts have a target
     for _, t in firsts.iterrows():
         unit = t["budget_unit"] if isinstance(t["budget_unit"], str) and t["budget_unit"] else None
         if unit is None:
@@ -120,6 +231,9 @@ def targets_vs_projects(L: Ledger, R: Recorder) -> None:
                "row_label": t["project_name"], "column_label": "预算数 / budget", "raw": fmt(t["budget"], unit),
                "file": t["file"], "table_index": None if pd.isna(t["table_index"]) else int(t["table_index"])}
         lines = projects.get(_norm_name(t["project_name"]), [])
+        if not lines and groups is not None:
+            lines = _variant_lines(projects, target_names, _norm_name(t["project_name"]), value, unit, t["budget"])
+        heads |= {(x["table_index"], x["row_no"]) for x in lines}
         p = lines[0] if lines else None
         if p is None:
             R.add(Finding("B05", "fail", f"绩效目标表中的项目「{t['project_name']}」不在项目支出表中",
@@ -147,10 +261,11 @@ def targets_vs_projects(L: Ledger, R: Recorder) -> None:
                           "project table's lines of this name", [loc] + [L.location(x) for x in lines])
                 continue
             else:
+                per = to_yuan(Decimal(1), unit)
                 R.add(Finding("B05", "review", f"项目「{p['row_label']}」：项目支出表列有{len(lines)}个同名项目，"
-                              "均与绩效目标表预算数不同",
+                              f"均与绩效目标表预算数不同，各行之和 {fmt(whole / per, unit)} {unit}",
                               f"project '{p['row_label']}': the project table lists {len(lines)} lines of this name, "
-                              "none with the performance-target budget",
+                              f"none with the performance-target budget; they sum to {fmt(whole / per, unit)} {unit}",
                               actual=t["budget"], unit=unit, locations=[loc] + [L.location(x) for x in lines],
                               guesses=list(by_name)))
                 continue
@@ -171,15 +286,27 @@ def targets_vs_projects(L: Ledger, R: Recorder) -> None:
                           f"project line '{other['row_label']}': the target covers both lines, not an error",
                           expected=p["amount_yuan"] / per, actual=value / per, unit=p["unit"],
                           locations=[loc, L.location(p), L.location(other)]))
+            heads.add((other["table_index"], other["row_no"]))
             continue
         R.compare("B05", p["amount_yuan"], value, tol, p["unit"],
                   f"项目「{p['row_label']}」：绩效目标表预算数与项目支出表不一致",
                   f"project '{p['row_label']}': the performance-target budget differs from the project table",
                   [loc, L.location(p)])
-    names = {_norm_name(x) for x in firsts["project_name"]} | _targets_in_column(L, pj, p_rows)
+    # a target whose budget was not read is a target all the same: its project has one
+    target_names |= {_norm_name(x) for x in targets["project_name"].dropna()}
+    heads |= {(x["table_index"], x["row_no"]) for n in target_names for x in projects.get(n, [])}
+    names = target_names | _targets_in_column(L, pj, p_rows)
+    covered = heads | _parts_of(p_items, heads) | _wholes_of(p_items, heads) if groups is not None else heads
+    if groups is not None:  # a project without a target is one item, not one more for each of its parts
+        lacking = {(r["table_index"], r["row_no"]) for r in records(p_items)
+                   if (r["table_index"], r["row_no"]) not in covered and _norm_name(r["row_label"]) not in names
+                   and _norm_name(r["row_label"]) not in groups}
+        covered = covered | _parts_of(p_items, lacking)
     for name, lines in projects.items():
-        p = lines[0]
-        if name not in names and name not in groups:  # a unit's or category's row heads projects, it is none
+        lines = [x for x in lines if (x["table_index"], x["row_no"]) not in covered]
+        p = lines[0] if lines else None
+        # a unit's or category's row heads projects, it is none; a part of a project with a target has one
+        if p is not None and name not in names and name not in (groups or set()):
             # many templates publish targets for key projects only: a gap is for a reader to judge
             R.add(Finding("B05", "fail", f"项目支出表中的项目「{p['row_label']}」没有绩效目标",
                           f"project '{p['row_label']}' has no performance target",
