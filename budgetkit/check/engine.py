@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from budgetkit.check import between, completeness, narrative, targets, within
+from budgetkit.check import between, completeness, narrative, targets, units, within
 from budgetkit.check.findings import Finding, Findings, rule_table
 from budgetkit.check.ledger import Ledger
 from budgetkit.check.recorder import Recorder
@@ -27,7 +27,7 @@ def check(disclosure, expected_weight_total=None) -> Findings:
     names = problem_where(disclosure)
     L = Ledger(disclosure)
     R = Recorder()
-    for rule in within.RULES + between.RULES + narrative.RULES + completeness.RULES:
+    for rule in within.RULES + units.RULES + between.RULES + narrative.RULES + completeness.RULES:
         rule(L, R)
     if disclosure.meta.get("stage") == "决算":  # a 决算's own identities: 总计 balances, fund subsets are ≤
         from budgetkit.execution import final_rules
