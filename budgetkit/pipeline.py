@@ -88,7 +88,7 @@ def as_paths(paths) -> list[Path]:
 
 
 def read(paths, doc_id: str | None = None, keep_going: bool = False, progress=None,
-         opener=open_source) -> Disclosure:
+         opener=None) -> Disclosure:
     """Read one disclosure (a path, or a list of paths that form one disclosure).
 
     Raises :class:`budgetkit.BadInputError` with a one-line reason for files
@@ -105,6 +105,7 @@ def read(paths, doc_id: str | None = None, keep_going: bool = False, progress=No
     opened once.
     """
     paths = as_paths(paths)
+    opener = opener or open_source  # looked up when called (a test may put another in its place)
     sources, failures, warnings = [], [], []
     for p in paths:
         try:
