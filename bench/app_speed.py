@@ -130,14 +130,15 @@ def main(argv=None) -> int:
                     help="open the files in the app as one upload (years of one unit, a 预算 and its 决算)")
     args = ap.parse_args(argv)
     files = [Path(f) for f in args.files]
-    if args.together:
-        import budgetkit.app  # noqa: F401  (imports done, as in a running app)
-
-        return _done([together(files)], args.json)
+    if args.together and len(files) < 2:
+        ap.error("--together needs two files or more")
     if not files:
         files = [p for p in (longest_pdf(ROOT / "data"), longest_pdf(ROOT.parent / "shared" / "corpus-breadth"))
                  if p is not None]
     import budgetkit.app  # noqa: F401  (imports done, as in a running app)
+
+    if args.together:
+        return _done([together(files)], args.json)
 
     results = []
     for f in files:
