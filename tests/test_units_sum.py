@@ -144,3 +144,33 @@ def test_units_short_of_the_department_total_p1_p2(hangzhou_police):
     # the five other columns the 合计 row prints add up: 政府性基金预算 7,600.00; 事业收入 18,536.88 = 12,437.36 (cut
     # by the page) + 6,099.52; 其他收入 8,059.10; 上年结转结余 小计 and 一般公共预算 4,023.45
     assert f.evaluated["W05"] == 8
+
+
+def test_department_row_above_its_own_unit_counts_once_p1():
+    # 收入总表 (p12 of the 苏州市自然资源和规划局 2026 budget): 合计 86,999.14, then 114 苏州市自然资源和规划局 86,999.14
+    # (the department again), then 114001 苏州市自然资源和规划局 10,022.32 and five units: 10,022.32 + 69,998.00 +
+    # 713.12 + 829.99 + 1,434.97 + 4,000.74 = 86,999.14 (and 一般公共预算 20,832.97, 政府性基金预算 66,107.38,
+    # 上年结转 58.79 likewise)
+    d = budgetkit.read(EXCERPTS / "js-suzhou-natres-2026-budget-p12-p24.pdf")
+    f = budgetkit.check(d)
+    assert not w05(f, "fail", "review", "rounding") and f.evaluated["W05"] == 5
+
+
+def test_units_with_their_classes_beneath_p4():
+    # 部门预算基本支出预算表 (p21 of the 广州市工业和信息化局 2026 budget): each unit's row, then its 工资福利支出 …
+    # 资本性支出 rows; the units add to 11,605.03 + 2,176.79 + 1,448.90 = 15,230.72 against 合计 15,230.73: a cent
+    # within the rounding of four printed figures, not an error; the class rows are W01/W02's
+    d = budgetkit.read(EXCERPTS / "gd-guangzhou-miit-2026-budget-unit-blocks.pdf")
+    f = budgetkit.check(d)
+    assert not w05(f)
+    blocks = [x for x in w05(f, "rounding") if x.locations[0]["page"] == 4]
+    assert blocks and {(x.expected, x.actual) for x in blocks} == {(Decimal("15230.73"), Decimal("15230.72"))}
+
+
+def test_unit_totals_leaving_out_their_carry_over_p1():
+    # 收入总表 (p30 of the 西安市人力资源和社会保障局 budget, 2020 tables): 合计 182,157.13 counts 上年结转 90.57, the
+    # thirteen units' 合计 (24,417.66 + 151,259.87 + … + 990.41 = 182,066.56) leave out their 60.37, 3.82 and 26.38
+    d = budgetkit.read(EXCERPTS / "sx-xian-hrss-2026-budget-p30-p39.pdf")
+    f = budgetkit.check(d)
+    got = [(x.status, x.severity, x.expected, x.actual, x.locations[0]["page"]) for x in w05(f)]
+    assert got == [("fail", "error", Decimal("182157.13"), Decimal("182066.56"), 1)]

@@ -25,7 +25,8 @@ _OWN = re.compile(r"[（(]\s*(?:本级|机关|本部)\s*[）)]$")
 _NOT_ADDITIVE = re.compile(r"率|%|％|比例|比重|百分")
 # tables whose rows are projects, purchases or targets even when a unit heads each block
 _SKIP_KINDS = {"performance_targets", "overall_performance_targets", "performance_self_evaluation", "procurement",
-               "project_expenditure", "government_purchased_services", "meetings_and_training"}
+               "project_expenditure", "government_purchased_services", "meetings_and_training",
+               "carryover_expenditure"}
 _UNIT_CODE = re.compile(r"^\d{3,}$")
 
 
@@ -89,7 +90,8 @@ def _structure(T: _Table, department: str | None):
         row = T.rows[n]
         if n == total or row["coded"]:
             continue  # coded rows are a unit's classes beneath it (广州 基本支出 blocks): W01/W02's to add up
-        (units if is_unit_name(row["label"]) else others).append(n)
+        # a unit code printed on the row is a unit's as surely as its name (西安 242008 …信息中, the name cut short)
+        (units if is_unit_name(row["label"]) or n in T.codes else others).append(n)
     if len(units) < 2:
         return None
     if others:  # projects, class names without codes, anything that is not a unit: not judged, and said so
