@@ -4,7 +4,8 @@ projects → items, and with names printed differently.
 - a target set for a project covers the items printed below it that add up to it (办公场所租赁 over three
   场地租赁 rows): they are not projects without targets;
 - targets set for the items cover the line they add up to (政策性考试考务项目 over 会计类考试考务);
-- a project without a target is one review item, not one more for each of its parts;
+- a project without a target is one review item, not one more for each of its parts; more than five in one
+  project table are one review item naming them, with every line among its cells;
 - a target whose name the project list prints differently (大宗印刷业务 / 大宗印刷项目, a leading 2026年) is that
   line only where the amounts agree too; with another amount it stays a review.
 """
@@ -70,15 +71,17 @@ def test_items_of_projects_and_names_printed_differently_xian_police():
     2,400,000.00 (p3) and 道路交通感知外场设备建设 20,000,000.00 (p4). Projects whose targets lie on pages not in
     the excerpt (办公场所租赁 …) are groups of items here: their items are still listed for review."""
     f = budgetkit.check(budgetkit.read(DATA / "excerpts" / "sn-xian-police-2026-budget-project-parts.pdf"))
-    msgs = [x.message for x in _b05(f)]
+    left = _b05(f)
+    assert all(x.severity == "review" for x in left)
     for name in ("公安业务及其他交通工具购置", "大宗印刷业务", "道路交通感知设备建设"):
-        assert not [m for m in msgs if f"「{name}」" in m]
+        assert not [x for x in left if f"「{name}」" in x.message]
+    # the projects left without a target in the excerpt are one finding, every line among its cells
+    assert len(left) == 1 and "项目支出表中60个项目没有绩效目标（绩效目标表列出3个项目）" in left[0].message
+    lacking = [loc["row_label"] for loc in left[0].locations]
+    assert "反恐处突业务用房场地租赁" in lacking and "铁骑运行及维修（护）" in lacking  # p1 and p4
     for name in ("公安业务其他交通工具购置", "摩托车", "大宗印刷项目", "公安业务印刷", "道路交通感知外场设备建设",
-                 "通用项目", "专用项目"):
-        assert not [m for m in msgs if f"「{name}」没有绩效目标" in m], name
-    assert any("「反恐处突业务用房场地租赁」没有绩效目标" in m for m in msgs)  # its project's target is not in the excerpt
-    assert all(x.severity == "review" for x in _b05(f))
-    assert len(msgs) < 70  # of the excerpt's 89 named lines, the groups and covered lines are left out
+                 "通用项目", "专用项目", "办公场所租赁"):
+        assert name not in lacking, name
 
 
 def test_items_whose_targets_cover_their_line_xian_finance():
@@ -86,7 +89,25 @@ def test_items_whose_targets_cover_their_line_xian_finance():
     the items — 会计类考试考务 1,083.57 万元 under 政策性考试考务项目 10,835,700.00, 库房租赁 (budget not read)
     under 办公场所租赁 300,000.00 — so the lines above them have targets; the target 政策性农业保险市级补贴资金 6,600
     万元 is the line 2026年政策性农业保险市级补贴资金 66,000,000.00. Two projects have no target table at all."""
-    f = budgetkit.check(budgetkit.read(DATA / "corpus" / "sx-xian-finance-2026-budget.pdf"))
+    f = budgetkit.check(budgetkit.read(DATA / "corpus" / "sx-xian-finance-2026-budget.pdf"))  # two: one by one
     msgs = sorted(x.message.split("」")[0] for x in _b05(f))
     assert msgs == ["项目支出表中的项目「市级储备粮油费用补贴", "项目支出表中的项目「市级重要商品储备补贴资金"]
     assert all(x.severity == "review" for x in _b05(f))
+
+
+def test_many_projects_without_targets_are_one_finding_built(tmp_path):
+    """Built list of six projects (1.00 … 6.00) and a target for a seventh: six projects without a target are one
+    review finding naming each, every line among its cells; with five, five findings, one each."""
+    rows = [["", f"项目{c}", f"{i}.00"] for i, c in enumerate("甲乙丙丁戊己", start=1)]
+    total = ("部门综合预算专项业务经费支出表", [["单位编码", "单位（项目）名称", "项目金额"], ["", "合计", "28.00"],
+                                        *rows, ["", "重点项目", "7.00"]])
+    f = run(tmp_path, total, _targets(("重点项目", "7.00")))
+    left = _b05(f)
+    assert len(left) == 1 and left[0].severity == "review"
+    assert "6个项目没有绩效目标（绩效目标表列出1个项目）：「项目甲」「项目乙」" in left[0].message
+    assert [loc["row_label"] for loc in left[0].locations] == [r[1] for r in rows]
+    assert [loc["raw"] for loc in left[0].locations] == [r[2] for r in rows]
+    five = ("部门综合预算专项业务经费支出表", [["单位编码", "单位（项目）名称", "项目金额"], ["", "合计", "22.00"],
+                                       *rows[:5], ["", "重点项目", "7.00"]])
+    f = run(tmp_path, five, _targets(("重点项目", "7.00")))
+    assert sorted(x.message.split("」")[0][-3:] for x in _b05(f)) == ["项目丁", "项目丙", "项目乙", "项目戊", "项目甲"]

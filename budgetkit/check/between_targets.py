@@ -13,6 +13,8 @@ from budgetkit.check.recorder import Recorder, fmt
 from budgetkit.money import to_yuan
 
 
+#: more projects without a target than this in one project table are one finding naming the first _NAMED
+_ONE_BY_ONE, _NAMED = 5, 12
 _PROJECT_CODE = re.compile(r"^[0-9A-Za-z]{8,}[-－—]+")
 _UNIT_ROW = re.compile(r"^\d{1,9}[-－]")
 
@@ -302,17 +304,34 @@ def targets_vs_projects(L: Ledger, R: Recorder) -> None:
                    if (r["table_index"], r["row_no"]) not in covered and _norm_name(r["row_label"]) not in names
                    and _norm_name(r["row_label"]) not in groups}
         covered = covered | _parts_of(p_items, lacking)
+    without: dict = {}  # project table → its projects without a target, each as its lines
     for name, lines in projects.items():
         lines = [x for x in lines if (x["table_index"], x["row_no"]) not in covered]
-        p = lines[0] if lines else None
         # a unit's or category's row heads projects, it is none; a part of a project with a target has one
-        if p is not None and name not in names and name not in (groups or set()):
-            # many templates publish targets for key projects only: a gap is for a reader to judge
+        if lines and name not in names and name not in (groups or set()):
+            without.setdefault(lines[0]["table_index"], []).append(lines)
+    key_only = ["并非所有模板要求每个项目都有绩效目标 / not every template requires targets for every project"]
+    listed = targets if "source" not in targets else targets[targets["source"] != "department"]
+    n_targets = listed["project_name"].dropna().map(_norm_name).nunique()
+    for items in without.values():
+        # many templates publish targets for key projects only: a gap is for a reader to judge, and many gaps in
+        # one table are one finding naming them all (every line stays among its cells), not a wall of items
+        if len(items) > _ONE_BY_ONE:
+            names_ = "".join(f"「{x[0]['row_label']}」" for x in items[:_NAMED])
+            more = f"等{len(items)}个" if len(items) > _NAMED else ""
+            R.add(Finding("B05", "fail", f"项目支出表中{len(items)}个项目没有绩效目标（绩效目标表列出{n_targets}个项目）："
+                          f"{names_}{more}",
+                          f"{len(items)} projects of the project table have no performance target (the target "
+                          f"tables list {n_targets} projects): {names_}{' …' if more else ''}",
+                          locations=[L.location(x) for lines in items for x in lines],
+                          guesses=list(by_name) + key_only))
+            continue
+        for lines in items:
+            p = lines[0]
             R.add(Finding("B05", "fail", f"项目支出表中的项目「{p['row_label']}」没有绩效目标",
                           f"project '{p['row_label']}' has no performance target",
                           expected=p["amount"], unit=p["unit"], locations=[L.location(x) for x in lines],
-                          guesses=list(by_name) + ["并非所有模板要求每个项目都有绩效目标 / not every template "
-                                                   "requires targets for every project"]))
+                          guesses=list(by_name) + key_only))
     tot = p_rows[p_rows["is_total_row"]]
     # the totals agree only where every project line has its targets and every target its line
     if not tot.empty and matched and matched == len(firsts) == sum(map(len, projects.values())):
