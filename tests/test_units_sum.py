@@ -60,6 +60,18 @@ def test_one_units_figure_changed_is_an_error_built(tmp_path):
     assert {loc["row_label"] for loc in fails[0].locations} == {"合计", "苏州市测试局", "苏州市测试中心"}
 
 
+def test_the_department_row_misprinted_is_not_added_built(tmp_path):
+    # 114 苏州市测试局 prints 合计 111.00 where 合计 prints 110.00: no longer the total's figures in every column, yet
+    # its code heads every other unit's; read without it the units add up, so W05 says nothing (W03 sees the row:
+    # 111.00 ≠ 100.00 + 10.00)
+    rows = units_table()
+    rows[2][2] = "111.00"
+    _, f = built(tmp_path, rows)
+    assert not w05(f) and f.evaluated["W05"] == 3
+    assert [(x.expected, x.actual) for x in f if x.rule == "W03" and x.status == "fail"] == \
+        [(Decimal("111.00"), Decimal("110.00"))]
+
+
 def test_a_row_equal_to_the_total_without_a_printed_sign_is_review_built(tmp_path):
     # no unit codes, and the row equal to the total bears a name no other row bears: read as the department
     # printed again only by its figures, so a difference resting on it is for review

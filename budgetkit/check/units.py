@@ -115,7 +115,21 @@ def _structure(T: _Table, department: str | None):
             guesses.append(f"「{T.rows[n]['row_label']}」行与合计行逐列相等，按重复列示的部门行只计一次 / the row "
                            f"'{T.rows[n]['row_label']}' equals the total in every column: read as the department "
                            "printed again, counted once")
-    return total, units, repeated, guesses
+    return total, units, repeated, guesses, _heads(T, units, repeated)
+
+
+def _heads(T: _Table, units: list[int], repeated: list[int]) -> list[int]:
+    """Rows printed like the department's (a name the next row bears again, a code heading every other unit's) whose
+    figures are not the total's: the department's row with a figure misprinted, or a unit; both readings are tried."""
+    out = []
+    for i, n in enumerate(units[:-1]):
+        if n in repeated:
+            continue
+        code, rest = T.codes.get(n), [m for m in units if m != n]
+        if _bare(T.rows[n]["label"]) == _bare(T.rows[units[i + 1]]["label"]) \
+                or (code and all(T.codes.get(m, "").startswith(code) and T.codes.get(m) != code for m in rest)):
+            out.append(n)
+    return out
 
 
 def _parents(T: _Table, units: list[int]) -> dict[int, list[int]]:
@@ -164,12 +178,16 @@ def unit_sums(L: Ledger, R: Recorder) -> None:
                             f"{t.title}: a row that is not a unit ('{s}') among its unit rows; its total is not "
                             "checked unit by unit")
             continue
-        total, units, repeated, guesses = s
+        total, units, repeated, guesses, heads = s
         if _continued_elsewhere(L, t):
             guesses = guesses + ["此表可能在下一表续列，单位行或不完整 / the table may continue in the next table "
                                  "read: its unit rows may be incomplete"]
         plain = [n for n in units if n not in repeated]
         readings = [(plain, guesses)]
+        for h in heads:
+            g = [f"「{T.rows[h]['row_label']}」行列示如部门行，但金额与合计行不全相等 / the row "
+                 f"'{T.rows[h]['row_label']}' is printed like the department's, yet not every figure is the total's"]
+            readings = [(rows, gs + g) for rows, gs in readings] + [([n for n in plain if n != h], guesses + g)]
         for p, kids in _parents(T, plain).items():
             g = guesses + [f"「{T.rows[p]['row_label']}」下列有所属单位，可能已含其金额 / '{T.rows[p]['row_label']}' "
                            "heads the units listed beneath it and may include their money"]
