@@ -137,3 +137,46 @@ def test_a_project_named_by_a_number_p2():
     row = a[a["row_label"].astype(str).str.contains("卫生热线")].iloc[0]
     assert (row["page"], row["row_label"], row["raw"]) == (2, "12320卫生热线服务项目", "612.00")
     assert pd.isna(row["code"])
+
+
+# --- a change stated after a bracketed aside ----------------------------------------------------------------
+
+def _narrative(*paragraphs: str) -> pd.DataFrame:
+    return pd.DataFrame({"text": list(paragraphs), "page": [1] * len(paragraphs),
+                         "section": ["二、“三公”经费安排情况"] * len(paragraphs), "file": ["built.pdf"] * len(paragraphs)})
+
+
+def _change(sentences, delta: str):
+    return next(c for s in sentences for c in s.changes if c.delta == Decimal(delta))
+
+
+def test_a_change_after_a_bracket_a_paragraph_break_cut_is_the_figure_before_it_built():
+    # the line ends at the "；" inside the bracket and the reading starts a paragraph there: the change after "）"
+    # is still the figure's before the bracket (701.34 − 66.79 = 634.55; 66.79 ÷ 634.55 = 10.5%), not the last
+    # figure inside it (370.34)
+    from budgetkit.tidy.statements import read_statements
+
+    text = ["公务用车购置及运行维护费701.34万元（公务用车购置费331万元，比上年增加119.15万元；",
+            "公务用车运行维护费370.34万元，比上年减少52.36万元。）比上年增加66.79万元，增长10.5%。"]
+    for paragraphs in (text, ["".join(text)]):  # cut in two, or one paragraph
+        ss = read_statements(_narrative(*paragraphs))
+        assert _change(ss, "66.79").current.value == Decimal("701.34")
+        assert _change(ss, "119.15").current.value == Decimal("331")
+        assert _change(ss, "52.36").current.value == Decimal("370.34")
+    # a paragraph that ends a sentence ("。") closes what it opened: nothing is carried to the next one
+    ss = read_statements(_narrative("会议费5.00万元（含培训费。", "）比上年增加1.00万元。"))
+    assert _change(ss, "1.00").current is None
+
+
+def test_a_change_after_a_bracket_p2():
+    # p2 (p114 of the 广州市卫生健康委员会 2026 budget; p1 = p23, its 三公 table): "公务用车购置及运行维护费701.34万元
+    # （公务用车购置费331万元，比上年增加119.15万元；| 公务用车运行维护费370.34万元，比上年减少52.36万元。）比上年增加
+    # 66.79万元，增长10.5%" — the line breaks after the "；"; the 66.79 is the 701.34's (66.79 ÷ 634.55 = 10.5%)
+    from budgetkit.tidy.statements import stated_changes
+
+    d = budgetkit.read(EXCERPTS / "gd-guangzhou-health-2026-budget-three-public.pdf")
+    sc = stated_changes(d)
+    row = sc[sc["delta"] == Decimal("66.79")].iloc[0]
+    assert (row["page"], row["current"]) == (2, Decimal("701.34"))
+    f = budgetkit.check(d)
+    assert not [x for x in f if x.rule == "N03" and x.status in ("fail", "review") and "66.79" in x.message]

@@ -348,13 +348,16 @@ def read_statements(narrative) -> list[Sentence]:
     no = 0
     before = ""  # carried across paragraphs: a heading may be one of its own ("2.公务接待费")
     projects = False  # within the numbered items after a 项目支出 lead
+    carried = None  # a bracket left open by a paragraph the page's layout cut mid-sentence (after a "；")
     for p in narrative.itertuples(index=False):
         ptext = "" if pd.isna(p.text) else p.text
         opens_projects = _PROJECT_LEAD.search(normalise_text(ptext)) is not None
         projects = projects and not opens_projects and _NUMBERED.match(ptext) is not None
         last_amount = lead = None
         alone = False  # the sentence before states one amount only
-        bracketed = None  # the figure before a "（" still open: "公务用车购置及运行维护费6.7万元（购置费0万元，…；"
+        # the figure before a "（" still open: "公务用车购置及运行维护费6.7万元（购置费0万元，…；" — in this paragraph or
+        # in the one before, when that one broke off inside the bracket
+        bracketed, carried = carried, None
         pending_items: list[dict] = []
         page = None if pd.isna(p.page) else int(p.page)
         section = "" if pd.isna(p.section) else p.section
@@ -406,6 +409,8 @@ def read_statements(narrative) -> list[Sentence]:
                     continue  # the item line itself: read with the next sentence
                 out.append(s)
         projects = projects or opens_projects
+        if bracketed is not None and ptext.rstrip().endswith(("；", ";", "，", ",", "、")):
+            carried = bracketed
     return out
 
 
