@@ -72,6 +72,7 @@ class _Table:
             row["coded"] = row["coded"] or present(r["eff_code"])
         self.order = sorted(self.rows)
         self.codes = _printed_unit_codes(t)
+        self.repeated: list[int] = []  # rows printing the department again (see _structure)
 
 
 def _structure(T: _Table, department: str | None):
@@ -179,6 +180,7 @@ def unit_sums(L: Ledger, R: Recorder) -> None:
                             "checked unit by unit")
             continue
         total, units, repeated, guesses, heads = s
+        T.repeated = repeated
         if _continued_elsewhere(L, t):
             guesses = guesses + ["此表可能在下一表续列，单位行或不完整 / the table may continue in the next table "
                                  "read: its unit rows may be incomplete"]
@@ -227,8 +229,11 @@ def _compare_column(R, L, T, column, trow, readings, doubts) -> None:
 
 def _says(T, trow, n) -> tuple[str, str]:
     title, col, lab = T.t.title, trow["column_label"], trow["row_label"]
-    return (f"{title}「{col}」列：{lab}行与{n}个单位行之和不等",
-            f"{title} column '{col}': the {lab} row differs from the sum of its {n} unit rows")
+    again = [T.rows[r]["row_label"] for r in T.repeated]
+    zh = f"（重复列示合计的部门行「{'、'.join(again)}」只计一次）" if again else ""
+    en = f" (the department's row '{', '.join(again)}', printing the total again, counted once)" if again else ""
+    return (f"{title}「{col}」列：{lab}行与{n}个单位行之和不等{zh}",
+            f"{title} column '{col}': the {lab} row differs from the sum of its {n} unit rows{en}")
 
 
 RULES = [unit_sums]
