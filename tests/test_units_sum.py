@@ -153,6 +153,9 @@ def test_units_short_of_the_department_total_p1_p2(hangzhou_police):
     assert got == {"总计": ("fail", "error", Decimal("404415.23"), Decimal("402943.55")),
                    "本年收入/小计": ("fail", "error", Decimal("400391.78"), Decimal("398920.12")),
                    "本年收入/一般公共预算": ("fail", "error", Decimal("366195.79"), Decimal("364724.13"))}
+    # the department's row (the total printed again) is named as counted once, not among the units
+    assert all("部门行「杭州市公安局」只计一次" in x.message for x in w05(f))
+    assert all(loc["raw"] != "404,415.23" for x in w05(f) for loc in x.locations[1:])
     # the five other columns the 合计 row prints add up: 政府性基金预算 7,600.00; 事业收入 18,536.88 = 12,437.36 (cut
     # by the page) + 6,099.52; 其他收入 8,059.10; 上年结转结余 小计 and 一般公共预算 4,023.45
     assert f.evaluated["W05"] == 8
