@@ -50,6 +50,7 @@ EXAMPLE_DOCS = [
     ["data/corpus/sh-putuo-wanli-street-2024-budget.pdf"],
     ["data/corpus/cq-swu-2023-budget.pdf"],
     ["data/corpus/sd-yantai-audit-2026-budget.pdf"],
+    ["data/excerpts/zj-hangzhou-police-2026-budget-p21-p22.pdf"],  # a table printed unit by unit (W05)
 ]
 # which finding shows a rule best: a claim first, then a reading to review, then the notes
 PREFERENCE = {"fail": 0, "review": 1, "rounding": 2, "note": 3}
