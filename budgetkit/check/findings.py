@@ -114,8 +114,9 @@ def same_discrepancy(items: list[Finding]) -> list[list[Finding]]:
     size of difference that rest on a printed cell (or sentence) in common. One wrong figure is seen by every rule
     and column that adds it up (W02 down its column, W03 along its row, B01 against another table): the same
     cell, off by the same amount. Findings with no difference, or on cells none of the others rests on, stand
-    alone. Groups keep the order of ``items``; the most severe finding with the fewest cells (the one that names
-    the wrong figure most closely) heads its group."""
+    alone. One cause printed through different cells is one discrepancy too (:func:`_one_cause`: a table printed
+    twice, a column left out of several rows' totals, a total's gap made of its rows' gaps). Groups keep the order
+    of ``items``."""
     parent = list(range(len(items)))
 
     def root(i):
@@ -135,10 +136,89 @@ def same_discrepancy(items: list[Finding]) -> list[list[Finding]]:
             if j != i:
                 a, b = sorted((root(i), root(j)))
                 parent[b] = a
+    for a, b in _one_cause(items):
+        a, b = sorted((root(a), root(b)))
+        parent[b] = a
     groups: dict[int, list[Finding]] = {}
     for i, f in enumerate(items):
         groups.setdefault(root(i), []).append(f)
-    return [sorted(g, key=lambda f: (SEVERITY_ORDER.get(f.severity, 4), len(_cells(f)))) for g in groups.values()]
+    # the finding of the largest difference heads (a column total's gap over the rows that make it up), then the
+    # one that names the wrong figure most closely
+    return [sorted(g, key=lambda f: (SEVERITY_ORDER.get(f.severity, 4), -abs(f.difference or 0), len(_cells(f))))
+            for g in groups.values()]
+
+
+def _amount(raw) -> Decimal | None:
+    try:
+        return Decimal(str(raw).replace(",", "").strip())
+    except (ArithmeticError, ValueError):
+        return None
+
+
+def _table(loc: dict) -> tuple:
+    return (loc.get("file"), loc.get("table_index"), loc.get("page") if loc.get("table_index") is None else None,
+            loc.get("table_title"))
+
+
+def _one_cause(items: list[Finding]) -> list[tuple[int, int]]:
+    """Pairs of findings that state one printed discrepancy through different cells (see :func:`same_discrepancy`):
+
+    * the same table printed twice: the same rule and difference on cells printing the same row names and figures;
+    * one column left out of several rows' totals: in one table, each row's difference is that row's figure in
+      the same column (or one row left out of several columns' totals, by the same reading down the columns);
+    * a total's gap made of its rows' gaps: the rows' differences on cells the total adds up sum to its own;
+    * one gap seen in a column and in the columns that add it up: the same column-sum rule over the same rows
+      of one table, differences equal within their rounding tolerances."""
+    live = [i for i, f in enumerate(items) if f.status in ("fail", "review") and f.difference not in (None, 0)
+            and f.locations and all("quote" not in loc for loc in f.locations)]
+    pairs: list[tuple[int, int]] = []
+
+    def link(key_of):
+        first: dict = {}
+        for i in live:
+            for key in key_of(items[i]):
+                pairs.append((first.setdefault(key, i), i))
+
+    size = lambda f: (abs(f.difference).normalize(), f.unit)  # noqa: E731
+    link(lambda f: [(f.rule, size(f), tuple(sorted((str(loc.get("row_label")), str(_amount(loc.get("raw"))))
+                                                   for loc in f.locations)))])
+
+    def left_out(f):
+        tables = {_table(loc) for loc in f.locations}
+        rows = {loc.get("row_label") for loc in f.locations}
+        cols = {loc.get("column_label") for loc in f.locations}
+        if len(tables) != 1 or (len(rows) != 1) == (len(cols) != 1):
+            return []
+        along = "column_label" if len(rows) == 1 else "row_label"
+        hits = {loc.get(along) for loc in f.locations if _amount(loc.get("raw")) == abs(f.difference)}
+        return [(f.rule, f.unit, tables.pop(), along, hits.pop())] if len(hits) == 1 else []
+
+    link(left_out)
+    by_cell: dict = {}
+    for i in live:
+        for c in _cells(items[i]):
+            by_cell.setdefault(c, set()).add(i)
+    for i in live:
+        f = items[i]
+        parts = sorted({j for c in _cells(f) for j in by_cell[c]
+                        if j != i and items[j].unit == f.unit and abs(items[j].difference) < abs(f.difference)})
+        for group in [parts] + [[j for j in parts if items[j].rule == r] for r in {items[j].rule for j in parts}]:
+            if len(group) > 1 and sum(abs(items[j].difference) for j in group) == abs(f.difference):
+                pairs += [(i, j) for j in group]
+    columns = [i for i in live if len({loc.get("column_label") for loc in items[i].locations}) == 1
+               and len({_table(loc) for loc in items[i].locations}) == 1]
+    for n, i in enumerate(columns):
+        a = items[i]
+        for j in columns[n + 1:]:
+            b = items[j]
+            ra, rb = ({loc.get("row_label") for loc in x.locations} for x in (a, b))
+            if (a.rule == b.rule and a.unit == b.unit and _table(a.locations[0]) == _table(b.locations[0])
+                    and a.locations[0].get("column_label") != b.locations[0].get("column_label")
+                    and (ra <= rb or rb <= ra) and a.tolerance is not None and b.tolerance is not None
+                    and (a.difference > 0) == (b.difference > 0)
+                    and abs(a.difference - b.difference) <= a.tolerance + b.tolerance):
+                pairs.append((i, j))
+    return pairs
 
 
 class Findings:
