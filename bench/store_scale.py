@@ -3,8 +3,9 @@
 1. source: a store built from the real disclosures (default: data/corpus and data/seed, without compacting;
    reused when already built by this budgetkit version);
 2. grow: for each size N, a store of N disclosures — the source's rows replicated under new ids
-   (``ID~r000001`` …) and written directly as compacted files (one per table and partition, sorted by id, row
-   groups of about 1 MB, 64 to a file), plus the source's own loose pieces (the real disclosures, N counts them) on top, as
+   (``ID~r000001`` …) and written directly as compacted files, in the order compaction writes them (one run per
+   table and partition, sorted by id — amounts by table kind, then id —, row groups of about 1 MB, 64 to a file),
+   plus the source's own loose pieces (the real disclosures, N counts them) on top, as
    a build that adds disclosures leaves them;
 3. compact: ``budgetkit.store.compact`` merges those loose pieces into the store (timed), and then again after
    one real disclosure is rebuilt, which rewrites the files of its partition (timed);
@@ -36,12 +37,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 import pyarrow as pa  # noqa: E402
 import pyarrow.compute as pc  # noqa: E402
 
 import budgetkit  # noqa: E402
 from budgetkit.store import build, examples, open_store  # noqa: E402
-from budgetkit.store.compact import PartWriter, compact  # noqa: E402
+from budgetkit.store.compact import CLUSTER, ORDER_COLUMN, PartWriter, compact  # noqa: E402
 from budgetkit.store.layout import (ALL_TABLES, COMPACT_DIR, Generation, loose_pieces, read_current,  # noqa: E402
                                     write_current)
 from budgetkit.store.query import compacted_rows  # noqa: E402
@@ -104,18 +106,31 @@ def grow(source: Path, tables: dict[str, pa.Table], n: int, out: Path) -> float:
             folder = f"{COMPACT_DIR}/{gen_name}/{table}/{py}/{ps}"
             (out / folder).mkdir(parents=True, exist_ok=True)
             y, st = py.split("=", 1)[1], ps.split("=", 1)[1]
+            cluster = CLUSTER.get(table)  # sorted by its value first, then by id, as compaction writes it
+            values = [None]
+            if cluster:
+                place = pd.Series(did).groupby(did).cumcount().to_numpy()  # each row's place in its disclosure
+                part = part.append_column(pa.field(ORDER_COLUMN, pa.int32()), pa.array(place, pa.int32()))
+                seen = set(part.column(cluster).to_pylist())
+                values = sorted(v for v in seen if v is not None) + ([None] if None in seen else [])
             parts = PartWriter(out, folder, part.schema, "bench", {"year": None if y == NULL_PART else int(y),
-                                                                   "stage": None if st == NULL_PART else st})
-            for d in sorted(set(did), key=lambda s: (s + "~").encode("utf-8")):  # the order of the copies' ids
-                one = part.filter(pc.equal(part.column("disclosure_id"), d))
-                c = copies.get(d, 1) - 1  # the real disclosure itself comes as loose pieces
-                for start in range(1, c + 1, CHUNK):  # a few hundred copies at a time: memory stays small
-                    k = min(CHUNK, c + 1 - start)
-                    new_ids = pa.array([f"{d}~r{j:06d}" for j in range(start, start + k)], id_type)
-                    block = pa.concat_tables([one] * k)
-                    which = pa.array(np.repeat(np.arange(k), one.num_rows))
-                    parts.add(block.set_column(block.schema.get_field_index("disclosure_id"), "disclosure_id",
-                                               pc.take(new_ids, which)))
+                                                                   "stage": None if st == NULL_PART else st},
+                               cluster=cluster)
+            for value in values:
+                sub = part if cluster is None else part.filter(
+                    pc.is_null(part.column(cluster)) if value is None else pc.equal(part.column(cluster), value))
+                for d in sorted(set(did), key=lambda s: (s + "~").encode("utf-8")):  # the order of the copies' ids
+                    one = sub.filter(pc.equal(sub.column("disclosure_id"), d))
+                    c = copies.get(d, 1) - 1  # the real disclosure itself comes as loose pieces
+                    if not one.num_rows:
+                        continue
+                    for start in range(1, c + 1, CHUNK):  # a few hundred copies at a time: memory stays small
+                        k = min(CHUNK, c + 1 - start)
+                        new_ids = pa.array([f"{d}~r{j:06d}" for j in range(start, start + k)], id_type)
+                        block = pa.concat_tables([one] * k)
+                        which = pa.array(np.repeat(np.arange(k), one.num_rows))
+                        parts.add(block.set_column(block.schema.get_field_index("disclosure_id"), "disclosure_id",
+                                                   pc.take(new_ids, which)))
             files.setdefault(table, []).extend(parts.close())
     write_current(out, Generation(gen_name, files, set(), n - len(ids), {"created_at": "bench"}))
     for extra in ("_schemas", "_done", "_sha256", "_execution"):

@@ -135,6 +135,66 @@ def test_compaction_keeps_every_answer_and_leaves_no_loose_piece(store):
     assert all(len({(f["year"], f["stage"]) for f in fs}) == len(fs) for fs in gen.files.values())  # one per part
 
 
+def test_compacted_amounts_are_ordered_by_table_kind_so_statistics_can_skip(store):
+    """The compacted amounts of 西南大学's 预算 and 决算 and the seed text: each row group holds one table kind (its
+    min and max statistics, as DuckDB reads them, are equal), kinds ascend through a file, ids ascend within a
+    kind and each disclosure's rows keep their written order; the view shows the same columns as before."""
+    from budgetkit.store.compact import ORDER_COLUMN
+
+    columns = [c[0] for c in open_store(store).execute("SELECT * FROM amounts LIMIT 0").description]
+    compact(store)
+    con = open_store(store)
+    assert [c[0] for c in con.execute("SELECT * FROM amounts LIMIT 0").description] == columns
+    files = [str(store / f["path"]) for f in read_current(store).files["amounts"]]
+    stats_all = []
+    for path in files:
+        stats = con.execute("SELECT row_group_id, stats_min_value, stats_max_value FROM parquet_metadata(?) "
+                            "WHERE path_in_schema = 'table_kind' ORDER BY row_group_id", [path]).fetchall()
+        assert all(lo == hi for _, lo, hi in stats) and [lo for _, lo, _ in stats] == sorted(lo for _, lo, _ in stats)
+        stats_all += stats
+        rows = con.execute(f'SELECT table_kind, disclosure_id, "{ORDER_COLUMN}" FROM read_parquet(?)', [path]).fetchall()
+        assert rows == sorted(rows)
+    kinds = [k for (k,) in con.execute("SELECT DISTINCT table_kind FROM amounts").fetchall()]
+    assert len(kinds) >= 5
+    for kind in kinds:  # a filter on one kind skips the row groups of every other kind
+        assert 0 < sum(lo <= kind <= hi for _, lo, hi in stats_all) < len(stats_all) - len(kinds) + 2
+
+
+def test_amounts_compacted_in_disclosure_order_are_reordered_by_the_next_compaction(store, loose, tmp_path):
+    """A store whose compacted amounts are sorted by disclosure id alone, without each row's place (as compaction
+    wrote them before the table kind came first): it reads as before, and when the seed text is rebuilt the next
+    compaction rewrites every amounts file by kind, counting each disclosure's places in its old order, so that
+    西南大学's 决算 reopens with the rows it was read with."""
+    import pyarrow.parquet as pq
+
+    from budgetkit.store.compact import ORDER_COLUMN
+
+    _, inputs = loose
+    packed_before = from_marker(store, _marker(store, SWU_FINAL.name))  # from its loose pieces
+    compact(store)
+    gen = read_current(store)
+    for f in gen.files["amounts"]:  # rewritten as the earlier layout: by id, in written order, no place column
+        path = store / f["path"]
+        t = pq.read_table(path).sort_by([("disclosure_id", "ascending"), (ORDER_COLUMN, "ascending")])
+        pq.write_table(t.drop_columns([ORDER_COLUMN]), path)
+    assert from_marker(store, _marker(store, SWU_FINAL.name)).amounts.equals(packed_before.amounts)
+    swu = ("SELECT count(*), sum(amount_yuan), count(DISTINCT table_kind) FROM amounts "
+           "WHERE disclosure_id IN (?, ?)")
+    before = open_store(store).execute(swu, [SWU_BUDGET.name, SWU_FINAL.name]).fetchone()
+    changed = tmp_path / "in"
+    shutil.copytree(inputs, changed)
+    (changed / "tiny-2023-budget.txt").write_text(tiny_text(6000), encoding="utf-8")
+    build([SWU_BUDGET, SWU_FINAL, changed], store, workers=1, progress=False, compact=False)
+    compact(store)
+    assert all(ORDER_COLUMN in pq.read_schema(store / f["path"]).names for f in read_current(store).files["amounts"])
+    con = open_store(store)
+    assert con.execute(swu, [SWU_BUDGET.name, SWU_FINAL.name]).fetchone() == before
+    assert con.execute("SELECT count(*) FROM amounts WHERE disclosure_id = 'tiny-2023-budget.txt'").fetchone()[0] \
+        == len(budgetkit.read(changed / "tiny-2023-budget.txt").amounts)
+    packed = from_marker(store, _marker(store, SWU_FINAL.name))
+    assert packed.amounts.equals(packed_before.amounts) and len(packed.amounts) > 100
+
+
 def test_compaction_is_atomic_for_a_reader(store):
     """At every step a reader could observe — new files written, manifest renamed, pieces deleted — a store
     opened then gives the answers of before: old or new state, never both (double rows) or neither."""

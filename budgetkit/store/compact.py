@@ -34,6 +34,13 @@ LOCK = "_lock"
 MAX_RUNS = 8
 #: row groups per compacted file: a small footer to read when one disclosure is looked up
 ROW_GROUPS_PER_FILE = 64
+#: tables whose compacted files are sorted by a column before the disclosure id, each row group holding one value
+#: of it: a query's filter on that column (``table_kind = 'project_expenditure'``) skips the other row groups by
+#: their statistics instead of reading the column of every row.  A disclosure's rows are then spread over one row
+#: group per value, and :data:`ORDER_COLUMN` keeps their written order for reopening.
+CLUSTER = {"amounts": "table_kind"}
+#: a row's place among its disclosure's rows of a clustered table (hidden from the store's views)
+ORDER_COLUMN = "_row"
 
 
 @dataclass
@@ -176,6 +183,8 @@ def _compact(store: Path, on_step) -> CompactResult:
         if not sources:
             continue
         declared = _declared(con, sources)
+        if table in CLUSTER and ORDER_COLUMN not in dict(declared):
+            declared.append((ORDER_COLUMN, "INTEGER"))
         same_schema = not old_paths or _declared(con, old_paths[:1]) == declared
         parts: dict = {}
         for p in loose[table]:
@@ -236,25 +245,40 @@ def _holds(con, path: Path, ids: list[str]) -> bool:
 
 def _write_partition(con, store, name, table, y, s, prev_paths, pieces, by, declared) -> list[dict]:
     """The new files of a partition: the rows of the compacted files they replace, less superseded disclosures,
-    and the new pieces, sorted by disclosure id, each disclosure's rows in their written order, cast to the
-    table's declared types."""
+    and the new pieces, sorted by disclosure id (by :data:`CLUSTER`'s column first), each disclosure's rows in
+    their written order, cast to the table's declared types."""
     srcs = list(prev_paths) + list(pieces)
     have = {c for c, _ in _declared(con, srcs)}
-    cols = ", ".join((f'CAST("{c}" AS {t}) AS "{c}"' if c in have else f'CAST(NULL AS {t}) AS "{c}"')
-                     for c, t in declared)
+    cluster = CLUSTER.get(table)
+    exprs = []
+    for c, t in declared:
+        if c == ORDER_COLUMN and cluster:
+            # a piece holds one disclosure: its row number is the place; files compacted before the column
+            # existed are sorted by disclosure id, so the place is counted in that order
+            counted = any(ORDER_COLUMN not in pq.read_schema(p).names for p in prev_paths)
+            place = ("row_number() OVER (PARTITION BY disclosure_id ORDER BY filename, file_row_number) - 1"
+                     if counted else "file_row_number")
+            exprs.append(f'CAST({f"coalesce({c}, {place})" if c in have else place} AS {t}) AS "{c}"')
+        else:
+            exprs.append(f'CAST("{c}" AS {t}) AS "{c}"' if c in have else f'CAST(NULL AS {t}) AS "{c}"')
+    cols = ", ".join(exprs)
     where = ""
     params = []
     if prev_paths and by:
         where = (f" WHERE NOT (filename IN ({', '.join(_sql_str(p) for p in prev_paths)}) "
                  "AND disclosure_id IN (SELECT unnest(?::VARCHAR[])))")
         params = [by]
-    reader = con.sql(f"SELECT {cols} FROM read_parquet({_files(srcs)}, union_by_name=true, "
-                     f"hive_partitioning=false, filename=true, file_row_number=true){where} "
-                     "ORDER BY disclosure_id, filename, file_row_number", params=params or None).to_arrow_reader(65536)
+    sql = (f"SELECT {cols} FROM read_parquet({_files(srcs)}, union_by_name=true, hive_partitioning=false, "
+           f"filename=true, file_row_number=true){where}")
+    if cluster:
+        sql = f'SELECT * FROM ({sql}) ORDER BY "{cluster}", disclosure_id, "{ORDER_COLUMN}"'
+    else:
+        sql += " ORDER BY disclosure_id, filename, file_row_number"
+    reader = con.sql(sql, params=params or None).to_arrow_reader(65536)
     year, stage = y.split("=", 1)[1], s.split("=", 1)[1]
     parts = PartWriter(store, f"{COMPACT_DIR}/{name}/{table}/{y}/{s}", reader.schema, name,
                        {"year": None if year.startswith("__") else int(year),
-                        "stage": None if stage.startswith("__") else stage})
+                        "stage": None if stage.startswith("__") else stage}, cluster=cluster)
     for batch in reader:
         parts.add(pa.Table.from_batches([batch]))
     return parts.close()
@@ -263,12 +287,14 @@ def _write_partition(con, store, name, table, y, s, prev_paths, pieces, by, decl
 class PartWriter:
     """The compacted files of one partition: row groups of about :data:`ROW_GROUP_BYTES`,
     :data:`ROW_GROUPS_PER_FILE` row groups per file, each file's id range noted for the manifest.  Statistics
-    are written for the disclosure id and the non-text columns only: the min and max of long text (a table's
-    frame as JSON, a finding's locations) would make every footer large and every lookup slow."""
+    are written for the disclosure id, the ``cluster`` column and the non-text columns only: the min and max of
+    long text (a table's frame as JSON, a finding's locations) would make every footer large and every lookup
+    slow.  With a ``cluster`` column (rows sorted by it), a row group ends where its value changes."""
 
-    def __init__(self, store: Path, folder: str, schema, run: str, partition: dict):
+    def __init__(self, store: Path, folder: str, schema, run: str, partition: dict, cluster: str | None = None):
         self.store, self.folder, self.schema, self.run, self.partition = Path(store), folder, schema, run, partition
-        self.stats = [f.name for f in schema if f.name == "disclosure_id"
+        self.cluster, self.value = cluster, None
+        self.stats = [f.name for f in schema if f.name in ("disclosure_id", cluster)
                       or not (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))]
         self.entries, self.buf, self.buf_rows, self.writer, self.groups, self.group_rows = [], [], 0, None, 0, None
         (self.store / folder).mkdir(parents=True, exist_ok=True)
@@ -276,6 +302,26 @@ class PartWriter:
     def add(self, block) -> None:
         if not block.num_rows:
             return
+        if self.cluster is None:
+            return self._add(block)
+        import pyarrow.compute as pc
+
+        col = block.column(self.cluster).combine_chunks()
+        cuts = [0]
+        if len(col) > 1:  # where the value changes from one row to the next
+            same = pc.fill_null(pc.equal(col.slice(1), col.slice(0, len(col) - 1)),
+                                pc.and_(pc.is_null(col.slice(1)), pc.is_null(col.slice(0, len(col) - 1))))
+            cuts += [i + 1 for i in pc.indices_nonzero(pc.invert(same)).to_pylist()]
+        cuts.append(len(col))
+        for a, b in zip(cuts, cuts[1:]):
+            value = col[a].as_py()
+            if self.buf_rows and value != self.value:
+                self._group(pa.concat_tables(self.buf))  # the last row group of the previous value, short
+                self.buf, self.buf_rows = [], 0
+            self.value = value
+            self._add(block.slice(a, b - a))
+
+    def _add(self, block) -> None:
         if self.group_rows is None:  # from the first rows' size in memory
             per_row = max(1, block.nbytes // block.num_rows)
             self.group_rows = min(1_000_000, max(1024, ROW_GROUP_BYTES // per_row))
@@ -315,13 +361,17 @@ class PartWriter:
 
 
 def id_range(md) -> dict:
-    """A compacted file's first and last disclosure id, from its row-group statistics (none when unknown)."""
+    """A compacted file's least and greatest disclosure id, from its row-group statistics (none when unknown);
+    in a clustered file every value of the cluster column starts the ids again."""
     col = md.schema.to_arrow_schema().get_field_index("disclosure_id")
-    first = md.row_group(0).column(col).statistics
-    last = md.row_group(md.num_row_groups - 1).column(col).statistics
-    if first is None or last is None or not first.has_min_max or not last.has_min_max:
-        return {}
-    return {"first_id": first.min, "last_id": last.max}
+    lo = hi = None
+    for i in range(md.num_row_groups):
+        st = md.row_group(i).column(col).statistics
+        if st is None or not st.has_min_max:
+            return {}
+        lo = st.min if lo is None or st.min < lo else lo
+        hi = st.max if hi is None or st.max > hi else hi
+    return {} if lo is None else {"first_id": lo, "last_id": hi}
 
 
 def _prune(store: Path, gen: Generation, old: Generation) -> None:

@@ -8,6 +8,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from budgetkit.errors import BadInputError
+from budgetkit.store.compact import CLUSTER, ORDER_COLUMN
 from budgetkit.store.layout import (ALL_TABLES, CURRENT, HIVE_TYPES, compacted_files, loose_pieces, read_current,
                                     removed_pairs)
 from budgetkit.store.pieces import from_arrow, partition_values, piece_path, read_piece
@@ -55,7 +56,8 @@ def open_store(store, *, connection=None):
         by = loose_ids.get("execution" if table == "execution" else "disclosures")
         parts = []
         if comp:
-            src = f"SELECT * FROM read_parquet({_files(comp)}, {HIVE_TYPES}, union_by_name=false)"
+            hide = f' EXCLUDE ("{ORDER_COLUMN}")' if table in CLUSTER and _has_order(comp[0]) else ""
+            src = f"SELECT *{hide} FROM read_parquet({_files(comp)}, {HIVE_TYPES}, union_by_name=false)"
             parts.append(src + (f" WHERE disclosure_id NOT IN {by}" if by else ""))
         if loose and (by or not comp):
             src = f"SELECT * FROM read_parquet({_files(loose)}, {HIVE})"
@@ -69,6 +71,14 @@ def open_store(store, *, connection=None):
             parts.append(f"SELECT * FROM read_parquet({_sql_str(schema)})")
         con.execute(f"CREATE OR REPLACE VIEW {table} AS " + " UNION ALL BY NAME ".join(parts))
     return con
+
+
+def _has_order(path: Path) -> bool:
+    """Whether a clustered table's compacted files keep each row's place (every file of a table has the columns
+    of the first; files compacted before the place was kept have none)."""
+    from budgetkit.store.compact import ORDER_COLUMN
+
+    return ORDER_COLUMN in pq.read_schema(path).names
 
 
 def query(store, sql: str) -> pd.DataFrame:
@@ -199,8 +209,10 @@ def from_marker(store, marker: dict):
 
 def compacted_rows(store, gen, table: str, year, stage, disclosure_id: str, columns=None):
     """One disclosure's rows of ``table`` from the compacted files of its partition, or None: only files whose
-    id range and row groups whose statistics can hold the id are read (the files are sorted by disclosure id),
-    and of those only the ones whose id column holds it are decoded whole."""
+    id range and row groups whose statistics can hold the id are read (the files are sorted by disclosure id,
+    a clustered table's by id within each value of its cluster column), and of those only the row groups whose
+    id column holds it are decoded whole."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -220,13 +232,24 @@ def compacted_rows(store, gen, table: str, year, stage, disclosure_id: str, colu
             continue
         pf = pq.ParquetFile(path, metadata=index.metadata)
         ids = pf.read_row_groups(groups, columns=["disclosure_id"], use_threads=False).column(0)
-        mask = pc.equal(ids, disclosure_id)
-        if not pc.any(mask).as_py():
-            continue  # the id falls between two disclosures of this file (another file holds it)
-        t = pf.read_row_groups(groups, columns=None if columns is None else ["disclosure_id", *columns],
-                               use_threads=False)
-        found.append(t.filter(mask))  # a disclosure at the end of one file may go on in the next
-    return pa.concat_tables(found) if found else None
+        mask = pc.equal(ids, disclosure_id).to_numpy(zero_copy_only=False)
+        # the id may fall between two disclosures of a row group (another group or file holds it)
+        ends = np.cumsum([index.metadata.row_group(i).num_rows for i in groups])
+        starts = np.concatenate([[0], ends[:-1]])
+        held = [k for k, (a, b) in enumerate(zip(starts, ends)) if mask[a:b].any()]
+        if not held:
+            continue
+        cols = None if columns is None else ["disclosure_id", *columns] + (
+            [ORDER_COLUMN] if ORDER_COLUMN in pf.schema_arrow.names else [])
+        t = pf.read_row_groups([groups[k] for k in held], columns=cols, use_threads=False)
+        keep = np.concatenate([mask[starts[k]:ends[k]] for k in held])
+        found.append(t.filter(pa.array(keep)))  # a disclosure at the end of one file may go on in the next
+    if not found:
+        return None
+    t = pa.concat_tables(found)
+    if ORDER_COLUMN in t.column_names:  # a clustered table: the rows back in their written order
+        t = t.take(pc.sort_indices(t.column(ORDER_COLUMN))).drop_columns([ORDER_COLUMN])
+    return t
 
 
 class _Index:
