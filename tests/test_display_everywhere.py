@@ -124,8 +124,8 @@ NARRATIVE_ONLY = CORPUS / "bj-city-finance-2026-budget-text.pdf"
 
 def test_a_file_with_no_budget_table_gives_one_reason_everywhere(tmp_path, capsys):
     """北京市财政局 2026's narrative half names its tables and prints none: check and parse exit 2 with the same
-    bilingual reason, build records that reason (not an internal error) and counts disclosures in its progress
-    bar as in its summary."""
+    bilingual reason, build records that reason (not an internal error) and the disclosure as failed, and counts
+    disclosures in its progress bar as in its summary."""
     import budgetkit.store
 
     reason = "未识别出预算公开表"
@@ -140,7 +140,9 @@ def test_a_file_with_no_budget_table_gives_one_reason_everywhere(tmp_path, capsy
     con = budgetkit.store.open(tmp_path / "s")
     reasons = [r[0] for r in con.execute("SELECT reason FROM failures").fetchall()]
     assert reasons and all(reason in r and "内部错误" not in r for r in reasons)
-    assert (result.partial + result.failed) == 1 and "部分失败 1" in result.line()
+    # nothing was checked: the disclosure failed (not "partly"), so that no query counts it as checked and clean
+    assert result.failed == 1 and result.partial == 0 and "部分失败 0，失败 1" in result.line()
+    assert con.execute("SELECT status FROM disclosures").fetchall() == [("failed",)]
 
 
 def test_compare_report_names_subjects_as_printed():

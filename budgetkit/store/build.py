@@ -87,6 +87,7 @@ def build_one(job: dict) -> dict:
     failures, timings = [], {}
     t0 = time.perf_counter()
     d = None
+    unchecked = False
     try:
         d = read(paths, keep_going=True)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded, the run goes on
@@ -127,6 +128,9 @@ def build_one(job: dict) -> dict:
         except Exception as exc:  # noqa: BLE001
             findings = None
             failures.append(_failure(did, None, None, "check", exc, ver))
+            # no budget table recognised, no amount read: nothing was checked, so the disclosure failed
+            # (its metadata, read from a document that may not be a budget at all, is kept but says nothing)
+            unchecked = unchecked or isinstance(exc, BadInputError)
         timings["check_s"] = time.perf_counter() - t2
         try:
             frames["facts"] = facts_frame(d, did, shas, getattr(findings, "facts", None))
@@ -159,7 +163,7 @@ def build_one(job: dict) -> dict:
         path = piece_path(store, "failures", year, stage, piece)
         atomic_write_table(path, to_arrow(fdf, year, stage))
         written.append(str(path.relative_to(store)))
-    status = "failed" if d is None else ("partial" if failures else "ok")
+    status = "failed" if d is None or unchecked else ("partial" if failures else "ok")
     meta_row = _meta_row(job, d, status, failures, timings, year, stage)
     dpath = piece_path(store, "disclosures", year, stage, piece)
     atomic_write_table(dpath, to_arrow(meta_row, year, stage))
