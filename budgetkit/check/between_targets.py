@@ -44,67 +44,75 @@ def _variant(a: str, b: str) -> bool:
     return all(c in rest for c in short)
 
 
-def _parts(ordered: list, flags: list, i: int) -> list:
-    """The rows right below row ``i`` of a project list that add up to it: its parts (办公场所租赁 8,379,953.61 =
-    反恐处突… 180,000 + 刑事侦查… 1,350,000 + 治安管理… 6,849,953.61). Tried plain, then leaving out rows that head
-    parts of their own (``flags``); a unit's row ends the search. Empty when no run of rows adds up."""
-    from budgetkit.tidy.meta import is_org_name
+class _Layout:
+    """One project table's named rows in printed order: keys, amounts (0 where none), which rows are a unit's, which
+    head a group (:func:`_group_flags`) and which head parts of their own (a group, or a row over one part of its
+    own amount: 公安业务其他交通工具购置 910,000 over 摩托车 910,000). Worked out once per check."""
 
-    whole = ordered[i]["amount_yuan"]
-    if not present(whole) or whole <= 0:
+    def __init__(self, t: pd.DataFrame):
+        from budgetkit.tidy.meta import is_org_name
+
+        t = t.sort_values("row_no")
+        self.labels = list(t["row_label"].fillna(""))
+        self.keys = list(zip(t["table_index"], t["row_no"]))
+        self.amounts = [a if present(a) else Decimal(0) for a in t["amount_yuan"]]
+        # "广州市统计监测中心（广州市统计发展中心）": a unit's name with its other name after it
+        self.unit = [is_org_name(x) or is_org_name(re.sub(r"[（(][^（()）]*[）)]$", "", x))
+                     for x in t["row_label"].fillna("")]
+        a = self.amounts
+        self.single = [k + 1 < len(a) and a[k] != 0 and a[k] == a[k + 1] for k in range(len(a))]
+        self.group = _group_flags(a, self.unit, self.single)
+        self.flags = [g or s for g, s in zip(self.group, self.single)]
+
+    def parts(self, i: int) -> list:
+        """The rows right below row ``i`` that add up to it: its parts (办公场所租赁 8,379,953.61 = 反恐处突…
+        180,000 + 刑事侦查… 1,350,000 + 治安管理… 6,849,953.61). Tried plain, then leaving out rows that head parts
+        of their own; a unit's row ends the search. Empty when no run of rows adds up."""
+        whole = self.amounts[i]
+        if whole <= 0:
+            return []
+        for skip in (None, self.flags):
+            run, span = Decimal(0), []
+            for k in range(i + 1, len(self.amounts)):
+                if self.unit[k]:
+                    break
+                span.append(k)
+                if skip is not None and skip[k]:
+                    continue
+                run += self.amounts[k]
+                if run == whole:
+                    return span
+                if run > whole:
+                    break
         return []
-    for skip in (None, flags):
-        run, span = Decimal(0), []
-        for k in range(i + 1, len(ordered)):
-            if is_org_name(ordered[k]["row_label"] or ""):
-                break
-            span.append(k)
-            if skip is not None and skip[k]:
-                continue
-            a = ordered[k]["amount_yuan"]
-            run += a if present(a) else Decimal(0)
-            if run == whole:
-                return span
-            if run > whole:
-                break
-    return []
 
 
-def _parts_of(named: pd.DataFrame, heads: set) -> set:
+def _layouts(named: pd.DataFrame) -> list:
+    return [_Layout(t) for _, t in named.groupby("table_index", sort=False)]
+
+
+def _parts_of(layouts: list, heads: set) -> set:
     """The (table, row) keys of every row that is a part of one of the lines ``heads``, parts of parts included: a
     target set for a project covers the items it is printed as (西安公安 p33: 办公场所租赁 over three 场地租赁
     rows)."""
     out: set = set()
-    for _, t in named.groupby("table_index", sort=False):
-        t = t.sort_values("row_no")
-        ordered = records(t)
-        amounts = [r["amount_yuan"] if present(r["amount_yuan"]) else None for r in ordered]
-        group = list(_group_rows(t))
-        # a row heading one part of its own amount (公安业务其他交通工具购置 910,000 over 摩托车 910,000) or a group
-        flags = [g or (k + 1 < len(ordered) and amounts[k] is not None and amounts[k] == amounts[k + 1])
-                 for k, g in enumerate(group)]
-        for i, r in enumerate(ordered):
-            if (r["table_index"], r["row_no"]) in out | heads:
-                out |= {(ordered[k]["table_index"], ordered[k]["row_no"]) for k in _parts(ordered, flags, i)}
+    for lay in layouts:
+        for i, key in enumerate(lay.keys):
+            if key in out or key in heads:
+                out |= {lay.keys[k] for k in lay.parts(i)}
     return out
 
 
-def _wholes_of(named: pd.DataFrame, heads: set) -> set:
+def _wholes_of(layouts: list, heads: set) -> set:
     """The (table, row) keys of the rows every part of which is one of ``heads`` (or such a row): targets set for
     the items cover the line they add up to (西安市财政局 p38: 政策性考试考务项目 10,835,700 over 会计类考试考务,
     whose target is 1,083.57 万元)."""
     out: set = set()
-    for _, t in named.groupby("table_index", sort=False):
-        t = t.sort_values("row_no")
-        ordered = records(t)
-        amounts = [r["amount_yuan"] if present(r["amount_yuan"]) else None for r in ordered]
-        flags = [g or (k + 1 < len(ordered) and amounts[k] is not None and amounts[k] == amounts[k + 1])
-                 for k, g in enumerate(_group_rows(t))]
-        keys = [(r["table_index"], r["row_no"]) for r in ordered]
-        for i in reversed(range(len(ordered))):  # bottom up: a whole of wholes is found after its parts
-            parts = _parts(ordered, flags, i)
-            if parts and all(keys[k] in heads | out for k in parts):
-                out.add(keys[i])
+    for lay in layouts:
+        for i in reversed(range(len(lay.keys))):  # bottom up: a whole of wholes is found after its parts
+            parts = lay.parts(i)
+            if parts and all(lay.keys[k] in heads or lay.keys[k] in out for k in parts):
+                out.add(lay.keys[i])
     return out
 
 
@@ -122,36 +130,30 @@ def _targets_in_column(L: Ledger, tables: list, rows: pd.DataFrame) -> set:
     return out
 
 
-def _group_rows(rows: pd.DataFrame) -> pd.Series:
-    """Rows of a project list that head a group, not a project: a unit's row (西安市财政投资评审中心) or a category
-    whose amount is the sum of two or more rows right below it (通用项目, 专用项目)."""
-    from budgetkit.tidy.meta import is_org_name
+def _group_rows(layouts: list) -> set:
+    """The names of the rows of a project list that head a group, not a project: a unit's row
+    (西安市财政投资评审中心) or a category whose amount is the sum of two or more rows right below it (通用项目,
+    专用项目)."""
+    return {_norm_name(x) for lay in layouts for x, g in zip(lay.labels, lay.group) if g}
 
-    out = pd.Series(False, index=rows.index)
-    for _, t in rows.groupby("table_index", sort=False):
-        t = t.sort_values("row_no")
-        amounts = [r if present(r) else Decimal(0) for r in t["amount_yuan"]]
-        idxs = list(t.index)
-        for idx, label in zip(idxs, t["row_label"].fillna("")):
-            # "广州市统计监测中心（广州市统计发展中心）": a unit's name with its other name after it
-            out[idx] = is_org_name(label) or is_org_name(re.sub(r"[（(][^（()）]*[）)]$", "", label))
-        # a row heading one part of its own amount (公安业务其他交通工具购置 910,000 over 摩托车 910,000) counts once,
-        # through its part, where counting it twice would hide the group above it (通用项目)
-        single = [k + 1 < len(amounts) and amounts[k] != 0 and amounts[k] == amounts[k + 1] for k in range(len(amounts))]
-        for _ in range(3):  # groups inside groups: an inner group's rows count once, through its projects
-            for i, idx in enumerate(idxs):
-                if out[idx] or amounts[i] == 0:
-                    continue
-                out[idx] = _adds_up(amounts, i, [out[x] for x in idxs]) or \
-                    _adds_up(amounts, i, [out[x] or single[k] for k, x in enumerate(idxs)])
+
+def _group_flags(amounts: list, unit: list, single: list) -> list:
+    """Per row: a unit's row, or a sum of two or more rows right below it. A row heading one part of its own amount
+    counts once, through its part, where counting it twice would hide the group above it (通用项目)."""
+    out = list(unit)
+    for _ in range(3):  # groups inside groups: an inner group's rows count once, through its projects
+        for i in range(len(amounts)):
+            if out[i] or amounts[i] == 0:
+                continue
+            out[i] = _adds_up(amounts, i, out) or _adds_up(amounts, i, out, single)
     return out
 
 
-def _adds_up(amounts: list, i: int, skip: list) -> bool:
-    """Two or more of the rows right below row ``i``, less those in ``skip``, add up to it."""
+def _adds_up(amounts: list, i: int, skip: list, also: list | None = None) -> bool:
+    """Two or more of the rows right below row ``i``, less those in ``skip`` (and ``also``), add up to it."""
     run, n = Decimal(0), 0
     for k in range(i + 1, len(amounts)):
-        if skip[k]:
+        if skip[k] or (also is not None and also[k]):
             continue
         run, n = run + amounts[k], n + 1
         if run == amounts[i] and n >= 2:
@@ -205,9 +207,11 @@ def targets_vs_projects(L: Ledger, R: Recorder) -> None:
                    & (p_rows["row_label"].fillna("").str.len() >= 2)]
     p_items = p_rows[p_rows["eff_code"].notna() & (p_rows["code_level"] == "项")]
     groups: set | None = None  # a list of names (not 项 codes): its group rows, and parts by amount
+    layouts: list = []
     if p_items.empty:
         p_items = named
-        groups = {_norm_name(x) for x in named.loc[_group_rows(named), "row_label"]}
+        layouts = _layouts(named)
+        groups = _group_rows(layouts)
     if p_items.empty:
         R.not_evaluated("B05", "项目支出表未列出项目名称", "the project tables list no projects by name")
         return
@@ -298,12 +302,12 @@ def targets_vs_projects(L: Ledger, R: Recorder) -> None:
     target_names |= {_norm_name(x) for x in targets["project_name"].dropna()}
     heads |= {(x["table_index"], x["row_no"]) for n in target_names for x in projects.get(n, [])}
     names = target_names | _targets_in_column(L, pj, p_rows)
-    covered = heads | _parts_of(p_items, heads) | _wholes_of(p_items, heads) if groups is not None else heads
+    covered = heads | _parts_of(layouts, heads) | _wholes_of(layouts, heads)
     if groups is not None:  # a project without a target is one item, not one more for each of its parts
         lacking = {(r["table_index"], r["row_no"]) for r in records(p_items)
                    if (r["table_index"], r["row_no"]) not in covered and _norm_name(r["row_label"]) not in names
                    and _norm_name(r["row_label"]) not in groups}
-        covered = covered | _parts_of(p_items, lacking)
+        covered = covered | _parts_of(layouts, lacking)
     without: dict = {}  # project table → its projects without a target, each as its lines
     for name, lines in projects.items():
         lines = [x for x in lines if (x["table_index"], x["row_no"]) not in covered]
