@@ -27,11 +27,11 @@ EXPECTED = [
     ("N01", "error", ["住房保障支出", "120.78"], "53.21", "120.78"),  # printed as 住户保障支出
     ("N01", "error", ["绩效目标项目预算总额"], "450.01", "420.01"),
     ("N03", "error", ["1,149.80万元总数增加136.3万元"], "0.00", "136.30"),  # base 1,149.80 → +136.3?
-    ("N03", "error", ["较2022年预算3.3万元下降10%"], "-15.15", "-10"),  # 3.3 → 2.80 is −15.15%
+    ("N03", "error", ["较2022年预算3.3万元下降10%"], "-15", "-10"),  # 3.3 → 2.80 is −15.15%, −15% at the whole number printed
     ("N03", "error", ["67.26", "增加76.15"], "9.59", "76.15"),  # 机关运行经费 76.85 − 67.26 = 9.59
     ("N03", "error", ["增长 0.70万元"], "9.59", "0.70"),  # the same sentence's second change
-    ("N02", "warning", ["1,065.53万元", "92.6%"], "92.67", "92.6"),
-    ("N02", "warning", ["53.21万元", "4.7%"], "4.63", "4.7"),
+    ("N02", "warning", ["1,065.53万元", "92.6%"], "92.7", "92.6"),  # 92.67% at the one decimal printed
+    ("N02", "warning", ["53.21万元", "4.7%"], "4.6", "4.7"),
     ("N04", "warning", ["2021"], "2022", "2021"),  # 比2021年收支预算1013.5万元
     ("N04", "warning", ["2021"], "2022", "2021"),  # 公务用车…较2021年
     ("N05", "warning", ["农林水支出", "11.00"], None, "11.00"),
@@ -101,7 +101,7 @@ def test_the_three_examples_of_the_issue(findings):
     msgs = [f.message for f in findings if f.severity == "error"]
     assert any("社会保障和就业支出" in m and "1,055.76" in m and "1,065.53" in m for m in msgs)
     assert any("卫生健康支出" in m and "71.95" in m and "31.06" in m for m in msgs)
-    assert any("3.3万元下降10%" in m and "-15.15%" in m for m in msgs)
+    assert any("3.3万元下降10%" in m and "-15%（按所印整数）" in m for m in msgs)
 
 
 def test_findings_carry_evidence(findings):

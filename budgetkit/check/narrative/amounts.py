@@ -15,6 +15,7 @@ from budgetkit.check.narrative.compare import _compare_mention, _interval_pct
 from budgetkit.check.narrative.coverage import _loc, _mark, _why
 from budgetkit.check.narrative.facts import _facts
 from budgetkit.check.narrative.names import _class_item, _near
+from budgetkit.check.narrative.percent import as_printed
 from budgetkit.check.narrative.subjects import (_FACT_NAMES, _name_key, _parent_fact, _prefix_ok, _resolve_phrase,
                                                 _stated_before, code_before, inherited_subject, subject_cores)
 from budgetkit.check.recorder import Recorder, fmt
@@ -225,7 +226,7 @@ def _share(L, R, facts, s, amounts, k, m) -> None:
         if olo - hp <= m.share <= ohi + hp:
             _mark(L, s)
             return
-    computed = (m.value / den * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    computed, at_zh, at_en = as_printed(m.value / den * 100, m.share)
     near = printed_decimals(m.share) >= 2 and lo - 3 * hp <= m.share <= hi + 3 * hp  # 0.01 off: forced to 100%
     other = None if near else _fitting_total(L, m, hp)
     if other is not None and guesses:
@@ -238,13 +239,13 @@ def _share(L, R, facts, s, amounts, k, m) -> None:
                              f"names may be a slip"]
     _mark(L, s, None if near else R.add(Finding(
         "N02", "rounding" if near else "fail",
-        f"说明称{m.raw}{m.share_raw}，按 {fmt(m.value, m.unit)} ÷ {fmt(den, m.unit)} 计算应为 {computed}%",
+        f"说明称{m.raw}{m.share_raw}，按 {fmt(m.value, m.unit)} ÷ {fmt(den, m.unit)} 计算应为 {computed}%{at_zh}",
         f"the text says {m.raw} is {m.share}% of the total; {fmt(m.value, m.unit)} ÷ {fmt(den, m.unit)} "
-        f"gives {computed}%",
+        f"gives {computed}%{at_en}",
         expected=computed, actual=m.share, unit="%", tolerance=hp, locations=[_loc(s)], guesses=guesses)))
     if near:
-        R.add(Finding("N02", "rounding", f"说明称{m.raw}{m.share_raw}，计算为 {computed}%（差一个末位，可能为凑足100%的调整）",
-                      f"the text says {m.share}%; the figures give {computed}% (one last digit off, shares "
+        R.add(Finding("N02", "rounding", f"说明称{m.raw}{m.share_raw}，计算为 {computed}%{at_zh}（差一个末位，可能为凑足100%的调整）",
+                      f"the text says {m.share}%; the figures give {computed}%{at_en} (one last digit off, shares "
                       f"adjusted to total 100%)", expected=computed, actual=m.share, unit="%", tolerance=hp,
                       locations=[_loc(s)]))
 

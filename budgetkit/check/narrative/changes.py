@@ -14,6 +14,7 @@ from budgetkit.check.ledger import Ledger, half_unit
 from budgetkit.check.narrative.compare import _interval_pct
 from budgetkit.check.narrative.coverage import _loc, _mark, _why
 from budgetkit.check.narrative.facts import _facts
+from budgetkit.check.narrative.percent import as_printed
 from budgetkit.check.narrative.rates import _rate
 from budgetkit.check.narrative.subjects import _resolve_phrase, _three_key, fact_named_by, subject_cores
 from budgetkit.check.recorder import Recorder, fmt
@@ -470,7 +471,7 @@ def _pct_check(L, R, s, c, stated, diff, h_diff, base, h_base, unit, prev, guess
     if lo - hp <= stated <= hi + hp:
         _mark(L, s)
         return 1
-    computed = (diff / base * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    computed, at_zh, at_en = as_printed(diff / base * 100, stated)
     if _other_current(L, R, s, c, stated, base, h_base, unit, hp, guesses):
         return 1
     step = hp * 2
@@ -478,22 +479,22 @@ def _pct_check(L, R, s, c, stated, diff, h_diff, base, h_base, unit, prev, guess
     if stated != 0 and (stated > 0) == (lo > 0) and (stated > 0) == (hi > 0) and cut(lo) <= stated <= cut(hi):
         # 1297.83 ÷ 8072.29 = 16.0776% printed "16.07%": cut, not rounded — a rounding difference, not an error
         _mark(L, s, R.add(Finding(
-            "N03", "rounding", f"说明称「{c.raw}」，计算为 {computed}%（末位按截尾取舍，不是错误）",
-            f"the text says '{c.raw}'; the figures give {computed}% (the last digit cut, not rounded: not an error)",
+            "N03", "rounding", f"说明称「{c.raw}」，计算为 {computed}%{at_zh}（末位按截尾取舍，不是错误）",
+            f"the text says '{c.raw}'; the figures give {computed}%{at_en} (the last digit cut, not rounded: not an error)",
             expected=computed, actual=stated, unit="%", tolerance=hp, locations=[_loc(s)])))
         return 1
     if computed != 0 and stated != 0 and (computed > 0) != (stated > 0) and abs(abs(computed) - abs(stated)) <= \
             (hi - lo) / 2 + hp:
         _mark(L, s, R.add(Finding(
-            "N09", "fail", f"说明称「{c.raw}」，由 {fmt(base, unit)} 计算的变化为 {computed}%：方向词与数字相反",
-            f"the text says '{c.raw}'; from {base} the change is {computed}%: the direction word contradicts the sign",
+            "N09", "fail", f"说明称「{c.raw}」，由 {fmt(base, unit)} 计算的变化为 {computed}%{at_zh}：方向词与数字相反",
+            f"the text says '{c.raw}'; from {base} the change is {computed}%{at_en}: the direction word contradicts the sign",
             expected=computed, actual=stated, unit="%", tolerance=hp, locations=[_loc(s)], guesses=guesses)))
         return 1
     # a base the text does not print is said to be derived, not quoted as if it were published
-    zh_from = (f"上年数未列，由本年数 {fmt(base + diff, unit)} 与增减额推得 {fmt(base, unit)}，变化为 {computed}%"
-               if derived else f"由 {fmt(base, unit)} 到 {fmt(base + diff, unit)} 的变化为 {computed}%")
+    zh_from = (f"上年数未列，由本年数 {fmt(base + diff, unit)} 与增减额推得 {fmt(base, unit)}，变化为 {computed}%{at_zh}"
+               if derived else f"由 {fmt(base, unit)} 到 {fmt(base + diff, unit)} 的变化为 {computed}%{at_zh}")
     en_from = (f"last year's figure is not printed: this year's {base + diff} less the change gives {base}, a change "
-               f"of {computed}%" if derived else f"from {base} to {base + diff} the change is {computed}%")
+               f"of {computed}%{at_en}" if derived else f"from {base} to {base + diff} the change is {computed}%{at_en}")
     _mark(L, s, R.add(Finding(
         "N03", "fail",
         f"说明称「{c.raw}」，{zh_from}" + _copied(prev, c, s),

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from budgetkit.check.findings import Finding
 from budgetkit.check.ledger import Ledger, half_unit
 from budgetkit.check.narrative.compare import _interval_pct
 from budgetkit.check.narrative.coverage import _loc, _mark, _why
+from budgetkit.check.narrative.percent import as_printed
 from budgetkit.check.narrative.subjects import _earlier
 from budgetkit.check.recorder import Recorder
 from budgetkit.check.statements import Sentence
@@ -33,11 +34,11 @@ def score_rates(L: Ledger, R: Recorder) -> None:
             if lo - hp <= rate <= hi + hp:
                 _mark(L, s)
                 continue
-            computed = (got / full * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            computed, at_zh, at_en = as_printed(got / full * 100, rate)
             _mark(L, s, R.add(Finding(
                 "N08", "fail", f"说明称分值{x.group('full')}分、得分{x.group('got')}分、得分率{x.group('rate')}%，"
-                f"计算应为 {computed}%", f"the text gives {x.group('got')} of {x.group('full')} points as "
-                f"{x.group('rate')}%; the figures give {computed}%", expected=computed, actual=rate, unit="%",
+                f"计算应为 {computed}%{at_zh}", f"the text gives {x.group('got')} of {x.group('full')} points as "
+                f"{x.group('rate')}%; the figures give {computed}%{at_en}", expected=computed, actual=rate, unit="%",
                 tolerance=hp, locations=[_loc(s)])))
 
 
@@ -85,9 +86,9 @@ def _rate(L, R, s, r) -> int:
     if lo - hp <= r.pct <= hi + hp:
         _mark(L, s)
         return 1
-    computed = (nv / den.value * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    computed, at_zh, at_en = as_printed(nv / den.value * 100, r.pct)
     _mark(L, s, R.add(Finding(
-        "N08", "fail", f"说明称「{r.raw}」，按 {num.raw} ÷ {den.raw} 计算应为 {computed}%",
-        f"the text says '{r.raw}'; {num.raw} ÷ {den.raw} gives {computed}%",
+        "N08", "fail", f"说明称「{r.raw}」，按 {num.raw} ÷ {den.raw} 计算应为 {computed}%{at_zh}",
+        f"the text says '{r.raw}'; {num.raw} ÷ {den.raw} gives {computed}%{at_en}",
         expected=computed, actual=r.pct, unit="%", tolerance=hp, locations=[_loc(s)], guesses=guesses)))
     return 1
