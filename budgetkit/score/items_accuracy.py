@@ -8,30 +8,57 @@ from budgetkit.score.items_context import Context, Rating, count_level, finding_
 
 
 # ============================================================================================ Q — accuracy
-def _q(c: Context, rules, zh) -> Rating:
-    errs = c.errors(rules)
-    rev = c.reviews(rules)
+def item_of_rule(rule: str) -> str | None:
+    """The accuracy item a rule's confirmed errors count in (reference/score_accuracy.csv): a rule id named there,
+    else its family's item — so a rule added to a family counts without a list of ids to keep up."""
+    from budgetkit.check.findings import rule_table
+
+    by_id, by_family = {}, {}
+    for r in load_csv("score_accuracy.csv"):
+        ids = [x.strip() for x in r["rules"].split(";") if x.strip()]
+        for x in ids:
+            by_id[x] = r["item"]
+        if not ids:
+            by_family[r["family"]] = r["item"]
+    return by_id.get(rule) or by_family.get(rule_table().get(rule, {}).get("family"))
+
+
+def _problems(c: Context, item: str, status=("fail",), severity=("error",)):
+    """The problems (one per printed discrepancy, see ``check.findings.same_discrepancy``) whose heading finding
+    counts in ``item``: a wrong figure seen by three rules or columns is one problem, not three."""
+    heads = getattr(c.f, "problems", None)
+    heads = list(c.f) if heads is None else heads
+    return [x for x in heads if x.status in status and x.severity in severity and item_of_rule(x.rule) == item]
+
+
+def _q(c: Context, item, zh) -> Rating:
+    errs = _problems(c, item)
+    rev = _problems(c, item, status=("review",), severity=("review",))
+    rules = {r for r in c.f.evaluated if item_of_rule(r) == item}
     n_eval = sum(c.f.evaluated.get(r, 0) for r in rules)
     if not errs and n_eval == 0:
-        return Rating.ne(f"{zh}：规则未能评估", f"the rules ({', '.join(sorted(rules))}) could not be evaluated")
+        return Rating.ne(f"{zh}：规则未能评估", "the rules could not be evaluated")
+    raw = sum(1 + len(x.also) for x in errs)
     level = count_level(len(errs))
-    extra = f"；另有{len(rev)}条待核对（不扣分）" if rev else ""
-    extra_en = f"; {len(rev)} review finding(s) not counted" if rev else ""
-    return Rating(level, why=f"{zh}：确认错误{len(errs)}条（{n_eval}次比较）{extra}",
-                  why_en=f"{len(errs)} confirmed error(s) in {n_eval} comparisons{extra_en}",
+    same = f"，{raw}条检查结果" if raw > len(errs) else ""
+    same_en = f" ({raw} findings)" if raw > len(errs) else ""
+    extra = f"；另有{len(rev)}处待核对（不扣分）" if rev else ""
+    extra_en = f"; {len(rev)} review problem(s) not counted" if rev else ""
+    return Rating(level, why=f"{zh}：确认错误{len(errs)}处（{n_eval}次比较{same}）{extra}",
+                  why_en=f"{len(errs)} confirmed error(s){same_en} in {n_eval} comparisons{extra_en}",
                   evidence=[finding_ev(x) for x in errs[:6]])
 
 
 def q01(c):
-    return _q(c, {"W01", "W02", "W03", "W04"}, "表内勾稽")
+    return _q(c, "TS-Q01", "表内勾稽")
 
 
 def q02(c):
-    return _q(c, {"B01", "B02", "B03", "B04", "B05"}, "表间一致")
+    return _q(c, "TS-Q02", "表间一致")
 
 
 def q03(c):
-    return _q(c, {"N01", "N02", "N03", "N04", "N05", "N07", "N08", "N09", "N10", "N11", "N12", "C04"}, "表文一致")
+    return _q(c, "TS-Q03", "表文一致")
 
 
 _EMPTY_REASON = re.compile(r"(?:主要原因|原因)(?:是|为|：|:)?\s*[。；]|。。")
@@ -74,7 +101,7 @@ def q05(c: Context) -> Rating:
         m = _YEAR_IN_TITLE.search(t.title or "")
         if m and int(m.group(1)) != int(year) and not re.search(r"上年|结转|比较|对比", t.title):
             wrong.append(table_ev(t, note=f"表题年度{m.group(1)}，封面{year} / title year {m.group(1)}, cover {year}"))
-    errs = [x for x in c.f if x.rule in ("N06", "Y01") and x.status == "fail" and x.severity == "error"]
+    errs = _problems(c, "TS-Q05")
     # a 科目 the text names by the name it had before a renaming in force for this year: one per renamed 科目
     old = []
     for rx, r in _outdated_names(int(year)):
