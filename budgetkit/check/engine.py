@@ -118,7 +118,7 @@ def statement_coverage(L: Ledger) -> dict:
     """Every narrative sentence that states an amount or a percentage: checked and passed, checked and
     found wrong, or not checked with the reason.  ``coverage`` = checked ÷ stated.  Sentences whose
     only figures are limits (设备完好率≥96%, 不得高于12%) state a rule or a target: counted apart (``limits_only``)."""
-    passed = failed = 0
+    passed = failed = review = 0
     reasons: dict = {}
     unchecked = []
     bounds = 0
@@ -132,17 +132,20 @@ def statement_coverage(L: Ledger) -> dict:
         if len(_CJK.findall(s.text)) < 2 or (s.page, s.file) in charts and _LEGEND.match(s.text):
             continue  # "16.84%" alone, "使用非财政拨款结余9.02%": a chart's labels carried by the text layer
         c = L.coverage.get(s.no)
-        if c and c["failed"]:
+        found = (c or {}).get("found", [])
+        if c and (c["failed"] > len(found) or any(f.status == "fail" for f in found)):
             failed += 1
+        elif c and c["failed"]:
+            review += 1  # every finding on the sentence rests on a reading guess: to review, not failed
         elif c and c["passed"]:
             passed += 1
         else:
             why = c["reasons"][0] if c and c["reasons"] else ("没有规则读到这句的数字", "no rule reads this sentence's figures")
             reasons[why] = reasons.get(why, 0) + 1
             unchecked.append({"page": s.page, "file": s.file, "quote": s.text, "reason": why[0], "reason_en": why[1]})
-    total = passed + failed + len(unchecked)
-    return {"stated": total, "passed": passed, "failed": failed, "not_checked": len(unchecked),
-            "coverage": (passed + failed) / total if total else None,
+    total = passed + failed + review + len(unchecked)
+    return {"stated": total, "passed": passed, "failed": failed, "review": review, "not_checked": len(unchecked),
+            "coverage": (passed + failed + review) / total if total else None,
             "limits_only": bounds,
             "reasons": [{"reason": zh, "reason_en": en, "sentences": n}
                         for (zh, en), n in sorted(reasons.items(), key=lambda kv: -kv[1])],

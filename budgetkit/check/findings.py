@@ -1,6 +1,7 @@
 """Findings: what a rule found, with numbers as exact decimals and evidence."""
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
@@ -24,6 +25,18 @@ STATUS_NAMES = {"fail": ("不一致", "fail"), "rounding": ("舍入差异", "rou
 # joined, a column role inferred) is never an error or a warning: it is status and severity "review",
 # and it names the guess so a reader looks at the page before quoting it.
 SEVERITY_ORDER = {"error": 0, "warning": 1, "review": 2, "info": 3}
+
+
+# the n-th column printed under the same header path is keyed "支出/预算数#3" in the frames (tidy.amounts): an internal
+# key a reader never sees — messages and reports say "支出/预算数（同名第3列）"
+_DUP_COLUMN = re.compile(r"(?<=[^\s#])#(\d+)(?=$|[」』'\"\s：:，,；;。)）/×=])")
+
+
+def shown_columns(text: str, en: bool = False) -> str:
+    """``text`` with every internal duplicate-column key (``预算数#3``) said as a reader reads it."""
+    if "#" not in text:
+        return text
+    return _DUP_COLUMN.sub(lambda m: f" (column {m.group(1)} of that name)" if en else f"（同名第{m.group(1)}列）", text)
 
 
 def rule_table() -> dict[str, dict]:
@@ -50,6 +63,7 @@ class Finding:
     same_as = None
 
     def __post_init__(self):
+        self.message, self.message_en = shown_columns(self.message), shown_columns(self.message_en, en=True)
         r = rule_table()[self.rule]
         self.family = self.family or r["family"]
         if self.status == "fail" and self.guesses:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import json
 
-from budgetkit.check.findings import FAMILY_NAMES, STATUS_NAMES, Findings, rule_table
+from budgetkit.check.findings import FAMILY_NAMES, STATUS_NAMES, Findings, rule_table, shown_columns
 from budgetkit.explore.display import SEVERITY_NAMES
 from budgetkit.report.safe import md
 
@@ -76,7 +76,7 @@ def _where(loc: dict) -> str:
         return f"{page}[{loc.get('section') or ''}] “{loc['quote']}”"
     page = f"第{loc['page']}页 " if loc.get("page") else ""
     no = f"（{loc['table_no']}）" if loc.get("table_no") else ""
-    cell = f" {loc.get('row_label') or ''} × {loc.get('column_label') or ''}".rstrip(" ×")
+    cell = f" {loc.get('row_label') or ''} × {shown_columns(str(loc.get('column_label') or ''))}".rstrip(" ×")
     raw = f" = {loc['raw']}" if loc.get("raw") else ""
     return f"{page}{loc.get('table_title') or ''}{no}{cell}{raw}"
 
@@ -119,7 +119,7 @@ def _coverage_summary(f: Findings) -> dict | None:
     if not c:
         return None
     return {k: (round(float(v), 4) if k == "coverage" and v is not None else v) for k, v in c.items() if k in (
-        "stated", "passed", "failed", "not_checked", "coverage", "limits_only", "reasons")}
+        "stated", "passed", "failed", "review", "not_checked", "coverage", "limits_only", "reasons")}
 
 
 def coverage_line(f: Findings) -> str | None:
@@ -130,7 +130,9 @@ def coverage_line(f: Findings) -> str | None:
     top = sorted(c.get("reasons") or [], key=lambda r: -r["sentences"])[:2]
     why = "；".join(f"{r['reason']} / {r['reason_en']} ({r['sentences']})" for r in top)
     line = (f"说明数字核对 / statements: 共 {c['stated']} 句 / sentences — 核对通过 {c['passed']} / passed, "
-            f"不一致 {c['failed']} / failed, 未核对 {c['not_checked']} / not checked "
+            f"不一致 {c['failed']} / failed, "
+            + (f"待核对 {c['review']} / review, " if c.get("review") else "")
+            + f"未核对 {c['not_checked']} / not checked "
             f"（覆盖率 / coverage {c['coverage']:.0%}）")
     return line + (f"；未核对主因 / main reasons: {why}" if why else "")
 
@@ -318,7 +320,7 @@ def to_html(f: Findings) -> str:
             for l in cells:
                 title = (l.get("table_title") or "") + (f"（{l['table_no']}）" if l.get("table_no") else "")
                 parts.append(f"<tr><td>{e(str(l.get('page') or ''))}</td><td>{e(title)}</td>"
-                             f"<td>{e(str(l.get('row_label') or ''))}</td><td>{e(str(l.get('column_label') or ''))}</td>"
+                             f"<td>{e(str(l.get('row_label') or ''))}</td><td>{e(shown_columns(str(l.get('column_label') or '')))}</td>"
                              f"<td>{e(str(l.get('raw') or ''))}</td></tr>")
             parts.append("</table>")
         parts.append(f"<p class='en'>依据 / basis: {e(rule['basis'])}</p></div>")

@@ -12,6 +12,8 @@ def _mark(L: Ledger, s: Sentence, finding=None, ok: bool | None = None) -> None:
     c = L.coverage.setdefault(s.no, {"passed": 0, "failed": 0, "reasons": []})
     bad = ok is False or (finding is not None and finding.status in ("fail", "review"))
     c["failed" if bad else "passed"] += 1
+    if bad and ok is not False:  # kept, so that a sentence whose findings are all to review is not counted failed
+        c.setdefault("found", []).append(finding)
 
 
 def _why(L: Ledger, s: Sentence, zh: str, en: str) -> None:
