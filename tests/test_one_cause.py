@@ -108,3 +108,26 @@ def test_hangzhou_one_gap_in_three_columns():
     assert f.raw_counts()["error"] == 3 and f.counts()["error"] == 1
     assert sorted(abs(x.difference) for x in [f.problems[0], *f.problems[0].also]) == [
         Decimal("1471.66"), Decimal("1471.66"), Decimal("1471.68")]
+
+
+def test_a_note_and_a_problem_on_one_amount_name_each_other():
+    """Built: a between-table note explains 10.00 as a different measure on the total's cell, where a column-sum
+    finding reports the same 10.00 as an error: each names the other, once however often the list is grouped."""
+    total = _column("合计", "160.00", [("甲单位", "100.00"), ("乙单位", "50.00")])
+    note = Finding("B02", "note", "两表相差 10.00 万元：两者口径不同，不是错误", "differ by 10.00: two measures, not an error",
+                   expected=Decimal("150.00"), actual=Decimal("160.00"), unit="万元",
+                   locations=[_cell("合计", "合计", "160.00"), _cell("本年支出", "预算数", "150.00", page=29)])
+    for _ in range(2):
+        f = Findings([total, note], META, {})
+    assert note.message.count("另见问题 1（W05，错误）") == 1 and "不解释该问题" in note.message
+    assert total.message.count("另见说明 B02") == 1 and "is also problem 1" in note.message_en
+    assert f.counts()["error"] == 1 and f.counts()["info"] == 1  # the note is still information, not grouped
+
+
+def test_xian_note_and_error_agree(xian):
+    """西安市人社局 收支总表 (excerpt p.1) prints 本年支出 182,066.56 and 上年结转 90.57; B02 explains the 90.57 to the
+    收入总表 合计 182,157.13 as a measure that includes 上年结转 — true of that comparison — while the units' 合计
+    leave out their 上年结转 on the 收入总表 itself (W05/W03). The note names the problem; the problem the note."""
+    note = next(x for x in xian if x.rule == "B02" and x.status == "note" and "90.57" in x.message)
+    assert "另见问题 1（W05, W03，错误）" in note.message and "不解释该问题" in note.message
+    assert "另见说明 B02" in xian.problems[0].message

@@ -235,6 +235,53 @@ def _one_cause(items: list[Finding]) -> list[tuple[int, int]]:
     return pairs
 
 
+
+def _said(f: Finding, zh: str = "", en: str = "") -> None:
+    """Set the sentence :func:`_cross_refer` adds to a message, replacing the one it added before (a list of
+    findings may be grouped more than once)."""
+    old_zh, old_en = getattr(f, "_added", ("", ""))
+    if old_zh and f.message.endswith(old_zh):
+        f.message = f.message[: -len(old_zh)]
+    if old_en and f.message_en.endswith(old_en):
+        f.message_en = f.message_en[: -len(old_en)]
+    f.message, f.message_en, f._added = f.message + zh, f.message_en + en, (zh, en)
+
+
+def _cross_refer(items: list[Finding], problems: list[Finding]) -> None:
+    """A note (a difference explained: 口径不同, 不是错误) and a problem that rest on a printed cell in common and
+    differ by the same amount speak of one figure: each names the other, so that the report does not call the
+    amount an error in one place and not an error in another. The note explains its own comparison only; the
+    problem's arithmetic on its own cells stands."""
+    from budgetkit.check.recorder import fmt
+
+    for f in items:
+        _said(f)
+    number = {id(x): n for n, x in enumerate(problems, start=1)}
+    cells: dict = {}
+    for x in items:
+        if x.status in ("fail", "review") and x.difference not in (None, 0):
+            for c in _cells(x):
+                cells.setdefault((c, abs(x.difference).normalize(), x.unit), x.same_as or x)
+    seen_heads: dict = {}
+    for note in (x for x in items if x.status == "note" and x.difference not in (None, 0)):
+        key = (abs(note.difference).normalize(), note.unit)
+        head = next((cells[(c, *key)] for c in _cells(note) if (c, *key) in cells), None)
+        if head is None:
+            continue
+        n, amount = number[id(head)], fmt(abs(note.difference), note.unit or "")
+        rules = ", ".join(dict.fromkeys([head.rule] + [a.rule for a in head.also]))
+        sev_zh = {"error": "错误", "warning": "警告", "review": "待核对"}.get(head.severity, head.severity)
+        _said(note, f"；同一差额 {amount}{note.unit or ''} 另见问题 {n}（{rules}，{sev_zh}）：本说明只解释这两处比较的口径之差，"
+                    f"不解释该问题", f"; the same {amount} {note.unit or ''} is also problem {n} ({rules}, "
+                    f"{head.severity}): this note explains only this comparison's different measures, not that problem")
+        seen_heads.setdefault(id(head), (head, []))[1].append(note)
+    for head, notes in seen_heads.values():
+        names = "、".join(dict.fromkeys(x.rule for x in notes))
+        _said(head, f"（另见说明 {names}：同一差额在另一处比较中已有解释，不改变此处的不一致）",
+              f" (see note {names}: the same amount is explained in another comparison; the inconsistency here "
+              "stands)")
+
+
 class Findings:
     """A list of findings that is also a DataFrame (``.frame``).
 
@@ -252,6 +299,7 @@ class Findings:
             head.also, head.same_as = tuple(rest), None
             for x in rest:
                 x.also, x.same_as = (), head
+        _cross_refer(self.items, self.problems)
 
     @property
     def problems(self) -> list[Finding]:
