@@ -16,6 +16,7 @@ from budgetkit.errors import BadInputError, shown
 from budgetkit.read.blocks import ProseLine, RawTable
 from budgetkit.read.pdf_content import layout
 from budgetkit.read.pdf_objects import objects, table_rows
+from budgetkit.read.pdf_lines import rejoin_numbers
 from budgetkit.read.pdf_overprint import without_overprint
 from budgetkit.read.pdf_offset import row_shift
 
@@ -334,7 +335,7 @@ def read_pdf(path: Path, data: bytes | None = None, notes: list | None = None, p
                     boxes = [bb for bb, _, _ in raw_tables]
                     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not any(
                         _inside(obj, bb) for bb in boxes))
-                lines = outside.extract_text_lines(keep_blank_chars=False, return_chars=False)
+                lines = rejoin_numbers(outside.extract_text_lines(keep_blank_chars=False, return_chars=False))
             except BadInputError:
                 raise
             except Exception as exc:
