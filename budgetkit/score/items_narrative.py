@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
 from budgetkit.score.items_context import Context, Rating, _guessed, ladder, quote, table_ev
 from budgetkit.score.items_granularity import _ANCHORS
 
@@ -197,18 +199,46 @@ def n08(c: Context) -> Rating:
                   evidence=[total])
 
 
+_SME = r"中小企业|小微企业|小型、微型企业"
+
+
+def _sme_in_tables(c: Context):
+    """An SME figure a table prints (深圳's 支出总表: a column 其中：预留给中小企业的项目资金规模 beside 政府采购项目/小计):
+    the first row's figure of the first recognised table with such a column or row, as evidence; else None."""
+    a = c.d.amounts
+    if a is None or a.empty:
+        return None
+    known = {t.index for t in c.d.tables if t.kind != "unknown"}
+    hit = a[a["table_index"].isin(known) & (a["column_label"].astype(str).str.contains(_SME)
+                                             | a["row_label"].astype(str).str.contains(_SME))]
+    if hit.empty:
+        return None
+    r = hit.sort_values(["table_index", "row_no", "col_no"]).iloc[0]
+    col = str(r["column_label"]).split("/")[-1]
+    return {"file": r["file"], "page": None if pd.isna(r["page"]) else int(r["page"]), "table": r["table_title"],
+            "row": r["row_label"], "quote": f"{col}：{r['raw']} {r['unit'] or ''}".strip()}
+
+
 def n09(c: Context) -> Rating:
+    """The SME amount may be stated in the text or printed in a table (a column beside the procurement
+    total): either is a disclosure of it."""
     if not c.paras:
         return Rating.ne("没有读到说明文字", "no narrative was read")
-    if not c.find(r"政府采购", need=r"\d+(?:\.\d+)?\s*万?元"):
-        return Rating.na("无政府采购金额", "no procurement amount stated")
-    q = c.find(r"中小企业|小微企业", need=r"\d")
-    if not q:
-        return Rating(0, why="未见中小企业采购金额", why_en="no SME amount",
-                      evidence=[{"quote": "说明中无中小企业金额 / no SME figure"}])
+    q = c.find(_SME, need=r"\d")
+    tab = None if q else _sme_in_tables(c)
+    if not q and not tab:
+        if not c.find(r"政府采购", need=r"\d+(?:\.\d+)?\s*万?元"):
+            return Rating.na("无政府采购金额", "no procurement amount stated")
+        return Rating(0, why="说明和表格中未见中小企业采购金额", why_en="no SME amount in the text or the tables",
+                      evidence=[{"quote": "说明和表格中无中小企业金额 / no SME figure"}])
+    if q is None:
+        where, where_en, q = "（表格列示）", " (printed in a table)", tab
+    else:
+        where = where_en = ""
     if c.final and not c.find(r"中小企业", need=r"\d+(?:\.\d+)?\s*%|占"):
-        return Rating(67, why="有中小企业金额，无占比", why_en="SME amount without the share", evidence=[q])
-    return Rating(100, why="有中小企业采购金额", why_en="SME amount stated", evidence=[q])
+        return Rating(67, why=f"有中小企业金额{where}，无占比", why_en=f"SME amount{where_en} without the share",
+                      evidence=[q])
+    return Rating(100, why=f"有中小企业采购金额{where}", why_en=f"SME amount stated{where_en}", evidence=[q])
 
 
 def n10(c: Context) -> Rating:
