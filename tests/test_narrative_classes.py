@@ -129,10 +129,11 @@ def test_change_after_a_qizhong_list_is_the_totals_built(seed):
 
 def test_change_read_across_a_description_is_a_reading(seed):
     # 深圳市气象局 2026 (excerpt p5): "（8）气象产业发展管理 90.72 万元，用于开展…等工作，支撑构建较2025年年初预算增加29.23
-    # 万元，增幅2.2%" — a change sentence printed inside another item's description (29.23 ÷ 2.2% ≈ 1,329: not 90.72's)
+    # 万元，增幅2.2%" — a change sentence printed inside another item's description (29.23 ÷ 2.2% ≈ 1,329: not 90.72's),
+    # run in with no break before 较: whose change it is the sentence does not say, so it is not compared
     f = budgetkit.check(load(EXCERPTS / "gd-shenzhen-meteo-2026-budget-projects.pdf"))
     n03 = [x for x in _narrative_findings(f) if x.rule == "N03"]
-    assert [x.status for x in n03] == ["review"]
+    assert not [x for x in n03 if x.status in ("fail", "review")]
     far = "社会保险经办机构493.58万元，用于开展社会保险经办服务和信息系统运行维护等多项工作，较上年增加29.23万元，增幅2.2%。"
     near = "社会保险经办机构493.58万元，较上年增加29.23万元，增幅2.2%。"
     found = _narrative_findings(budgetkit.check(_with_narrative(seed, [far, near])))

@@ -1,6 +1,7 @@
 """Reading doubts that made a finding rest on a guess, fixed in the reading: text printed off its table's ruling
-(two rows' figures in one cell, names beside the wrong codes) and a number that opens a project's name read as a
-classification code.
+(two rows' figures in one cell, names beside the wrong codes), a number that opens a project's name read as a
+classification code, a change stated after a bracketed aside the line broke, and a change sentence pasted into
+another item's description.
 
 Each class on a small built example and on a published page (data/excerpts/, figures recomputed by hand in the
 comments).
@@ -180,3 +181,36 @@ def test_a_change_after_a_bracket_p2():
     assert (row["page"], row["current"]) == (2, Decimal("701.34"))
     f = budgetkit.check(d)
     assert not [x for x in f if x.rule == "N03" and x.status in ("fail", "review") and "66.79" in x.message]
+
+
+# --- a sentence pasted into another's description ------------------------------------------------------------
+
+@pytest.mark.parametrize("text, current", [
+    # run into the description with no break before 较: not the 90.72's change (29.23 ÷ 2.2% ≈ 1,329)
+    ("（8）气象产业发展管理90.72万元，用于开展气象产业统计调研等工作，支撑构建较2025年年初预算增加29.23万元，增幅2.2%。", None),
+    # the change opens its own clause after the description: the figure's
+    ("会议费10.00万元，用于召开年度工作会议，较上年增加2.00万元，增长25%。", "10.00"),
+    # or names its own subject
+    ("会议费10.00万元，主要用于日常运转经费较上年增加2.00万元。", "10.00"),
+    # no description between: the figure's
+    ("会议费10.00万元较上年增加2.00万元。", "10.00"),
+])
+def test_a_change_run_into_a_description_has_no_figure_built(text, current):
+    from budgetkit.tidy.statements import read_sentence
+
+    c = read_sentence(text, 1, "", "built.pdf").changes[0]
+    assert (None if c.current is None else str(c.current.value)) == current
+
+
+def test_a_change_run_into_a_description_p4_p5():
+    # pp4–5 (pp11–12 of the 深圳市气象局 2026 budget): "（8）气象产业发展管理 90.72 万元，用于开展…等工作，支撑构建较2025 年年初预算
+    # 增加 29.23 万元，增幅 2.2%，主要原因是…对编外人员劳务费单独编制…" — a sentence about another item printed inside
+    # this one's description: no figure is its own, and N03 states nothing about it
+    from budgetkit.tidy.statements import stated_changes
+
+    d = budgetkit.read(EXCERPTS / "gd-shenzhen-meteo-2026-budget-projects.pdf")
+    sc = stated_changes(d)
+    rows = sc[sc["delta"] == Decimal("29.23")]
+    assert len(rows) == 1 and rows.iloc[0]["page"] == 4 and pd.isna(rows.iloc[0]["current"])
+    f = budgetkit.check(d)
+    assert not [x for x in f if x.rule == "N03" and x.status in ("fail", "review")]

@@ -242,6 +242,8 @@ def read_sentence(text: str, page, section, file) -> Sentence:
         if delta is not None:
             delta.role = "delta"
         current = last_amount_before(c.start())
+        if current is not None and _run_in(text, current.end, c.start()):
+            current = None  # a change run into a description: whose it is, the sentence does not say
         year = int(c.group("year")) if c.group("year") else None
         base_v = _dec(c.group("base")) if c.group("base") else None
         bunit, base_from = c.group("bunit"), "stated"
@@ -293,6 +295,19 @@ def read_sentence(text: str, page, section, file) -> Sentence:
 
 
 _LIST_OPEN = re.compile(r"其中|包括")
+_DESCRIBED = re.compile(r"用于|主要(?:是|为|包括)|包括|具体")
+
+
+def _run_in(text: str, after: int, at: int) -> bool:
+    """A comparison run into the middle of a description with no break before it: "90.72万元，用于开展…研究等工作，
+    支撑构建较2025年年初预算增加29.23万元" (a sentence pasted into another's). After a figure's 用于… a change
+    opens its own clause ("，较上年增加") or names its own subject ("…运转经费较上年增加"); one that does
+    neither is not that figure's change."""
+    before = text[:at].rstrip()
+    if not before or before[-1] in _STOP or not _DESCRIBED.search(text[after:at]):
+        return False
+    clause = re.split(r"[，,；;。：:、]", before)[-1]
+    return _OWN_SUBJECT.search(clause) is None and not re.search(r"\d\s*年$|上年$", clause)
 
 
 def _list_head(s: Sentence, current: Mention | None, opens: list[int]) -> list[Mention]:
