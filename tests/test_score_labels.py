@@ -33,3 +33,27 @@ def test_without_the_sme_column_the_same_document_scores_0():
     d.amounts = a[~a["column_label"].astype(str).str.contains("中小企业|小型、微型企业")]
     n09 = _item(score(d), "TS-N09")
     assert n09.level == 0 and "未见" in n09.why
+
+
+def test_other_income_spelled_其它_is_the_source_其他收入():
+    """长沙市信访局 (data/corpus, p. 13): 2026年部门收入总体情况表 prints the column 「其它收入」 beside 事业收入 and
+    本级财政拨款: all four sources are listed."""
+    d = budgetkit.read(DATA / "corpus" / "hn-changsha-xinfang-2026-budget.pdf")
+    g04 = _item(score(d), "TS-G04")
+    assert g04.level == 100 and "其他收入" in g04.why and g04.evidence[0]["page"] == 13
+
+
+def test_printed_variants_of_a_source_label_read_as_one(seed):
+    """Built from the seed's 收入总表 alone (its 收支总表 set aside): 其他收入 printed 「其它收入」 and 上年结转 as
+    「上年 结转」 — the same four sources, the same level; with the column gone, one source is missing."""
+    d = copy.deepcopy(seed)
+    d.tables = [t for t in d.tables if t.kind != "income_expenditure_summary"]
+    assert _item(score(d), "TS-G04").level == 100
+    t = next(t for t in d.tables if t.kind == "income_summary")
+    names = {"其他收入": "其它收入", "上年结转": "上年 结转"}
+    t.frame = t.frame.rename(columns=names)
+    t.column_roles = {names.get(k, k): v for k, v in t.column_roles.items()}
+    assert _item(score(d), "TS-G04").level == 100
+    t.frame = t.frame.drop(columns=["其它收入"])
+    g04 = _item(score(d), "TS-G04")
+    assert g04.level == 67 and "未见：其他收入" in g04.why

@@ -197,11 +197,15 @@ def finding_ev(x):
 
 
 def _labels(t) -> str:
-    """Every label and column name of a table, as one string."""
+    """Every label and column name of a table, as one string in the one spelling the checks compare names in
+    (``normalise_name``: 其它 → 其他, full-width brackets, no spaces or quotes), so that an item's pattern,
+    written in that spelling, matches every printed variant (「其它收入」, 「其中： 基本支出」, 「(境)」)."""
+    from budgetkit.tidy.statements import normalise_name
+
     cols = " ".join(map(str, t.frame.columns))
     labels = [c for c, r in t.column_roles.items() if r in ("label", "code")]
     cells = " ".join(str(v) for c in labels if c in t.frame for v in t.frame[c].dropna())
-    return re.sub(r"\s+", "", cols + " " + cells)
+    return normalise_name(cols + " " + cells)
 
 
 def _guessed(ts):

@@ -271,13 +271,16 @@ def n11(c: Context) -> Rating:
             return Rating.ne("没有读到说明文字", "no narrative was read")
         return Rating(0, why="未见名词解释", why_en="no glossary",
                       evidence=[{"quote": "说明中无“名词解释”一节 / no glossary section"}])
+    from budgetkit.tidy.statements import normalise_name  # 其它/其他 and spacing: one spelling, as in _labels
+
     terms = dict(_TERMS, **(_TERMS_FINAL if c.final else {}))
     a = c.d.amounts
+    rows, cols = a["row_label"].astype(str).map(normalise_name), a["column_label"].astype(str).map(normalise_name)
     for term in ("事业收入", "经营收入", "其他收入"):  # 不涉及的不列: a term for money the department does not have is not required
-        m = a["row_label"].astype(str).str.contains(term, regex=False) | \
-            a["column_label"].astype(str).str.contains(term, regex=False)
+        m = rows.str.contains(term, regex=False) | cols.str.contains(term, regex=False)
         if not (a.loc[m, "amount_yuan"].fillna(0) != 0).any():
             terms.pop(term, None)
+    text = normalise_name(text)
     have = [k for k, rx in terms.items() if re.search(rx, text)]
     gone = [k for k in terms if k not in have]
     share = len(have) / len(terms)
