@@ -11,7 +11,7 @@ from budgetkit.check.conservation import account
 from budgetkit.disclosure import Disclosure, PrintedTable
 from budgetkit.errors import BadInputError, InternalError, log_internal_error, no_tables_error, shown
 from budgetkit.money import DECIMAL_DTYPE, decimal_series
-from budgetkit.read import open_source
+from budgetkit.read import open_source, page_labels
 from budgetkit.recognise.tables import recognise_tables
 from budgetkit.tidy.amounts import tidy_table
 from budgetkit.tidy.meta import infer_meta
@@ -156,6 +156,8 @@ def read(paths, doc_id: str | None = None, keep_going: bool = False, progress=No
     ]
     # pages that are pictures inside a text PDF: named in a warning, and here for programs (not read, not checked)
     meta["picture_pages"] = [{"file": s.name, "page": n} for s in sources for n in s.picture_pages]
+    # the page numbers the documents print, where sure: a location names both (PDF page, printed page)
+    meta["printed_pages"] = page_labels.as_meta(page_labels.printed_pages([b for s in sources for b in s.blocks]))
     tables = [
         PrintedTable(doc_id=doc_id, index=i + 1, kind=tt.table.kind, title=tt.table.title,
                      table_no=tt.table.table_no, file=tt.table.file, pages=tt.table.pages,

@@ -300,6 +300,11 @@ class Findings:
             for x in rest:
                 x.also, x.same_as = (), head
         _cross_refer(self.items, self.problems)
+        printed = {(x["file"], x["page"]): x["printed"] for x in meta.get("printed_pages") or ()}
+        for loc in (loc for f in self.items for loc in f.locations if printed):
+            n = printed.get((loc.get("file"), loc.get("page")))
+            if n is not None:
+                loc["printed_page"] = n  # the page number the document prints there (read.page_labels)
 
     @property
     def problems(self) -> list[Finding]:

@@ -70,11 +70,21 @@ def to_json(f: Findings) -> str:
                       default=json_default)
 
 
+def page_words(loc: dict) -> str:
+    """「第30页」, or 「第30页（页码印 29 / p.30 printed 29）」 where the document prints another number on that PDF
+    page (``printed_page``, from :mod:`budgetkit.read.page_labels`): every page number is the PDF's."""
+    if not loc.get("page"):
+        return ""
+    n = loc.get("printed_page")
+    extra = f"（页码印 {n} / p.{loc['page']} printed {n}）" if n is not None and n != loc["page"] else ""
+    return f"第{loc['page']}页{extra}"
+
+
 def _where(loc: dict) -> str:
     if "quote" in loc:
-        page = f"第{loc['page']}页 " if loc.get("page") else ""
+        page = f"{page_words(loc)} " if loc.get("page") else ""
         return f"{page}[{loc.get('section') or ''}] “{loc['quote']}”"
-    page = f"第{loc['page']}页 " if loc.get("page") else ""
+    page = f"{page_words(loc)} " if loc.get("page") else ""
     no = f"（{loc['table_no']}）" if loc.get("table_no") else ""
     cell = f" {loc.get('row_label') or ''} × {shown_columns(str(loc.get('column_label') or ''))}".rstrip(" ×")
     raw = f" = {loc['raw']}" if loc.get("raw") else ""
@@ -312,14 +322,15 @@ def to_html(f: Findings) -> str:
         quotes = [l for l in locs if "quote" in l]
         cells = [l for l in locs if "quote" not in l]
         for q in quotes:
-            page = f"第{q['page']}页 / page {q['page']} · " if q.get("page") else ""
+            page = f"{page_words(q)} / page {q['page']} · " if q.get("page") else ""
             parts.append(f"<blockquote>{e(page)}{e(q.get('section') or '')}<br>“{e(q['quote'])}”</blockquote>")
         if cells:
             parts.append("<table><tr><th>页 page</th><th>表 table</th><th>行 row</th><th>列 column</th>"
                          "<th>原文 printed</th></tr>")
             for l in cells:
                 title = (l.get("table_title") or "") + (f"（{l['table_no']}）" if l.get("table_no") else "")
-                parts.append(f"<tr><td>{e(str(l.get('page') or ''))}</td><td>{e(title)}</td>"
+                parts.append(f"<tr><td>{e(page_words(l)[1:].replace('页', '', 1) if l.get('page') else '')}</td>"
+                             f"<td>{e(title)}</td>"
                              f"<td>{e(str(l.get('row_label') or ''))}</td><td>{e(shown_columns(str(l.get('column_label') or '')))}</td>"
                              f"<td>{e(str(l.get('raw') or ''))}</td></tr>")
             parts.append("</table>")
