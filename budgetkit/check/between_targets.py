@@ -326,7 +326,8 @@ def targets_vs_projects(L: Ledger, R: Recorder) -> None:
             R.add(Finding("B05", "fail", f"项目支出表中{len(items)}个项目没有绩效目标（绩效目标表列出{n_targets}个项目）："
                           f"{names_}{more}",
                           f"{len(items)} projects of the project table have no performance target (the target "
-                          f"tables list {n_targets} projects): {names_}{' …' if more else ''}",
+                          f"tables list {n_targets} project{'' if n_targets == 1 else 's'}): "
+                          f"{names_}{' …' if more else ''}",
                           locations=[L.location(x) for lines in items for x in lines],
                           guesses=list(by_name) + key_only))
             continue
