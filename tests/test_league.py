@@ -18,6 +18,8 @@ from conftest import CORPUS, DATA, load
 HANGZHOU = CORPUS / "zj-hangzhou-meteo-2026-budget.pdf"
 GUANGZHOU = CORPUS / "gd-guangzhou-stats-2026-budget.pdf"
 SUZHOU_WATER = DATA / "excerpts" / "js-suzhou-water-2026-budget-items.pdf"
+#: 北京市财政局 2026's narrative half: names its tables and prints none (refused: no budget table recognised)
+NARRATIVE_ONLY = CORPUS / "bj-city-finance-2026-budget-text.pdf"
 
 
 # ------------------------------------------------------------------------------------ built example
@@ -86,6 +88,37 @@ def test_low_coverage_is_marked_never_ranked_and_ne_is_not_zero():
     assert total_line(None, None) == "— N/E"
 
 
+def test_an_unscored_disclosure_is_listed_apart_by_its_file_name_and_reason():
+    """Built: a refused file whose reading gave a department (沿江区域慢行) and a year (2035) from a planning notice:
+    it is named by its file, in the not-scored group after every ranked group, with its reason — never in a 2035
+    group of its own, never under that name."""
+    from budgetkit.score.league import NOT_SCORED
+
+    refused = {"meta": {"doc_id": "惠州-办公厅.pdf", "disclosure_id": "惠州-办公厅.pdf", "department": "沿江区域慢行",
+                        "year": 2035, "stage": "unknown"},
+               "why": "未识别出预算公开表", "why_en": "no budget disclosure table recognised"}
+    L = league([built_card("a", "甲局"), built_card("q", "乙局", stage="unknown")], [refused])
+    E = L.entries.set_index("doc_id")
+    row = E.loc["惠州-办公厅.pdf"]
+    assert row["name"] == "惠州-办公厅.pdf" and row["group"] == NOT_SCORED and pd.isna(row["year"])
+    assert "未识别出预算公开表" in row["mark"] and "no budget disclosure table recognised" in row["mark_en"]
+    assert L.entries["group"].iloc[-1] == NOT_SCORED and not L.entries["group"].str.contains("2035").any()
+    assert "沿江区域慢行" not in league_text(L)
+
+
+def test_league_workbook_shows_stage_and_level_in_words():
+    """The 阶段 column of the league sheet reads 「预算 / budget」, and 「未知 / unknown」 for a stage not identified —
+    never the raw value; a disclosure with no scorecard has it blank."""
+    from budgetkit.score.report import league_sheets
+
+    refused = {"meta": {"doc_id": "z.pdf"}, "why": "读取失败", "why_en": "could not be read"}
+    sheet = league_sheets(league([built_card("a", "甲局"), built_card("q", "乙局", stage="unknown")],
+                                 [refused]))["排名 league"].set_index("文件 / doc_id")
+    assert sheet.loc["a", "阶段 / stage"] == "预算 / budget" and sheet.loc["a", "口径 / level"] == "部门 / department"
+    assert sheet.loc["q", "阶段 / stage"] == "未知 / unknown" and sheet.loc["z.pdf", "阶段 / stage"] == ""
+    assert "unknown" not in set(sheet["阶段 / stage"])
+
+
 def test_unknown_level_is_not_ranked():
     L = league([built_card("a", "甲局", scope=None), built_card("b", "乙局")])
     E = L.entries.set_index("doc_id")
@@ -103,9 +136,9 @@ def store(tmp_path_factory):
     broken.parent.mkdir()
     broken.write_bytes(HANGZHOU.read_bytes()[:3000])
     out = root / "store"
-    result = build([HANGZHOU, GUANGZHOU, SUZHOU_WATER, broken.parent], out, manifest=DATA / "MANIFEST.csv",
-                   workers=2, progress=False)
-    assert result.built == 3 and result.failed == 1
+    result = build([HANGZHOU, GUANGZHOU, SUZHOU_WATER, NARRATIVE_ONLY, broken.parent], out,
+                   manifest=DATA / "MANIFEST.csv", workers=2, progress=False)
+    assert result.built == 3 and result.failed == 2
     return out
 
 
@@ -125,6 +158,10 @@ def test_store_league_matches_scoring_each_file(store):
     # the truncated file could not be read: listed as not scored (N/E), not as 0
     failed = L.entries[L.entries["disclosure_id"] == "truncated-2026-budget.pdf"].iloc[0]
     assert pd.isna(failed["total"]) and "N/E" in failed["mark"]
+    # 北京市财政局's narrative half was refused: listed by its file name, apart, with the reason the build recorded
+    text = L.entries[L.entries["disclosure_id"] == NARRATIVE_ONLY.name].iloc[0]
+    assert text["name"] == NARRATIVE_ONLY.name and text["group"] == "未评分 / not scored" and pd.isna(text["year"])
+    assert "未识别出预算公开表" in text["mark"] and "no budget disclosure table recognised" in text["mark_en"]
 
 
 def test_cli_prints_the_league_and_writes_every_format(store, tmp_path, capsys):
@@ -132,7 +169,8 @@ def test_cli_prints_the_league_and_writes_every_format(store, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "2026 预算 · 部门 / 2026 budget · department · 2" in out
     assert "杭州市气象局" in out and "广州市统计局" in out and "1/2" in out and "2/2" in out
-    assert "覆盖" in out and "coverage" in out and "未评分（读取失败），N/E" in out
+    assert "覆盖" in out and "coverage" in out and "== 未评分 / not scored · 2 ==" in out
+    assert "未评分（PDF不完整（被截断），缺少文件结尾），N/E" in out  # the truncated file, with its reason
     assert main(["score", str(store), "--format", "json", "--out", str(tmp_path / "l.json")]) == 0
     doc = json.loads((tmp_path / "l.json").read_text(encoding="utf-8"))
     top = next(g for g in doc["groups"] if g["group"].startswith("2026 预算 · 部门"))

@@ -16,7 +16,7 @@ import pandas as pd
 from budgetkit.explore import charts
 from budgetkit.explore.widgets import _dropdown, _Guarded, _set_options
 from budgetkit.score.engine import PARTS, STATUS_NAMES
-from budgetkit.score.league import League, league_from_store
+from budgetkit.score.league import League, league_from_store, shown_stage
 from budgetkit.score.report import _ev, _league_head, _part, _rank, total_line
 
 BY_OPTIONS = [("总分 / total", "total")] + [(f"{p} {zh} / {en}", p) for p, (zh, en) in PARTS.items()]
@@ -141,7 +141,7 @@ def card_html(s) -> str:
     parts = " · ".join(f"{p} {v['name']}/{v['name_en']} {'N/E' if v['score'] is None else format(v['score'], '.0f')}"
                        for p, v in s.parts.items())
     return (f"{_STYLE}<div class='bk-card'><h4>{_e(who or s.doc_id)} · {_e(m.get('year') or '')} "
-            f"{_e(m.get('stage') or '')}"
+            f"{_e(shown_stage(m.get('stage')))}"
             f" {_e(m.get('scope') or '')}</h4><p><b>{_e(total_line(s.total, s.coverage))}</b></p><p>{_e(parts)}</p>"
             "<table><tr><th>编号 / id</th><th>项目 / item</th><th>权重 / weight</th><th>等级 / level</th>"
             f"<th>理由 / why</th><th>证据（页）/ evidence (page)</th></tr>{''.join(rows)}</table></div>")
@@ -197,9 +197,14 @@ class LeagueView(_Guarded):
 
     def _show_card(self, *_):
         c = self.league.cards.get(self.dept.value)
-        self.card.value = card_html(c) if c is not None else (
-            "<p class='bk-card'>这份公开文件没有评分（读取失败），N/E，不是零分 / this disclosure has no scorecard "
-            "(it could not be read): N/E, not 0</p>")
+        if c is not None:
+            self.card.value = card_html(c)
+            return
+        E = self.league.entries
+        row = E[E["disclosure_id"] == self.dept.value]
+        why = f"{row.iloc[0]['mark']} / {row.iloc[0]['mark_en']}" if len(row) else "未评分，N/E / not scored: N/E"
+        self.card.value = (f"<p class='bk-card'>这份公开文件没有评分，不是零分 / this disclosure has no scorecard, "
+                           f"which is not 0: {_e(why)}</p>")
 
 
 def league_panel(store) -> W.Widget:

@@ -4,7 +4,9 @@ A ranking is a claim about peers, so it is made only within the same stage, year
 a department's budget is never ranked against a unit's, nor against another year's final accounts.  Every total
 keeps its coverage beside it; an entry whose coverage is below ``min_coverage`` (items not evaluable, N/E) is
 listed and marked but not ranked, because its total rests on fewer items than its peers'.  A disclosure that
-could not be read or scored is listed as not scored (N/E), never as 0.
+could not be read or scored is listed as not scored (N/E), never as 0, in a group of its own under its file name
+and with the reason it was refused: nothing read from a file that is not a budget (a department, a year) groups
+or names it.
 """
 from __future__ import annotations
 
@@ -27,6 +29,10 @@ SCOPE_EN = dict(LEVELS.values())
 #: what scripts/excerpt_pages.py writes in a manifest's ``source``: a few pages cut from a disclosure
 _EXCERPT = re.compile(r"\bpages?\s+([\d][\d,\s-]*)\s+of\b")
 SORT_KEYS = ("total", *PARTS)
+#: the group of the disclosures with no scorecard (refused, unread, or scored by nothing)
+NOT_SCORED = "未评分 / not scored"
+#: the order in which a disclosure's failures explain why it has no scorecard: the first step that refused it
+_STEPS = ("read", "check", "scores")
 
 _SQL = """
 SELECT d.disclosure_id, d.doc_id, d.department, d.publisher, d.status AS doc_status, d.meta, d.manifest,
@@ -51,9 +57,33 @@ def _year(v):
         return None
 
 
+def _reason(text: str) -> tuple[str, str]:
+    """A failure's bilingual reason without the file path it starts with ("x.pdf: 未识别出预算公开表 / no budget
+    disclosure table recognised" → the two halves)."""
+    t = re.sub(r"^.*?\.(?:pdf|docx?|xlsx?|xls|txt|html?|csv|zip)\s*[:：]\s*", "", str(text or "").strip(), flags=re.I)
+    zh, _, en = t.partition(" / ")
+    return zh.strip(), (en or zh).strip()
+
+
+def _refusals(store) -> dict:
+    """disclosure id → (zh, en): why the store holds no scorecard for it, from its ``failures`` rows (the earliest
+    step that refused it)."""
+    from budgetkit.store import query
+
+    try:
+        f = query(store, "SELECT disclosure_id, step, reason FROM failures")
+    except Exception:  # a store with no failures table: nothing was refused
+        return {}
+    out = {}
+    f = f.assign(_o=f["step"].map(lambda x: _STEPS.index(x) if x in _STEPS else len(_STEPS)))
+    for did, g in f.sort_values("_o", kind="stable").groupby("disclosure_id", sort=False):
+        out[did] = _reason(g.iloc[0]["reason"])
+    return out
+
+
 def cards_from_store(store) -> tuple[list[Scorecard], list[dict]]:
     """The scorecards kept in a store's ``scores`` table (through its query API), and the disclosures that have
-    none (failed to read, or scored by nothing) with their reason."""
+    none (refused, failed to read, or scored by nothing) with the reason the store recorded."""
     from budgetkit.store import query
 
     try:
@@ -66,6 +96,7 @@ def cards_from_store(store) -> tuple[list[Scorecard], list[dict]]:
                                 "the store has no scores table: rebuild it with this version") from None
         raise BadInputError(store, "数据集无法读取", f"the store cannot be read ({type(exc).__name__})") from None
     cards, unscored = [], []
+    refused = _refusals(store)
     for did, g in rows.groupby("disclosure_id", sort=False):
         first = g.iloc[0]
         try:
@@ -84,10 +115,14 @@ def cards_from_store(store) -> tuple[list[Scorecard], list[dict]]:
         meta.setdefault("year", _year(first["doc_year"]))
         meta.setdefault("stage", first["doc_stage"] if isinstance(first["doc_stage"], str) else None)
         g = g[g["item"].notna()]
-        if g.empty:
-            why = "读取失败" if first["doc_status"] == "failed" else "没有评分"
-            why_en = "the disclosure could not be read" if first["doc_status"] == "failed" else "no scorecard stored"
-            unscored.append({"meta": meta, "why": why, "why_en": why_en})
+        if g.empty:  # named by its file only: what was read from a refused file (a department, a year) is not kept
+            if did in refused:
+                why, why_en = refused[did]
+            elif first["doc_status"] == "failed":
+                why, why_en = "读取失败", "the disclosure could not be read"
+            else:
+                why, why_en = "没有评分", "no scorecard stored"
+            unscored.append({"meta": {"doc_id": did, "disclosure_id": did}, "why": why, "why_en": why_en})
             continue
         items = [Item(r.item, r.part, r.title, r.title_en, None if pd.isna(r.weight) else float(r.weight),
                       None if pd.isna(r.level) else int(r.level), r.status, r.why or "", r.why_en or "",
@@ -154,7 +189,7 @@ def league(cards, unscored=(), *, min_coverage: float = MIN_COVERAGE, by: str = 
                "name": _name(m, m.get("publisher") or c.doc_id), "stage": stage, "year": year, "scope": scope,
                "family": m.get("family"), "total": None if c.total is None else round(c.total, 1),
                "coverage": None if c.coverage is None else round(c.coverage, 3),
-               "n_ne": sum(1 for i in c.items if i.status == "N/E")}
+               "n_ne": sum(1 for i in c.items if i.status == "N/E"), "scored": True}
         for p, v in c.parts.items():
             row[p] = v["score"]
             row[f"{p}_coverage"] = v["coverage"]
@@ -174,20 +209,20 @@ def league(cards, unscored=(), *, min_coverage: float = MIN_COVERAGE, by: str = 
         else:
             row["mark"] = row["mark_en"] = ""
         rows.append(row)
-    for u in unscored:
+    for u in unscored:  # its file name, its reason, no group: nothing it was read to say is trusted
         m = u["meta"]
-        rows.append({"disclosure_id": m.get("disclosure_id"), "doc_id": m.get("doc_id"),
-                     "name": _name(m, m.get("publisher") or m.get("doc_id")), "stage": m.get("stage"),
-                     "year": _year(m.get("year")), "scope": LEVELS.get(m.get("scope"), (None, None))[0],
-                     "family": m.get("family"),
-                     "total": None, "coverage": None, "n_ne": None,
-                     "mark": f"未评分（{u['why']}），N/E", "mark_en": f"not scored ({u['why_en']}): N/E"})
+        did = m.get("disclosure_id") or m.get("doc_id")
+        rows.append({"disclosure_id": did, "doc_id": m.get("doc_id") or did, "name": str(did), "stage": None,
+                     "year": None, "scope": None, "family": None, "total": None, "coverage": None, "n_ne": None,
+                     "mark": f"未评分（{u['why']}），N/E", "mark_en": f"not scored ({u['why_en']}): N/E",
+                     "scored": False})
     df = pd.DataFrame(rows, columns=["disclosure_id", "doc_id", "name", "stage", "year", "scope", "family", "total",
                                      "coverage", "n_ne", *[c for p in PARTS for c in (p, f"{p}_coverage")],
-                                     "mark", "mark_en"])
+                                     "mark", "mark_en", "scored"])
     df["year"] = df["year"].astype("Int64")
-    df["group"] = [group_label(s, None if pd.isna(y) else int(y), sc) for s, y, sc in
-                   zip(df["stage"], df["year"], df["scope"])]
+    df["scored"] = df["scored"].astype(bool)
+    df["group"] = [group_label(s, None if pd.isna(y) else int(y), sc) if ok else NOT_SCORED for s, y, sc, ok in
+                   zip(df["stage"], df["year"], df["scope"], df["scored"])]
     df["ranked"] = df["mark"].eq("")
     for key in SORT_KEYS:
         score = df[key].astype("float64")
@@ -198,16 +233,32 @@ def league(cards, unscored=(), *, min_coverage: float = MIN_COVERAGE, by: str = 
         df[f"of_{key}"] = ok.groupby(df["group"]).transform("sum").astype("Int64")
     df["rank"], df["of"] = df[f"rank_{by}"], df[f"of_{by}"]
     # groups: latest year first, 预算 before 决算, 部门 before 单位, unknowns last; within a group ranked entries
-    # by rank, then the marked ones (by total, for reading), then the unscored
+    # by rank, then the marked ones (by total, for reading); the unscored in their own group, last
+    df["_u"] = ~df["scored"]
     df["_y"] = -df["year"].astype("float64").fillna(-1e9)
     df["_s"] = df["stage"].map({"预算": 0, "决算": 1}).fillna(2)
     df["_c"] = df["scope"].map({"部门": 0, "单位": 1}).fillna(2)
     df["_r"] = df["rank"].astype("float64").fillna(1e9)
     df["_t"] = -df[by].astype("float64").fillna(-1)
-    df = df.sort_values(["_y", "_s", "_c", "group", "_r", "_t", "name"], kind="stable")
-    df = df.drop(columns=["_y", "_s", "_c", "_r", "_t"]).reset_index(drop=True)
+    df = df.sort_values(["_u", "_y", "_s", "_c", "group", "_r", "_t", "name"], kind="stable")
+    df = df.drop(columns=["_u", "_y", "_s", "_c", "_r", "_t"]).reset_index(drop=True)
     by_id = {(c.meta.get("disclosure_id") or c.doc_id): c for c in cards}
     return League(df, by_id, min_coverage, by, source, list(unscored))
+
+
+def shown_stage(stage, scored: bool = True) -> str:
+    """A stage as a reader sees it: 「预算 / budget」, 「未知 / unknown」 for one not identified, blank for a
+    disclosure that has no scorecard."""
+    if stage in STAGE_EN:
+        return f"{stage} / {STAGE_EN[stage]}"
+    return "未知 / unknown" if scored else ""
+
+
+def shown_scope(scope, scored: bool = True) -> str:
+    """A league level as a reader sees it: 「部门 / department」, 「未知 / unknown」, or blank when not scored."""
+    if scope in SCOPE_EN:
+        return f"{scope} / {SCOPE_EN[scope]}"
+    return "未知 / unknown" if scored else ""
 
 
 def league_from_store(store, *, min_coverage: float = MIN_COVERAGE, by: str = "total") -> League:
@@ -231,4 +282,5 @@ def is_store(path) -> bool:
     return True
 
 
-__all__ = ["League", "league", "league_from_store", "cards_from_store", "is_store", "MIN_COVERAGE", "group_label"]
+__all__ = ["League", "league", "league_from_store", "cards_from_store", "is_store", "MIN_COVERAGE", "group_label",
+           "NOT_SCORED", "shown_stage", "shown_scope"]

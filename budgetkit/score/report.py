@@ -148,10 +148,17 @@ def scorecard_sheets(s: Scorecard) -> dict:
     m = s.meta
     head = pd.DataFrame({"项 / key": ["部门 / department", "年度 / year", "阶段 / stage", "口径 / level", "文件 / doc_id",
                                      "总分 / total", "覆盖率 % / coverage %", "说明 / note"],
-                         "值 / value": pd.array([m.get("department"), m.get("year"), m.get("stage"), m.get("scope"),
+                         "值 / value": pd.array([m.get("department"), m.get("year"), _stage(m.get("stage")),
+                                                m.get("scope"),
                                                 s.doc_id, _d(s.total), _cov_pct(s.coverage),
                                                 _head(s)[3]], dtype=object)})
     return {"评分 scorecard": items, "分项 parts": parts, "概况 summary": head}
+
+
+def _stage(stage) -> str:
+    from budgetkit.score.league import shown_stage
+
+    return shown_stage(stage)
 
 
 # --------------------------------------------------------------------------- league tables
@@ -299,12 +306,15 @@ def league_sheets(L) -> dict:
     item of every scorecard with its page and evidence, and how to read it."""
     import pandas as pd
 
+    from budgetkit.score.league import shown_scope, shown_stage
+
     E = L.entries
     obj = lambda xs: pd.array(list(xs), dtype=object)  # noqa: E731 - numbers stay numbers, blanks stay blank
     num = lambda xs: obj(None if _missing(x) else int(x) for x in xs)  # noqa: E731
     table = pd.DataFrame({"组 / group": E["group"], "名次 / rank": num(E["rank"]), "组内排名数 / ranked in group": num(E["of"]),
                           "部门 / department": E["name"], "年度 / year": num(E["year"]),
-                          "阶段 / stage": E["stage"], "口径 / level": E["scope"],
+                          "阶段 / stage": [shown_stage(s, ok) for s, ok in zip(E["stage"], E["scored"])],
+                          "口径 / level": [shown_scope(s, ok) for s, ok in zip(E["scope"], E["scored"])],
                           "总分 / total": obj(_d(x) for x in E["total"]),
                           "覆盖率 % / coverage %": obj(_cov_pct(x) for x in E["coverage"]),
                           "N/E 项数 / items N/E": num(E["n_ne"])})
