@@ -13,6 +13,7 @@ import pandas as pd
 
 from budgetkit.check.findings import Finding
 from budgetkit.execution import tables as T
+from budgetkit.check.narrative.percent import as_printed
 from budgetkit.money import printed_decimals
 
 HUNDRED = Decimal(100)
@@ -184,12 +185,12 @@ def check_entries(d, entries: pd.DataFrame) -> tuple[list[Finding], dict[str, in
                 rate_v = rate if r["direction"] not in BELOW else -rate
             else:
                 rate_v = rate
-            got = pct.quantize(Decimal(10) ** -max(printed_decimals(rate), 2))
+            got, at_zh, at_en = as_printed(pct, rate)  # at the decimals the text prints, and said so
             if abs(rate_v - pct) > tol:
                 out.append(_finding(rule, "fail",
-                                    f"{who}：说明所述比率 {_s(rate)}% 与 {_s(final)}/{_s(budget)} 复算的 {got}% 不符",
+                                    f"{who}：说明所述比率 {_s(rate)}% 与 {_s(final)}/{_s(budget)} 复算的 {got}%{at_zh}不符",
                                     f"{who}: the stated rate {_s(rate)}% does not recompute: {_s(final)}/{_s(budget)}"
-                                    f" = {got}%", r, got, rate_v, tol.quantize(Decimal("0.0001")), budget_cell,
+                                    f" = {got}%{at_en}", r, got, rate_v, tol.quantize(Decimal("0.0001")), budget_cell,
                                     guess=guess))
         # 4. the direction word agrees with the figures
         word = r["direction"] if isinstance(r["direction"], str) else None

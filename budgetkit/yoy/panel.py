@@ -11,6 +11,7 @@ import pandas as pd
 from budgetkit.check.findings import Finding, _dec_str
 from budgetkit.check.ledger import Ledger, half_unit
 from budgetkit.check.narrative import Facts, _prefix_ok, _resolve_phrase
+from budgetkit.check.narrative.percent import as_printed
 from budgetkit.check.recorder import Recorder, fmt
 from budgetkit.money import YUAN_PER_UNIT, printed_decimals
 from budgetkit.reference import load_csv
@@ -285,11 +286,12 @@ def _check_statements(panel: Panel, docs) -> None:
                 hp = half_unit(printed_decimals(Decimal(s["delta"])))
                 panel.evaluated += 1
                 if abs(pct - sign * Decimal(s["delta"])) > hp + Decimal("0.01"):
+                    got, at_zh, at_en = as_printed(pct, Decimal(s["delta"]))  # at the decimals the text prints
                     R.add(Finding("Y01", "fail",
                                   f"{cur.meta['year']}年说明称{said}变化{sign * Decimal(s['delta'])}%，按两年公开数应为"
-                                  f"{pct.quantize(Decimal('0.01'))}%",
+                                  f"{got}%{at_zh}",
                                   f"the {cur.meta['year']} text states {sign * Decimal(s['delta'])}% for {said}; the "
-                                  f"published figures give {pct.quantize(Decimal('0.01'))}%",
-                                  expected=pct.quantize(Decimal("0.01")), actual=sign * Decimal(s["delta"]), unit="%",
+                                  f"published figures give {got}%{at_en}",
+                                  expected=got, actual=sign * Decimal(s["delta"]), unit="%",
                                   locations=loc))
     panel.statements = R.items
