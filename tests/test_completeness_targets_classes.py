@@ -215,14 +215,15 @@ def test_satisfaction_at_level_2_counts(tmp_path):
     assert _found(budgetkit.check(d), "P02") == []
     del rows[-1]  # no satisfaction at any level: still flagged
     f = budgetkit.check(disclosure(tmp_path, "测试局2023年部门预算", (CARD, rows)))
-    assert [x.message for x in _found(f, "P02")] == ["项目「设备购置更新」缺少一级指标「满意度指标」"]
+    assert [x.message for x in _found(f, "P02")] == ["项目「设备购置更新」缺少「满意度指标」（一级、二级指标均未列出）"]
 
 
 def test_a_project_printing_no_satisfaction_indicator_is_flagged():
     # 烟台市统计局 pp. 1, 2 (printed pp. 30, 33) print 成本, 产出 and 效益 rows and no 满意度 row
     _, f = _checked("yantai-stats-2026-targets")
     got = sorted((x.locations[0]["page"], x.message) for x in _found(f, "P02"))
-    assert got == [(1, "项目「实施公车统管费用」缺少一级指标「满意度指标」"), (2, "项目「1%人口抽样调查」缺少一级指标「满意度指标」")]
+    assert got == [(1, "项目「实施公车统管费用」缺少「满意度指标」（一级、二级指标均未列出）"),
+                   (2, "项目「1%人口抽样调查」缺少「满意度指标」（一级、二级指标均未列出）")]
     assert all(x.severity == "warning" for x in _found(f, "P02"))
 
 
@@ -235,7 +236,7 @@ def test_cost_indicator_not_asked_of_a_transfer_payment_form(tmp_path):
                              ["效益指标", "社会效益指标", "保障统计业务顺利开展", "明显保障"],
                              ["满意度指标", "服务对象满意度指标", "使用人员满意度", "≥90%"]])
     f = budgetkit.check(disclosure(tmp_path, "测试局2023年部门预算", (CARD, rows)))
-    assert [x.message for x in _found(f, "P02")] == ["项目「设备购置更新」缺少一级指标「成本指标」"]
+    assert [x.message for x in _found(f, "P02")] == ["项目「设备购置更新」缺少「成本指标」（一级、二级指标均未列出）"]
     d = disclosure(tmp_path, "测试局2023年部门预算", ("专项转移支付绩效目标表", rows))
     assert len(d.targets) == 3  # the card is read as targets
     assert _found(budgetkit.check(d), "P02") == []

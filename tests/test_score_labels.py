@@ -57,3 +57,24 @@ def test_printed_variants_of_a_source_label_read_as_one(seed):
     t.frame = t.frame.drop(columns=["其它收入"])
     g04 = _item(score(d), "TS-G04")
     assert g04.level == 67 and "未见：其他收入" in g04.why
+
+
+def test_a_missing_indicator_reads_as_missing_not_as_a_disagreement():
+    """烟台市统计局 (excerpt p. 1 = printed p. 30): 「实施公车统管费用」 prints 成本, 产出 and 效益 and no 满意度 at
+    either level. P02 says 缺少 / missing in every report, and names no indicator level the template does not use;
+    a comparison's failure still reads 不一致."""
+    from budgetkit.check.findings import status_words
+    from budgetkit.report import to_html, to_markdown, to_text
+
+    f = budgetkit.check(budgetkit.read(EXCERPTS / "yantai-stats-2026-targets.pdf"))
+    p02 = [x for x in f if x.rule == "P02"]
+    assert p02 and all(status_words(x) == ("缺少", "missing") for x in p02)
+    assert "（一级、二级指标均未列出）" in p02[0].message and "一级指标「" not in p02[0].message
+    text = to_text(f)
+    line = next(s for s in text.splitlines() if "实施公车统管费用" in s)
+    assert "缺少]" in line and "不一致" not in line
+    assert "缺少 / missing" in to_markdown(f) and "缺少 / missing" in to_html(f)
+    from budgetkit.check.findings import Finding
+
+    assert status_words(Finding("W02", "fail", "合计不等", "total differs")) == ("不一致", "fail")
+    assert status_words(Finding("P02", "review", "待核对", "review")) == ("待核对", "review")

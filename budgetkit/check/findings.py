@@ -43,6 +43,16 @@ def rule_table() -> dict[str, dict]:
     return {r["id"]: r for r in load_csv("rules.csv")}
 
 
+def status_words(f) -> tuple[str, str]:
+    """How a finding's status reads: 不一致 / fail for a comparison, but a failed completeness remark says what it
+    is (缺少 / missing, 未说明 / not explained: reference/fail_words.csv), since nothing there disagrees."""
+    if f.status == "fail":
+        for r in load_csv("fail_words.csv"):
+            if r["rule"] == f.rule:
+                return r["word_zh"], r["word_en"]
+    return STATUS_NAMES[f.status]
+
+
 @dataclass
 class Finding:
     rule: str

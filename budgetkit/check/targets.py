@@ -151,8 +151,9 @@ def review(L: Ledger, R: Recorder, expected_weight_total: Decimal | None = None)
                 continue  # a form of another scheme (转移支付) that does not ask for this indicator
             R.evaluated["P02"] += 1
             if not any(f["level1"].replace("指标", "") in p for p in named):
-                R.add(Finding("P02", "fail", f"项目「{name}」缺少一级指标「{f['level1']}」",
-                              f"project '{name}' has no {f['name_en']} indicator", locations=[_loc(first)],
+                R.add(Finding("P02", "fail", f"项目「{name}」缺少「{f['level1']}」（一级、二级指标均未列出）",
+                              f"project '{name}' lists no {f['name_en']} indicator, at level 1 or 2",
+                              locations=[_loc(first)],
                               guesses=complete))
         budget = _budget_wan(first["budget"], _s(first.get("budget_unit")) if hasattr(first, "get") else "万元")
         for _, r in g.iterrows():

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import json
 
-from budgetkit.check.findings import FAMILY_NAMES, STATUS_NAMES, Findings, rule_table, shown_columns
+from budgetkit.check.findings import FAMILY_NAMES, Findings, rule_table, shown_columns, status_words
 from budgetkit.explore.display import SEVERITY_NAMES
 from budgetkit.report.safe import md
 
@@ -214,7 +214,7 @@ def to_text(f: Findings, max_locations: int = 4) -> str:
         if heading:
             lines.append(f"== {heading[0]} / {heading[1]} ==")
         sev = SEVERITY_NAMES[x.severity][0]
-        lines.append(f"[{', '.join(rules)} {sev}/{x.severity} {STATUS_NAMES[x.status][0]}] {x.message}")
+        lines.append(f"[{', '.join(rules)} {sev}/{x.severity} {status_words(x)[0]}] {x.message}")
         lines.append(f"    {x.message_en}")
         for a in x.also:
             lines.append(f"    {ALSO[0]} / {ALSO[1]} {a.rule}: {a.message}")
@@ -244,7 +244,7 @@ def to_markdown(f: Findings) -> str:
         if heading:
             out += [f"### {heading[0]} / {heading[1]}", ""]
         out.append(f"- **{md(', '.join(rules))}** {SEVERITY_NAMES[x.severity][0]} / {x.severity} · "
-                   f"{STATUS_NAMES[x.status][0]} / {STATUS_NAMES[x.status][1]} · {md(x.message)}  ")
+                   f"{' / '.join(status_words(x))} · {md(x.message)}  ")
         out.append(f"  _{md(x.message_en)}_")
         for a in x.also:
             out.append(f"  - {ALSO[0]} / {ALSO[1]} **{md(a.rule)}**: {md(a.message)} / _{md(a.message_en)}_")
@@ -302,7 +302,7 @@ def to_html(f: Findings) -> str:
         if heading:
             parts.append(f"<h3>{e(heading[0])} / {e(heading[1])}</h3>")
         sev_zh, sev_en = SEVERITY_NAMES[x.severity]
-        st_zh, st_en = STATUS_NAMES[x.status]
+        st_zh, st_en = status_words(x)
         rule = rule_table()[x.rule]
         parts.append(f"<div class='f {x.severity}'>")
         parts.append("".join(f"<span class='tag'>{e(r)}</span>" for r in rules_)
