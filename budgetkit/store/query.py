@@ -156,7 +156,7 @@ def from_marker(store, marker: dict):
     store = Path(store)
     year, stage, piece = marker.get("year"), marker.get("stage"), marker["piece"]
     dpath = piece_path(store, "disclosures", year, stage, piece)
-    gen = read_current(store)
+    gen = _generation(store)
     loose = dpath.exists() and str(dpath.relative_to(store)) not in gen.consumed
     if loose:
         meta_rows = pq.read_table(dpath, columns=["meta", "warnings", "errors"]).to_pylist()
@@ -267,6 +267,24 @@ class _Index:
 
 
 _INDEXES: dict = {}
+_GENERATIONS: dict = {}
+
+
+def _generation(store: Path):
+    """The store's current generation for reading one disclosure, parsed once per version of ``_current.json``
+    (a large store's manifest names thousands of files; a compaction replaces it by a rename, so its inode, size
+    or time changes).  Read only: writers read the manifest themselves."""
+    try:
+        st = (Path(store) / CURRENT).stat()
+    except FileNotFoundError:
+        return read_current(store)
+    key = (str(store), st.st_ino, st.st_size, st.st_mtime_ns)
+    gen = _GENERATIONS.get(key)
+    if gen is None:
+        if len(_GENERATIONS) >= 16:
+            _GENERATIONS.clear()
+        gen = _GENERATIONS[key] = read_current(store)
+    return gen
 
 
 def _file_index(path: Path) -> _Index:
