@@ -74,6 +74,10 @@ def test_a_missing_indicator_reads_as_missing_not_as_a_disagreement():
     line = next(s for s in text.splitlines() if "实施公车统管费用" in s)
     assert "缺少]" in line and "不一致" not in line
     assert "缺少 / missing" in to_markdown(f) and "缺少 / missing" in to_html(f)
+    from budgetkit.explore.display import findings as findings_table
+
+    table = findings_table(f)
+    assert set(table.loc[table["规则 / rule"] == "P02", "状态 / status"]) == {"缺少 / missing"}
     from budgetkit.check.findings import Finding
 
     assert status_words(Finding("W02", "fail", "合计不等", "total differs")) == ("不一致", "fail")

@@ -80,9 +80,13 @@ def severity_label(sev: str) -> str:
     return f"{zh} / {en}"
 
 
-def status_label(status: str) -> str:
-    from budgetkit.check.findings import STATUS_NAMES
+def status_label(status) -> str:
+    """A status in words; given the finding itself, a failed completeness remark reads 缺少 / missing and the like
+    (``check.findings.status_words``), not 不一致."""
+    from budgetkit.check.findings import STATUS_NAMES, status_words
 
+    if hasattr(status, "rule"):
+        return " / ".join(status_words(status))
     zh, en = STATUS_NAMES.get(status, (status, status))
     return f"{zh} / {en}"
 
@@ -127,7 +131,7 @@ def findings(f) -> pd.DataFrame:
             "规则 / rule": x.rule,
             "检查什么 / what it checks": x.title,
             "级别 / severity": severity_label(x.severity),
-            "状态 / status": status_label(x.status),
+            "状态 / status": status_label(x),
             "发现 / finding": x.message,
             "English": x.message_en,
             "应为 / expected": _num(d["expected"]),

@@ -308,7 +308,7 @@ class FindingsBrowser(_Guarded):
         f = self._items[index]
         e = html.escape
         parts = [f"<p><b>[{e(f.rule)}] {e(f.message)}</b><br><i>{e(f.message_en)}</i></p>",
-                 f"<p>{e(show.status_label(f.status))} · {e(show.severity_label(f.severity))} · "
+                 f"<p>{e(show.status_label(f))} · {e(show.severity_label(f.severity))} · "
                  f"检查 / checks: {e(f.title)}</p>"]
         d = f.to_dict()
         if f.expected is not None or f.actual is not None:

@@ -43,7 +43,7 @@ def to_text(panel, limit: int | None = None) -> str:
     out += ["", f"比上年表述核对 / stated changes checked: {panel.evaluated}"]
     for f in panel.statements:
         sev = show.SEVERITY_NAMES.get(f.severity, (f.severity,))[0]
-        out.append(f"[{f.rule} {sev}/{f.severity} {show.status_label(f.status)}] {f.message}")
+        out.append(f"[{f.rule} {sev}/{f.severity} {show.status_label(f)}] {f.message}")
         out.append(f"    {f.message_en}")
         for loc in f.locations:
             out.append(f"    · {_where(loc)}")
@@ -91,7 +91,7 @@ def to_html(panel) -> str:
     items = []
     for f in panel.statements:
         quotes = "".join(f"<blockquote>{e(_where(loc))}</blockquote>" for loc in f.locations)
-        items.append(f"<li>[{e(f.rule)} {e(show.severity_label(f.severity))} · {e(show.status_label(f.status))}] "
+        items.append(f"<li>[{e(f.rule)} {e(show.severity_label(f.severity))} · {e(show.status_label(f))}] "
                      f"{e(f.message)}<br><i>{e(f.message_en)}</i>{quotes}</li>")
     return (f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>跨年比较 / Year over year</title>"
             f"<style>{_CSS}</style></head><body><h1>跨年比较 / Year over year</h1>"
