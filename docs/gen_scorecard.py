@@ -45,6 +45,15 @@ METHODS = """\
   applies: "92.5 / 100, coverage 84%".
 - **Accuracy (Q) is gated on confidence.** Only error-level findings that rest on confident readings count; a
   finding resting on a reading guess is a review, not a deduction; Q is capped at its 10 points.
+- **Accuracy counts problems, by rule family / 按问题计、按规则族归项.** Q01 counts the within-table rules, Q02 the
+  between-table rules, Q03 the text-against-table rules, Q05 the year-over-year rule (and N06):
+  `budgetkit/reference/score_accuracy.csv` maps a family, or a named rule, to its item, so a rule added to a
+  family (W05, units adding up to the department row) counts without a list of ids to update. One printed
+  discrepancy seen by several rules or columns (a unit's 合计 leaving out its 上年结转: six W03 and two W05
+  findings) is one problem, one step down, as `budgetkit check` counts it.
+- **What a table prints counts as stated.** An SME amount printed as a column beside the procurement total
+  (深圳's 支出总表: 其中：预留给中小企业的项目资金规模) is a stated SME amount (TS-N09), as the text's is. Labels are
+  matched in the one spelling the checks compare names in (其它/其他, brackets, spaces: `normalise_name`).
 - **Evidence.** Every level below 100, and every 100 that rests on a figure, carries its evidence: file, page,
   table, row or a quote. `budgetkit score FILE` prints it; the store's `scores` table keeps it with the page.
 
@@ -60,7 +69,11 @@ METHODS = """\
 - **Coverage beside every total / 总分旁边总有覆盖率.** An entry whose coverage is below 80% (`--min-coverage`) is
   marked and not ranked: its total rests on fewer items than its peers'. A part whose coverage is below the
   threshold is shown with `*` and not ranked on that part.
-- **Not read is N/E / 读不了是 N/E.** A disclosure the store could not read is listed as not scored (N/E), never 0.
+- **Not read is N/E / 读不了是 N/E.** A disclosure the store could not read, or refused (no budget table
+  recognised, a scan, no amount read), is listed as not scored (N/E), never 0, in a group of its own
+  (未评分 / not scored) after the ranked ones, under its file name and with the reason the build recorded — never
+  under a department or year read from a file that is not a budget. In the workbook a stage or level not
+  identified reads 「未知 / unknown」.
 - **Page excerpts are not disclosures.** A file the manifest describes as a few pages of a disclosure (what
   `scripts/excerpt_pages.py` writes in `source`: "pages 13,17 of …") is listed and not ranked.
 - `--by N` (or F, T, G, P, Q) ranks by one part; `--format text|md|html|json|xlsx --out FILE`. The xlsx has the
