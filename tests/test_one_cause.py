@@ -45,6 +45,9 @@ def test_one_column_left_out_of_several_rows_is_one_problem():
     f = Findings([A, B, other], META, {})
     assert f.raw_counts()["error"] == 3 and f.counts()["error"] == 2
     assert {id(x) for x in f.problems} == {id(A), id(other)} or {id(x) for x in f.problems} == {id(B), id(other)}
+    head = next(x for x in f.problems if x.also)
+    assert "（其中2行的差额各等于本行「上年结转」列的数：6.00＋4.00＝10.00）" in head.message
+    assert "其中" not in other.message
 
 
 def test_a_table_printed_twice_is_one_problem():
@@ -99,6 +102,7 @@ def test_xian_units_leave_out_carry_over_once(xian):
     assert head.rule == "W05" and abs(head.difference) == Decimal("90.57")
     assert sorted(abs(x.difference) for x in head.also if x.rule == "W03") == [Decimal(v) for v in (
         "3.82", "3.82", "26.38", "26.38", "60.37", "60.37")]
+    assert "其中3行的差额各等于本行「部门预算/上年结转」列的数：60.37＋26.38＋3.82＝90.57" in head.message
 
 
 def test_hangzhou_one_gap_in_three_columns():

@@ -184,6 +184,49 @@ def _table(loc: dict) -> tuple:
             loc.get("table_title"))
 
 
+def _left_out(f: Finding) -> tuple | None:
+    """(rule, unit, table, "column_label" or "row_label", label) when a finding along one row (or down one column)
+    differs by exactly that row's figure in one column (or that column's figure in one row): the column the row's
+    total leaves out (or counts again), or the row a column's total does."""
+    if f.difference in (None, 0) or not f.locations:
+        return None
+    tables = {_table(loc) for loc in f.locations}
+    rows = {loc.get("row_label") for loc in f.locations}
+    cols = {loc.get("column_label") for loc in f.locations}
+    if len(tables) != 1 or (len(rows) != 1) == (len(cols) != 1):
+        return None
+    along = "column_label" if len(rows) == 1 else "row_label"
+    hits = {loc.get(along) for loc in f.locations if _amount(loc.get("raw")) == abs(f.difference)}
+    return (f.rule, f.unit, tables.pop(), along, hits.pop()) if len(hits) == 1 else None
+
+
+def _cause(head: Finding) -> tuple[str, str] | None:
+    """The words that name a group's one cause when its rows each differ by their own figure in one column:
+    「其中3行的差额各等于本行「部门预算/上年结转」列的数：60.37＋3.82＋26.38＝90.57」."""
+    from budgetkit.check.recorder import fmt
+
+    by: dict = {}
+    for x in (head, *head.also):
+        lo = _left_out(x)
+        if lo is not None:
+            by.setdefault(lo[3:], {}).setdefault(x.locations[0].get(lo[3] == "column_label" and "row_label"
+                                                                    or "column_label"), abs(x.difference))
+    for (along, label), amounts in by.items():
+        if len(amounts) < 2:
+            continue
+        unit = head.unit or ""
+        parts = [fmt(v, unit) for v in amounts.values()]
+        total = fmt(sum(amounts.values()), unit)
+        if along == "column_label":
+            return (f"（其中{len(amounts)}行的差额各等于本行「{label}」列的数：{'＋'.join(parts)}＝{total}）",
+                    f" (of which {len(amounts)} rows each differ by the row's own '{label}': {' + '.join(parts)} = "
+                    f"{total})")
+        return (f"（其中{len(amounts)}列的差额各等于本列「{label}」行的数：{'＋'.join(parts)}＝{total}）",
+                f" (of which {len(amounts)} columns each differ by the column's own '{label}' row: "
+                f"{' + '.join(parts)} = {total})")
+    return None
+
+
 def _one_cause(items: list[Finding]) -> list[tuple[int, int]]:
     """Pairs of findings that state one printed discrepancy through different cells (see :func:`same_discrepancy`):
 
@@ -207,17 +250,7 @@ def _one_cause(items: list[Finding]) -> list[tuple[int, int]]:
     link(lambda f: [(f.rule, size(f), tuple(sorted((str(loc.get("row_label")), str(_amount(loc.get("raw"))))
                                                    for loc in f.locations)))])
 
-    def left_out(f):
-        tables = {_table(loc) for loc in f.locations}
-        rows = {loc.get("row_label") for loc in f.locations}
-        cols = {loc.get("column_label") for loc in f.locations}
-        if len(tables) != 1 or (len(rows) != 1) == (len(cols) != 1):
-            return []
-        along = "column_label" if len(rows) == 1 else "row_label"
-        hits = {loc.get(along) for loc in f.locations if _amount(loc.get("raw")) == abs(f.difference)}
-        return [(f.rule, f.unit, tables.pop(), along, hits.pop())] if len(hits) == 1 else []
-
-    link(left_out)
+    link(lambda f: [x] if (x := _left_out(f)) else [])
     by_cell: dict = {}
     for i in live:
         for c in _cells(items[i]):
@@ -285,11 +318,15 @@ def _cross_refer(items: list[Finding], problems: list[Finding]) -> None:
                     f"不解释该问题", f"; the same {amount} {note.unit or ''} is also problem {n} ({rules}, "
                     f"{head.severity}): this note explains only this comparison's different measures, not that problem")
         seen_heads.setdefault(id(head), (head, []))[1].append(note)
-    for head, notes in seen_heads.values():
-        names = "、".join(dict.fromkeys(x.rule for x in notes))
-        _said(head, f"（另见说明 {names}：同一差额在另一处比较中已有解释，不改变此处的不一致）",
-              f" (see note {names}: the same amount is explained in another comparison; the inconsistency here "
-              "stands)")
+    for head in (x for x in problems if x.also or id(x) in seen_heads):
+        zh, en = _cause(head) or ("", "")
+        if id(head) in seen_heads:
+            names = "、".join(dict.fromkeys(x.rule for x in seen_heads[id(head)][1]))
+            zh += f"（另见说明 {names}：同一差额在另一处比较中已有解释，不改变此处的不一致）"
+            en += (f" (see note {names}: the same amount is explained in another comparison; the inconsistency here "
+                   "stands)")
+        if zh:
+            _said(head, zh, en)
 
 
 class Findings:
