@@ -43,6 +43,7 @@ def test_hangzhou_footers_are_printed_beside_pdf_pages(tmp_path):
     assert "1（页码印 20 / p.1 printed 20）" in to_html(f)
     assert json.loads(to_json(f))["findings"][0]["locations"][0]["printed_page"] == 20
     assert list(d.amounts["page"].dropna().unique()) == [1, 2]
+    assert f.frame.loc[0, "printed_page"] == 20 and f.frame.loc[0, "page"] == 1  # a column added, none renamed
 
 
 def test_no_printed_number_no_extra_words():

@@ -380,13 +380,13 @@ class Findings:
             rows.append({k: d[k] for k in ("rule", "family", "severity", "status", "message", "message_en",
                                            "expected", "actual", "difference", "unit")}
                         | {"page": loc.get("page"), "where": loc.get("table_title") or loc.get("section"),
-                           "n_locations": len(f.locations)})
+                           "n_locations": len(f.locations), "printed_page": loc.get("printed_page")})
         heads = {id(x): n for n, x in enumerate(self.problems, start=1)}
         for row, f in zip(rows, self.items):
             row["problem"] = heads[id(f.same_as or f)]  # findings of one printed discrepancy share its number
         cols = ["rule", "family", "severity", "status", "message", "message_en", "expected", "actual",
-                "difference", "unit", "page", "where", "n_locations", "problem"]
-        return pd.DataFrame(rows, columns=cols)
+                "difference", "unit", "page", "where", "n_locations", "problem", "printed_page"]
+        return pd.DataFrame(rows, columns=cols).astype({"printed_page": "Int64"})  # the page's own number, if sure
 
     def to_frame(self) -> pd.DataFrame:
         return self.frame
