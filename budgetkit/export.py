@@ -344,6 +344,9 @@ def findings_sheets(findings) -> dict[str, pd.DataFrame]:
     readable = display.findings(findings)
     pages = [x.locations[0].get("page") if x.locations else None for x in findings]
     readable["页 / page"] = pd.array([None if display.missing(p) else int(p) for p in pages], dtype="Int64")
+    printed = [x.locations[0].get("printed_page") if x.locations else None for x in findings]
+    if any(p is not None for p in printed):  # the number the document prints on that PDF page (read.page_labels)
+        readable["页码印 / printed page"] = pd.array(printed, dtype="Int64")
     heads = {id(x): n for n, x in enumerate(findings.problems, start=1)} if hasattr(findings, "problems") else {}
     if heads:  # the findings of one printed discrepancy share its number
         readable["问题 / problem"] = [heads[id(x.same_as or x)] for x in findings]

@@ -44,6 +44,10 @@ def test_hangzhou_footers_are_printed_beside_pdf_pages(tmp_path):
     assert json.loads(to_json(f))["findings"][0]["locations"][0]["printed_page"] == 20
     assert list(d.amounts["page"].dropna().unique()) == [1, 2]
     assert f.frame.loc[0, "printed_page"] == 20 and f.frame.loc[0, "page"] == 1  # a column added, none renamed
+    from budgetkit.export import findings_sheets
+
+    sheet = findings_sheets(f)["发现 findings"]
+    assert (sheet.loc[0, "页 / page"], sheet.loc[0, "页码印 / printed page"]) == (1, 20)
 
 
 def test_no_printed_number_no_extra_words():
