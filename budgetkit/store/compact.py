@@ -2,13 +2,14 @@
 
 A build writes one piece per disclosure and table, which keeps writing atomic, resumable and parallel; but a
 reader pays for every file it opens.  Compaction writes a new generation of files under ``_compact/gNNNNNN/``,
-each sorted by disclosure id (so that row-group statistics find one disclosure) with row groups of about 1 MB,
-then names them in ``_current.json`` with an atomic rename, then deletes the pieces it merged.  A reader sees
+each sorted by disclosure id (so that row-group statistics find one disclosure) with row groups of about 1 MB
+(``amounts`` by table kind first, see :data:`CLUSTER`), then names them in ``_current.json`` with an atomic rename, then deletes the pieces it merged.  A reader sees
 the old generation or the new one, never both or neither (see :mod:`budgetkit.store.layout`).  Files of the
 previous generation are kept until the next compaction, for connections opened before the rename.
 
 Only whole disclosures are merged (a loose ``disclosures`` piece exists); a disclosure rebuilt since the last
-compaction replaces its compacted rows.  Compacting again with nothing loose changes nothing.
+compaction replaces its compacted rows, and a 预算/决算 pair that no longer pairs loses its compacted execution
+rows (:func:`budgetkit.store.layout.removed_pairs`).  Compacting again with nothing loose changes nothing.
 """
 from __future__ import annotations
 
