@@ -214,3 +214,14 @@ def test_a_change_run_into_a_description_p4_p5():
     assert len(rows) == 1 and rows.iloc[0]["page"] == 4 and pd.isna(rows.iloc[0]["current"])
     f = budgetkit.check(d)
     assert not [x for x in f if x.rule == "N03" and x.status in ("fail", "review")]
+
+
+def test_a_bare_figure_in_brackets_after_a_change_is_neither_amount_nor_share_built():
+    # 西安市人力资源和社会保障局 (2020 text, p23 of its 2026 file) prints "较上年总体降低 38.17 万元（56.57 ）": a share whose %
+    # is not in the text layer (38.17 ÷ 67.47 = 56.57%); read as money or as a percent it would be a guess
+    from budgetkit.tidy.statements import read_sentence
+
+    s = read_sentence("“三公”经费预算29.30万元，较上年总体降低 38.17 万元（56.57 ），主要原因是公务用车运行维护经费减少。",
+                      1, "", "built.pdf")
+    assert [(str(m.value), m.role) for m in s.mentions] == [("29.30", "amount"), ("38.17", "delta")]
+    assert s.percents == []
