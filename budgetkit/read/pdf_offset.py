@@ -44,14 +44,22 @@ def row_shift(table, chars=None) -> float:
             and top - reach <= (c["top"] + c["bottom"]) / 2 <= bottom + reach]
     if len(near) < MIN_CUT:
         return 0.0
+    tops = np.array([c["top"] for c in near], dtype=float)
+    bottoms = np.array([c["bottom"] for c in near], dtype=float)
+    # first, cheaply: a character no row line of the whole table crosses is cut by none of its cells' lines, so
+    # a table whose characters few lines cross is in register (most tables: the exact test below costs more)
+    lines_y = np.unique(np.round(np.array([y for _, ct, _, cb in table.cells for y in (ct, cb)], dtype=float), 2))
+    crossed = np.searchsorted(lines_y, bottoms - SLACK, side="left") - np.searchsorted(lines_y, tops + SLACK,
+                                                                                            side="right")
+    maybe = int((crossed > 0).sum())
+    if maybe < MIN_CUT or maybe < MIN_SHARE * len(near):
+        return 0.0
     # the top and bottom line of every cell, each over its own columns only (a merged header has none inside)
     segments = sorted({(round(y, 2), cx0, cx1) for cx0, ct, cx1, cb in table.cells for y in (ct, cb)})
     ys = np.array([s[0] for s in segments], dtype=float)
     mids = np.array([(c["x0"] + c["x1"]) / 2 for c in near], dtype=float)
     covers = (np.array([s[1] for s in segments])[None, :] <= mids[:, None]) & \
              (mids[:, None] <= np.array([s[2] for s in segments])[None, :])
-    tops = np.array([c["top"] for c in near], dtype=float)
-    bottoms = np.array([c["bottom"] for c in near], dtype=float)
     cut = int((_clearance(tops, bottoms, ys, covers, 0.0) < -SLACK).sum())
     if cut < MIN_CUT or cut < MIN_SHARE * len(near):
         return 0.0
