@@ -54,3 +54,12 @@ def test_no_printed_number_no_extra_words():
     """西安市人社局 pp. 29-31 print no page number: the locations say the PDF page only."""
     f = budgetkit.check(budgetkit.read(DATA / "excerpts" / "sn-xian-hrss-2026-budget-summary-twice.pdf"))
     assert f.meta["printed_pages"] == [] and "页码印" not in to_text(f)
+
+
+def test_a_performance_target_row_on_a_one_file_disclosure_gets_its_page_label():
+    """烟台市审计局 2026 p.31 (政策和项目预算绩效目标表) prints 「—30—」 at its foot; a P02 finding there names its
+    row and page but no file, and the disclosure is one file, so the report says the printed page too."""
+    f = budgetkit.check(budgetkit.read(DATA / "corpus" / "sd-yantai-audit-2026-budget.pdf"))
+    locs = [loc for x in f.items if x.rule == "P02" for loc in x.locations if loc.get("page") == 31]
+    assert locs and all(loc["printed_page"] == 30 for loc in locs)
+    assert "第31页（页码印 30 / p.31 printed 30）" in to_text(f)

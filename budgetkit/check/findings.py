@@ -348,8 +348,11 @@ class Findings:
                 x.also, x.same_as = (), head
         _cross_refer(self.items, self.problems)
         printed = {(x["file"], x["page"]): x["printed"] for x in meta.get("printed_pages") or ()}
+        # a location that names no file (a performance-target row) is on the disclosure's file when it has only one
+        only = [s["file"] for s in meta.get("sources") or ()]
+        only = only[0] if len(only) == 1 else None
         for loc in (loc for f in self.items for loc in f.locations if printed):
-            n = printed.get((loc.get("file"), loc.get("page")))
+            n = printed.get((loc.get("file") or only, loc.get("page")))
             if n is not None:
                 loc["printed_page"] = n  # the page number the document prints there (read.page_labels)
 
