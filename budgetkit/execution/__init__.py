@@ -149,7 +149,7 @@ def execution(budget, final) -> Execution:
     e = checks.resolve_codes(e, rows)
     items, evaluated, e = checks.check_entries(f, e)
     items += final_rules.check(f, evaluated)
-    info: dict = {"final_table": _title(f, ti)}
+    info: dict = {"final_table": _title(f, ti), "final_pages": join.table_pages(f, ti) if ti is not None else []}
     if b is not None:
         fl, info = join.function_lines(b, f)
         parts = [x for x in (fl, join.summary_lines(b, f), join.sangong_lines(b, f)) if len(x)]
@@ -274,7 +274,8 @@ def _x_rules(lines: pd.DataFrame, e: pd.DataFrame, evaluated: dict) -> tuple[str
 def _funds(lines: pd.DataFrame, final=None) -> pd.DataFrame:
     """X06 waterfall 年初预算 → 年中调整 → 上年结转 used → 年末结转 → 决算.  Exact from the 决算's
     财政拨款收入支出决算总表 where it prints one whose 本年支出合计 is the function table's total (the same
-    money); else over the lines both sides print, the carry-over a remainder (review)."""
+    money); else over the lines both sides print, the carry-over a remainder (review).  A step is ``printed``
+    only when its figure is read off a page (the note names the page), else ``computed`` (the note says how)."""
     fn = lines[(lines["section"] == "function") & (lines["level"] == "合计")]
     if fn.empty:
         return pd.DataFrame(columns=["step", "amount", "status", "note"])
@@ -287,26 +288,70 @@ def _funds(lines: pd.DataFrame, final=None) -> pd.DataFrame:
         closes = abs(b + (inc - b) + cin - cout - f) <= tol
         src = "财政拨款收入支出决算总表 / appropriation summary"
         return pd.DataFrame([
-            {"step": "年初预算 / budget at the start of the year", "amount": b, "status": "printed", "note": r["name"]},
+            {"step": "年初预算 / budget at the start of the year", "amount": b, "status": "printed",
+             "note": _printed_note(r, "budget")},
             {"step": "年中调整 / adjustment during the year", "amount": inc - b, "status": "computed",
-             "note": f"本年收入合计 {inc:,} − 年初预算 / this year's appropriation income − budget ({src})"},
+             "note": f"计算：本年收入合计 {inc:,} − 年初预算 {b:,} / computed: this year's appropriation income "
+                     f"{inc:,} − budget {b:,} ({src})"},
             {"step": "使用上年结转 / carry-over used", "amount": cin, "status": "printed" if closes else "review",
              "note": f"年初财政拨款结转和结余 / carried in ({src})"},
             {"step": "年末结转 / carried forward", "amount": -cout, "status": "printed" if closes else "review",
              "note": f"年末财政拨款结转和结余 / carried forward ({src})"
                      + ("" if closes else "；四项不闭合，待核对 / the steps do not close: check")},
-            {"step": "决算 / final", "amount": f, "status": "printed", "note": r["name"]}])
-    r = fn.iloc[-1]  # the shared total when one exists, else the printed one
+            {"step": "决算 / final", "amount": f, "status": "printed", "note": _printed_note(r, "final")}])
+    printed, r = fn.iloc[0], fn.iloc[-1]  # the shared total when one exists, else the printed one
     b, f, inc = r["budget"], r["final"], r["final_fiscal_income"]
-    rows = [{"step": "年初预算 / budget at the start of the year", "amount": b, "status": "printed", "note": r["name"]}]
+    shared = len(fn) > 1
+    bs, bnote = _total_step(printed, r, "budget", lines)
+    rows = [{"step": "年初预算 / budget at the start of the year", "amount": b, "status": bs, "note": bnote}]
     if inc is not None and b is not None and f is not None:
+        over_zh, over_en = ("（均为两边共有的类之和）", " (both over the 类 on both sides)") if shared else ("", "")
         rows.append({"step": "年中调整 / adjustment during the year", "amount": inc - b, "status": "computed",
-                     "note": "决算收入表财政拨款收入 − 年初预算 / 决算 appropriation income − budget"})
+                     "note": f"计算：决算收入表财政拨款收入 {inc:,} − 年初预算 {b:,}{over_zh} / computed: "
+                             f"the 决算's appropriation income {inc:,} − budget {b:,}{over_en}"})
         rows.append({"step": "结转净额 / carry-over used − carried forward", "amount": f - inc, "status": "review",
-                     "note": "差额：上年结转使用减年末结转；模板未按科目印出二者 / the remainder: carry-over used less "
+                     "note": f"计算所得差额：决算 {f:,} − 财政拨款收入 {inc:,}，即上年结转使用减年末结转；模板未按科目印出二者 / "
+                             f"computed remainder: final {f:,} − appropriation income {inc:,}, the carry-over used less "
                              "carried forward, which this template does not print by code"})
-    rows.append({"step": "决算 / final", "amount": f, "status": "printed", "note": r["name"]})
+    fs, fnote = _total_step(printed, r, "final", lines)
+    rows.append({"step": "决算 / final", "amount": f, "status": fs, "note": fnote})
     return pd.DataFrame(rows)
+
+
+def _printed_note(row, side: str) -> str:
+    """The printed line a waterfall figure is read from, with its page: 合计（印刷），第10页 / total as printed, p.10."""
+    zh, _, en = str(row["name"]).partition("/")
+    zh, en = zh.strip(), en.strip() or zh.strip()
+    page = row[f"{side}_page"]
+    if page is None:
+        return f"{zh} / {en}"
+    return f"{zh}，第{int(page)}页 / {en}, p.{int(page)}"
+
+
+def _total_step(printed, r, side: str, lines: pd.DataFrame) -> tuple[str, str]:
+    """(status, note) of a waterfall total: ``printed`` when the figure is the printed 合计's own, else
+    ``computed`` with the printed total and the 类 the sum leaves out."""
+    v, pv = r[side], printed[side]
+    if v is None:
+        return "review", "未读到 / not read"
+    if r.name == printed.name or (pv is not None and v == pv and printed[f"{side}_page"] is not None):
+        return "printed", _printed_note(printed, side)
+    other = "final" if side == "budget" else "budget"
+    fn = lines[(lines["section"] == "function") & (lines["level"] == "类")]
+    out = [(c, n, a) for c, n, a, o in zip(fn["code"], fn["name"], fn[side], fn[other]) if a is not None and o is None]
+    zh_side, en_side = ("预算", "budget") if side == "budget" else ("决算", "final")
+    said = "、".join(f"{c} {n} {a:,}" for c, n, a in out)
+    zh = "计算：两边共有的类之和"
+    en = "computed: the sum of the 类 on both sides"
+    if pv is not None:
+        page = printed[f"{side}_page"]
+        at_zh, at_en = (f"（第{int(page)}页）", f" (p.{int(page)})") if page is not None else ("", "")
+        zh += f"，印刷合计 {pv:,}{at_zh}"
+        en += f"; the printed total {pv:,}{at_en}"
+    if out:
+        zh += f"；合计不含仅{zh_side}有的 {said}"
+        en += f", leaving out the {en_side}-only " + ", ".join(f"{c} {n} {a:,}" for c, n, a in out)
+    return "computed", f"{zh} / {en}"
 
 
 def _appropriation_summary(final, function_total):

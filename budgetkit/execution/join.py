@@ -57,7 +57,8 @@ def function_lines(budget, final) -> tuple[pd.DataFrame, dict]:
     f = T.by_code(final, fi)
     b = T.by_code(budget, bi, names={c: v["label"] for c, v in f.items() if c != "合计"})
     info = {"budget_table": _title(budget, bi), "final_table": _title(final, fi),
-            "budget_kind": _kind(budget, bi), "final_kind": _kind(final, fi)}
+            "budget_kind": _kind(budget, bi), "final_kind": _kind(final, fi),
+            "budget_pages": table_pages(budget, bi), "final_pages": table_pages(final, fi)}
     carry = T.column_by_code(budget, "income_summary", ("上年结转",))
     income = T.column_by_code(final, "income_summary", ("财政拨款",))
     codes = sorted({c for c in [*b, *f] if c != "合计"}, key=lambda c: (c[:3], c))
@@ -87,16 +88,30 @@ def function_lines(budget, final) -> tuple[pd.DataFrame, dict]:
             if cells:
                 r[f"{side}_page"] = min(c["page"] for c in cells)
                 r[f"{side}_file"] = cells[0]["file"]
-        r["note"] = "; ".join(x for x in [r["note"], "共有各类之和 / the sum of the shared 类 rows",
-                                          "不含仅预算列出的 " + "、".join(f"{c} {b[c]['label']}" for c in only_b)
-                                          + " / leaves out the budget-only " + ", ".join(only_b) if only_b else "",
-                                          "不含仅决算列出的 " + "、".join(f"{c} {f[c]['label']}" for c in only_f)
-                                          + " / leaves out the final-only " + ", ".join(only_f) if only_f else ""] if x)
+        r["note"] = "; ".join(x for x in [r["note"], "计算：共有各类之和 / computed: the sum of the 类 on both sides",
+                                          left_out(b, only_b, "预算", "budget"), left_out(f, only_f, "决算", "final")]
+                              if x)
         rows.append(r)
     fb, ff = FUND.get(info["budget_kind"]), FUND.get(info["final_kind"])
     for r in rows:
         r["fund"] = fb if fb == ff else f"预算 {fb} / 决算 {ff}"
     return pd.DataFrame(rows, columns=COLUMNS), info
+
+
+def left_out(slots: dict, codes: list, zh: str, en: str) -> str:
+    """What a total over the shared 类 leaves out of one side, by code, name and printed amount."""
+    if not codes:
+        return ""
+    items = [(c, slots[c]["label"], slots[c]["total"][0] if "total" in slots[c] else None) for c in codes]
+    said = "、".join(f"{c} {n}" + (f" {v:,}" if v is not None else "") for c, n, v in items)
+    return f"合计不含仅{zh}有的 {said} / the total leaves out the {en}-only " + ", ".join(
+        f"{c} {n}" + (f" {v:,}" if v is not None else "") for c, n, v in items)
+
+
+def table_pages(d, ti) -> list[int]:
+    """The pages a table is printed on (as read), for a header that names it."""
+    t = next(t for t in d.tables if t.index == ti)
+    return sorted({int(p) for p in (t.pages or [])})
 
 
 def _unmatched(budget, bi, f) -> list[str]:

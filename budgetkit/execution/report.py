@@ -10,6 +10,8 @@ from decimal import Decimal
 
 import pandas as pd
 
+from budgetkit.check.findings import status_words
+from budgetkit.explore.display import SEVERITY_NAMES
 from budgetkit.report.safe import md
 
 LINE_COLS = [("code", "科目编码 / code"), ("name", "名称 / name"), ("level", "级次 / level"),
@@ -26,6 +28,40 @@ ENTRY_COLS = [("entry", "序号 / no."), ("kind", "类型 / kind"), ("subject", 
               ("direction", "方向 / direction"),
               ("reason", "原因 / reason"), ("page", "页 / p.")]
 SECTIONS = {"function": "功能分类 / by function", "summary": "收支总表 / summary", "三公": "“三公”经费 / 三公"}
+# a waterfall figure is 印 only when read off a page (its note names the page); otherwise 计算, and its note says how
+STATUS_LABELS = {"printed": "印 / printed", "computed": "计算 / computed", "review": "待核对 / review"}
+FUND_COLS = [("step", "步骤 / step"), ("amount", "金额（万元）/ amount"), ("status", "来源 / source"),
+             ("note", "说明 / note")]
+
+
+def status_label(v) -> str:
+    return STATUS_LABELS.get(v, "" if v is None else str(v))
+
+
+def note_text(v) -> str:
+    """A note made of bilingual parts (``中 / en; 中 / en``) as one Chinese sentence with the English beside."""
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return ""
+    parts: list[str] = []
+    for piece in str(v).split("; "):
+        if parts and " / " not in piece:  # an English part that itself holds "; "
+            parts[-1] += "; " + piece
+        else:
+            parts.append(piece)
+    zh = [p.split(" / ", 1)[0] for p in parts]
+    en = [p.split(" / ", 1)[1] for p in parts if " / " in p]
+    return "；".join(zh) + (" / " + "; ".join(en) if en else "")
+
+
+def tables_text(x) -> str:
+    """The tables joined, by their printed titles and pages (预算表 … 第10页 / budget table …, p.10)."""
+    out = []
+    for side, zh, en in (("budget", "预算表", "budget table"), ("final", "决算表", "final table")):
+        title, pages = x.tables.get(f"{side}_table"), x.tables.get(f"{side}_pages") or []
+        if not title:
+            continue
+        out.append(f"{zh} / {en}: {title}{_pages(pages)}")
+    return "；".join(out)
 
 
 def _amount(v) -> str:
@@ -44,10 +80,14 @@ def _cell(col, v) -> str:
         return "" if v is None or (isinstance(v, float) and pd.isna(v)) else f"{v:,}"
     if col in ("budget_page", "final_page", "page", "entry"):
         return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(int(v))
-    if col in ("note", "reason", "name", "subject", "code", "level", "kind", "direction"):
+    if col == "note":
+        return note_text(v)
+    if col == "status":
+        return status_label(v)
+    if col in ("reason", "name", "subject", "code", "level", "kind", "direction", "step"):
         if v is None or (isinstance(v, float) and pd.isna(v)):
             return ""
-        return str(v).split(" / ")[0] if col == "note" else str(v)
+        return str(v)
     return _amount(v)
 
 
@@ -62,8 +102,8 @@ def _head(x) -> list[str]:
            f"金额单位 / unit: 万元; 年初口径 / basis: {x.basis}",
            f"发现 / findings: 错误 {c['error']} / errors, 警告 {c['warning']} / warnings, 待核对 {c['review']} / review, "
            f"提示 {c['info']} / info"]
-    if x.tables:
-        out.append("表 / tables: " + "; ".join(f"{k}: {v}" for k, v in x.tables.items() if v and k.endswith("table")))
+    if tables_text(x):
+        out.append("表 / tables: " + tables_text(x))
     return out
 
 
@@ -72,7 +112,8 @@ def _findings_text(x) -> list[str]:
     for f in x.findings:
         loc = f.locations[0] if f.locations else {}
         page = f"第{loc['page']}页 / p.{loc['page']}" if loc.get("page") else ""
-        out.append(f"[{f.rule}] {f.severity}/{f.status} {page}: {f.message} / {f.message_en}")
+        sev = SEVERITY_NAMES.get(f.severity, (f.severity, f.severity))
+        out.append(f"[{f.rule}] {sev[0]} / {sev[1]}，{' / '.join(status_words(f))} {page}: {f.message} / {f.message_en}")
     return out
 
 
@@ -88,7 +129,8 @@ def to_text(x) -> str:
         out.append("")
     if len(x.funds):
         out.append("== 资金变动 / from budget to final ==")
-        out += [f"{r['step']}: {_amount(r['amount'])} ({r['status']})" for r in x.funds.to_dict("records")]
+        out += [f"{r['step']}: {_amount(r['amount'])}（{status_label(r['status'])}）{note_text(r['note'])}"
+                for r in x.funds.to_dict("records")]
         out.append("")
     if len(x.entries):
         out.append("== 决算说明所述执行情况 / execution as the 决算 states it ==")
@@ -112,6 +154,8 @@ def to_md(x) -> str:
         df = x.lines[x.lines["section"] == sec]
         if len(df):
             out += [f"## {title}", ""] + _md_table(df, LINE_COLS) + [""]
+    if len(x.funds):
+        out += ["## 资金变动 / from budget to final", ""] + _md_table(x.funds, FUND_COLS) + [""]
     if len(x.entries):
         out += ["## 决算说明所述执行情况 / execution as the 决算 states it", ""] + _md_table(x.entries, ENTRY_COLS) + [""]
     out += ["## 发现 / findings", ""] + [f"- {md(s)}" for s in _findings_text(x)]
@@ -130,6 +174,8 @@ def to_html(x) -> str:
         df = x.lines[x.lines["section"] == sec]
         if len(df):
             parts += [f"<h2>{html.escape(title)}</h2>", _html_table(df, LINE_COLS)]
+    if len(x.funds):
+        parts += ["<h2>资金变动 / from budget to final</h2>", _html_table(x.funds, FUND_COLS)]
     if len(x.entries):
         parts += ["<h2>决算说明所述执行情况 / execution as the 决算 states it</h2>", _html_table(x.entries, ENTRY_COLS)]
     parts.append("<h2>发现 / findings</h2><ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in _findings_text(x))
@@ -174,6 +220,13 @@ def _num(v):
     return v
 
 
+def _pages(pages) -> str:
+    if not pages:
+        return ""
+    span = str(pages[0]) if pages[0] == pages[-1] else f"{pages[0]}–{pages[-1]}"
+    return f"（第{span}页 / {'p.' if pages[0] == pages[-1] else 'pp.'}{span}）"
+
+
 def execution_sheets(x) -> dict[str, pd.DataFrame]:
     """The sheets of ``budgetkit execution --format xlsx``: lines, the waterfall, the 决算's statements,
     findings (with the rule catalogue and the comparisons made) and what was joined."""
@@ -184,7 +237,8 @@ def execution_sheets(x) -> dict[str, pd.DataFrame]:
                               (int(v) if c.endswith("_page") and v is not None else _num(v)) for v in L[c]]
                           for c, h in XLSX_LINE_COLS})
     funds = pd.DataFrame({"步骤 / step": list(x.funds["step"]), "金额（万元）/ amount": [_num(v) for v in x.funds["amount"]],
-                          "状态 / status": list(x.funds["status"]), "说明 / note": list(x.funds["note"])})
+                          "来源 / source": [status_label(v) for v in x.funds["status"]],
+                          "说明 / note": list(x.funds["note"])})
     E = x.entries
     entries = pd.DataFrame({h: [None if c not in E else (int(v) if c in ("page", "entry") and v is not None
                                                          and not pd.isna(v) else _num(v)) for v in E.get(c, [])]
@@ -193,6 +247,7 @@ def execution_sheets(x) -> dict[str, pd.DataFrame]:
     about = pd.DataFrame([{"项 / item": k, "内容 / value": v} for k, v in (
         ("单位 / unit", x.unit), ("年度 / year", x.year), ("金额单位 / amount unit", "万元"),
         ("年初口径 / basis", x.basis),
-        *((TABLE_NAMES[k], v) for k, v in x.tables.items() if v and k in TABLE_NAMES))])
+        *((TABLE_NAMES[k], v + _pages(x.tables.get(k.replace("_table", "_pages")))) for k, v in x.tables.items()
+          if v and k in TABLE_NAMES))])
     return {"逐行 lines": lines, "资金变动 funds": funds, "说明所述 statements": entries,
             **findings_sheets(x.findings), "对照 about": about}

@@ -13,6 +13,7 @@ import altair as alt
 import ipywidgets as W
 import pandas as pd
 
+from budgetkit.execution.report import note_text, status_label, tables_text
 from budgetkit.explore import charts, display
 from budgetkit.explore.widgets import _dropdown, _Guarded, show_widget
 
@@ -57,15 +58,15 @@ def lines_frame(x, section: str = "function", level: str | None = "项", sort: s
         "说明所述（预算 / 决算）/ stated": [
             "" if display.missing(b) and display.missing(f) else f"{display.text(b)} / {display.text(f)}"
             for b, f in zip(L["stated_budget"], L["stated_final"])],
-        "说明 / note": [display.text(v).split(" / ")[0] for v in L["note"]]})
+        "说明 / note": [note_text(v) for v in L["note"]]})
 
 
 def funds_frame(x) -> pd.DataFrame:
-    """The waterfall's steps for people: each amount as printed, whether printed, computed or review."""
+    """The waterfall's steps for people: each amount as printed, whether read off a page (印, the note names
+    it), computed (计算, the note says how) or to be checked (待核对)."""
     F = x.funds
     return pd.DataFrame({"步骤 / step": list(F["step"]), "金额（万元）/ amount": [display.amount(v) for v in F["amount"]],
-                         "来源 / source": [{"printed": "印刷 / printed", "computed": "计算 / computed",
-                                           "review": "待核对 / review"}.get(v, v) for v in F["status"]],
+                         "来源 / source": [status_label(v) for v in F["status"]],
                          "说明 / note": [display.text(v) for v in F["note"]]})
 
 
@@ -98,7 +99,7 @@ def waterfall_chart(x) -> alt.Chart | None:
         running = end
         kind = "总额 / total" if total else ("增加 / up" if v >= 0 else "减少 / down")
         rows.append({"step": r.step.split(" / ")[0], "step_en": r.step.split(" / ")[-1], "start": start, "end": end,
-                     "kind": kind, "label": display.amount(r.amount), "status": r.status, "order": i})
+                     "kind": kind, "label": display.amount(r.amount), "status": status_label(r.status), "order": i})
     df = pd.DataFrame(rows)
     chart = alt.Chart(df, title=f"从年初预算到决算（万元）/ from budget to final (万元): {x.unit} {x.year}").mark_bar().encode(
         x=alt.X("step:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelAngle=0)),
@@ -151,7 +152,7 @@ class ExecutionView(_Guarded):
         x = self.x
         c = x.findings.counts()
         self.head.value = (f"<h4>{html.escape(str(x.unit))} {html.escape(str(x.year or ''))} 预算执行 / budget execution"
-                           f"</h4><p>{html.escape(x.basis)}</p><p>错误 {c['error']} / errors · 警告 {c['warning']} / "
+                           f"</h4><p>{html.escape(x.basis)}</p><p>{html.escape(tables_text(x))}</p><p>错误 {c['error']} / errors · 警告 {c['warning']} / "
                            f"warnings · 待核对 {c['review']} / review · 提示 {c['info']} / info</p>")
         ch = waterfall_chart(x)
         self.chart.value = "" if ch is None else f"<div class='budgetkit-chart'>{charts.to_svg(ch)}</div>"
