@@ -130,3 +130,7 @@ def test_waterfall_exact_from_the_appropriation_summary():
     assert steps == {"年初预算": D("16474.82"), "年中调整": D("3098.09"), "使用上年结转": D("1154.62"),
                      "年末结转": D("-6993.74"), "决算": D("13733.80")}
     assert set(x.funds["status"]) == {"printed", "computed"}  # closes within printed precision: no review
+    notes = dict(zip(x.funds["step"].str.split(" / ").str[0], x.funds["note"]))
+    # each printed step names its page; the carried-forward step prints 6,993.74 and is subtracted
+    assert "第10页" in notes["使用上年结转"] and "减去年末财政拨款结转和结余 6,993.74（第10页）" in notes["年末结转"]
+    assert "第11页" in notes["年初预算"] and "第11页" in notes["决算"]

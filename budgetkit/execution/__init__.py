@@ -283,7 +283,7 @@ def _funds(lines: pd.DataFrame, final=None) -> pd.DataFrame:
     if t4 is not None and fn.iloc[0]["budget"] is not None:
         r = fn.iloc[0]
         b, f = r["budget"], r["final"]
-        inc, cin, cout = t4
+        (inc, p_inc), (cin, p_in), (cout, p_out) = t4
         tol = sum((checks.h(v) for v in (b, f, inc, cin, cout)), Decimal(0))
         closes = abs(b + (inc - b) + cin - cout - f) <= tol
         src = "财政拨款收入支出决算总表 / appropriation summary"
@@ -291,12 +291,13 @@ def _funds(lines: pd.DataFrame, final=None) -> pd.DataFrame:
             {"step": "年初预算 / budget at the start of the year", "amount": b, "status": "printed",
              "note": _printed_note(r, "budget")},
             {"step": "年中调整 / adjustment during the year", "amount": inc - b, "status": "computed",
-             "note": f"计算：本年收入合计 {inc:,} − 年初预算 {b:,} / computed: this year's appropriation income "
-                     f"{inc:,} − budget {b:,} ({src})"},
+             "note": f"计算：本年收入合计 {inc:,}{_at(p_inc)[0]} − 年初预算 {b:,} / computed: this year's appropriation "
+                     f"income {inc:,}{_at(p_inc)[1]} − budget {b:,} ({src})"},
             {"step": "使用上年结转 / carry-over used", "amount": cin, "status": "printed" if closes else "review",
-             "note": f"年初财政拨款结转和结余 / carried in ({src})"},
+             "note": f"年初财政拨款结转和结余 {cin:,}{_at(p_in)[0]} / carried in {cin:,}{_at(p_in)[1]} ({src})"},
             {"step": "年末结转 / carried forward", "amount": -cout, "status": "printed" if closes else "review",
-             "note": f"年末财政拨款结转和结余 / carried forward ({src})"
+             "note": f"减去年末财政拨款结转和结余 {cout:,}{_at(p_out)[0]} / less the carried forward {cout:,}"
+                     f"{_at(p_out)[1]} ({src})"
                      + ("" if closes else "；四项不闭合，待核对 / the steps do not close: check")},
             {"step": "决算 / final", "amount": f, "status": "printed", "note": _printed_note(r, "final")}])
     printed, r = fn.iloc[0], fn.iloc[-1]  # the shared total when one exists, else the printed one
@@ -316,6 +317,10 @@ def _funds(lines: pd.DataFrame, final=None) -> pd.DataFrame:
     fs, fnote = _total_step(printed, r, "final", lines)
     rows.append({"step": "决算 / final", "amount": f, "status": fs, "note": fnote})
     return pd.DataFrame(rows)
+
+
+def _at(page) -> tuple[str, str]:
+    return ("", "") if page is None else (f"（第{int(page)}页）", f" (p.{int(page)})")
 
 
 def _printed_note(row, side: str) -> str:
@@ -355,7 +360,7 @@ def _total_step(printed, r, side: str, lines: pd.DataFrame) -> tuple[str, str]:
 
 
 def _appropriation_summary(final, function_total):
-    """(本年收入合计, 年初结转, 年末结转) of the 决算's 财政拨款收入支出决算总表, when its 本年支出合计 equals the
+    """((value, page) of 本年收入合计, 年初结转, 年末结转) of the 决算's 财政拨款收入支出决算总表, when its 本年支出合计 equals the
     function table's total (so both speak of the same money); else None."""
     R = final_rules._Reader(final)
     got = [R.value(f"T4.{c}") for c in ("income_this_year", "carry_in", "carry_out", "expenditure_this_year")]
@@ -363,4 +368,4 @@ def _appropriation_summary(final, function_total):
         return None
     if abs(got[3][0] - function_total) > checks.h(got[3][0]) + checks.h(function_total):
         return None
-    return got[0][0], got[1][0], got[2][0]
+    return tuple((v, (c or {}).get("page") if isinstance(c, dict) else None) for v, c, *_ in got[:3])
