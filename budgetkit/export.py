@@ -371,8 +371,12 @@ def panel_sheets(panel) -> dict[str, pd.DataFrame]:
         out[f"{prev}→{y} 增减（{panel.unit}）"] = [None if display.missing(v) else Decimal(v).quantize(q)
                                                  for v in L[f"change_{y}"]]
         out[f"{prev}→{y} 增幅 %"] = [None if display.missing(v) else Decimal(v) for v in L[f"pct_{y}"]]
-    status = {"new": "新增 / new", "discontinued": "取消 / discontinued", "continuing": "延续 / continuing"}
-    out["状态 / status"] = [status.get(v, v) for v in L["status"]]  # as display.panel_lines names them
+    from budgetkit.yoy.panel import pages_text, status_text
+
+    out["状态 / status"] = [status_text(r, panel.decimals) for _, r in L.iterrows()]  # as display.panel_lines says
+    if any(f"page_{y}" in L for y in panel.years):
+        col = f"页 / page（{'·'.join(str(y) for y in panel.years)}）"
+        out[col] = [pages_text(r, panel.years) for _, r in L.iterrows()]
     st = display.findings(panel.statements) if panel.statements else pd.DataFrame(
         {"发现 / finding": ["未发现不一致 / no inconsistency found"]})
     return {"跨年 lines": out, "比上年表述 statements": st}

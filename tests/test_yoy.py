@@ -124,3 +124,38 @@ def test_compare_cli_json(tmp_path):
     line = next(x for x in doc["lines"] if x["table_kind"] == "expenditure_summary" and x["code"] == "212")
     assert line["values"] == {"2024": "119385303", "2025": "154369326"} and line["status"] == "continuing"
     assert line["changes"]["2025"]["amount"] == "34984023"
+
+
+def test_a_line_missing_from_a_middle_year_is_a_gap_not_continuing(jiangsu_panel):
+    """江苏省委办公厅 财政拨款基本支出表: 30299 其他商品和服务支出 prints 24.00 (2017 p.6) and 50.00 (2019 p.6) and is
+    not on 2018's table (p.8): a gap, whose change across it (2017→2019 +26.00, +108.33%) is given apart from
+    the year-on-year columns, which stay blank."""
+    from budgetkit.report.panel import to_text
+
+    L = jiangsu_panel.lines
+    x = L[(L.table_kind == "fiscal_appropriation_basic_by_economic") & (L.code == "30299")].iloc[0]
+    assert x.status == "gap" and x.missing_years == [2018]
+    assert (x.across_from, x.across_to, x.change_across, x.pct_across) == (2017, 2019, Decimal("26.00"),
+                                                                            Decimal("108.33"))
+    assert x.change_2018 is None and x.change_2019 is None and "no line in 2018" in x.note_2018
+    assert (x.page_2017, x.page_2019) == (6, 6) and pd.isna(x.page_2018)
+    line = next(s for s in to_text(jiangsu_panel).splitlines() if "30299" in s and "财政拨款基本" in s)
+    assert "中断：2018年无此项；2017→2019 +26.00（+108.33%）" in line and "延续" not in line
+    assert "p.6 · – · p.6" in line
+    d = next(d for d in jiangsu_panel.to_dict()["lines"] if d["code"] == "30299")
+    assert d["across"] == {"from": 2017, "to": 2019, "amount": "26.00", "pct": "108.33"}
+
+
+def test_a_one_row_summary_table_is_named_by_its_total_column(jiangsu_panel):
+    """支出预算总表 prints one unnamed row under 合计 | 基本支出 | …: 20,849.45 (2017 p.3), 24,458.43 (2018 p.5),
+    27,664.22 (2019 p.3). The line is 「合计」, with the page of each figure in the text report."""
+    from budgetkit.report.panel import to_text
+
+    L = jiangsu_panel.lines
+    x = L[L.table_kind == "expenditure_summary"]
+    assert list(x.label) == ["合计"]
+    x = x.iloc[0]
+    assert (x.value_2017, x.value_2018, x.value_2019) == (Decimal("20849.45"), Decimal("24458.43"), Decimal("27664.22"))
+    assert (x.page_2017, x.page_2018, x.page_2019) == (3, 5, 3)
+    line = next(s for s in to_text(jiangsu_panel).splitlines() if s.startswith("支出总表"))
+    assert "合计" in line and line.rstrip().endswith("p.3 · p.5 · p.3")

@@ -175,8 +175,12 @@ def panel_lines(panel, table_kind: str | None = None, level: str | None = None) 
     for prev, y in zip(panel.years, panel.years[1:]):
         out[f"{prev}→{y} 增减（{u}）/ change"] = [change(v, n) for v in L[f"change_{y}"]]
         out[f"{prev}→{y} 增幅 / %"] = [percent(v) for v in L[f"pct_{y}"]]
-    status = {"new": "新增 / new", "discontinued": "取消 / discontinued", "continuing": "延续 / continuing"}
-    out["状态 / status"] = [status.get(s, s) for s in L["status"]]
+    from budgetkit.yoy.panel import pages_text, status_text
+
+    out["状态 / status"] = [status_text(r, n) for _, r in L.iterrows()]
+    if any(f"page_{y}" in L for y in panel.years):  # the PDF page of each year's figure, to check it against
+        col = f"页 / page（{'·'.join(str(y) for y in panel.years)}）"
+        out[col] = [pages_text(r, panel.years) for _, r in L.iterrows()]
     return out.reset_index(drop=True)
 
 

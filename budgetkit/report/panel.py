@@ -21,7 +21,7 @@ def _where(loc: dict) -> str:
 
 def _head(panel) -> list[str]:
     st = panel.lines["status"].value_counts() if len(panel.lines) else {}
-    names = {"continuing": "延续 / continuing", "new": "新增 / new", "discontinued": "取消 / discontinued"}
+    from budgetkit.yoy.panel import STATUS_NAMES as names
     return [f"跨年比较 / year over year: {' · '.join(str(d['doc_id']) for d in panel.documents)}",
             f"金额单位 / unit: {panel.unit}; 行 / lines {len(panel.lines)}: "
             + ", ".join(f"{names.get(k, k)} {v}" for k, v in st.items())]

@@ -87,7 +87,14 @@ class Panel:
             lines.append({"table_kind": r["table_kind"], "code": None if pd.isna(r["code"]) else r["code"],
                           "label": r["label"], "unit": self.unit,
                           "level": r["level"] if isinstance(r.get("level"), str) else None,
-                          "values": values, "changes": changes, "status": r["status"]})
+                          "values": values, "changes": changes, "status": r["status"],
+                          "pages": {str(y): ({"file": r[f"file_{y}"], "page": int(r[f"page_{y}"])}
+                                             if _cell(r, f"page_{y}") is not None else None) for y in self.years},
+                          "missing_years": _cell(r, "missing_years"),
+                          "across": None if _cell(r, "across_from") is None else {
+                              "from": int(r["across_from"]), "to": int(r["across_to"]),
+                              "amount": format(r["change_across"], "f"),
+                              "pct": None if _cell(r, "pct_across") is None else format(r["pct_across"], "f")}})
         return {"documents": self.documents, "lines": lines, "statements": [f.to_dict() for f in self.statements]}
 
     def to_json(self) -> str:
@@ -97,7 +104,10 @@ class Panel:
 
 
 def _line_values(d) -> dict:
-    """(table_kind, key) → (label, code, value in 元) from each table's total column."""
+    """(table_kind, key) → (label, code, value in 元, file, page) from each table's total column.
+
+    A row printed with no name and no code (a one-row summary table: 合计 | 基本支出 | …) is the table's total:
+    it is named as its total column names itself (「合计」), not left blank."""
     L = Ledger(d)
     out: dict = {}
     for t in d.tables:
@@ -106,9 +116,25 @@ def _line_values(d) -> dict:
         rows = L.total_column_rows(t.index)
         for _, r in rows.iterrows():
             code = r["eff_code"] if isinstance(r["eff_code"], str) and t.kind != "project_expenditure" else None
-            key = (t.kind, code or f"label:{r['label']}")
-            out.setdefault(key, (r["label"], code, r["amount_yuan"]))
+            label = r["label"] if isinstance(r["label"], str) and r["label"].strip() else None
+            if label is None and code is None:
+                label = str(r["column_label"]).split("/")[-1].strip() or None  # the total column's own name
+                if label is None:
+                    continue  # neither a name nor a column to name it by: not a line one can follow
+            key = (t.kind, code or f"label:{label}")
+            page = None if pd.isna(r["page"]) else int(r["page"])
+            out.setdefault(key, (label, code, r["amount_yuan"], r["file"], page))
     return out
+
+
+def _status(present: list[bool], years: list[int]) -> tuple[str, list[int]]:
+    """new / discontinued / continuing, or gap when a line is missing from a year between two it is printed in
+    (the years it is missing from are returned): such a line neither continues nor starts nor stops."""
+    seen = [i for i, p in enumerate(present) if p]
+    holes = [years[i] for i in range(seen[0], seen[-1] + 1) if not present[i]]
+    if holes:
+        return "gap", holes
+    return ("new" if not present[0] else "discontinued" if not present[-1] else "continuing"), []
 
 
 def _correspondence(extra: pd.DataFrame | None) -> list[dict]:
@@ -177,7 +203,7 @@ def compare(disclosures, correspondence: pd.DataFrame | None = None) -> Panel:
     keys = set().union(*per_year.values())
     by_label: dict = {}
     for y, vals in per_year.items():
-        for (kind, key), (label, code, _) in vals.items():
+        for (kind, key), (label, code, *_) in vals.items():
             by_label.setdefault((kind, label), set()).add(key)
     for (kind, label), ks in by_label.items():
         coded = sorted(k for k in ks if not k.startswith("label:"))
@@ -209,7 +235,24 @@ def compare(disclosures, correspondence: pd.DataFrame | None = None) -> Panel:
                 else:
                     pct = (change / b * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
             row[f"change_{y}"], row[f"pct_{y}"], row[f"note_{y}"] = change, pct, note
-        row["status"] = "new" if not present[0] else "discontinued" if not present[-1] else "continuing"
+        for y in years:
+            v = per_year[y].get((kind, key))
+            row[f"file_{y}"], row[f"page_{y}"] = (None, None) if v is None else (v[3], v[4])
+        row["status"], holes = _status(present, years)
+        row["missing_years"] = holes or None
+        row["across_from"] = row["across_to"] = row["change_across"] = row["pct_across"] = None
+        if holes:  # the change over the gap, between the printed years either side of it
+            i = years.index(holes[0])
+            a, b = years[i - 1], next(y for y in years[i:] if row[f"value_{y}"] is not None)
+            va, vb = row[f"value_{a}"], row[f"value_{b}"]
+            row["across_from"], row["across_to"], row["change_across"] = a, b, vb - va
+            row["pct_across"] = None if va == 0 else ((vb - va) / va * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            for y in years[1:]:
+                if y in holes:
+                    row[f"note_{y}"] = f"{y}年无此项 / no line in {y}"
+                elif years[years.index(y) - 1] in holes:
+                    row[f"note_{y}"] = (f"上年无此项，{a}→{y} 见 change_across / no line the year before: "
+                                        f"the change {a}→{y} is in change_across")
         rows.append(row)
     lines = pd.DataFrame(rows)
     if len(lines):
@@ -221,6 +264,37 @@ def compare(disclosures, correspondence: pd.DataFrame | None = None) -> Panel:
                   years, unit, lines, decimals=max(-q.as_tuple().exponent, 0))
     _check_statements(panel, docs)
     return panel
+
+
+STATUS_NAMES = {"new": "新增 / new", "discontinued": "取消 / discontinued", "continuing": "延续 / continuing",
+                "gap": "中断 / gap"}
+
+
+def _cell(r, col):
+    v = r.get(col)
+    return None if v is None or (not isinstance(v, (list, str)) and pd.isna(v)) else v
+
+
+def status_text(r, decimals: int = 2) -> str:
+    """A line's status for people; a gap names the years the line is missing from and the change across them."""
+    from budgetkit.explore.display import change, percent
+
+    name = STATUS_NAMES.get(r["status"], r["status"])
+    holes = _cell(r, "missing_years")
+    if r["status"] != "gap" or not holes:
+        return name
+    ys = "、".join(str(y) for y in holes)
+    a, b = _cell(r, "across_from"), _cell(r, "across_to")
+    pct = _cell(r, "pct_across")
+    move = f"{int(a)}→{int(b)} {change(r['change_across'], decimals)}"
+    zh = f"{move}（{percent(pct)}）" if pct is not None else f"{move}（{a}年为零，无增幅）"
+    en = f"{move} ({percent(pct)})" if pct is not None else f"{move} ({a} is zero: no percentage)"
+    return f"中断：{ys}年无此项；{zh} / gap: no line in {ys}; {en}"
+
+
+def pages_text(r, years) -> str:
+    """The PDF page each year's figure is printed on, in year order (– where the year has no such line)."""
+    return " · ".join(f"p.{int(p)}" if p is not None else "–" for p in (_cell(r, f"page_{y}") for y in years))
 
 
 def _fact(facts: Facts, subject: str):
