@@ -97,3 +97,33 @@ def test_swu_text_and_html_say_status_in_chinese_with_english_and_name_printed_t
         assert "计算 / computed" in out and "待核对 / review" in out
     # a note in the lines carries its English: 229 is in the budget table only (p.10)
     assert "仅预算列出：决算表无此科目（未支出，或属另一资金，如政府性基金） / budget only" in text
+
+
+def test_swu_view_and_workbook_say_the_same():
+    from budgetkit.execution.report import execution_sheets
+    from budgetkit.explore import execution_view as V
+
+    x = swu_execution()
+    F = V.funds_frame(x).set_index("步骤 / step")
+    assert F.loc["年初预算 / budget at the start of the year", "来源 / source"] == "计算 / computed"
+    assert F.loc["决算 / final", "来源 / source"] == "印 / printed"
+    assert "229 其他支出 109.50" in F.loc["年初预算 / budget at the start of the year", "说明 / note"]
+    L = V.lines_frame(x, level="类")  # 229 其他支出 (budget p.10 only): the note with its English
+    assert L.set_index("科目编码 / code").loc["229", "说明 / note"].endswith(
+        "/ budget only: not in the final table (unspent, or another fund's)")
+    sheets = execution_sheets(x)
+    assert list(sheets["资金变动 funds"]["来源 / source"]) == ["计算 / computed", "计算 / computed", "待核对 / review",
+                                                           "印 / printed"]
+    about = " ".join(map(str, sheets["对照 about"]["内容 / value"]))
+    assert "西南大学财政拨款支出预算表（第10页 / p.10）" in about
+    flags = sheets["逐行 lines"].set_index("科目编码 / code")["标记 / flags"]
+    assert flags["2060204"] == "偏差大 / large deviation"  # 350.00 → 1,707.93 (p.10, p.15)
+
+
+def test_swu_widget_head_names_the_printed_tables():
+    from budgetkit.explore import execution_view as V
+    from conftest import SWU_B, SWU_F, load
+
+    head = V.ExecutionView(load(SWU_B), load(SWU_F)).head.value
+    assert "西南大学财政拨款支出预算表（第10页" in head and "高等学校财政拨款支出决算表（第14–15页" in head
+    assert "budget_table" not in head

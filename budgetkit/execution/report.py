@@ -220,6 +220,14 @@ def _num(v):
     return v
 
 
+FLAG_NAMES = {"new": "新增 / new", "unspent": "未支出 / unspent", "large deviation": "偏差大 / large deviation"}
+
+
+def _flag_words(v) -> str | None:
+    """A line's flags (``new,unspent``, the data's keys) as words, Chinese first."""
+    return "；".join(FLAG_NAMES.get(f, f) for f in str(v).split(",")) if v else None
+
+
 def _pages(pages) -> str:
     if not pages:
         return ""
@@ -233,7 +241,7 @@ def execution_sheets(x) -> dict[str, pd.DataFrame]:
     from budgetkit.export import findings_sheets
 
     L = x.lines
-    lines = pd.DataFrame({h: [SECTION_NAMES.get(v, v) if c == "section" else
+    lines = pd.DataFrame({h: [SECTION_NAMES.get(v, v) if c == "section" else _flag_words(v) if c == "flags" else
                               (int(v) if c.endswith("_page") and v is not None else _num(v)) for v in L[c]]
                           for c, h in XLSX_LINE_COLS})
     funds = pd.DataFrame({"步骤 / step": list(x.funds["step"]), "金额（万元）/ amount": [_num(v) for v in x.funds["amount"]],
