@@ -18,6 +18,8 @@ from test_rules_synthetic import _summary, disclosure
 
 EXCERPTS = DATA / "excerpts"
 CARD = "政策和项目预算绩效目标表"
+#: a narrative that explains no empty table: without one, whether an empty table is explained is not evaluated
+PROSE = "本部门负责全区统计调查工作，按年度编制部门预算。"
 
 
 def _checked(name):
@@ -54,7 +56,7 @@ def test_a_filled_card_is_not_empty_and_a_blank_card_is(tmp_path):
     blank = [["项目名称", "", "", ""], ["年度预算资金总额：", "0.00", "", ""], ["总体目标", "", "", ""],
              ["一级指标", "二级指标", "三级指标", "指标值"], ["产出指标", "数量指标", "", ""],
              ["满意度指标", "服务对象满意度指标", "", ""]]
-    c02 = _found(budgetkit.check(disclosure(tmp_path, (CARD, blank))), "C02")
+    c02 = _found(budgetkit.check(disclosure(tmp_path, PROSE, (CARD, blank))), "C02")
     assert len(c02) == 1 and c02[0].severity == "warning"
 
 
@@ -66,8 +68,8 @@ def test_one_empty_table_over_consecutive_pages_is_one_finding():
                                column_roles={}, frame=pd.DataFrame())
     tables = [table(1, 5), table(2, 6), table(3, 7), table(4, 8, "“三公”经费支出表", "three_public_costs"),
               table(5, 9)]
-    d = SimpleNamespace(tables=tables, narrative=pd.DataFrame(columns=["file", "page", "section", "text"]),
-                        targets=pd.DataFrame())
+    d = SimpleNamespace(tables=tables, targets=pd.DataFrame(),
+                        narrative=pd.DataFrame([{"file": "f.pdf", "page": 1, "section": "", "text": PROSE}]))
     L = SimpleNamespace(d=d, table_rows=lambda i: pd.DataFrame(columns=["amount_yuan"]))
     R = Recorder()
     completeness.empty_tables_explained(L, R)
@@ -111,7 +113,7 @@ def test_contents_title_variant_built(tmp_path):
     part = "第三部分 部门预算公开表格"
     assert _found(budgetkit.check(disclosure(tmp_path, contents, part, empty)), "C02") == []
     other = "表 12 2022 年部门综合预算政府采购预算表 是 不涉及"  # another table's line explains nothing here
-    assert len(_found(budgetkit.check(disclosure(tmp_path, other, part, empty)), "C02")) == 1
+    assert len(_found(budgetkit.check(disclosure(tmp_path, PROSE, other, part, empty)), "C02")) == 1
     assert completeness._same_title("2022部门综合预算财政拨款结转资金支出表", "2022年部门综合预算财政拨款上年结转资金支出表")
     assert not completeness._same_title("政府性基金预算支出表", "国有资本经营预算支出表")
 

@@ -179,8 +179,37 @@ def _explained(L: Ledger, t, text: list[str]) -> bool:
     return False
 
 
+_SENTENCE = re.compile(r"[^。；;！？]+[。；;！？]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_WORKBOOK = re.compile(r"\.xls[xm]?$", re.I)
+
+
+def narrative_read(d) -> bool:
+    """Whether a narrative (情况说明) was read at all: a full sentence printed apart from the tables.
+
+    Text on a page that carries a table is the table's own (its title, 部门/单位 line, notes, cells spilling out of
+    a target form), as is all text of a workbook (a sheet is one table); a cover or a contents page prints titles,
+    not sentences.  A tables-only file given alone (the 报表 half of a two-file disclosure, a workbook) prints at
+    most such lines: a rule asking "does the text explain X" cannot be judged there, and is not evaluated rather
+    than failed."""
+    n = d.narrative
+    if n.empty:
+        return False
+    on_table = {(t.file, p) for t in d.tables for p in t.pages if p is not None}
+    for r in n.itertuples(index=False):
+        page = None if pd.isna(r.page) else int(r.page)
+        if (r.file, page) in on_table or _WORKBOOK.search(str(r.file)):
+            continue
+        for s in _SENTENCE.findall(re.sub(r"\s+", "", str(r.text))):
+            if len(_HAN.findall(s)) >= 10 and not re.match(r"注[:：]|说明[:：]", s):
+                return True
+    return False
+
+
 def empty_tables_explained(L: Ledger, R: Recorder) -> None:
     text = L.d.narrative["text"].tolist() if not L.d.narrative.empty else []
+    read = narrative_read(L.d)
+    unjudged: list = []  # unexplained empty tables of a file whose narrative was not read
     runs: list[list] = []  # unexplained empty tables; one table printed over pages (one per page) is one finding
     for t in L.d.tables:
         if t.kind == "unknown":
@@ -194,9 +223,13 @@ def empty_tables_explained(L: Ledger, R: Recorder) -> None:
             continue  # a table of scores, counts or rates: printed content that is no money is not "empty"
         if t.kind in NO_MONEY_KINDS and _holds_targets(L, t):
             continue  # a target form holds indicators, not money: judged by what it holds
-        R.evaluated["C02"] += 1
         if _explained(L, t, text):
+            R.evaluated["C02"] += 1
             continue
+        if not read:
+            unjudged.append(t)
+            continue
+        R.evaluated["C02"] += 1
         last = runs[-1][-1] if runs else None
         if last is not None and last.kind == t.kind and last.title == t.title and last.file == t.file \
                 and last.pages and t.pages and None not in (last.pages[-1], t.pages[0]) \
@@ -204,6 +237,11 @@ def empty_tables_explained(L: Ledger, R: Recorder) -> None:
             runs[-1].append(t)
         else:
             runs.append([t])
+    if unjudged:
+        titles = "、".join(dict.fromkeys(t.title for t in unjudged))
+        R.not_evaluated("C02", f"没有读到情况说明，空表（{titles}）是否已说明无从判断；请连同说明文件一并给出",
+                        f"no narrative was read: whether {len(unjudged)} empty table(s) are explained cannot be "
+                        "judged; pass the text file along with the tables")
     for run in runs:
         t = run[0]
         R.add(Finding("C02", "fail", f"{t.title}为空表，说明中未解释原因",
