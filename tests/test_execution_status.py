@@ -33,7 +33,7 @@ def built(budget_only=False, final_only=False):
                       name="合计（印刷）/ total as printed"))
     if budget_only or final_only:
         rows.append(_line("function", None, slot(None, "100.00", 3), slot(None, "90.00", 5), None, (D("95.00"), None),
-                          name="合计（两边共有的类）/ total over the 类 on both sides"))
+                          name="合计（计算：两边共有的类之和）/ total computed over the 类 on both sides"))
     lines = pd.DataFrame(rows, columns=COLUMNS)
     return lines.astype(object).where(lines.notna(), None)
 
@@ -82,7 +82,7 @@ def test_swu_budget_total_is_computed_and_names_229():
     assert (amount, status) == (D("230766.88"), "computed")  # 230,876.38 (p.10) − 109.50
     assert "印刷合计 230,876.38（第10页）" in note and "229 其他支出 109.50" in note
     assert s["决算"][:2] == (D("237100.00"), "printed") and "第14页" in s["决算"][2]
-    shared = x.lines[x.lines["name"].astype(str).str.startswith("合计（两边共有的类）")].iloc[0]
+    shared = x.lines[x.lines["name"].astype(str).str.startswith("合计（计算：两边共有的类之和）")].iloc[0]
     assert shared["budget"] == D("230766.88") and "合计不含仅预算有的 229 其他支出 109.50" in shared["note"]
 
 

@@ -82,7 +82,7 @@ def function_lines(budget, final) -> tuple[pd.DataFrame, dict]:
         sb = _sum([b[c] for c in shared]), _sum([f[c] for c in shared])
         inc = [income[c] for c in shared if c in income]
         r = _line("function", None, sb[0], sb[1], None, (_sum_pairs(inc), None) if len(inc) == len(shared) else None,
-                  name="合计（两边共有的类）/ total over the 类 on both sides")
+                  name="合计（计算：两边共有的类之和）/ total computed over the 类 on both sides")
         for side, slots in (("budget", b), ("final", f)):
             cells = [slots[c]["total"][1] for c in shared if "total" in slots[c]]
             if cells:
