@@ -41,7 +41,9 @@ def test_app_first_view_upload_bad_file_and_downloads(tmp_path):
     app = App(documents={k: docs[k] for k in list(docs)[:1]}, series={})
     app.wait()
     # untouched: the first bundled document is open, its summary, tables and findings shown
-    assert "乐山市市中区社会保险事务中心" in app.status.value and re.search(r"错误 [1-9]\d* / errors", app.status.value)
+    # the seed's 11 errors are seen 15 times by the rules: counted as the CLI counts them
+    assert "乐山市市中区社会保险事务中心" in app.status.value
+    assert "错误 11（按规则逐条计为 15）/ errors 11 (15 by rule)" in app.status.value
     assert "部门收支总表" in app.explorer.printed.value and app.browser.list.value == 0
     assert app.explorer.chart_out.outputs and "svg" in str(app.explorer.chart_out.outputs[0])  # drawn after
     # downloads are made when asked for, not before
@@ -292,3 +294,101 @@ def test_files_uploaded_together_are_each_opened_once(monkeypatch, tmp_path):
     _upload(app, wanli[0], bad)
     assert "坏.pdf" in app.status.value and "bk-app-error" in app.status.value
     assert sorted(opened) == sorted([wanli[0].name, "坏.pdf"])
+
+
+def test_app_every_document_opened_together_is_reachable(monkeypatch):
+    """西南大学 2023 预算 and 决算 uploaded together: the 决算 is shown first, the 预算 is listed in the summary with
+    its counts (1 error — the 收入预算表's 20502 line, p.8 — seen by 2 rules; 4 warnings), and choosing it under
+    「显示此文件」 shows its tables, findings and downloads from memory (no file opened again); execution still works."""
+    from budgetkit.read import sources
+
+    opened: list = []
+    real = sources._open_source
+    monkeypatch.setattr(sources, "_open_source", lambda path, progress=None: opened.append(path.name)
+                        or real(path, progress))
+    swu = [CORPUS / f"cq-swu-2023-{s}.pdf" for s in ("budget", "final")]
+    app = App(documents={}, series={})
+    _upload(app, *swu)
+    assert "bk-app-error" not in app.status.value, app.status.value
+    assert app.disclosure.meta["stage"] == "决算" and app.switch.layout.display != "none"
+    other = re.search(r"<li class='bk-app-other'>([^<]+)</li>", app.status.value).group(1)
+    assert "2023 预算" in other and "cq-swu-2023-budget.pdf" in other
+    assert "错误 1（按规则逐条计为 2）/ errors 1 (2 by rule)" in other and "警告 4 / warnings" in other
+    assert [label.split("（")[0] for label, _ in app.switch.options] == ["西南大学 2023 预算", "西南大学 2023 决算"]
+    before = list(opened)
+    app.switch.value = 0
+    assert opened == before  # from the app's cache
+    assert app.disclosure.meta["stage"] == "预算" and app.findings.counts()["error"] == 1
+    assert "错误 1（按规则逐条计为 2）/ errors 1 (2 by rule)" in re.search(
+        r"<p class='bk-app-summary'>.*?</p>", app.status.value).group(0)
+    first = app.browser._items[app.browser.list.value]
+    assert first.severity == "error" and "20502" in first.message and {l["page"] for l in first.locations} == {8}
+    assert app.downloads.links.value == ""
+    app.downloads.make_html.click()
+    report = _download(app, "bk-dl-html").decode("utf-8")
+    assert "cq-swu-2023-budget" in report and "20502" in report
+    app.tab.selected_index = 3  # the execution tab still joins the pair
+    app.wait()
+    shown = app.tab.children[3].children[0]
+    assert "bk-exec-note" not in getattr(shown, "value", "") and "bk-app-error" not in getattr(shown, "value", "")
+    assert not getattr(shown, "value", "").startswith("<p class='bk-app-progress'>")
+    app.switch.value = 1
+    assert app.disclosure.meta["stage"] == "决算" and "bk-app-other" in app.status.value and opened == before
+
+
+def test_the_same_file_chosen_again_is_opened_again(monkeypatch):
+    """FileUpload says nothing when its value does not change: the app empties it once a file is taken, so the
+    same file chosen again (after a cancel, say) is opened again."""
+    calls = []
+    real = App.open
+    monkeypatch.setattr(App, "open", lambda self, paths, label, entry=None: calls.append(label)
+                        or real(self, paths, label, entry=entry))
+    app = App(documents={}, series={})
+    chosen = tuple({"name": SEED_TXT.name, "type": "text/plain", "size": SEED_TXT.stat().st_size,
+                    "content": memoryview(SEED_TXT.read_bytes()), "last_modified": datetime(2026, 1, 1)} for _ in "x")
+    app.upload.value = chosen  # the browser hands over the same value when the same file is chosen again
+    app.wait()
+    assert app.upload.value == ()
+    app.upload.value = chosen
+    app.wait()
+    assert calls == [SEED_TXT.name, SEED_TXT.name] and "乐山市市中区社会保险事务中心" in app.status.value
+
+
+def test_findings_show_the_printed_page_number_beside_the_pdf_page():
+    """国家信访局 2026 预算 prints page numbers one less than the PDF's: the N01 finding's quote (PDF p.18) and its
+    table cell (PDF p.9) are shown with the printed number, as in the CLI and the HTML report."""
+    from budgetkit import check
+    from budgetkit.explore.widgets import FindingsBrowser
+
+    from conftest import load
+
+    b = FindingsBrowser(check(load(CORPUS / "cn-central-xinfang-2026-budget.pdf")))
+    n01 = next(i for i, x in enumerate(b._items) if x.rule == "N01" and "18,728.91" in x.message)
+    b.list.value = n01
+    assert "第18页（页码印 17 / p.18 printed 17）" in b.detail.value
+    assert "<td>第9页（页码印 8 / p.9 printed 8）</td>" in b.detail.value
+
+
+def test_transparency_and_overview_name_tables_and_meta_for_people():
+    """西南大学 2023 预算: the scorecard's missing and extra tables are named (财政拨款收支总表 / Fiscal appropriation
+    summary), never by id; the xlsx 概况 sheet says units, files, printed page numbers and where the figures went
+    in words (国家信访局 2026 预算: no number on p.1, then the printed number one less than the PDF page)."""
+    from budgetkit.export import disclosure_sheets
+    from budgetkit.score import score
+
+    from conftest import load
+
+    s = score(load(CORPUS / "cq-swu-2023-budget.pdf"))
+    items = {i.id: i for i in s.items}
+    t01, t03 = items["TS-T01"], items["TS-T03"]
+    assert "财政拨款收支总表" in t01.why and "Fiscal appropriation summary" in t01.why_en
+    assert "项目支出绩效目标表" in t03.why and "Project performance targets" in t03.why_en
+    assert not re.search(r"[a-z]+_[a-z_]+", t01.why_en + t03.why_en)
+    meta = disclosure_sheets(load(CORPUS / "cn-central-xinfang-2026-budget.pdf"))["概况 meta"]
+    rows = dict(zip(meta["项 / item"], meta["内容 / value"]))
+    assert rows["印刷页码 / printed page numbers"] == ("第1页无；第2–37页 页码 = PDF页 − 1 / p.1 none; "
+                                                     "p.2–37 printed = PDF page − 1")
+    assert rows["源文件 / source files"].startswith("cn-central-xinfang-2026-budget.pdf（pdf，37 页 / pages，sha256 ")
+    went = rows["数字去向 / where every printed figure went"]
+    assert "金额 / amounts 348" in went and went.endswith("丢失 / lost 0") and "{" not in went
+    assert not any(isinstance(v, str) and v.startswith(("{", "[")) for v in rows.values())

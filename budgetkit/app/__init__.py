@@ -73,6 +73,11 @@ class App:
         self.cancel.on_click(lambda _: self.stop())
         self.status = W.HTML()
         self.status.add_class("bk-app-status")
+        self.documents: list = []  # (disclosure, findings) of every document opened together
+        self.switch = W.Dropdown(description="显示此文件 / show this document", options=[],
+                                 style={"description_width": "initial"}, layout=W.Layout(width="640px", display="none"))
+        self.switch.add_class("bk-app-switch")
+        self.switch.observe(lambda ch: self._switched(), names="value")
         self.notes = W.HTML()
         self.downloads = tabs.Downloads(self)
         self.body = W.VBox()
@@ -87,7 +92,7 @@ class App:
             "<br>Choose a bundled document or open your own disclosure (PDF, Word-export .txt, .docx, .xlsx): "
             "select both files when one disclosure comes as two; select several years of one unit to compare "
             "them; select a year's 预算 and 决算 to see budget execution.</p>")
-        self.view = W.VBox([intro, W.HBox([self.choice, self.upload, self.cancel]), self.status, self.notes,
+        self.view = W.VBox([intro, W.HBox([self.choice, self.upload, self.cancel]), self.status, self.switch, self.notes,
                             self.downloads.view, self.body])
         self.view.add_class("bk-app")
         if self.entries:
@@ -103,6 +108,8 @@ class App:
         files = list(self.upload.value)
         if not files:
             return
+        # emptied once taken, so that choosing the same file again (after a cancel) is a change, hence an event
+        self.upload.value = ()
         self._forget_uploads()
         folder = Path(tempfile.mkdtemp(dir=self._tmp.name))
         paths = []
@@ -134,6 +141,7 @@ class App:
             job = self._job = Job(label, lambda j: self._work(j, paths, entry))
             self.disclosure = self.findings = None
             self.opened = {}
+            self._hide_switch()
             self.body.children = ()
             self.notes.value = ""
             self.downloads.clear()
@@ -202,10 +210,15 @@ class App:
                 d, opened = split
                 job.progress("check")
                 f = budgetkit.check(d)
+            others = []
+            for x in opened.pop("documents", None) or ():  # the other documents opened together: checked once
+                if x is not d:
+                    job.progress("check")
+                    others.append((x, budgetkit.check(x)))
             if entry is not None and entry.get("whole"):
                 opened = tabs.bundled_company(self, entry)
             job.progress("show")
-            self._finish(job, d, f, opened, paths)
+            self._finish(job, d, f, opened, paths, others)
         except Cancelled:
             self._fail(job, None, paths)
         except BadInputError as exc:
@@ -224,6 +237,7 @@ class App:
                 return
             self.cancel.layout.display = "none"
             self.body.children = ()
+            self._hide_switch()
             self.downloads.clear()
             if lines is None:
                 self.status.value = (f"<p class='bk-app-cancelled'>已取消 / cancelled: {html.escape(job.label)}"
@@ -231,32 +245,83 @@ class App:
             else:
                 self.status.value = _error_html([scrub(x, paths, self._roots) for x in lines])
 
-    def _finish(self, job: Job, d, f, opened: dict, paths):
-        from budgetkit.explore import widgets
-
+    def _finish(self, job: Job, d, f, opened: dict, paths, others=()):
         if job.cancelled:  # cancelled while checking: said as a cancel
             raise Cancelled()
-        explorer = widgets.Explorer({d.doc_id: d}, charts=False)  # the charts follow the first view
-        browser = widgets.FindingsBrowser(f)
+        docs = tabs.in_order([(d, f), *others])
+        views = self._views(d, f)
         with self._lock:
             job.finished = True
             if job is not self._job:
                 return
-            self.disclosure, self.findings, self.opened = d, f, opened
-            self.explorer, self.browser = explorer, browser
-            self.tab = W.Tab(children=[explorer.view, browser.view] + [tabs.placeholder() for _ in TAB_TITLES[2:]])
+            self.opened, self.documents, self._paths = opened, docs, paths
+            self.tab = W.Tab(children=[W.VBox(), W.VBox()] + [tabs.placeholder() for _ in TAB_TITLES[2:]])
             for i, t in enumerate(TAB_TITLES):
                 self.tab.set_title(i, t)
             self._built: set = set()
             self.tab.observe(lambda ch: self._on_tab(), names="selected_index")
-            self.body.children = [self.tab]  # the views first, then the summary that says they are ready
             self.cancel.layout.display = "none"
-            self.status.value = tabs.summary_html(d, f, opened)
-            self.notes.value = "".join(f"<div class='bk-app-warning' style='color:#8a6d3b;font-size:90%'>警告 / "
-                                       f"warning: {html.escape(scrub(w, paths, self._roots))}</div>"
-                                       for w in d.warnings)
-            self.downloads.ready(d, f)
-        explorer.draw_charts()
+            self.body.children = [self.tab]  # the views first, then the summary that says they are ready
+            shown = next(i for i, (x, _) in enumerate(docs) if x is d)
+            self._show_document(shown, views)
+            self._set_switch(shown)
+        views[0].draw_charts()
+
+    @staticmethod
+    def _views(d, f):
+        from budgetkit.explore import widgets
+
+        return widgets.Explorer({d.doc_id: d}, charts=False), widgets.FindingsBrowser(f)  # charts: after
+
+    def _show_document(self, i: int, views=None):
+        """Tables, findings, summary and downloads of the i-th document opened (already read and checked: from
+        memory); the year-over-year and execution tabs stay as they are, the transparency tab is made again."""
+        d, f = self.documents[i]
+        explorer, browser = views or self._views(d, f)
+        self.disclosure, self.findings, self.explorer, self.browser = d, f, explorer, browser
+        kids = list(self.tab.children)
+        kids[0].children, kids[1].children = [explorer.view], [browser.view]
+        if 4 in self._built:  # scored on the document shown before
+            self._built.discard(4)
+            kids[4] = tabs.placeholder()
+            self.tab.children = kids
+        self.status.value = tabs.summary_html(d, f, self.opened, [x for j, x in enumerate(self.documents) if j != i])
+        self.notes.value = "".join(f"<div class='bk-app-warning' style='color:#8a6d3b;font-size:90%'>警告 / "
+                                   f"warning: {html.escape(scrub(w, self._paths, self._roots))}</div>"
+                                   for w in d.warnings)
+        self.downloads.clear()
+        self.downloads.ready(d, f)
+        if self.tab.selected_index == 4:
+            self._on_tab()
+
+    def _set_switch(self, shown: int):
+        self._switching = True
+        try:
+            self.switch.options = [(tabs.document_label(x, g), i) for i, (x, g) in enumerate(self.documents)]
+            self.switch.value = shown
+        finally:
+            self._switching = False
+        self.switch.layout.display = "" if len(self.documents) > 1 else "none"
+
+    def _hide_switch(self):
+        self.documents = []
+        self._switching = True
+        try:
+            self.switch.options = []
+        finally:
+            self._switching = False
+        self.switch.layout.display = "none"
+
+    def _switched(self):
+        """「显示此文件 / show this document」: another of the documents opened together."""
+        i = self.switch.value
+        if getattr(self, "_switching", False) or i is None or not self.documents:
+            return
+        with self._lock:
+            if self.documents[i][0] is self.disclosure:
+                return
+            self._show_document(i)
+        self.explorer.draw_charts()
 
     # -- tabs built when first opened ------------------------------------------------------------------
     def _on_tab(self):

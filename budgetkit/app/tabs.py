@@ -19,8 +19,40 @@ def placeholder() -> W.VBox:
     return W.VBox([W.HTML("<i>打开本页时生成 / made when this tab is opened</i>")])
 
 
-def summary_html(d, f, opened: dict) -> str:
+def count_words(f) -> str:
+    """错误 1 / errors · …, one count per printed discrepancy; where the rules see it more often, that count beside
+    (「错误 1（按规则逐条计为 8）/ errors 1 (8 by rule)」), as the CLI and the HTML report say it."""
+    c, raw = f.counts(), f.raw_counts()
+    words = {"error": ("错误", "errors"), "warning": ("警告", "warnings"), "review": ("待核对", "review"),
+             "info": ("提示", "info")}
+    out = []
+    for k, (zh, en) in words.items():
+        by_rule = raw.get(k, c[k]) != c[k]
+        out.append(f"{zh} {c[k]}（按规则逐条计为 {raw[k]}）/ {en} {c[k]} ({raw[k]} by rule)" if by_rule
+                   else f"{zh} {c[k]} / {en}")
+    return " · ".join(out)
+
+
+def document_label(d, f=None) -> str:
+    """A document opened together with others, as the chooser names it: unit, year, stage, file(s), counts."""
+    m = d.meta
+    files = "、".join(str(x.get("file")) for x in m.get("sources", []))
+    head = " ".join(str(x) for x in (m.get("department") or d.doc_id, m.get("year") or "", m.get("stage") or "") if x)
+    if f is None:
+        return f"{head}（{files}）"
     c = f.counts()
+    return f"{head}（{files}）· 错误 {c['error']} · 警告 {c['warning']} · 待核对 {c['review']}"
+
+
+def in_order(docs: list) -> list:
+    """The documents opened together by year, 预算 before 决算 (the order a reader expects in the chooser)."""
+    stage = {"预算": 0, "决算": 1}
+    return sorted(docs, key=lambda df: (df[0].meta.get("year") or 0, stage.get(df[0].meta.get("stage"), 2)))
+
+
+def summary_html(d, f, opened: dict, others=()) -> str:
+    """The shown document's line, then one line per other document opened with it, with its counts: every
+    document opened is reachable (「显示此文件 / show this document」 switches to it)."""
     m = d.meta
     e = html.escape
     extra = ""
@@ -30,11 +62,15 @@ def summary_html(d, f, opened: dict) -> str:
                   f"year over year: see that tab")
     if opened.get("pair"):
         extra += " · 同年预算与决算，见“预算执行”页 / a year's 预算 and 决算: see the Execution tab"
+    also = "".join(f"<li class='bk-app-other'>{e(document_label(x))} · {e(count_words(g))}</li>" for x, g in others)
+    if also:
+        also = (f"<p class='bk-app-others'>同时打开的其他文件（在「显示此文件」中选择即可查看其表格、核对发现和下载）/ also "
+                f"opened (choose one under “show this document” to see its tables, findings and downloads):</p>"
+                f"<ul>{also}</ul>")
     return (f"<p class='bk-app-summary'><b>{e(str(m.get('department') or d.doc_id))}</b> "
             f"{e(str(m.get('year') or ''))} {e(str(m.get('stage') or ''))} · "
-            f"表格 {len(d.tables)} 张 / tables · 错误 {c['error']} / errors · 警告 {c['warning']} / warnings · "
-            f"待核对 {c['review']} / review · 提示 {c['info']} / info · <code>{e(d.doc_id)}</code> "
-            f"({e('、'.join(str(x.get('file')) for x in m.get('sources', [])))}){extra}</p>")
+            f"表格 {len(d.tables)} 张 / tables · {e(count_words(f))} · <code>{e(d.doc_id)}</code> "
+            f"({e('、'.join(str(x.get('file')) for x in m.get('sources', [])))}){extra}</p>{also}")
 
 
 class Downloads:
@@ -137,7 +173,8 @@ def split_by_year_and_stage(app, paths, job: Job):
     opened = {"series": [docs[k] for k in same_stage] if len(same_stage) >= 2 else None,
               "years": [k[0] for k in same_stage],
               "pair": (docs[pair[0]], docs[pair[1]]) if all(k in groups for k in pair) else None,
-              "label": f"{docs[main].meta.get('department') or ''} {main[1]}".strip()}
+              "label": f"{docs[main].meta.get('department') or ''} {main[1]}".strip(),
+              "documents": list(docs.values())}
     if opened["series"] is None and opened["pair"] is None:
         return None
     return docs[main], opened
@@ -190,7 +227,7 @@ def build_into(app, tab: W.Tab, i: int, build) -> None:
         with shown:
             done.set()
     ticker.join()
-    if app._job is owner:
+    if app._job is owner and tab.children[i] is holder:  # not a tab made again for another document meanwhile
         holder.children = [view]
 
 

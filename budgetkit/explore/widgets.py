@@ -317,14 +317,18 @@ class FindingsBrowser(_Guarded):
                          f"{e(f.unit or '')}</p>")
         quotes = [l for l in f.locations if "quote" in l]
         cells = [l for l in f.locations if "quote" not in l]
+        from budgetkit.report.findings import page_words  # 「第18页（页码印 17 / …）」 as the CLI and report say it
+
         for q in quotes:
-            parts.append(f"<blockquote>第{e(str(q.get('page') or '–'))}页 / page · {e(q.get('section') or '')}"
+            pw = page_words(q)
+            pw = pw if "printed" in pw else f"{pw or '第–页'} / page"
+            parts.append(f"<blockquote>{e(pw)} · {e(q.get('section') or '')}"
                          f"<br>“{e(q['quote'])}”</blockquote>")
         if cells:
             names = {"page": "页 / page", "table_no": "表号 / no.", "table_title": "表 / table",
                      "row_label": "行 / row", "column_label": "列 / column", "raw": "原文 / printed"}
             frame = pd.DataFrame(cells).reindex(columns=list(names))
-            frame["page"] = [show.integer(v) for v in frame["page"]]
+            frame["page"] = [page_words(c) or show.integer(c.get("page")) for c in cells]
             frame = frame.map(show.text).rename(columns=names)
             parts.append(frame.to_html(index=False, na_rep="", border=0, escape=True))
         self.detail.value = "".join(parts)

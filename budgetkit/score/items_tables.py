@@ -54,7 +54,7 @@ def t01(c: Context) -> Rating:
                       evidence=[table_ev(c.tables(k)[0]) for k in counted if c.tables(k)][:3])
     zh = "、".join(names.get(k, (k,))[0] for k in gone)
     return Rating(level, why=f"缺少：{zh}（权重{got:g}/{sum(counted.values()):g}）",
-                  why_en=f"missing: {', '.join(gone)} (weight {got:g} of {sum(counted.values()):g})", evidence=ev)
+                  why_en=f"missing: {', '.join(names.get(k, (k, k))[1] for k in gone)} (weight {got:g} of {sum(counted.values()):g})", evidence=ev)
 
 
 def t02(c: Context) -> Rating:
@@ -79,8 +79,11 @@ EXTRA = ("project_expenditure", "procurement", "performance_targets", "overall_p
 
 
 def t03(c: Context) -> Rating:
+    from budgetkit.reference import kind_names
+
     kinds = sorted({t.kind for t in c.d.tables if t.kind in EXTRA})
     level = LEVELS[max(0, 3 - len(kinds))] if kinds else 0
-    return Rating(level, why="地方增选表：" + ("、".join(kinds) or "无"),
-                  why_en="local extra tables: " + (", ".join(kinds) or "none"),
+    names = kind_names()  # the tables' names, never their ids
+    return Rating(level, why="地方增选表：" + ("、".join(names.get(k, (k, k))[0] for k in kinds) or "无"),
+                  why_en="local extra tables: " + (", ".join(names.get(k, (k, k))[1] for k in kinds) or "none"),
                   evidence=[table_ev(c.tables(k)[0]) for k in kinds])
