@@ -120,10 +120,13 @@ def test_swu_view_and_workbook_say_the_same():
     assert flags["2060204"] == "偏差大 / large deviation"  # 350.00 → 1,707.93 (p.10, p.15)
 
 
-def test_swu_widget_head_names_the_printed_tables():
+def test_swu_widget_names_the_printed_tables_and_each_steps_source():
     from budgetkit.explore import execution_view as V
     from conftest import SWU_B, SWU_F, load
 
-    head = V.ExecutionView(load(SWU_B), load(SWU_F)).head.value
+    v = V.ExecutionView(load(SWU_B), load(SWU_F))
+    head, chart = v.head.value, v.chart.value
     assert "西南大学财政拨款支出预算表（第10页" in head and "高等学校财政拨款支出决算表（第14–15页" in head
     assert "budget_table" not in head
+    # the steps under the waterfall, each with its source
+    assert "230,766.88" in chart and "计算 / computed" in chart and "印 / printed" in chart

@@ -155,7 +155,9 @@ class ExecutionView(_Guarded):
                            f"</h4><p>{html.escape(x.basis)}</p><p>{html.escape(tables_text(x))}</p><p>错误 {c['error']} / errors · 警告 {c['warning']} / "
                            f"warnings · 待核对 {c['review']} / review · 提示 {c['info']} / info</p>")
         ch = waterfall_chart(x)
-        self.chart.value = "" if ch is None else f"<div class='budgetkit-chart'>{charts.to_svg(ch)}</div>"
+        steps = funds_frame(x)  # under the chart: each step's source (印 / 计算 / 待核对) and how it was found
+        self.chart.value = ("" if ch is None else f"<div class='budgetkit-chart'>{charts.to_svg(ch)}</div>") + (
+            "" if steps.empty else _table_html(steps, ""))
         self.disagree.value = ("<h4>说明与表或预算不一致的数 / statements that disagree</h4>"
                                + _table_html(disagreements_frame(x), "没有不一致的数 / none disagree"))
         self._refresh()
