@@ -332,10 +332,73 @@ def disclosure_sheets(d: Disclosure) -> dict[str, pd.DataFrame]:
                             for v in a["code_scheme"]]
     shown = {**d.meta, "family": display.family_label(d.meta.get("family"))}
     shown.pop("region", None)  # an internal id; the province and city say where
-    meta = pd.DataFrame([{"项 / item": display.header(k), "内容 / value": json.dumps(v, ensure_ascii=False, default=str)
-                          if isinstance(v, (list, dict)) else v} for k, v in shown.items()])
+    meta = pd.DataFrame([{"项 / item": display.header(k), "内容 / value": meta_words(k, v)} for k, v in shown.items()])
     return {"金额 amounts": a, "表格 tables": tables, "段落 narrative": d.narrative,
             "残留 residue": residue, "概况 meta": meta}
+
+
+PLACED = {"amount": "金额 / amounts", "non-amount column": "非金额列 / non-amount columns", "residue": "残留 / residue",
+          "merged cell shown again": "合并单元格重复显示 / merged cell shown again"}
+
+
+def meta_words(key: str, v):
+    """A ``meta`` entry as a reader reads it in the 概况 sheet (units, source files, printed page numbers, where
+    each printed figure went), not as JSON."""
+    if not isinstance(v, (list, dict)):
+        return v
+    if key == "units":
+        return "；".join(" ".join(str(u.get(k) or "") for k in ("code", "name")).strip() for u in v) or "—"
+    if key == "sources":
+        return "；".join(f"{s.get('file')}（{s.get('format') or ''}{'，' + str(s['pages']) + ' 页 / pages' if s.get('pages') else ''}"
+                        f"，sha256 {s.get('sha256') or ''}）" for s in v)
+    if key == "printed_pages":
+        return printed_pages_words(v)
+    if key == "conservation" and isinstance(v, dict):
+        placed = "、".join(f"{PLACED.get(k, k)} {n}" for k, n in (v.get("placed") or {}).items())
+        lost = v.get("lost") or []
+        return (f"文件中的数字 / figures found in the file {v.get('printed')}；表格中的数字单元格 / figure cells of the "
+                f"tables: {placed}；丢失 / lost {len(lost)}"
+                + (f"（{'；'.join(str(x) for x in lost[:5])}）" if lost else ""))
+    if key == "evidence" and isinstance(v, dict):
+        from budgetkit.explore import display
+
+        return "；".join(f"{display.header(k)}: {x}" for k, x in v.items())
+    if isinstance(v, list) and all(not isinstance(x, (list, dict)) for x in v):
+        return "、".join(str(x) for x in v) or "—"
+    return json.dumps(v, ensure_ascii=False, default=str)
+
+
+def printed_pages_words(labels: list) -> str:
+    """「第1–3页无；第4–59页 页码 = PDF页 − 1」: runs of PDF pages with the same difference to the printed number,
+    per file, and the pages before the first label that print none."""
+    if not labels:
+        return "未见印刷页码 / no printed page numbers seen"
+    out = []
+    files = list(dict.fromkeys(x["file"] for x in labels))
+    for file in files:
+        pages = sorted((int(x["page"]), int(x["page"]) - int(x["printed"])) for x in labels if x["file"] == file)
+        runs: list = []
+        for page, off in pages:
+            if runs and runs[-1][2] == off and page == runs[-1][1] + 1:
+                runs[-1][1] = page
+            else:
+                runs.append([page, page, off])
+        first = pages[0][0]
+        span = f"1–{first - 1}" if first > 2 else "1"
+        zh, en = ([f"第{span}页无"], [f"p.{span} none"]) if first > 1 else ([], [])
+        last = first - 1
+        for a, b, off in runs:
+            if a > last + 1:  # pages between two runs that print no number
+                gap = f"{last + 1}–{a - 1}" if a - 1 > last + 1 else f"{last + 1}"
+                zh.append(f"第{gap}页无")
+                en.append(f"p.{gap} none")
+            last = b
+            sign = f" {'−' if off > 0 else '+'} {abs(off)}" if off else ""
+            zh.append(f"第{a}{'–' + str(b) if b > a else ''}页 页码 = PDF页{sign}")
+            en.append(f"p.{a}{'–' + str(b) if b > a else ''} printed = PDF page{sign}")
+        name = f"{file}: " if len(files) > 1 else ""
+        out.append(f"{name}{'；'.join(zh)} / {'; '.join(en)}")
+    return " · ".join(out)
 
 
 def findings_sheets(findings) -> dict[str, pd.DataFrame]:
