@@ -63,3 +63,20 @@ def test_a_performance_target_row_on_a_one_file_disclosure_gets_its_page_label()
     locs = [loc for x in f.items if x.rule == "P02" for loc in x.locations if loc.get("page") == 31]
     assert locs and all(loc["printed_page"] == 30 for loc in locs)
     assert "第31页（页码印 30 / p.31 printed 30）" in to_text(f)
+
+
+def test_a_label_split_from_its_dashes_is_still_the_label():
+    """Built: 「— 1 —」 read as two lines, the number then 「— —」 at the foot (or 「— —」 then the number at the head):
+    the number beside the dashes is the page's label; a page of dashes alone has none."""
+    blocks = (_page(1, "正文", "1", "— —") + _page(2, "— —", "2", "正文") + _page(3, "正文", "3", "- -")
+              + _page(4, "正文", "— —"))
+    assert printed_pages(blocks) == {("x.pdf", 1): 1, ("x.pdf", 2): 2, ("x.pdf", 3): 3}
+
+
+def test_weifang_footers_split_from_their_dashes_are_read():
+    """潍坊市统计局 2026, excerpt pp. 1-3: each foot prints 「— 1 —」 …, which the text layer gives as 「1」 then
+    「— —」; the three pages are labelled 1, 2, 3 (the pages are prose, no table: read as a source)."""
+    from budgetkit.read import open_source
+
+    src = open_source(DATA / "excerpts" / "sd-weifang-stats-2026-split-page-labels.pdf", None)
+    assert printed_pages(src.blocks) == {(src.blocks[0].file, p): p for p in (1, 2, 3)}

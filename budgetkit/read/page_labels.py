@@ -3,8 +3,9 @@ numbers every location uses: a reader holding the printed document turns to the 
 whose numbering starts after its cover is one or more pages off the PDF's.
 
 A page's label is a line that is only a page number, the first or the last line read on that page (its header or
-its footer), and that agrees with a neighbouring page's: the same difference between printed and PDF page within
-two pages, so that the number grows with the PDF page. A table's last row, a year or a lone figure in a heading
+its footer; a line of dashes alone beside it is the rest of a 「— 1 —」 the text layer splits in two), and that
+agrees with a neighbouring page's: the same difference between printed and PDF page within two pages, so that the
+number grows with the PDF page. A table's last row, a year or a lone figure in a heading
 has no such neighbour. When that is not seen the page has no label, and nothing extra is shown."""
 from __future__ import annotations
 
@@ -24,6 +25,24 @@ def _number(line) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_DASHES_ONLY = re.compile(rf"^(?:{_DASH}|\s)+$")
+
+
+def _is_dashes(line) -> bool:
+    """A line of dashes alone: a label 「— 1 —」 whose number the text layer reads as a line of its own."""
+    return isinstance(line, ProseLine) and bool(_DASHES_ONLY.match(unicodedata.normalize("NFKC", line.text).strip()))
+
+
+def _edges(lines: list) -> tuple:
+    """The page's first and last lines, past a line of dashes alone at either end (the rest of its label)."""
+    i, j = 0, len(lines) - 1
+    while i < j and _is_dashes(lines[i]):
+        i += 1
+    while j > i and _is_dashes(lines[j]):
+        j -= 1
+    return lines[i], lines[j]
+
+
 def _page_of(block) -> int | None:
     if isinstance(block, ProseLine):
         return block.page
@@ -40,7 +59,7 @@ def printed_pages(blocks) -> dict[tuple[str, int], int]:
             by_page.setdefault((b.file, page), []).append(b)
     found: dict[tuple[str, int], set[int]] = {}
     for key, lines in by_page.items():
-        numbers = {n for n in (_number(lines[0]), _number(lines[-1])) if n is not None}
+        numbers = {n for n in map(_number, _edges(lines)) if n is not None}
         if numbers:
             found[key] = numbers
     out = {}
