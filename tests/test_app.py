@@ -384,6 +384,11 @@ def test_transparency_and_overview_name_tables_and_meta_for_people():
     assert "财政拨款收支总表" in t01.why and "Fiscal appropriation summary" in t01.why_en
     assert "项目支出绩效目标表" in t03.why and "Project performance targets" in t03.why_en
     assert not re.search(r"[a-z]+_[a-z_]+", t01.why_en + t03.why_en)
+    from budgetkit.score.report import _ev  # the evidence as the card shows it: 缺少… / missing …, no id
+
+    shown = " ".join(_ev(e) for e in t01.evidence)
+    assert "缺少财政拨款收支总表 / missing Fiscal appropriation summary" in shown
+    assert not re.search(r"[a-z]+_[a-z_]+", shown)
     meta = disclosure_sheets(load(CORPUS / "cn-central-xinfang-2026-budget.pdf"))["概况 meta"]
     rows = dict(zip(meta["项 / item"], meta["内容 / value"]))
     assert rows["印刷页码 / printed page numbers"] == ("第1页无；第2–37页 页码 = PDF页 − 1 / p.1 none; "

@@ -48,7 +48,7 @@ def t01(c: Context) -> Rating:
     share = got / sum(counted.values())
     gone = [k for k in counted if k not in present]
     level = ladder(share, (1, 0.85, 0.5))
-    ev = [{"quote": f"缺少{names.get(k, (k, k))[0]} / missing {names.get(k, (k, k))[1]}", "table": k} for k in gone]
+    ev = [{"quote": f"缺少{names.get(k, (k, k))[0]} / missing {names.get(k, (k, k))[1]}", "kind": k} for k in gone]
     if level == 100:
         return Rating(100, why=f"法定表{len(counted)}类均在", why_en=f"all {len(counted)} statutory kinds present",
                       evidence=[table_ev(c.tables(k)[0]) for k in counted if c.tables(k)][:3])
@@ -61,6 +61,9 @@ def t02(c: Context) -> Rating:
     n = c.f.evaluated.get("C02", 0)
     fails = [x for x in c.f if x.rule == "C02" and x.status == "fail"]
     rev = c.reviews({"C02"})
+    if any(x.rule == "C02" and x.status == "not_evaluated" for x in c.f):  # empty tables, and no narrative read
+        return Rating.ne("没有读到情况说明，空表是否已说明无从判断", "no narrative was read: whether the empty tables "
+                         "are explained cannot be judged")
     if n == 0:
         return Rating.na("没有空表", "no empty table")
     if rev and not fails:
