@@ -55,15 +55,21 @@ class Context:
         self.f = findings
         self.stage = d.meta.get("stage")
         self.final = self.stage == "决算"
+        from budgetkit.check.completeness import narrative_read
+
         n = d.narrative
-        self.paras = [] if n.empty else [
+        #: every line of text read (a cover, a contents page, a table's notes): what the form items judge
+        self.printed = [] if n.empty else [
             {"file": r["file"], "page": None if pd.isna(r["page"]) else int(r["page"]),
              "section": str(r["section"] or ""), "text": _SPACED.sub("", str(r["text"] or ""))} for _, r in n.iterrows()]
+        # the narrative the N, P and Q items judge: none when no narrative was read (a tables-only file given alone
+        # prints titles, notes and cells spilling out of its forms), so they are N/E, not 0
+        self.paras = self.printed if narrative_read(d) else []
         self.unknown = [t for t in d.tables if t.kind == "unknown"]
 
     # ---- narrative helpers -------------------------------------------------------------------------------
-    def sentences(self):
-        for p in self.paras:
+    def sentences(self, printed=False):
+        for p in (self.printed if printed else self.paras):
             for s in re.split(r"(?<=[。；;！？])|\n(?=\S{0,3}[（(一二三四五六七八九十\d])", p["text"]):
                 s = s.strip()
                 if s:
@@ -110,9 +116,9 @@ class Context:
         """Pages of the contents: the page printing 目录 as a heading, and pages whose lines carry dot leaders."""
         pages = set()
         by_page: dict = {}
-        for p in self.paras:
+        for p in self.printed:
             by_page.setdefault((p["file"], p["page"]), []).append(p)
-        for p in self.paras:
+        for p in self.printed:
             if _TOC.search(p["text"]) or re.search(r"(?:…{3,}|\.{6,}|·{6,})", p["text"]):
                 pages.add((p["file"], p["page"]))
                 # the entries may follow on the next page(s): pages of short heading lines only

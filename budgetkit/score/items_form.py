@@ -24,21 +24,21 @@ def f01(c: Context) -> Rating:
 
 
 def f02(c: Context) -> Rating:
-    toc = next((p for p in c.paras if (p["page"] or 99) <= 4 and (re.fullmatch(r"\s*目\s*录\s*", p["section"])
+    toc = next((p for p in c.printed if (p["page"] or 99) <= 4 and (re.fullmatch(r"\s*目\s*录\s*", p["section"])
                                                                    or _TOC.search(p["text"]))), None)
     if toc is None and c.toc_pages():
         f, pg = min(c.toc_pages(), key=lambda x: x[1] or 0)
         toc = {"file": f, "page": pg}
     if toc is None:
-        first = sorted({p["page"] for p in c.paras if p["page"] is not None})[:3]
-        if not c.paras:
+        first = sorted({p["page"] for p in c.printed if p["page"] is not None})[:3]
+        if not c.printed:
             return Rating.ne("未读到说明文字，无法判断是否有目录", "no text was read: a contents page cannot be judged")
         if not first:
             return Rating.ne("文件没有页码（文本导出），无法判断目录", "the file has no pages (a text export): a "
                              "contents page cannot be judged")
         return Rating(0, why=f"前几页（第{'、'.join(map(str, first))}页）未见“目录”",
                       why_en=f"no 目录 on the first pages ({', '.join(map(str, first))})",
-                      evidence=[{"file": c.paras[0]["file"], "page": first[0] if first else None,
+                      evidence=[{"file": c.printed[0]["file"], "page": first[0] if first else None,
                                  "quote": "未见“目录” / no contents page"}])
     ev = [{"file": toc["file"], "page": toc["page"], "quote": "目录"}]
     return Rating(100, why="有目录", why_en="a contents page is printed", evidence=ev)
@@ -54,7 +54,7 @@ def f03(c: Context) -> Rating:
         if m:
             pics += [int(x) for x in m.group(1).split("、")]
     n_pages = sum(int(s.get("pages") or 0) for s in c.d.meta.get("sources", [])) or None
-    bad = [q for p, s in c.sentences() if "\ufffd" in s for q in [quote(p, s)]]
+    bad = [q for p, s in c.sentences(printed=True) if "\ufffd" in s for q in [quote(p, s)]]
     ev = [{"page": p, "quote": "该页是图片，无文字层 / a picture page with no text layer"} for p in pics[:5]] + bad[:3]
     n = len(pics) + (1 if bad else 0)
     if n == 0:

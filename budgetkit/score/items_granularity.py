@@ -133,6 +133,9 @@ def g03(c: Context) -> Rating:
     if q:
         return Rating(33, why="表中未分列基本/项目支出，只在说明中分述", why_en="split only in the text",
                       evidence=ev + [q])
+    if not c.paras:
+        return Rating.ne("表中未分列基本/项目支出，且没有读到说明文字", "no table splits basic and project spending, "
+                         "and no narrative was read", ev)
     return Rating(0, why="支出表未分列基本/项目支出", why_en="no table or text splits basic and project spending",
                   evidence=ev)
 
@@ -231,5 +234,7 @@ def g07(c: Context) -> Rating:
     if c.unknown:
         return Rating.ne("有未识别的表，可能是项目表", "an unrecognised table may be a project table",
                          [table_ev(t) for t in c.unknown[:3]])
+    if not c.paras:
+        return Rating.ne("表中没有项目明细，且没有读到说明文字", "no table lists projects, and no narrative was read")
     return Rating(0, why="未见按项目列示的金额", why_en="no project named with an amount",
                   evidence=[{"quote": "项目支出表、绩效目标表、说明中均无项目明细 / no project detail in tables or text"}])

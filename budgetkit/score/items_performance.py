@@ -189,9 +189,12 @@ def p04(c: Context) -> Rating:
                          [table_ev(t) for t in c.unknown[:3]])
     # the contents or a table list names it, none was read: missing from the file or read as another kind — not a 0
     rx = re.compile(r"(?:部门整体(?:支出)?绩效|整体支出绩效)(?:目标)?表")
-    named = next((quote(p, s) for p, s in c.sentences() if rx.search(s)), None)
+    named = next((quote(p, s) for p, s in c.sentences(printed=True) if rx.search(s)), None)
     if named:
         return Rating.ne("文中列出部门整体绩效目标表，未读到该表", "the text names a department-wide target table; "
                          "none was read", [named])
+    if not c.paras:
+        return Rating.ne("没有读到说明文字，表中也没有部门整体绩效", "no narrative was read and no table holds "
+                         "department-wide targets")
     return Rating(0, why="未见部门整体绩效", why_en="no department-wide targets or evaluation",
                   evidence=[{"quote": "无部门整体绩效目标表或说明 / none in tables or text"}])
