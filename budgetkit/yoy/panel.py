@@ -251,8 +251,8 @@ def compare(disclosures, correspondence: pd.DataFrame | None = None) -> Panel:
                 if y in holes:
                     row[f"note_{y}"] = f"{y}年无此项 / no line in {y}"
                 elif years[years.index(y) - 1] in holes:
-                    row[f"note_{y}"] = (f"上年无此项，{a}→{y} 见 change_across / no line the year before: "
-                                        f"the change {a}→{y} is in change_across")
+                    row[f"note_{y}"] = (f"上年无此项；{a}→{y} 的增减另列（跨年）/ no line the year before: the change "
+                                        f"{a}→{y} is given apart (across)")
         rows.append(row)
     lines = pd.DataFrame(rows)
     if len(lines):
