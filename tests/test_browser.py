@@ -217,6 +217,15 @@ def test_app_in_a_real_browser_offline(app_server, tmp_path):
         book = tmp_path / dl.value.suggested_filename
         dl.value.save_as(book)
         assert "发现 findings" in load_workbook(book).sheetnames
+        # another document, then the same file chosen again: opened again (the upload was emptied once taken)
+        choice.select_option(label=label)
+        page.wait_for_function("() => (document.querySelector('.bk-app-summary') || {}).innerText"
+                               "?.includes('leshan-shizhong-shebao-2023-budget.docx')", timeout=120_000)
+        with page.expect_file_chooser() as chooser:
+            page.locator(".bk-app-upload").first.click()
+        chooser.value.set_files(str(ROOT / "data" / "seed" / "leshan-shizhong-shebao-2023-budget.txt"))
+        page.wait_for_function("() => (document.querySelector('.bk-app-summary') || {}).innerText"
+                               "?.includes('leshan-shizhong-shebao-2023-budget.txt')", timeout=120_000)
         out = ROOT / "out"
         out.mkdir(exist_ok=True)
         page.screenshot(path=str(out / "browser-app.png"), full_page=False)
@@ -297,6 +306,12 @@ def test_app_two_uploaded_years_in_the_year_over_year_tab(app_server):
         assert options[0].startswith("已打开 / opened") and any(o.startswith("示例 / example") for o in options)
         lines = page.locator(".bk-panel-lines").inner_text()
         assert "2024" in lines and "2025" in lines and "2,932,700" in lines
+        # the other year is listed with its counts and shown when chosen under 「显示此文件」
+        assert "sh-putuo-wanli-street-2024-budget.pdf" in page.locator(".bk-app-other").first.inner_text()
+        switch = page.locator(".bk-app-switch select")
+        switch.select_option(label=next(o for o in switch.locator("option").all_inner_texts() if "2024" in o))
+        page.wait_for_function("() => (document.querySelector('.bk-app-summary') || {}).innerText"
+                               "?.includes('sh-putuo-wanli-street-2024-budget.pdf')", timeout=60_000)
         out = ROOT / "out"
         out.mkdir(exist_ok=True)
         page.screenshot(path=str(out / "browser-app-yoy.png"), full_page=False)
