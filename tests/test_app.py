@@ -332,8 +332,17 @@ def test_app_every_document_opened_together_is_reachable(monkeypatch):
     shown = app.tab.children[3].children[0]
     assert "bk-exec-note" not in getattr(shown, "value", "") and "bk-app-error" not in getattr(shown, "value", "")
     assert not getattr(shown, "value", "").startswith("<p class='bk-app-progress'>")
+    app.tab.selected_index = 4  # the transparency card is the shown document's, made again on a switch
+
+    def text(w):
+        return getattr(w, "value", "") + "".join(text(c) for c in getattr(w, "children", ()))
+
+    app.wait()
+    assert "cq-swu-2023-budget" in text(app.tab.children[4]) and "cq-swu-2023-final" not in text(app.tab.children[4])
     app.switch.value = 1
+    app.wait()
     assert app.disclosure.meta["stage"] == "决算" and "bk-app-other" in app.status.value and opened == before
+    assert "cq-swu-2023-final" in text(app.tab.children[4]) and "cq-swu-2023-budget" not in text(app.tab.children[4])
 
 
 def test_the_same_file_chosen_again_is_opened_again(monkeypatch):
