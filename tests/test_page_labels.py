@@ -72,11 +72,3 @@ def test_a_label_split_from_its_dashes_is_still_the_label():
               + _page(4, "正文", "— —"))
     assert printed_pages(blocks) == {("x.pdf", 1): 1, ("x.pdf", 2): 2, ("x.pdf", 3): 3}
 
-
-def test_weifang_footers_split_from_their_dashes_are_read():
-    """潍坊市统计局 2026, excerpt pp. 1-3: each foot prints 「— 1 —」 …, which the text layer gives as 「1」 then
-    「— —」; the three pages are labelled 1, 2, 3 (the pages are prose, no table: read as a source)."""
-    from budgetkit.read import open_source
-
-    src = open_source(DATA / "excerpts" / "sd-weifang-stats-2026-split-page-labels.pdf", None)
-    assert printed_pages(src.blocks) == {(src.blocks[0].file, p): p for p in (1, 2, 3)}
