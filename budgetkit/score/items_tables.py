@@ -78,7 +78,7 @@ def t02(c: Context) -> Rating:
 
 
 EXTRA = ("project_expenditure", "procurement", "performance_targets", "overall_performance_targets",
-         "operating_costs", "govt_purchased_services", "meeting_training_costs")
+         "operating_costs", "government_purchased_services", "meetings_and_training")
 
 
 def t03(c: Context) -> Rating:
