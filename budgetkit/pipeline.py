@@ -126,7 +126,7 @@ def read(paths, doc_id: str | None = None, keep_going: bool = False, progress=No
             warnings.append(f"{src.name}: 与{twin.name}内容相同（sha256一致），只读一次 / "
                             f"same content as {twin.name} (same sha256): read once")
             continue
-        warnings.extend(w.encode("utf-8", "replace").decode("utf-8") for w in src.warnings)  # never a lone surrogate
+        warnings.extend(src.warnings)
         warnings.extend(_drop_repeated_half(src))
         sources.append(src)
     if not sources or (failures and not keep_going):

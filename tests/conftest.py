@@ -79,3 +79,14 @@ def swu_execution():
     if "swu_execution" not in _cache:
         _cache["swu_execution"] = budgetkit.execution(load(SWU_B), load(SWU_F))
     return _cache["swu_execution"]
+
+
+def built_table(tmp_path: Path, title: str, rows: list[list[str]], unit: str = "万元", department: str = "测试单位"):
+    """One table in the Word-export text form (tab-prefixed cells, a blank line between rows), read and checked."""
+    lines = ["苏州市测试局2026年部门预算", "", title, "", f"\t部门：{department}", f"\t金额单位：{unit}", ""]
+    for r in rows:
+        lines += ["\t" + c for c in r] + [""]
+    path = tmp_path / "built.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    d = budgetkit.read(path)
+    return d, budgetkit.check(d)

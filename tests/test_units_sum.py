@@ -13,6 +13,7 @@ import pytest
 
 import budgetkit
 from budgetkit.check.units import is_unit_name
+from conftest import built_table
 
 EXCERPTS = Path(__file__).resolve().parents[1] / "data" / "excerpts"
 
@@ -20,14 +21,8 @@ HEADER = ["单位编码", "单位名称", "合计", "一般公共预算", "其�
 
 
 def built(tmp_path: Path, rows: list[list[str]], title: str = "收入总表"):
-    """One table in the Word-export text form (tab-prefixed cells, a blank line between rows)."""
-    lines = ["苏州市测试局2026年部门预算", "", title, "", "\t部门：苏州市测试局", "\t金额单位：万元", ""]
-    for r in rows:
-        lines += ["\t" + c for c in r] + [""]
-    path = tmp_path / "built.txt"
-    path.write_text("\n".join(lines), encoding="utf-8")
-    d = budgetkit.read(path)
-    return d, budgetkit.check(d)
+    """One table of 苏州市测试局 in the Word-export text form."""
+    return built_table(tmp_path, title, rows, department="苏州市测试局")
 
 
 def w05(f, *status: str) -> list:

@@ -14,19 +14,12 @@ import pytest
 
 import budgetkit
 from budgetkit.check.within import _beside, _first_of_runs, _nearest_parents
+from conftest import built_table
 
 EXCERPTS = Path(__file__).resolve().parents[1] / "data" / "excerpts"
 
 
-def built(tmp_path: Path, title: str, rows: list[list[str]], unit: str = "万元"):
-    """One table in the Word-export text form (tab-prefixed cells, a blank line between rows)."""
-    lines = ["苏州市测试局2026年部门预算", "", title, "", "\t部门：测试单位", f"\t金额单位：{unit}", ""]
-    for r in rows:
-        lines += ["\t" + c for c in r] + [""]
-    path = tmp_path / "built.txt"
-    path.write_text("\n".join(lines), encoding="utf-8")
-    d = budgetkit.read(path)
-    return d, budgetkit.check(d)
+built = built_table  # one table in the Word-export text form, read and checked
 
 
 def within(f, rule: str, status: str = "fail") -> list:

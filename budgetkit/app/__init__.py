@@ -305,12 +305,7 @@ class App:
 
     def _hide_switch(self):
         self.documents = []
-        self._switching = True
-        try:
-            self.switch.options = []
-        finally:
-            self._switching = False
-        self.switch.layout.display = "none"
+        self._set_switch(None)
 
     def _switched(self):
         """「显示此文件 / show this document」: another of the documents opened together."""

@@ -185,8 +185,10 @@ _STOP = "。；;！？"
 def _sentences(text: str) -> list[str]:
     """The full sentences of ``text`` (each ending with its stop), in one pass: a pattern run from every start
     position would take time quadratic in a long run of text with no stop."""
-    parts = re.split(r"(?<=[。；;！？])", text)
+    parts = re.split(f"(?<=[{_STOP}])", text)
     return [p for p in parts if len(p) > 1 and p[-1] in _STOP]
+
+
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _WORKBOOK = re.compile(r"\.xls[xm]?$", re.I)
 

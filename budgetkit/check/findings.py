@@ -209,8 +209,8 @@ def _cause(head: Finding) -> tuple[str, str] | None:
     for x in (head, *head.also):
         lo = _left_out(x)
         if lo is not None:
-            by.setdefault(lo[3:], {}).setdefault(x.locations[0].get(lo[3] == "column_label" and "row_label"
-                                                                    or "column_label"), abs(x.difference))
+            across = "row_label" if lo[3] == "column_label" else "column_label"  # the line the finding runs along
+            by.setdefault(lo[3:], {}).setdefault(x.locations[0].get(across), abs(x.difference))
     for (along, label), amounts in by.items():
         if len(amounts) < 2:
             continue
@@ -276,7 +276,6 @@ def _one_cause(items: list[Finding]) -> list[tuple[int, int]]:
                     and abs(a.difference - b.difference) <= a.tolerance + b.tolerance):
                 pairs.append((i, j))
     return pairs
-
 
 
 def _said(f: Finding, zh: str = "", en: str = "") -> None:
@@ -351,7 +350,7 @@ class Findings:
         # a location that names no file (a performance-target row) is on the disclosure's file when it has only one
         only = [s["file"] for s in meta.get("sources") or ()]
         only = only[0] if len(only) == 1 else None
-        for loc in (loc for f in self.items for loc in f.locations if printed):
+        for loc in (loc for f in self.items for loc in f.locations) if printed else ():
             n = printed.get((loc.get("file") or only, loc.get("page")))
             if n is not None:
                 loc["printed_page"] = n  # the page number the document prints there (read.page_labels)

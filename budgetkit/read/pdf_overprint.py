@@ -31,18 +31,8 @@ def overprinted(chars: list[dict]) -> set[int]:
         x, y = float(c["x0"]), float(c["top"])
         bx, by = int(x // TOLERANCE), int(y // TOLERANCE)
         base = _key(c)
-        hit = False
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                for px, py in seen.get((*base, bx + dx, by + dy), ()):
-                    if abs(px - x) <= TOLERANCE and abs(py - y) <= TOLERANCE:
-                        hit = True
-                        break
-                if hit:
-                    break
-            if hit:
-                break
-        if hit:
+        if any(abs(px - x) <= TOLERANCE and abs(py - y) <= TOLERANCE
+               for dx in (-1, 0, 1) for dy in (-1, 0, 1) for px, py in seen.get((*base, bx + dx, by + dy), ())):
             drop.add(i)
         else:
             seen.setdefault((*base, bx, by), []).append((x, y))
